@@ -1,0 +1,27 @@
+# Shared CMake helpers: warnings, sanitizers, and a one-line test registration.
+
+add_library(adbjit_warnings INTERFACE)
+target_compile_options(adbjit_warnings INTERFACE -Wall -Wextra -Wno-unused-parameter
+  $<$<BOOL:${ADBJIT_WERROR}>:-Werror>)
+
+if(ADBJIT_SANITIZE)
+  add_compile_options(-fsanitize=${ADBJIT_SANITIZE} -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=${ADBJIT_SANITIZE})
+endif()
+
+# adbjit_test(NAME name SOURCES a_test.cc ... LIBS lib ... LABELS unit ...)
+# Builds one GoogleTest binary and registers every test in it with CTest.
+function(adbjit_test)
+  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  if(NOT ADBJIT_BUILD_TESTS)
+    return()
+  endif()
+  add_executable(${T_NAME} ${T_SOURCES})
+  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main adbjit_warnings)
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 300)
+  endif()
+  gtest_discover_tests(${T_NAME}
+    PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT}
+    DISCOVERY_TIMEOUT 60)
+endfunction()

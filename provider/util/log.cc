@@ -1,0 +1,138 @@
+// hclog-compatible JSON logging on stderr with secret redaction.
+#include "provider/util/log.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+namespace adbjit::log {
+namespace {
+
+std::atomic<Level> g_level{Level::kOff};
+
+struct Registry {
+  std::shared_mutex mu;
+  std::unordered_set<std::string> secrets;
+};
+Registry& registry() {
+  static Registry* r = new Registry();
+  return *r;
+}
+
+std::mutex g_sink_mu;
+std::function<void(std::string_view)>& sink() {
+  static auto* s = new std::function<void(std::string_view)>();
+  return *s;
+}
+
+const char* LevelName(Level l) {
+  switch (l) {
+    case Level::kTrace: return "trace";
+    case Level::kDebug: return "debug";
+    case Level::kInfo: return "info";
+    case Level::kWarn: return "warn";
+    case Level::kError: return "error";
+    case Level::kOff: return "off";
+  }
+  return "trace";
+}
+
+}  // namespace
+
+Level ParseLevel(std::string_view text) {
+  std::string t;
+  for (char c : text) t.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (t.empty() || t == "off") return Level::kOff;
+  if (t == "debug") return Level::kDebug;
+  if (t == "info") return Level::kInfo;
+  if (t == "warn") return Level::kWarn;
+  if (t == "error") return Level::kError;
+  return Level::kTrace;  // "trace", "json", "1", anything else
+}
+
+void InitFromEnv() {
+  for (const char* name : {"TF_LOG_PROVIDER_ADBJIT", "TF_LOG_PROVIDER", "TF_LOG"}) {
+    const char* v = std::getenv(name);
+    if (v != nullptr && *v != '\0') {
+      SetLevel(ParseLevel(v));
+      return;
+    }
+  }
+  SetLevel(Level::kOff);
+}
+
+void SetLevel(Level level) { g_level.store(level, std::memory_order_relaxed); }
+Level GetLevel() { return g_level.load(std::memory_order_relaxed); }
+bool Enabled(Level level) { return level != Level::kOff && level >= GetLevel(); }
+
+void RegisterSecret(std::string_view value) {
+  if (value.size() < 4) return;
+  auto& r = registry();
+  std::unique_lock lock(r.mu);
+  r.secrets.emplace(value);
+}
+
+std::string Redact(std::string_view text) {
+  std::string out(text);
+  auto& r = registry();
+  std::shared_lock lock(r.mu);
+  for (const auto& s : r.secrets) {
+    for (size_t pos = out.find(s); pos != std::string::npos; pos = out.find(s, pos + 3)) {
+      out.replace(pos, s.size(), "***");
+    }
+  }
+  return out;
+}
+
+std::string NowTimestamp() {
+  auto now = std::chrono::system_clock::now();
+  auto secs = std::chrono::system_clock::to_time_t(now);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(micros));
+  return buf;
+}
+
+void SetSinkForTesting(std::function<void(std::string_view line)> s) {
+  std::lock_guard lock(g_sink_mu);
+  sink() = std::move(s);
+}
+
+void Write(Level level, std::string_view module, std::string_view message, const Fields& fields) {
+  if (!Enabled(level)) return;
+  nlohmann::ordered_json j;
+  j["@level"] = LevelName(level);
+  j["@message"] = std::string(message);
+  j["@timestamp"] = NowTimestamp();
+  j["@module"] = "provider." + std::string(module);
+  for (const auto& [k, v] : fields) j[k] = v;
+  // Invalid UTF-8 must not throw: replace it.
+  std::string line = Redact(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  line.push_back('\n');
+  std::lock_guard lock(g_sink_mu);
+  if (sink()) {
+    sink()(line);
+    return;
+  }
+  // One write(2) per line so concurrent lines never interleave.
+  size_t off = 0;
+  while (off < line.size()) {
+    ssize_t n = ::write(STDERR_FILENO, line.data() + off, line.size() - off);
+    if (n <= 0) break;
+    off += static_cast<size_t>(n);
+  }
+}
+
+}  // namespace adbjit::log

@@ -1,0 +1,62 @@
+#include "provider/util/log.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "provider/util/secret.h"
+
+namespace adbjit::log {
+namespace {
+
+class LogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SetSinkForTesting([this](std::string_view l) { lines_.emplace_back(l); });
+    SetLevel(Level::kTrace);
+  }
+  void TearDown() override {
+    SetSinkForTesting(nullptr);
+    SetLevel(Level::kOff);
+  }
+  std::vector<std::string> lines_;
+};
+
+TEST_F(LogTest, WritesHclogJson) {
+  Info("http", "request done", {{"status", "200"}});
+  ASSERT_EQ(lines_.size(), 1u);
+  auto j = nlohmann::json::parse(lines_[0]);
+  EXPECT_EQ(j["@level"], "info");
+  EXPECT_EQ(j["@message"], "request done");
+  EXPECT_EQ(j["@module"], "provider.http");
+  EXPECT_EQ(j["status"], "200");
+  std::regex ts(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)");
+  EXPECT_TRUE(std::regex_match(j["@timestamp"].get<std::string>(), ts)) << j["@timestamp"];
+}
+
+TEST_F(LogTest, BelowLevelWritesNothing) {
+  SetLevel(Level::kWarn);
+  Debug("x", "quiet");
+  Warn("x", "loud");
+  EXPECT_EQ(lines_.size(), 1u);
+}
+
+TEST_F(LogTest, SecretsAreRedactedWherever_TheyAppear) {
+  Secret s("dapi0123456789abcdef-2");
+  Debug("x", "body was {\"token_value\":\"dapi0123456789abcdef-2\"}", {{"echo", s.Reveal()}});
+  ASSERT_EQ(lines_.size(), 1u);
+  EXPECT_EQ(lines_[0].find("dapi0123456789abcdef-2"), std::string::npos) << lines_[0];
+  EXPECT_NE(lines_[0].find("***"), std::string::npos);
+}
+
+TEST(LogLevelTest, ParsesTerraformLevels) {
+  EXPECT_EQ(ParseLevel("TRACE"), Level::kTrace);
+  EXPECT_EQ(ParseLevel("debug"), Level::kDebug);
+  EXPECT_EQ(ParseLevel("json"), Level::kTrace);
+  EXPECT_EQ(ParseLevel(""), Level::kOff);
+  EXPECT_EQ(ParseLevel("off"), Level::kOff);
+}
+
+}  // namespace
+}  // namespace adbjit::log
