@@ -1,0 +1,26 @@
+// Reusable attribute validators (see Validator in schema.h). Each returns a Validator whose
+// description reads well in the docs ("must be at least 1").
+#ifndef ADBJIT_FRAMEWORK_VALIDATORS_H_
+#define ADBJIT_FRAMEWORK_VALIDATORS_H_
+
+#include <string>
+#include <vector>
+
+#include "provider/framework/schema.h"
+
+namespace adbjit::tf::validators {
+
+Validator IntAtLeast(int64_t min);
+Validator IntBetween(int64_t min, int64_t max);
+Validator StringLengthBetween(size_t min, size_t max);
+Validator StringOneOf(std::vector<std::string> allowed);
+// `what` names the rule in messages: StringMatches("^[0-9a-zA-Z-]+$", "letters, digits and dashes").
+Validator StringMatches(std::string regex, std::string what);
+// RFC 3339 date-time ("2026-01-02T03:04:05Z", offsets allowed).
+Validator Rfc3339();
+// An absolute URL; https:// required unless the host is loopback (127.0.0.0/8, localhost, [::1]).
+Validator HttpsUrlOrLoopback();
+
+}  // namespace adbjit::tf::validators
+
+#endif  // ADBJIT_FRAMEWORK_VALIDATORS_H_
