@@ -24,16 +24,16 @@ ephemeral "adbjit_token" "ci" {
   lifetime_seconds = 1800
 }
 
-# The token is usable anywhere ephemeral values are accepted: another provider's configuration,
-# a write-only attribute, or an ephemeral output. Here it is written to Key Vault for a downstream
-# job without ever touching state:
-variable "vault_url" {
-  type = string
-}
+# The token is usable wherever ephemeral values are accepted: another provider's configuration,
+# a write-only attribute, a provisioner. Here a smoke test calls the workspace with it; the token is
+# revoked as soon as the run ends, so nothing downstream can keep using it.
+resource "terraform_data" "smoke_test" {
+  triggers_replace = timestamp()
 
-resource "adbjit_keyvault_binding" "ci_token" {
-  vault_url        = var.vault_url
-  name             = "ci-databricks-token"
-  value_wo         = ephemeral.adbjit_token.ci.token_value
-  value_wo_version = 1
+  provisioner "local-exec" {
+    command = "curl -sf -o /dev/null -H \"Authorization: Bearer $DATABRICKS_TOKEN\" \"$DATABRICKS_HOST/api/2.0/token/list\""
+    environment = {
+      DATABRICKS_TOKEN = ephemeral.adbjit_token.ci.token_value
+    }
+  }
 }
