@@ -1,0 +1,397 @@
+// Schema literals for adbjit_token, adbjit_instance_pool, adbjit_keyvault_binding, the ephemeral
+// adbjit_token and the adbjit_tokens data source.
+#include "resources/schemas.h"
+
+#include "provider/framework/validators.h"
+
+namespace adbjit::resources {
+namespace {
+
+using tf::Attribute;
+using tf::Block;
+using tf::NestedBlock;
+using tf::Nesting;
+using tf::Schema;
+using tf::Type;
+using tf::Value;
+namespace v = tf::validators;
+
+tf::Validator SecretName() {
+  return v::StringMatches("^[0-9a-zA-Z-]{1,127}$",
+                          "a Key Vault secret name: 1 to 127 letters, digits and dashes");
+}
+
+Attribute Computed(std::string name, Type type, std::string description, bool keep_on_update = false) {
+  return Attribute{.name = std::move(name),
+                   .type = std::move(type),
+                   .description = std::move(description),
+                   .computed = true,
+                   .use_state_for_unknown = keep_on_update};
+}
+
+Block KeyVaultSecretBlock() {
+  return Block{
+      .description = "Where the token value is delivered. When set, the value is written straight to this "
+                     "Key Vault secret and never returned to Terraform: `token_value` stays null, so the "
+                     "value is in neither the plan nor the state.",
+      .attributes = {
+          {.name = "vault_url",
+           .type = Type::String(),
+           .description = "Vault URL, e.g. `https://my-vault.vault.azure.net/`.",
+           .required = true,
+           .validators = {v::HttpsUrlOrLoopback()}},
+          {.name = "name",
+           .type = Type::String(),
+           .description = "Secret name: 1 to 127 letters, digits and dashes.",
+           .required = true,
+           .validators = {SecretName()}},
+          {.name = "content_type",
+           .type = Type::String(),
+           .description = "Content type recorded on the secret, e.g. `databricks-pat`.",
+           .optional = true},
+      }};
+}
+
+Schema MakeTokenSchema() {
+  return Schema{
+      .version = kTokenSchemaVersion,
+      .block = {
+          .description =
+              "A Databricks personal access token (PAT) for the principal the provider authenticates as: "
+              "minted on `apply`, revoked on `destroy`. Optionally sealed straight into an Azure Key Vault "
+              "secret so the value never enters Terraform state. A token revoked or expired outside "
+              "Terraform, or one inside `renew_before_seconds` of its expiry, is planned for replacement.",
+          .attributes =
+              {
+                  Computed("id", Type::String(), "The token id (same as `token_id`).", true),
+                  Computed("token_id", Type::String(), "The token id: 64 hexadecimal characters.", true),
+                  {.name = "comment",
+                   .type = Type::String(),
+                   .description = "Comment stored with the token, shown in the workspace's token list. "
+                                  "Changing it forces a new token.",
+                   .optional = true,
+                   .requires_replace = true},
+                  {.name = "lifetime_seconds",
+                   .type = Type::Number(),
+                   .description = "Lifetime in seconds. When omitted the workspace's default and maximum "
+                                  "apply. Must be positive and within `guardrails.max_token_lifetime_seconds`. "
+                                  "Changing it forces a new token.",
+                   .optional = true,
+                   .requires_replace = true,
+                   .validators = {v::IntAtLeast(1)}},
+                  {.name = "renew_before_seconds",
+                   .type = Type::Number(),
+                   .description = "Rotation window: when the remaining lifetime at plan time is below this "
+                                  "many seconds, the token is planned for replacement. With a scheduled "
+                                  "`terraform apply` this rotates tokens before they expire.",
+                   .optional = true,
+                   .validators = {v::IntAtLeast(0)}},
+                  {.name = "token_value",
+                   .type = Type::String(),
+                   .description = "The token. Null when `keyvault_secret` is set (the value went to Key "
+                                  "Vault only) and after import (Databricks never returns it again).",
+                   .computed = true,
+                   .sensitive = true,
+                   .use_state_for_unknown = true},
+                  Computed("creation_time", Type::String(), "When the token was created (RFC 3339, UTC).", true),
+                  Computed("expiry_time", Type::String(),
+                           "When the token expires (RFC 3339, UTC); null for a token without expiry.", true),
+                  Computed("keyvault_secret_id", Type::String(),
+                           "Versioned id of the Key Vault secret written by `keyvault_secret`.", true),
+              },
+          .block_types = {
+              {.type_name = "keyvault_secret",
+               .nesting = Nesting::kSingle,
+               .block = KeyVaultSecretBlock(),
+               .requires_replace = true},
+          }}};
+}
+
+Block AzureAttributesBlock() {
+  return Block{
+      .description = "Azure placement of the pool's instances. Omit it to let Databricks choose "
+                     "(on-demand); values Databricks fills in are not shown as changes. Changing it "
+                     "forces a new pool.",
+      .attributes = {
+          {.name = "availability",
+           .type = Type::String(),
+           .description = "`ON_DEMAND_AZURE`, `SPOT_AZURE` or `SPOT_WITH_FALLBACK_AZURE`.",
+           .optional = true,
+           .computed = true,
+           .validators = {v::StringOneOf({"ON_DEMAND_AZURE", "SPOT_AZURE", "SPOT_WITH_FALLBACK_AZURE"})}},
+          {.name = "spot_bid_max_price",
+           .type = Type::Number(),
+           .description = "Highest price for spot instances, in US dollars; `-1` means never evict on price.",
+           .optional = true,
+           .computed = true},
+      }};
+}
+
+Block DiskSpecBlock() {
+  return Block{
+      .description = "Extra managed disks attached to each instance. Changing it forces a new pool.",
+      .attributes =
+          {
+              {.name = "disk_count",
+               .type = Type::Number(),
+               .description = "Number of disks per instance.",
+               .optional = true,
+               .validators = {v::IntAtLeast(0)}},
+              {.name = "disk_size",
+               .type = Type::Number(),
+               .description = "Size of each disk in GiB (1 to 1023 on Azure).",
+               .optional = true,
+               .validators = {v::IntBetween(1, 1023)}},
+          },
+      .block_types = {
+          {.type_name = "disk_type",
+           .nesting = Nesting::kSingle,
+           .block = Block{.description = "Disk kind.",
+                          .attributes = {{.name = "azure_disk_volume_type",
+                                          .type = Type::String(),
+                                          .description = "`PREMIUM_LRS` or `STANDARD_LRS`.",
+                                          .optional = true,
+                                          .validators = {v::StringOneOf({"PREMIUM_LRS", "STANDARD_LRS"})}}}},
+           .requires_replace = true},
+      }};
+}
+
+Schema MakeInstancePoolSchema() {
+  return Schema{
+      .version = kInstancePoolSchemaVersion,
+      .block = {
+          .description =
+              "A Databricks instance pool: idle instances kept warm so that a chain of jobs starts "
+              "clusters in seconds. Fields the Instance Pools edit API accepts (name, idle instances, "
+              "capacity, auto-termination, tags) change in place; the others force a new pool.",
+          .attributes =
+              {
+                  Computed("id", Type::String(), "The instance pool id (same as `instance_pool_id`).", true),
+                  Computed("instance_pool_id", Type::String(), "The instance pool id.", true),
+                  {.name = "instance_pool_name",
+                   .type = Type::String(),
+                   .description = "Pool name, unique in the workspace (1 to 100 characters).",
+                   .required = true,
+                   .validators = {v::StringLengthBetween(1, 100)}},
+                  {.name = "node_type_id",
+                   .type = Type::String(),
+                   .description = "Azure VM size of the pool's instances, e.g. `Standard_DS3_v2`. Must be in "
+                                  "`guardrails.allowed_node_types` when that is set. Changing it forces a "
+                                  "new pool.",
+                   .required = true,
+                   .requires_replace = true,
+                   .validators = {v::StringLengthBetween(1, 200)}},
+                  {.name = "min_idle_instances",
+                   .type = Type::Number(),
+                   .description = "Instances kept idle and ready. Defaults to 0.",
+                   .optional = true,
+                   .computed = true,
+                   .default_value = Value::Int(0),
+                   .validators = {v::IntAtLeast(0)}},
+                  {.name = "max_capacity",
+                   .type = Type::Number(),
+                   .description = "Upper bound on idle plus used instances. Must be at least "
+                                  "`min_idle_instances` and within `guardrails.max_pool_capacity`.",
+                   .optional = true,
+                   .validators = {v::IntAtLeast(1)}},
+                  {.name = "idle_instance_autotermination_minutes",
+                   .type = Type::Number(),
+                   .description = "Minutes an instance above `min_idle_instances` may stay idle before it "
+                                  "is terminated (0 to 10000). Databricks' default applies when omitted.",
+                   .optional = true,
+                   .computed = true,
+                   .use_state_for_unknown = true,
+                   .validators = {v::IntBetween(0, 10000)}},
+                  {.name = "custom_tags",
+                   .type = Type::Map(Type::String()),
+                   .description = "Tags for the pool's Azure resources (at most 45). Databricks cannot "
+                                  "remove every tag of a pool, so removing the last tag replaces the pool.",
+                   .optional = true},
+                  {.name = "enable_elastic_disk",
+                   .type = Type::Bool(),
+                   .description = "Let instances grow their local disk when it fills up. Defaults to true "
+                                  "(Databricks' default). Changing it forces a new pool.",
+                   .optional = true,
+                   .computed = true,
+                   .requires_replace = true,
+                   .default_value = Value::Bool(true)},
+                  {.name = "preloaded_spark_versions",
+                   .type = Type::List(Type::String()),
+                   .description = "Databricks Runtime version preloaded on idle instances (at most one), "
+                                  "e.g. `15.4.x-scala2.12`. Changing it forces a new pool.",
+                   .optional = true,
+                   .requires_replace = true},
+                  Computed("state", Type::String(), "Pool state reported by Databricks: `ACTIVE`, `STOPPED`."),
+                  Computed("default_tags", Type::Map(Type::String()),
+                           "Tags Databricks adds to every pool resource.", true),
+              },
+          .block_types = {
+              {.type_name = "azure_attributes",
+               .nesting = Nesting::kSingle,
+               .block = AzureAttributesBlock(),
+               .requires_replace = true},
+              {.type_name = "disk_spec",
+               .nesting = Nesting::kSingle,
+               .block = DiskSpecBlock(),
+               .requires_replace = true},
+          }}};
+}
+
+Schema MakeKeyVaultBindingSchema() {
+  return Schema{
+      .version = kKeyVaultBindingSchemaVersion,
+      .block = {
+          .description =
+              "A value handed to pipelines as an Azure Key Vault secret (for example an instance pool id "
+              "for Azure Data Factory). Changes to the value, content type, dates or tags write a new "
+              "secret version in place; a value changed or a secret deleted outside Terraform is "
+              "detected on refresh and written back.",
+          .attributes =
+              {
+                  Computed("id", Type::String(), "Versioned secret id: `https://<vault>/secrets/<name>/<version>`."),
+                  {.name = "vault_url",
+                   .type = Type::String(),
+                   .description = "Vault URL, e.g. `https://my-vault.vault.azure.net/`. Changing it forces "
+                                  "a new secret.",
+                   .required = true,
+                   .requires_replace = true,
+                   .validators = {v::HttpsUrlOrLoopback()}},
+                  {.name = "name",
+                   .type = Type::String(),
+                   .description = "Secret name: 1 to 127 letters, digits and dashes. Changing it forces a "
+                                  "new secret.",
+                   .required = true,
+                   .requires_replace = true,
+                   .validators = {SecretName()}},
+                  {.name = "value",
+                   .type = Type::String(),
+                   .description = "The secret value (stored in state, marked sensitive). Exactly one of "
+                                  "`value` and `value_wo` must be set.",
+                   .optional = true,
+                   .sensitive = true},
+                  {.name = "value_wo",
+                   .type = Type::String(),
+                   .description = "Write-only secret value (Terraform 1.11 or later): written to Key Vault "
+                                  "but never stored in the plan or state. Set `value_wo_version` and change "
+                                  "it to write a new value.",
+                   .optional = true,
+                   .sensitive = true,
+                   .write_only = true},
+                  {.name = "value_wo_version",
+                   .type = Type::Number(),
+                   .description = "Version of `value_wo`: changing it writes `value_wo` again.",
+                   .optional = true},
+                  {.name = "content_type",
+                   .type = Type::String(),
+                   .description = "Content type recorded on the secret.",
+                   .optional = true},
+                  {.name = "expiration_date",
+                   .type = Type::String(),
+                   .description = "Expiry of the secret (RFC 3339), e.g. `2027-01-01T00:00:00Z`.",
+                   .optional = true,
+                   .validators = {v::Rfc3339()}},
+                  {.name = "not_before_date",
+                   .type = Type::String(),
+                   .description = "Time before which the secret cannot be used (RFC 3339).",
+                   .optional = true,
+                   .validators = {v::Rfc3339()}},
+                  {.name = "tags",
+                   .type = Type::Map(Type::String()),
+                   .description = "Tags on the secret (at most 15).",
+                   .optional = true},
+                  {.name = "purge_on_destroy",
+                   .type = Type::Bool(),
+                   .description = "On destroy, purge the soft-deleted secret and wait until its name is "
+                                  "free again. Defaults to true. With purge protection on the vault, the "
+                                  "purge is skipped with a warning.",
+                   .optional = true,
+                   .computed = true,
+                   .default_value = Value::Bool(true)},
+                  {.name = "recover_soft_deleted",
+                   .type = Type::Bool(),
+                   .description = "On create, recover and overwrite a soft-deleted secret of the same name "
+                                  "instead of failing with a conflict. Defaults to true.",
+                   .optional = true,
+                   .computed = true,
+                   .default_value = Value::Bool(true)},
+                  Computed("version", Type::String(), "Current secret version (32 hexadecimal characters)."),
+                  Computed("versionless_id", Type::String(),
+                           "Secret id without version: `https://<vault>/secrets/<name>`.", true),
+              }}};
+}
+
+Schema MakeEphemeralTokenSchema() {
+  return Schema{
+      .block = {
+          .description = "A Databricks personal access token that lives for one Terraform run "
+                         "(Terraform 1.10 or later): created when the run opens it, revoked when the run "
+                         "ends, never written to the plan or state. Use it to configure another provider "
+                         "just in time.",
+          .attributes = {
+              {.name = "comment",
+               .type = Type::String(),
+               .description = "Comment stored with the token.",
+               .optional = true},
+              {.name = "lifetime_seconds",
+               .type = Type::Number(),
+               .description = "Lifetime in seconds; defaults to 3600. A safety net: the token is revoked "
+                              "when the run ends anyway.",
+               .optional = true,
+               .computed = true,
+               .default_value = Value::Int(3600),
+               .validators = {v::IntAtLeast(1)}},
+              Computed("token_id", Type::String(), "The token id."),
+              {.name = "token_value",
+               .type = Type::String(),
+               .description = "The token.",
+               .computed = true,
+               .sensitive = true},
+              Computed("expiry_time", Type::String(), "When the token expires (RFC 3339, UTC)."),
+          }}};
+}
+
+Schema MakeTokensDataSourceSchema() {
+  Type token = Type::Object({{"token_id", Type::String()},
+                             {"comment", Type::String()},
+                             {"creation_time", Type::String()},
+                             {"expiry_time", Type::String()}});
+  return Schema{
+      .block = {
+          .description = "The valid (unexpired, unrevoked) tokens of the principal the provider "
+                         "authenticates as, for audits such as \"tokens that never expire\".",
+          .attributes = {
+              Computed("id", Type::String(), "Identifier of this read (the workspace host)."),
+              {.name = "comment_contains",
+               .type = Type::String(),
+               .description = "Only tokens whose comment contains this text.",
+               .optional = true},
+              Computed("tokens", Type::List(token),
+                       "The tokens: `token_id`, `comment`, `creation_time` and `expiry_time` (RFC 3339, "
+                       "UTC; null when the token never expires)."),
+          }}};
+}
+
+}  // namespace
+
+const tf::Schema& TokenSchema() {
+  static const tf::Schema* s = new tf::Schema(MakeTokenSchema());
+  return *s;
+}
+const tf::Schema& InstancePoolSchema() {
+  static const tf::Schema* s = new tf::Schema(MakeInstancePoolSchema());
+  return *s;
+}
+const tf::Schema& KeyVaultBindingSchema() {
+  static const tf::Schema* s = new tf::Schema(MakeKeyVaultBindingSchema());
+  return *s;
+}
+const tf::Schema& EphemeralTokenSchema() {
+  static const tf::Schema* s = new tf::Schema(MakeEphemeralTokenSchema());
+  return *s;
+}
+const tf::Schema& TokensDataSourceSchema() {
+  static const tf::Schema* s = new tf::Schema(MakeTokensDataSourceSchema());
+  return *s;
+}
+
+}  // namespace adbjit::resources
