@@ -1,0 +1,96 @@
+// CurlTransport failure mapping that needs no server: refused URLs, refused connections, timeouts.
+#include "provider/clients/http/curl_transport.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+namespace adbjit::http {
+namespace {
+
+// A loopback socket bound (and optionally listening but never answering). Returns the port.
+int BindLoopback(int* fd_out, bool listen_too) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  if (listen_too) {
+    EXPECT_EQ(::listen(fd, 16), 0);
+  }
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  *fd_out = fd;
+  return ntohs(addr.sin_port);
+}
+
+TEST(CurlTransportTest, RefusesPlainHttpToRemoteHosts) {
+  CurlTransport t;
+  Request r;
+  r.url = "http://adb-123.4.azuredatabricks.net/api/2.0/token/list";
+  r.operation = "list tokens";
+  auto resp = t.Send(r);
+  ASSERT_FALSE(resp.ok());
+  EXPECT_EQ(resp.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(resp.status().service_code(), kTransportRefusedUrl);
+  EXPECT_EQ(resp.status().message().rfind("list tokens: refusing plain http:// to adb-123.4.azuredatabricks.net", 0),
+            0u)
+      << resp.status().message();
+}
+
+TEST(CurlTransportTest, ConnectionRefusedIsUnavailableAndNeverSent) {
+  int fd = -1;
+  int port = BindLoopback(&fd, /*listen_too=*/false);  // bound, not listening: connect is refused
+  CurlTransport t;
+  Request r;
+  r.url = "http://127.0.0.1:" + std::to_string(port) + "/api/2.0/token/list";
+  r.operation = "list tokens";
+  auto resp = t.Send(r);
+  ::close(fd);
+  ASSERT_FALSE(resp.ok());
+  EXPECT_EQ(resp.status().code(), StatusCode::kUnavailable);
+  EXPECT_TRUE(WasNeverSent(resp.status()));
+  EXPECT_EQ(resp.status().message().rfind("list tokens: GET http://127.0.0.1:" + std::to_string(port) +
+                                              "/api/2.0/token/list: connection refused",
+                                          0),
+            0u)
+      << resp.status().message();
+}
+
+TEST(CurlTransportTest, SilentServerTimesOutAsDeadlineExceeded) {
+  int fd = -1;
+  int port = BindLoopback(&fd, /*listen_too=*/true);  // the kernel accepts; nobody answers
+  CurlTransport t;
+  Request r;
+  r.method = "POST";
+  r.url = "http://127.0.0.1:" + std::to_string(port) + "/api/2.0/token/create";
+  r.body = "{}";
+  r.idempotent = false;
+  r.operation = "create token";
+  r.timeout = std::chrono::milliseconds(300);
+  auto resp = t.Send(r);
+  ::close(fd);
+  ASSERT_FALSE(resp.ok());
+  EXPECT_EQ(resp.status().code(), StatusCode::kDeadlineExceeded);
+  EXPECT_TRUE(IsAmbiguousTransportError(resp.status()));
+  EXPECT_EQ(resp.status().message().rfind("create token: POST", 0), 0u) << resp.status().message();
+}
+
+TEST(CurlTransportTest, StoppedTransportRefusesNewCalls) {
+  StopSignal stop;
+  stop.Stop();
+  CurlOptions options;
+  options.stop = &stop;
+  CurlTransport t(options);
+  Request r;
+  r.url = "http://127.0.0.1:1/x";
+  r.operation = "get pool";
+  EXPECT_EQ(t.Send(r).status().code(), StatusCode::kCancelled);
+}
+
+}  // namespace
+}  // namespace adbjit::http

@@ -1,0 +1,89 @@
+// Backoff, Retry-After and the retry budget.
+#include "provider/clients/http/retry.h"
+
+#include <time.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+namespace adbjit::http {
+
+bool IsRetryableHttpStatus(int status) {
+  return status == 429 || status == 502 || status == 503 || status == 504;
+}
+
+std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value,
+                                                         std::chrono::system_clock::time_point now) {
+  std::string v(value);
+  while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.pop_back();
+  while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.erase(v.begin());
+  if (v.empty()) return std::nullopt;
+  if (std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    if (v.size() > 9) return std::chrono::milliseconds(std::chrono::hours(24 * 365));
+    return std::chrono::milliseconds(std::stoll(v) * 1000);
+  }
+  for (const char* fmt : {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %d %H:%M:%S %Y"}) {
+    std::tm tm{};
+    const char* end = strptime(v.c_str(), fmt, &tm);
+    if (end == nullptr || *end != '\0') continue;
+    time_t t = timegm(&tm);
+    auto at = std::chrono::system_clock::from_time_t(t);
+    if (at <= now) return std::chrono::milliseconds(0);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(at - now);
+  }
+  return std::nullopt;
+}
+
+std::string FormatDuration(std::chrono::milliseconds d) {
+  long long ms = d.count();
+  char buf[32];
+  if (ms < 1000) {
+    std::snprintf(buf, sizeof buf, "%lldms", ms);
+  } else if (ms < 10000) {
+    std::snprintf(buf, sizeof buf, "%.1fs", static_cast<double>(ms) / 1000.0);
+  } else {
+    std::snprintf(buf, sizeof buf, "%llds", (ms + 500) / 1000);
+  }
+  return buf;
+}
+
+RetryBudget::RetryBudget(const RetryPolicy& policy, Clock* clock, const StopSignal* stop, uint64_t seed)
+    : policy_(policy), clock_(clock), stop_(stop), start_(clock->Now()), rng_(seed) {}
+
+std::chrono::milliseconds RetryBudget::Elapsed() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock_->Now() - start_);
+}
+
+std::chrono::milliseconds RetryBudget::NextBackoff() {
+  ++retries_;
+  long long d = policy_.initial_backoff.count();
+  for (int i = 1; i < retries_ && d < policy_.max_backoff.count(); ++i) d *= 2;
+  d = std::min<long long>(d, policy_.max_backoff.count());
+  if (d <= 1) return std::chrono::milliseconds(d);
+  std::uniform_int_distribution<long long> jitter(d / 2, d);
+  return std::chrono::milliseconds(jitter(rng_));
+}
+
+Status RetryBudget::WaitBeforeRetry(std::optional<std::chrono::milliseconds> server_hint) {
+  if (stop_ != nullptr && stop_->stopped()) return CancelledError("cancelled");
+  if (policy_.max_attempts > 0 && attempts_ >= policy_.max_attempts) {
+    return DeadlineExceededError("attempt limit reached");
+  }
+  std::chrono::milliseconds delay = NextBackoff();
+  // The server's Retry-After wins (a zero hint falls back to our own backoff).
+  if (server_hint.has_value() && server_hint->count() > 0) delay = *server_hint;
+  if (Elapsed() + delay > policy_.budget) {
+    return DeadlineExceededError("next attempt in " + FormatDuration(delay) + " would exceed the retry budget of " +
+                                 FormatDuration(policy_.budget));
+  }
+  if (!clock_->SleepFor(delay, stop_)) return CancelledError("cancelled");
+  return Status::OK();
+}
+
+std::string RetryBudget::GaveUpSummary() const {
+  return "gave up after " + std::to_string(attempts_) + (attempts_ == 1 ? " attempt" : " attempts") + " in " +
+         FormatDuration(Elapsed());
+}
+
+}  // namespace adbjit::http

@@ -1,0 +1,75 @@
+// RetryingTransport: the retry loop.
+#include "provider/clients/http/retrying_transport.h"
+
+#include "provider/util/log.h"
+
+namespace adbjit::http {
+namespace {
+
+// Drops a leading "<operation>: " so a re-annotated message does not repeat it.
+std::string WithoutPrefix(const std::string& message, const std::string& op) {
+  std::string prefix = op + ": ";
+  return message.starts_with(prefix) ? message.substr(prefix.size()) : message;
+}
+
+}  // namespace
+
+RetryingTransport::RetryingTransport(std::shared_ptr<Transport> inner, RetryPolicy policy, Clock* clock,
+                                     std::shared_ptr<StopSignal> stop)
+    : inner_(std::move(inner)),
+      policy_(policy),
+      clock_(clock != nullptr ? clock : Clock::Real()),
+      stop_(stop != nullptr ? std::move(stop) : std::make_shared<StopSignal>()) {}
+
+StatusOr<Response> RetryingTransport::Send(const Request& request) {
+  const std::string op = request.operation.empty() ? "HTTP request" : request.operation;
+  RetryBudget budget(policy_, clock_, stop_.get(), seed_.fetch_add(0x632be59bd9b4e019ULL));
+  for (;;) {
+    if (stop_->stopped()) {
+      return Status(StatusCode::kCancelled, op + ": cancelled").WithServiceCode(kTransportCancelled);
+    }
+    StatusOr<Response> result = inner_->Send(request);
+    budget.RecordAttempt();
+
+    bool retry = false;
+    std::optional<std::chrono::milliseconds> hint;
+    std::string last;
+    if (!result.ok()) {
+      const Status& s = result.status();
+      retry = IsTransientTransportError(s) && (request.idempotent || WasNeverSent(s));
+      last = s.message();
+    } else {
+      result->attempts = budget.attempts();
+      if (IsRetryableHttpStatus(result->status) && request.idempotent) {
+        retry = true;
+        std::string ra = result->Header("retry-after");
+        if (!ra.empty()) hint = ParseRetryAfter(ra, clock_->WallNow());
+        last = "HTTP " + std::to_string(result->status);
+      }
+    }
+    if (!retry) return result;
+
+    Status wait = budget.WaitBeforeRetry(hint);
+    if (wait.code() == StatusCode::kCancelled) {
+      return Status(StatusCode::kCancelled, op + ": cancelled while waiting to retry (" + last + ")")
+          .WithServiceCode(kTransportCancelled);
+    }
+    if (!wait.ok()) {
+      log::Debug("http", "giving up",
+                 {{"operation", op}, {"attempts", std::to_string(budget.attempts())}, {"last", last},
+                  {"reason", wait.message()}});
+      if (result.ok()) {
+        result->retry_summary = budget.GaveUpSummary();
+        return result;
+      }
+      Status s = result.status();
+      return Status(s.code(), op + ": " + budget.GaveUpSummary() + ": " + WithoutPrefix(s.message(), op))
+          .WithServiceCode(s.service_code());
+    }
+    log::Debug("http", "retrying",
+               {{"operation", op}, {"attempt", std::to_string(budget.attempts() + 1)}, {"after", last},
+                {"retry_after", hint ? FormatDuration(*hint) : ""}});
+  }
+}
+
+}  // namespace adbjit::http

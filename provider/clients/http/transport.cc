@@ -1,0 +1,40 @@
+// Response helpers and transport-error classification.
+#include "provider/clients/http/transport.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace adbjit::http {
+
+std::string Response::Header(const std::string& name) const {
+  std::string lower = name;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  auto it = headers.find(lower);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+std::string Response::RequestId() const {
+  for (const char* name : {"x-ms-request-id", "x-request-id", "x-databricks-request-id"}) {
+    std::string v = Header(name);
+    if (!v.empty()) return v;
+  }
+  return "";
+}
+
+bool IsTransientTransportError(const Status& status) {
+  const std::string& c = status.service_code();
+  return c == kTransportConnectFailed || c == kTransportConnectionLost || c == kTransportTimeout;
+}
+
+bool WasNeverSent(const Status& status) {
+  return status.service_code() == kTransportConnectFailed ||
+         status.service_code() == kTransportRefusedUrl;
+}
+
+bool IsAmbiguousTransportError(const Status& status) {
+  return status.service_code() == kTransportConnectionLost ||
+         status.service_code() == kTransportTimeout;
+}
+
+}  // namespace adbjit::http
