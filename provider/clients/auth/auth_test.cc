@@ -1,0 +1,199 @@
+// Auth pieces that need no server: clouds, challenges, reply/error parsing, caching.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include "provider/clients/auth/caching_token_source.h"
+#include "provider/clients/auth/challenge.h"
+#include "provider/clients/auth/cloud.h"
+#include "provider/clients/auth/entra.h"
+#include "provider/clients/internal/fake_clock.h"
+
+namespace adbjit::auth {
+namespace {
+
+TEST(CloudTest, Table) {
+  auto pub = LookupCloud("public");
+  ASSERT_TRUE(pub.ok());
+  EXPECT_EQ(pub->authority_host, "https://login.microsoftonline.com");
+  EXPECT_EQ(pub->DatabricksScope(), "2ff814a6-3304-4ab8-85cb-cd0e6f879c1d/.default");
+  EXPECT_EQ(pub->ManagementScope(), "https://management.core.windows.net//.default");
+  EXPECT_EQ(pub->KeyVaultScope(), "https://vault.azure.net/.default");
+  EXPECT_EQ(LookupCloud("")->name, "public");
+  EXPECT_EQ(LookupCloud("USGovernment")->keyvault_audience, "https://vault.usgovcloudapi.net");
+  EXPECT_EQ(LookupCloud("china")->authority_host, "https://login.chinacloudapi.cn");
+  EXPECT_EQ(LookupCloud("china")->keyvault_dns_suffix, ".vault.azure.cn");
+  auto bad = LookupCloud("germany");
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("\"public\", \"usgovernment\" or \"china\""), std::string::npos);
+  EXPECT_EQ(ResourceForScope("https://management.core.windows.net//.default"), "https://management.core.windows.net/");
+}
+
+TEST(ChallengeTest, ParsesKeyVaultChallenges) {
+  auto c = ParseBearerChallenge(
+      "Bearer authorization=\"https://login.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47\", "
+      "resource=\"https://vault.azure.net\"");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->tenant, "72f988bf-86f1-41af-91ab-2d7cd011db47");
+  EXPECT_EQ(c->ScopeToRequest(), "https://vault.azure.net/.default");
+  auto s = ParseBearerChallenge(
+      "Bearer authorization_uri=\"https://login.microsoftonline.com/tid/\", scope=\"https://vault.azure.net/.default\"");
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->tenant, "tid");
+  EXPECT_EQ(s->ScopeToRequest(), "https://vault.azure.net/.default");
+  EXPECT_FALSE(ParseBearerChallenge("Basic realm=\"x\"").has_value());
+  EXPECT_FALSE(ParseBearerChallenge("Bearer realm=\"x\"").has_value());
+}
+
+TEST(ChallengeTest, ResourceMustBeAHostSuffix) {
+  BearerChallenge c;
+  c.resource = "https://vault.azure.net";
+  EXPECT_TRUE(CheckChallengeResource(c, "myvault.vault.azure.net").ok());
+  EXPECT_EQ(CheckChallengeResource(c, "myvault.evilvault.azure.net.attacker.com").code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(CheckChallengeResource(c, "notvault.azure.net").code(), StatusCode::kPermissionDenied);
+  EXPECT_TRUE(CheckChallengeResource(c, "127.0.0.1").ok());  // the emulator
+  c.resource = "https://management.azure.com";
+  EXPECT_EQ(CheckChallengeResource(c, "myvault.vault.azure.net").code(), StatusCode::kPermissionDenied);
+}
+
+TEST(TokenReplyTest, NumbersAsNumbersOrStrings) {
+  auto now = std::chrono::system_clock::from_time_t(1700000000);
+  auto a = ParseTokenResponse(R"({"token_type":"Bearer","access_token":"tok-aaaa","expires_in":3599})", now, "op");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->token.Reveal(), "tok-aaaa");
+  EXPECT_EQ(a->expires_at, now + std::chrono::seconds(3599));
+  auto b = ParseTokenResponse(R"({"access_token":"tok-bbbb","expires_in":"120"})", now, "op");
+  EXPECT_EQ(b->expires_at, now + std::chrono::seconds(120));
+  auto c = ParseTokenResponse(R"({"access_token":"tok-cccc","expires_on":"1700000600"})", now, "op");
+  EXPECT_EQ(c->expires_at, now + std::chrono::seconds(600));
+  EXPECT_EQ(ParseTokenResponse("<html>", now, "op").status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(ParseTokenResponse("{}", now, "op").status().code(), StatusCode::kUnauthenticated);
+}
+
+TEST(EntraErrorTest, KeepsErrorAndAadstsButNoTraceIds) {
+  http::Response r;
+  r.status = 401;
+  r.headers["x-ms-request-id"] = "req-1";
+  r.body = R"({"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided. Trace ID: abc Correlation ID: def Timestamp: 2024","error_codes":[7000215]})";
+  Status s = EntraError(r, "Entra ID token for x");
+  EXPECT_EQ(s.code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(s.service_code(), "AADSTS7000215");
+  EXPECT_EQ(s.http_status(), 401);
+  EXPECT_EQ(s.request_id(), "req-1");
+  EXPECT_EQ(s.message(), "Entra ID token for x: HTTP 401 invalid_client: AADSTS7000215: Invalid client secret provided.");
+
+  r.status = 400;
+  r.body = R"({"error":"invalid_scope","error_description":"AADSTS70011: The provided value for scope is not valid."})";
+  s = EntraError(r, "op");
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.service_code(), "AADSTS70011");
+
+  r.status = 429;
+  r.body = "";
+  r.retry_summary = "gave up after 4 attempts in 9.0s";
+  s = EntraError(r, "op");
+  EXPECT_EQ(s.code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(s.message(), "op: gave up after 4 attempts in 9.0s: HTTP 429");
+}
+
+TEST(AssertionTest, FileIsReReadOnEveryExchange) {
+  std::string path = ::testing::TempDir() + "/oidc-token";
+  { std::ofstream(path) << "jwt-one\n"; }
+  AssertionProvider p = FileAssertion(path);
+  EXPECT_EQ(p()->Reveal(), "jwt-one");
+  { std::ofstream(path) << "jwt-two"; }
+  EXPECT_EQ(p()->Reveal(), "jwt-two");
+  std::remove(path.c_str());
+  EXPECT_EQ(p().status().code(), StatusCode::kUnauthenticated);
+}
+
+// Counts calls; hands out distinct tokens valid for `lifetime` from the fake clock's now.
+class CountingSource final : public TokenSource {
+ public:
+  CountingSource(internal::FakeClock* clock, std::chrono::seconds lifetime) : clock_(clock), lifetime_(lifetime) {}
+  StatusOr<AccessToken> Token(const std::string& scope, const std::string& tenant) override {
+    int n = ++calls;
+    std::this_thread::yield();
+    if (fail) return UnauthenticatedError("nope");
+    return AccessToken{Secret("token-" + scope + "-" + std::to_string(n)), clock_->WallNow() + lifetime_};
+  }
+  std::string Describe() const override { return "counting"; }
+  std::atomic<int> calls{0};
+  std::atomic<bool> fail{false};
+
+ private:
+  internal::FakeClock* clock_;
+  std::chrono::seconds lifetime_;
+};
+
+TEST(CachingTokenSourceTest, OneFetchPerScopeUnderConcurrency) {
+  internal::FakeClock clock;
+  auto inner = std::make_shared<CountingSource>(&clock, std::chrono::seconds(3600));
+  CachingTokenSource cache(inner, &clock);
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&, i] {
+      auto t = cache.Token(i % 2 == 0 ? "a/.default" : "b/.default");
+      if (t.ok()) ++ok;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 16);
+  EXPECT_EQ(inner->calls.load(), 2);
+  EXPECT_EQ(cache.fetches(), 2);
+}
+
+TEST(CachingTokenSourceTest, RefreshesBeforeExpiryAndOnInvalidate) {
+  internal::FakeClock clock;
+  auto inner = std::make_shared<CountingSource>(&clock, std::chrono::seconds(3600));
+  CachingTokenSource cache(inner, &clock);  // margin 5 min
+  auto t1 = cache.Token("s");
+  clock.Advance(std::chrono::seconds(3600 - 301));
+  EXPECT_EQ(cache.Token("s")->token, t1->token);
+  EXPECT_EQ(inner->calls.load(), 1);
+  clock.Advance(std::chrono::seconds(2));  // 299 s left: inside the margin
+  auto t2 = cache.Token("s");
+  EXPECT_EQ(inner->calls.load(), 2);
+  EXPECT_FALSE(t2->token == t1->token);
+  cache.Invalidate("s", "", t1->token);  // stale rejection: ignored
+  EXPECT_EQ(cache.Token("s")->token, t2->token);
+  cache.Invalidate("s", "", t2->token);
+  EXPECT_FALSE(cache.Token("s")->token == t2->token);
+  EXPECT_EQ(inner->calls.load(), 3);
+  // A different tenant is a different cache entry.
+  cache.Token("s", "other-tenant");
+  EXPECT_EQ(inner->calls.load(), 4);
+}
+
+TEST(CachingTokenSourceTest, ShortLivedTokensKeepAtLeastFortySecondsMargin) {
+  internal::FakeClock clock;
+  auto inner = std::make_shared<CountingSource>(&clock, std::chrono::seconds(100));
+  CachingTokenSource cache(inner, &clock);
+  cache.Token("s");
+  clock.Advance(std::chrono::seconds(49));  // 51 s left > max(40, 100/2=50)
+  cache.Token("s");
+  EXPECT_EQ(inner->calls.load(), 1);
+  clock.Advance(std::chrono::seconds(2));  // 49 s left
+  cache.Token("s");
+  EXPECT_EQ(inner->calls.load(), 2);
+}
+
+TEST(CachingTokenSourceTest, ErrorsAreNotCached) {
+  internal::FakeClock clock;
+  auto inner = std::make_shared<CountingSource>(&clock, std::chrono::seconds(3600));
+  CachingTokenSource cache(inner, &clock);
+  inner->fail = true;
+  EXPECT_EQ(cache.Token("s").status().code(), StatusCode::kUnauthenticated);
+  inner->fail = false;
+  EXPECT_TRUE(cache.Token("s").ok());
+  EXPECT_EQ(inner->calls.load(), 2);
+}
+
+}  // namespace
+}  // namespace adbjit::auth

@@ -1,0 +1,211 @@
+// Entra ID token requests: client credentials (secret / assertion) and managed identity.
+#include "provider/clients/auth/entra.h"
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "provider/clients/auth/cloud.h"
+#include "provider/clients/http/url.h"
+#include "provider/clients/internal/json_util.h"
+#include "provider/util/log.h"
+
+namespace adbjit::auth {
+namespace {
+
+constexpr char kFederatedAudience[] = "api://AzureADTokenExchange";
+
+std::string CutDescription(std::string d) {
+  for (const char* marker : {"\r\n", "\n", " Trace ID:"}) {
+    size_t pos = d.find(marker);
+    if (pos != std::string::npos) d = d.substr(0, pos);
+  }
+  if (d.size() > 400) d = d.substr(0, 400) + "...";
+  return d;
+}
+
+std::string Trimmed(std::string s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  size_t i = 0;
+  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+  return s.substr(i);
+}
+
+}  // namespace
+
+StatusOr<AccessToken> ParseTokenResponse(const std::string& body, std::chrono::system_clock::time_point now,
+                                         const std::string& operation) {
+  auto j = internal::ParseJson(body);
+  if (!j || !j->is_object()) {
+    return UnauthenticatedError(operation + ": token endpoint answered 200 with a body that is not JSON");
+  }
+  std::string token = internal::GetString(*j, "access_token");
+  if (token.empty()) return UnauthenticatedError(operation + ": token reply has no access_token");
+  AccessToken out{Secret(std::move(token)), now + std::chrono::minutes(5)};
+  if (auto in = internal::GetInt64(*j, "expires_in")) {
+    out.expires_at = now + std::chrono::seconds(*in);
+  } else if (auto on = internal::GetInt64(*j, "expires_on")) {
+    out.expires_at = std::chrono::system_clock::time_point(std::chrono::seconds(*on));
+  }
+  return out;
+}
+
+Status EntraError(const http::Response& r, const std::string& operation) {
+  std::string error, description, aadsts;
+  if (auto j = internal::ParseJson(r.body); j && j->is_object()) {
+    error = internal::GetString(*j, "error");
+    description = internal::GetString(*j, "error_description");
+    auto codes = j->find("error_codes");
+    if (codes != j->end() && codes->is_array() && !codes->empty() && codes->front().is_number_integer()) {
+      aadsts = "AADSTS" + std::to_string(codes->front().get<int64_t>());
+    }
+  }
+  if (aadsts.empty()) {
+    std::smatch m;
+    static const std::regex kAadsts("AADSTS[0-9]+");
+    if (std::regex_search(description, m, kAadsts)) aadsts = m.str();
+  }
+  StatusCode code;
+  if (r.status == 429) {
+    code = StatusCode::kResourceExhausted;
+  } else if (r.status >= 500) {
+    code = StatusCode::kUnavailable;
+  } else if (r.status == 401 || error == "invalid_client" || error == "unauthorized_client" ||
+             error == "invalid_grant" || aadsts == "AADSTS70021" || aadsts == "AADSTS700213" ||
+             aadsts == "AADSTS700024") {
+    code = StatusCode::kUnauthenticated;
+  } else if (r.status == 403) {
+    code = StatusCode::kPermissionDenied;
+  } else {
+    code = StatusCode::kInvalidArgument;
+  }
+  std::string msg = operation + ": ";
+  if (!r.retry_summary.empty()) msg += r.retry_summary + ": ";
+  msg += "HTTP " + std::to_string(r.status);
+  if (!error.empty()) msg += " " + error;
+  description = CutDescription(description);
+  if (!aadsts.empty() && !description.starts_with(aadsts)) msg += " " + aadsts;
+  if (!description.empty()) msg += ": " + description;
+  Status s(code, log::Redact(msg));
+  s.WithHttpStatus(r.status).WithRequestId(r.RequestId());
+  if (!aadsts.empty()) {
+    s.WithServiceCode(aadsts);
+  } else if (!error.empty()) {
+    s.WithServiceCode(error);
+  }
+  return s;
+}
+
+AssertionProvider StaticAssertion(Secret token) {
+  return [token = std::move(token)]() -> StatusOr<Secret> {
+    if (token.empty()) return UnauthenticatedError("federated credential: the OIDC token is empty");
+    return token;
+  };
+}
+
+AssertionProvider FileAssertion(std::string path) {
+  return [path = std::move(path)]() -> StatusOr<Secret> {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      return UnauthenticatedError("federated credential: cannot read the OIDC token file " + path);
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string token = Trimmed(ss.str());
+    if (token.empty()) return UnauthenticatedError("federated credential: the OIDC token file " + path + " is empty");
+    return Secret(std::move(token));
+  };
+}
+
+AssertionProvider GitHubActionsAssertion(std::shared_ptr<http::Transport> transport, std::string request_url,
+                                         Secret request_token, std::chrono::milliseconds timeout) {
+  return [transport = std::move(transport), request_url = std::move(request_url),
+          request_token = std::move(request_token), timeout]() -> StatusOr<Secret> {
+    const std::string op = "GitHub Actions OIDC token request";
+    http::Request req;
+    req.method = "GET";
+    req.url = http::AppendQuery(request_url, "audience", kFederatedAudience);
+    req.headers = {{"Authorization", "Bearer " + request_token.Reveal()}, {"Accept", "application/json"}};
+    req.timeout = timeout;
+    req.operation = op;
+    ADBJIT_ASSIGN_OR_RETURN(http::Response r, transport->Send(req));
+    if (r.status != 200) {
+      std::string msg = op + ": ";
+      if (!r.retry_summary.empty()) msg += r.retry_summary + ": ";
+      msg += "HTTP " + std::to_string(r.status) +
+             " (does the workflow have `permissions: id-token: write`, and is the request token current?)";
+      return Status(StatusCode::kUnauthenticated, msg).WithHttpStatus(r.status).WithRequestId(r.RequestId());
+    }
+    auto j = internal::ParseJson(r.body);
+    std::string value = j ? internal::GetString(*j, "value") : "";
+    if (value.empty()) return UnauthenticatedError(op + ": the reply has no `value`");
+    return Secret(std::move(value));
+  };
+}
+
+ClientCredentialsTokenSource::ClientCredentialsTokenSource(std::shared_ptr<http::Transport> transport,
+                                                           Options options)
+    : transport_(std::move(transport)), options_(std::move(options)) {}
+
+StatusOr<AccessToken> ClientCredentialsTokenSource::Token(const std::string& scope, const std::string& tenant_in) {
+  const std::string tenant = tenant_in.empty() ? options_.tenant_id : tenant_in;
+  const std::string op = "Entra ID token for " + scope + " (" + options_.description + ")";
+  std::vector<std::pair<std::string, std::string>> form = {
+      {"grant_type", "client_credentials"}, {"client_id", options_.client_id}, {"scope", scope}};
+  if (options_.assertion) {
+    ADBJIT_ASSIGN_OR_RETURN(Secret assertion, options_.assertion());
+    form.emplace_back("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+    form.emplace_back("client_assertion", assertion.Reveal());
+  } else {
+    form.emplace_back("client_secret", options_.client_secret.Reveal());
+  }
+  http::Request req;
+  req.method = "POST";
+  req.url = http::NormalizeBaseUrl(options_.authority_host) + "/" + http::PercentEncode(tenant) +
+            "/oauth2/v2.0/token";
+  req.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
+  req.body = http::FormEncode(form);
+  req.timeout = options_.timeout;
+  req.operation = op;
+  req.idempotent = true;
+  auto sent = std::chrono::system_clock::now();
+  ADBJIT_ASSIGN_OR_RETURN(http::Response r, transport_->Send(req));
+  if (r.status != 200) return EntraError(r, op);
+  ADBJIT_ASSIGN_OR_RETURN(AccessToken t, ParseTokenResponse(r.body, sent, op));
+  log::Debug("auth", "access token acquired",
+             {{"credential", options_.description}, {"scope", scope}, {"tenant", tenant},
+              {"expires_in_s", std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                                  t.expires_at - sent).count())}});
+  return t;
+}
+
+ManagedIdentityTokenSource::ManagedIdentityTokenSource(std::shared_ptr<http::Transport> transport, Options options)
+    : transport_(std::move(transport)), options_(std::move(options)) {}
+
+StatusOr<AccessToken> ManagedIdentityTokenSource::Token(const std::string& scope, const std::string&) {
+  const std::string op = "managed identity token for " + scope;
+  const std::string resource = ResourceForScope(scope);
+  http::Request req;
+  req.method = "GET";
+  req.url = http::AppendQuery(options_.endpoint, "api-version", options_.api_version);
+  req.url = http::AppendQuery(req.url, "resource", resource);
+  if (!options_.client_id.empty()) req.url = http::AppendQuery(req.url, "client_id", options_.client_id);
+  req.headers = {{"Metadata", "true"}, {"Accept", "application/json"}};
+  req.timeout = options_.timeout;
+  req.operation = op;
+  req.imds = true;
+  auto sent = std::chrono::system_clock::now();
+  ADBJIT_ASSIGN_OR_RETURN(http::Response r, transport_->Send(req));
+  if (r.status != 200) {
+    Status s = EntraError(r, op);
+    // IMDS answers 400 for "no such identity": a credential problem, not a bad argument.
+    if (s.code() == StatusCode::kInvalidArgument) return Status(StatusCode::kUnauthenticated, s.message())
+        .WithHttpStatus(s.http_status()).WithServiceCode(s.service_code()).WithRequestId(s.request_id());
+    return s;
+  }
+  ADBJIT_ASSIGN_OR_RETURN(AccessToken t, ParseTokenResponse(r.body, sent, op));
+  log::Debug("auth", "access token acquired", {{"credential", "managed identity"}, {"scope", scope}});
+  return t;
+}
+
+}  // namespace adbjit::auth
