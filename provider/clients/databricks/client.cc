@@ -1,0 +1,376 @@
+// databricks::Client: authenticated calls, error mapping, safe creates, the shared token list.
+#include "provider/clients/databricks/client.h"
+
+#include <atomic>
+
+#include "provider/clients/databricks/errors.h"
+#include "provider/clients/http/url.h"
+#include "provider/clients/internal/json_util.h"
+#include "provider/util/log.h"
+
+namespace adbjit::databricks {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kTokenCreate[] = "/api/2.0/token/create";
+constexpr char kTokenList[] = "/api/2.0/token/list";
+constexpr char kTokenDelete[] = "/api/2.0/token/delete";
+constexpr char kPoolCreate[] = "/api/2.0/instance-pools/create";
+constexpr char kPoolGet[] = "/api/2.0/instance-pools/get";
+constexpr char kPoolEdit[] = "/api/2.0/instance-pools/edit";
+constexpr char kPoolDelete[] = "/api/2.0/instance-pools/delete";
+constexpr char kPoolList[] = "/api/2.0/instance-pools/list";
+
+// How a failed create attempt may be followed up.
+enum class Outcome { kDefinite, kRetryClean, kRetryAmbiguous };
+
+std::string WithoutPrefix(const std::string& message, const std::string& op) {
+  std::string prefix = op + ": ";
+  return message.starts_with(prefix) ? message.substr(prefix.size()) : message;
+}
+
+bool LooksMissing(const std::string& message) {
+  return message.find("does not exist") != std::string::npos || message.find("Can't find") != std::string::npos ||
+         message.find("not found") != std::string::npos;
+}
+
+std::atomic<uint64_t> g_seed{0x2545F4914F6CDD1DULL};
+
+}  // namespace
+
+Client::Client(std::shared_ptr<http::Transport> transport, std::shared_ptr<auth::TokenSource> tokens,
+               ClientOptions options, http::Clock* clock, std::shared_ptr<http::StopSignal> stop)
+    : transport_(std::move(transport)),
+      tokens_(std::move(tokens)),
+      options_(std::move(options)),
+      clock_(clock != nullptr ? clock : http::Clock::Real()),
+      stop_(stop != nullptr ? std::move(stop) : std::make_shared<http::StopSignal>()) {
+  options_.host = http::NormalizeBaseUrl(options_.host);
+}
+
+StatusOr<http::Response> Client::Call(const std::string& method, const std::string& path, const json* body,
+                                      const std::string& op, bool idempotent) {
+  if (options_.host.empty()) {
+    return FailedPreconditionError(op + ": the Databricks workspace host is not configured (set `host` or DATABRICKS_HOST)");
+  }
+  for (int attempt = 0;; ++attempt) {
+    StatusOr<auth::AccessToken> token = tokens_->Token(options_.databricks_scope);
+    if (!token.ok()) return Status(token.status()).Annotate(op);
+    std::optional<auth::AccessToken> management;
+    if (!options_.workspace_resource_id.empty()) {
+      StatusOr<auth::AccessToken> m = tokens_->Token(options_.management_scope);
+      if (!m.ok()) return Status(m.status()).Annotate(op + " (management token)");
+      management = *m;
+    }
+    http::Request req;
+    req.method = method;
+    req.url = options_.host + path;
+    req.headers = {{"Authorization", "Bearer " + token->token.Reveal()}, {"Accept", "application/json"}};
+    if (body != nullptr) {
+      req.headers.emplace_back("Content-Type", "application/json");
+      req.body = body->dump();
+    }
+    if (management) {
+      req.headers.emplace_back("X-Databricks-Azure-Workspace-Resource-Id", options_.workspace_resource_id);
+      req.headers.emplace_back("X-Databricks-Azure-SP-Management-Token", management->token.Reveal());
+    }
+    req.timeout = options_.timeout;
+    req.idempotent = idempotent;
+    req.operation = op;
+    ADBJIT_ASSIGN_OR_RETURN(http::Response r, transport_->Send(req));
+    if (r.status == 401 && attempt == 0) {
+      // The token may have been revoked or be about to expire: fetch a new one once.
+      log::Debug("databricks", "401 from workspace; refreshing the access token once", {{"operation", op}});
+      tokens_->Invalidate(options_.databricks_scope, "", token->token);
+      if (management) tokens_->Invalidate(options_.management_scope, "", management->token);
+      continue;
+    }
+    return r;
+  }
+}
+
+Status Client::ErrorFor(const http::Response& r, const std::string& op, bool missing_means_not_found) {
+  Status s = DatabricksError(r, op);
+  if (missing_means_not_found && s.code() == StatusCode::kInvalidArgument && LooksMissing(s.message())) {
+    Status nf(StatusCode::kNotFound, s.message());
+    nf.WithHttpStatus(s.http_status()).WithServiceCode(s.service_code()).WithRequestId(s.request_id());
+    return nf;
+  }
+  return s;
+}
+
+// ---- Tokens ---------------------------------------------------------------------------------------
+
+StatusOr<std::vector<TokenInfo>> Client::FetchTokenList() {
+  {
+    std::lock_guard lock(list_mu_);
+    ++token_list_calls_;
+  }
+  const std::string op = "list tokens";
+  ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call("GET", kTokenList, nullptr, op, true));
+  if (r.status != 200) return ErrorFor(r, op, false);
+  auto j = internal::ParseJson(r.body);
+  if (!j || !j->is_object()) return InternalError(op + ": the reply is not a JSON object");
+  std::vector<TokenInfo> out;
+  if (auto it = j->find("token_infos"); it != j->end() && it->is_array()) {
+    for (const auto& t : *it) out.push_back(t.get<TokenInfo>());
+  }
+  return out;
+}
+
+void Client::InvalidateTokenList() {
+  std::lock_guard lock(list_mu_);
+  ++list_generation_;
+  list_cache_.reset();
+}
+
+StatusOr<std::vector<TokenInfo>> Client::ListTokens() {
+  auto fresh = [this](uint64_t gen) {
+    return list_cache_ && list_cache_generation_ == gen && list_generation_ == gen &&
+           clock_->Now() - list_cache_time_ < options_.list_freshness;
+  };
+  uint64_t gen;
+  {
+    std::lock_guard lock(list_mu_);
+    gen = list_generation_;
+    if (fresh(gen)) return *list_cache_;
+  }
+  return list_flights_.Do(gen, [&]() -> StatusOr<std::vector<TokenInfo>> {
+    {
+      std::lock_guard lock(list_mu_);
+      if (fresh(gen)) return *list_cache_;
+    }
+    auto started = clock_->Now();
+    StatusOr<std::vector<TokenInfo>> r = FetchTokenList();
+    if (r.ok()) {
+      std::lock_guard lock(list_mu_);
+      if (list_generation_ == gen) {
+        list_cache_ = *r;
+        list_cache_generation_ = gen;
+        list_cache_time_ = started;
+      }
+    }
+    return r;
+  });
+}
+
+StatusOr<TokenInfo> Client::GetToken(const std::string& token_id) {
+  ADBJIT_ASSIGN_OR_RETURN(std::vector<TokenInfo> all, ListTokens());
+  for (auto& t : all) {
+    if (t.token_id == token_id) return t;
+  }
+  return Status(StatusCode::kNotFound, "get token: no valid token with id " + token_id +
+                                           " (revoked, expired, or created by another principal)")
+      .WithServiceCode("RESOURCE_DOES_NOT_EXIST");
+}
+
+Status Client::DeleteToken(const std::string& token_id) {
+  const std::string op = "revoke token " + token_id;
+  json body = {{"token_id", token_id}};
+  auto r = Call("POST", kTokenDelete, &body, op, true);
+  InvalidateTokenList();
+  if (!r.ok()) return r.status();
+  if (r->status == 200) return Status::OK();
+  return ErrorFor(*r, op, true);
+}
+
+Status Client::RevokeMarked(const std::string& marker, const std::string& keep_id, int* revoked) {
+  InvalidateTokenList();
+  ADBJIT_ASSIGN_OR_RETURN(std::vector<TokenInfo> all, FetchTokenList());
+  for (const auto& t : all) {
+    if (t.token_id == keep_id || FindMarker(t.raw_comment) != marker) continue;
+    Status s = DeleteToken(t.token_id);
+    if (!s.ok() && !s.IsNotFound()) return s;
+    ++*revoked;
+    log::Info("databricks", "revoked a token whose create answer was lost",
+              {{"token_id", t.token_id}, {"marker", marker}});
+  }
+  return Status::OK();
+}
+
+StatusOr<CreatedToken> Client::CreateTokenSafely(std::optional<int64_t> lifetime_seconds, const std::string& comment) {
+  const std::string op = "create token";
+  const std::string marker = MakeMarker();
+  json body = {{"comment", CommentWithMarker(comment, marker)}};
+  if (lifetime_seconds) body["lifetime_seconds"] = *lifetime_seconds;
+
+  http::RetryBudget budget(options_.retry, clock_, stop_.get(), g_seed.fetch_add(0x9E3779B97F4A7C15ULL));
+  bool ambiguity = false;
+  for (;;) {
+    StatusOr<http::Response> r = Call("POST", kTokenCreate, &body, op, /*idempotent=*/false);
+    budget.RecordAttempt();
+    Status last;
+    Outcome outcome = Outcome::kDefinite;
+    std::optional<std::chrono::milliseconds> hint;
+    if (r.ok() && r->status == 200) {
+      auto j = internal::ParseJson(r->body);
+      std::string value = j ? internal::GetString(*j, "token_value") : "";
+      if (!value.empty() && j->contains("token_info")) {
+        CreatedToken created{Secret(std::move(value)), (*j)["token_info"].get<TokenInfo>()};
+        InvalidateTokenList();
+        if (ambiguity) {
+          int revoked = 0;
+          Status sweep = RevokeMarked(marker, created.info.token_id, &revoked);
+          if (!sweep.ok()) {
+            log::Warn("databricks", "could not verify that no duplicate token exists",
+                      {{"marker", marker}, {"error", sweep.message()}});
+          }
+        }
+        log::Debug("databricks", "token created",
+                   {{"token_id", created.info.token_id}, {"attempts", std::to_string(budget.attempts())}});
+        return created;
+      }
+      last = InternalError(op + ": HTTP 200 without token_value/token_info");
+      outcome = Outcome::kRetryAmbiguous;
+    } else if (r.ok()) {
+      last = ErrorFor(*r, op, false);
+      std::string ra = r->Header("retry-after");
+      if (!ra.empty()) hint = http::ParseRetryAfter(ra, clock_->WallNow());
+      if (r->status == 429) {
+        outcome = Outcome::kRetryClean;  // throttled before anything happened
+      } else if (r->status >= 500) {
+        outcome = Outcome::kRetryAmbiguous;
+      }
+    } else {
+      last = r.status();
+      if (http::IsAmbiguousTransportError(last)) outcome = Outcome::kRetryAmbiguous;
+    }
+    if (outcome == Outcome::kDefinite) {
+      if (!ambiguity) return last;
+      // A failure after an ambiguity: make sure the lost one is gone before reporting.
+      int revoked = 0;
+      RevokeMarked(marker, "", &revoked);
+      return last;
+    }
+    if (outcome == Outcome::kRetryAmbiguous) {
+      ambiguity = true;
+      int revoked = 0;
+      Status rec = RevokeMarked(marker, "", &revoked);
+      if (!rec.ok()) {
+        return Status(rec.code(), op + ": the outcome of the create is unknown (" + WithoutPrefix(last.message(), op) +
+                                      ") and checking for the token failed: " + rec.message() +
+                                      "; a token whose comment ends in " + marker + " may exist");
+      }
+      log::Debug("databricks", "reconciled an ambiguous token create",
+                 {{"marker", marker}, {"revoked", std::to_string(revoked)}, {"error", last.message()}});
+    }
+    Status wait = budget.attempts() >= options_.max_create_attempts
+                      ? DeadlineExceededError("attempt limit reached")
+                      : budget.WaitBeforeRetry(hint);
+    if (wait.code() == StatusCode::kCancelled) {
+      return CancelledError(op + ": cancelled while waiting to retry (" + WithoutPrefix(last.message(), op) + ")");
+    }
+    if (!wait.ok()) {
+      Status out(last.code(), op + ": " + budget.GaveUpSummary() + ": " + WithoutPrefix(last.message(), op));
+      out.WithHttpStatus(last.http_status()).WithServiceCode(last.service_code()).WithRequestId(last.request_id());
+      return out;
+    }
+  }
+}
+
+int Client::token_list_calls() const {
+  std::lock_guard lock(list_mu_);
+  return token_list_calls_;
+}
+
+// ---- Instance pools ---------------------------------------------------------------------------------
+
+StatusOr<std::vector<InstancePool>> Client::ListInstancePools() {
+  const std::string op = "list instance pools";
+  ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call("GET", kPoolList, nullptr, op, true));
+  if (r.status != 200) return ErrorFor(r, op, false);
+  auto j = internal::ParseJson(r.body);
+  if (!j || !j->is_object()) return InternalError(op + ": the reply is not a JSON object");
+  std::vector<InstancePool> out;
+  if (auto it = j->find("instance_pools"); it != j->end() && it->is_array()) {
+    for (const auto& p : *it) out.push_back(p.get<InstancePool>());
+  }
+  return out;
+}
+
+StatusOr<std::string> Client::CreateInstancePoolSafely(const InstancePool& spec) {
+  const std::string op = "create instance pool " + spec.instance_pool_name;
+  json body = PoolCreateJson(spec);
+  http::RetryBudget budget(options_.retry, clock_, stop_.get(), g_seed.fetch_add(0x9E3779B97F4A7C15ULL));
+  for (;;) {
+    StatusOr<http::Response> r = Call("POST", kPoolCreate, &body, op, /*idempotent=*/false);
+    budget.RecordAttempt();
+    Status last;
+    Outcome outcome = Outcome::kDefinite;
+    std::optional<std::chrono::milliseconds> hint;
+    if (r.ok() && r->status == 200) {
+      auto j = internal::ParseJson(r->body);
+      std::string id = j ? internal::GetString(*j, "instance_pool_id") : "";
+      if (!id.empty()) return id;
+      last = InternalError(op + ": HTTP 200 without instance_pool_id");
+      outcome = Outcome::kRetryAmbiguous;
+    } else if (r.ok()) {
+      last = ErrorFor(*r, op, false);
+      std::string ra = r->Header("retry-after");
+      if (!ra.empty()) hint = http::ParseRetryAfter(ra, clock_->WallNow());
+      if (r->status == 429) outcome = Outcome::kRetryClean;
+      if (r->status >= 500) outcome = Outcome::kRetryAmbiguous;
+    } else {
+      last = r.status();
+      if (http::IsAmbiguousTransportError(last)) outcome = Outcome::kRetryAmbiguous;
+    }
+    if (outcome == Outcome::kDefinite) return last;
+    if (outcome == Outcome::kRetryAmbiguous) {
+      ADBJIT_ASSIGN_OR_RETURN(std::vector<InstancePool> pools, ListInstancePools());
+      for (const auto& p : pools) {
+        if (p.instance_pool_name == spec.instance_pool_name && p.state != "DELETED") {
+          log::Info("databricks", "adopted an instance pool whose create answer was lost",
+                    {{"instance_pool_id", p.instance_pool_id}});
+          return p.instance_pool_id;
+        }
+      }
+    }
+    Status wait = budget.attempts() >= options_.max_create_attempts
+                      ? DeadlineExceededError("attempt limit reached")
+                      : budget.WaitBeforeRetry(hint);
+    if (wait.code() == StatusCode::kCancelled) {
+      return CancelledError(op + ": cancelled while waiting to retry (" + WithoutPrefix(last.message(), op) + ")");
+    }
+    if (!wait.ok()) {
+      Status out(last.code(), op + ": " + budget.GaveUpSummary() + ": " + WithoutPrefix(last.message(), op));
+      out.WithHttpStatus(last.http_status()).WithServiceCode(last.service_code()).WithRequestId(last.request_id());
+      return out;
+    }
+  }
+}
+
+StatusOr<InstancePool> Client::GetInstancePool(const std::string& pool_id) {
+  const std::string op = "get instance pool " + pool_id;
+  ADBJIT_ASSIGN_OR_RETURN(http::Response r,
+                          Call("GET", http::AppendQuery(kPoolGet, "instance_pool_id", pool_id), nullptr, op, true));
+  if (r.status != 200) return ErrorFor(r, op, true);
+  auto j = internal::ParseJson(r.body);
+  if (!j || !j->is_object()) return InternalError(op + ": the reply is not a JSON object");
+  InstancePool p = j->get<InstancePool>();
+  if (p.state == "DELETED") {
+    return Status(StatusCode::kNotFound, op + ": the pool is deleted (state DELETED)")
+        .WithHttpStatus(200)
+        .WithRequestId(r.RequestId());
+  }
+  if (p.instance_pool_id.empty()) p.instance_pool_id = pool_id;
+  return p;
+}
+
+Status Client::EditInstancePool(const InstancePool& pool) {
+  const std::string op = "edit instance pool " + pool.instance_pool_id;
+  json body = PoolEditJson(pool);
+  ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call("POST", kPoolEdit, &body, op, true));
+  if (r.status != 200) return ErrorFor(r, op, true);
+  return Status::OK();
+}
+
+Status Client::DeleteInstancePool(const std::string& pool_id) {
+  const std::string op = "delete instance pool " + pool_id;
+  json body = {{"instance_pool_id", pool_id}};
+  ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call("POST", kPoolDelete, &body, op, true));
+  if (r.status != 200) return ErrorFor(r, op, true);
+  return Status::OK();
+}
+
+}  // namespace adbjit::databricks

@@ -1,0 +1,139 @@
+// Databricks error body parsing and code mapping.
+#include "provider/clients/databricks/errors.h"
+
+#include <cctype>
+#include <map>
+
+#include "provider/clients/internal/json_util.h"
+#include "provider/util/log.h"
+
+namespace adbjit::databricks {
+namespace {
+
+std::string ReasonPhrase(int status) {
+  static const std::map<int, std::string> kPhrases = {
+      {400, "Bad Request"},          {401, "Unauthorized"},        {403, "Forbidden"},
+      {404, "Not Found"},            {409, "Conflict"},            {429, "Too Many Requests"},
+      {499, "Client Closed Request"}, {500, "Internal Server Error"}, {501, "Not Implemented"},
+      {502, "Bad Gateway"},          {503, "Service Unavailable"}, {504, "Gateway Timeout"}};
+  auto it = kPhrases.find(status);
+  return it == kPhrases.end() ? "HTTP error" : it->second;
+}
+
+std::string Trim(std::string s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  size_t i = 0;
+  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+  return s.substr(i);
+}
+
+std::string Between(const std::string& s, const std::string& open, const std::string& close) {
+  size_t a = s.find(open);
+  if (a == std::string::npos) return "";
+  a = s.find('>', a);
+  if (a == std::string::npos) return "";
+  size_t b = s.find(close, a + 1);
+  if (b == std::string::npos) return "";
+  return Trim(s.substr(a + 1, b - a - 1));
+}
+
+bool LooksLikeCode(const std::string& s) {
+  if (s.size() < 3) return false;
+  for (char c : s) {
+    if (!(std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+ApiError ParseApiError(int http_status, const std::string& body_in) {
+  std::string body = Trim(body_in);
+  ApiError e;
+  if (body.empty()) {
+    e.message = ReasonPhrase(http_status);
+    return e;
+  }
+  if (auto j = internal::ParseJson(body)) {
+    if (j->is_object()) {
+      e.error_code = internal::GetString(*j, "error_code");
+      e.message = internal::GetString(*j, "message");
+      if (e.message.empty()) e.message = internal::GetString(*j, "error");
+      if (e.message.empty()) e.message = ReasonPhrase(http_status);
+      return e;
+    }
+    if (j->is_string()) body = j->get<std::string>();
+  }
+  if (body.front() == '<') {
+    std::string pre = Between(body, "<pre", "</pre>");
+    if (pre.empty()) pre = Between(body, "<title", "</title>");
+    e.message = pre.empty() ? ReasonPhrase(http_status) : pre;
+    return e;
+  }
+  size_t colon = body.find(':');
+  if (colon != std::string::npos && LooksLikeCode(body.substr(0, colon))) {
+    e.error_code = body.substr(0, colon);
+    e.message = Trim(body.substr(colon + 1));
+    return e;
+  }
+  e.message = body.size() > 500 ? body.substr(0, 500) + "..." : body;
+  return e;
+}
+
+StatusCode CodeFor(const ApiError& e, int status) {
+  static const std::map<std::string, StatusCode> kByCode = {
+      {"RESOURCE_DOES_NOT_EXIST", StatusCode::kNotFound},
+      {"NOT_FOUND", StatusCode::kNotFound},
+      {"INVALID_PARAMETER_VALUE", StatusCode::kInvalidArgument},
+      {"BAD_REQUEST", StatusCode::kInvalidArgument},
+      {"MALFORMED_REQUEST", StatusCode::kInvalidArgument},
+      {"INVALID_STATE", StatusCode::kFailedPrecondition},
+      {"RESOURCE_ALREADY_EXISTS", StatusCode::kAlreadyExists},
+      {"ALREADY_EXISTS", StatusCode::kAlreadyExists},
+      {"ABORTED", StatusCode::kAborted},
+      {"RESOURCE_CONFLICT", StatusCode::kAborted},
+      {"QUOTA_EXCEEDED", StatusCode::kResourceExhausted},
+      {"RESOURCE_EXHAUSTED", StatusCode::kResourceExhausted},
+      {"REQUEST_LIMIT_EXCEEDED", StatusCode::kResourceExhausted},
+      {"PERMISSION_DENIED", StatusCode::kPermissionDenied},
+      {"UNAUTHENTICATED", StatusCode::kUnauthenticated},
+      {"TEMPORARILY_UNAVAILABLE", StatusCode::kUnavailable},
+      {"DEADLINE_EXCEEDED", StatusCode::kDeadlineExceeded},
+      {"CANCELLED", StatusCode::kCancelled},
+      {"NOT_IMPLEMENTED", StatusCode::kUnimplemented},
+      {"INTERNAL_ERROR", StatusCode::kInternal},
+      {"DATA_LOSS", StatusCode::kInternal},
+      {"UNKNOWN", StatusCode::kUnknown},
+  };
+  if (auto it = kByCode.find(e.error_code); it != kByCode.end()) return it->second;
+  switch (status) {
+    case 400: return StatusCode::kInvalidArgument;
+    case 401: return StatusCode::kUnauthenticated;
+    case 403: return StatusCode::kPermissionDenied;
+    case 404: return StatusCode::kNotFound;
+    case 409: return StatusCode::kAlreadyExists;
+    case 429: return StatusCode::kResourceExhausted;
+    case 499: return StatusCode::kCancelled;
+    case 501: return StatusCode::kUnimplemented;
+    case 503: return StatusCode::kUnavailable;
+    case 504: return StatusCode::kDeadlineExceeded;
+    default: return status >= 500 ? StatusCode::kInternal : StatusCode::kUnknown;
+  }
+}
+
+Status DatabricksError(const http::Response& r, const std::string& operation) {
+  ApiError e = ParseApiError(r.status, r.body);
+  std::string msg = operation + ": ";
+  if (!r.retry_summary.empty()) msg += r.retry_summary + ": ";
+  msg += "HTTP " + std::to_string(r.status);
+  if (!e.error_code.empty()) msg += " " + e.error_code;
+  if (!e.message.empty()) msg += ": " + e.message;
+  Status s(CodeFor(e, r.status), log::Redact(msg));
+  s.WithHttpStatus(r.status).WithRequestId(r.RequestId());
+  if (!e.error_code.empty()) s.WithServiceCode(e.error_code);
+  return s;
+}
+
+}  // namespace adbjit::databricks

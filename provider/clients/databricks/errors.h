@@ -1,0 +1,32 @@
+// Databricks error replies -> Status: every body shape of remote-apis.md §2.3, keyed on error_code.
+#ifndef ADBJIT_CLIENTS_DATABRICKS_ERRORS_H_
+#define ADBJIT_CLIENTS_DATABRICKS_ERRORS_H_
+
+#include <string>
+
+#include "provider/clients/http/transport.h"
+#include "provider/util/status.h"
+
+namespace adbjit::databricks {
+
+struct ApiError {
+  std::string error_code;  // "RESOURCE_DOES_NOT_EXIST"; "" when the body named none
+  std::string message;     // service text, or the reason phrase for an empty body
+};
+
+// Reads {"error_code","message"}, legacy {"error": "..."}, a bare "CODE: message" string, an HTML
+// page (message from <pre>…</pre>, else <title>), or an empty body (HTTP reason phrase).
+ApiError ParseApiError(int http_status, const std::string& body);
+
+// The canonical code for an error: error_code first (RESOURCE_DOES_NOT_EXIST -> kNotFound even
+// with HTTP 400, QUOTA_EXCEEDED -> kResourceExhausted, PERMISSION_DENIED -> kPermissionDenied,
+// INVALID_PARAMETER_VALUE -> kInvalidArgument, ...), else the HTTP status.
+StatusCode CodeFor(const ApiError& e, int http_status);
+
+// "<operation>: [gave up after …: ]HTTP 404 RESOURCE_DOES_NOT_EXIST: <message>" with the HTTP
+// status, service code and request id attached. Secrets registered with the redactor are masked.
+Status DatabricksError(const http::Response& response, const std::string& operation);
+
+}  // namespace adbjit::databricks
+
+#endif  // ADBJIT_CLIENTS_DATABRICKS_ERRORS_H_

@@ -1,0 +1,148 @@
+// Databricks error-body parsing, code mapping, markers and pool JSON (no server needed).
+#include <gtest/gtest.h>
+
+#include "provider/clients/databricks/errors.h"
+#include "provider/clients/databricks/types.h"
+
+namespace adbjit::databricks {
+namespace {
+
+TEST(ApiErrorTest, EveryBodyShape) {
+  auto j = ParseApiError(404, R"({"error_code":"RESOURCE_DOES_NOT_EXIST","message":"No valid token with ID x found","details":[]})");
+  EXPECT_EQ(j.error_code, "RESOURCE_DOES_NOT_EXIST");
+  EXPECT_EQ(j.message, "No valid token with ID x found");
+  auto legacy = ParseApiError(400, R"({"error":"Something went wrong"})");
+  EXPECT_EQ(legacy.error_code, "");
+  EXPECT_EQ(legacy.message, "Something went wrong");
+  auto bare = ParseApiError(400, "INVALID_PARAMETER_VALUE: lifetime too long");
+  EXPECT_EQ(bare.error_code, "INVALID_PARAMETER_VALUE");
+  EXPECT_EQ(bare.message, "lifetime too long");
+  auto quoted = ParseApiError(400, R"("QUOTA_EXCEEDED: 600 tokens")");
+  EXPECT_EQ(quoted.error_code, "QUOTA_EXCEEDED");
+  auto html = ParseApiError(403, "<html><head><title>Error 403</title></head><body><h2>HTTP ERROR 403</h2>"
+                                 "<pre>Invalid access token.</pre></body></html>");
+  EXPECT_EQ(html.error_code, "");
+  EXPECT_EQ(html.message, "Invalid access token.");
+  auto title = ParseApiError(502, "<html><head><title>Bad Gateway</title></head></html>");
+  EXPECT_EQ(title.message, "Bad Gateway");
+  auto empty = ParseApiError(503, "");
+  EXPECT_EQ(empty.message, "Service Unavailable");
+  auto text = ParseApiError(500, "something broke");
+  EXPECT_EQ(text.error_code, "");
+  EXPECT_EQ(text.message, "something broke");
+}
+
+TEST(ApiErrorTest, KeysOnErrorCodeBeforeStatus) {
+  struct Case {
+    std::string code;
+    int status;
+    StatusCode want;
+  } cases[] = {
+      {"RESOURCE_DOES_NOT_EXIST", 400, StatusCode::kNotFound},
+      {"RESOURCE_DOES_NOT_EXIST", 404, StatusCode::kNotFound},
+      {"QUOTA_EXCEEDED", 400, StatusCode::kResourceExhausted},
+      {"PERMISSION_DENIED", 403, StatusCode::kPermissionDenied},
+      {"INVALID_PARAMETER_VALUE", 400, StatusCode::kInvalidArgument},
+      {"INVALID_STATE", 400, StatusCode::kFailedPrecondition},
+      {"RESOURCE_ALREADY_EXISTS", 400, StatusCode::kAlreadyExists},
+      {"REQUEST_LIMIT_EXCEEDED", 429, StatusCode::kResourceExhausted},
+      {"TEMPORARILY_UNAVAILABLE", 503, StatusCode::kUnavailable},
+      {"", 401, StatusCode::kUnauthenticated},
+      {"", 403, StatusCode::kPermissionDenied},
+      {"", 404, StatusCode::kNotFound},
+      {"", 504, StatusCode::kDeadlineExceeded},
+      {"", 500, StatusCode::kInternal},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(CodeFor(ApiError{c.code, "m"}, c.status), c.want) << c.code << " " << c.status;
+  }
+}
+
+TEST(ApiErrorTest, StatusKeepsEverything) {
+  http::Response r;
+  r.status = 503;
+  r.headers["x-request-id"] = "rid-9";
+  r.body = R"({"error_code":"TEMPORARILY_UNAVAILABLE","message":"try later"})";
+  r.retry_summary = "gave up after 6 attempts in 31s";
+  Status s = DatabricksError(r, "create token");
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(s.message(), "create token: gave up after 6 attempts in 31s: HTTP 503 TEMPORARILY_UNAVAILABLE: try later");
+  EXPECT_EQ(s.service_code(), "TEMPORARILY_UNAVAILABLE");
+  EXPECT_EQ(s.http_status(), 503);
+  EXPECT_EQ(s.request_id(), "rid-9");
+}
+
+TEST(MarkerTest, RoundTrip) {
+  std::string m = MakeMarker();
+  ASSERT_EQ(m.size(), 21u);
+  EXPECT_EQ(m.rfind("[adbjit:", 0), 0u);
+  EXPECT_NE(m, MakeMarker());
+  EXPECT_EQ(StripMarker(CommentWithMarker("ci run 42", m)), "ci run 42");
+  EXPECT_EQ(FindMarker(CommentWithMarker("ci run 42", m)), m);
+  EXPECT_EQ(StripMarker(CommentWithMarker("", m)), "");
+  EXPECT_EQ(StripMarker("plain comment"), "plain comment");
+  EXPECT_EQ(StripMarker("x [adbjit:zzzzzzzzzzzz]"), "x [adbjit:zzzzzzzzzzzz]");
+  EXPECT_EQ(FindMarker(""), "");
+  TokenInfo t = nlohmann::json{{"token_id", "abc"}, {"creation_time", 1}, {"expiry_time", "2"},
+                               {"comment", CommentWithMarker("hello", m)}}
+                    .get<TokenInfo>();
+  EXPECT_EQ(t.comment, "hello");
+  EXPECT_EQ(t.raw_comment, "hello " + m);
+  EXPECT_EQ(t.expiry_time, 2);
+}
+
+TEST(PoolJsonTest, CreateSendsOnlySetFieldsAndExplicitFalse) {
+  InstancePool p;
+  p.instance_pool_name = "pool-a";
+  p.node_type_id = "Standard_DS3_v2";
+  p.enable_elastic_disk = false;
+  p.min_idle_instances = 0;
+  p.custom_tags = std::map<std::string, std::string>{{"team", "data"}};
+  p.disk_spec = DiskSpec{1, 128, "PREMIUM_LRS"};
+  p.azure_attributes = AzureAttributes{"SPOT_AZURE", -1.0};
+  p.preloaded_spark_versions = {"14.3.x-scala2.12"};
+  auto j = PoolCreateJson(p);
+  EXPECT_EQ(j["enable_elastic_disk"], false);
+  EXPECT_EQ(j["min_idle_instances"], 0);
+  EXPECT_FALSE(j.contains("max_capacity"));
+  EXPECT_FALSE(j.contains("idle_instance_autotermination_minutes"));
+  EXPECT_EQ(j["disk_spec"]["disk_type"]["azure_disk_volume_type"], "PREMIUM_LRS");
+  EXPECT_EQ(j["azure_attributes"]["spot_bid_max_price"], -1.0);
+  EXPECT_EQ(j["custom_tags"]["team"], "data");
+
+  p.instance_pool_id = "0521-145002-meet10-pool-EP6iFpfl";
+  p.custom_tags.reset();
+  auto e = PoolEditJson(p);
+  EXPECT_EQ(e["custom_tags"], nlohmann::json::object());
+  EXPECT_EQ(e["instance_pool_id"], p.instance_pool_id);
+  EXPECT_FALSE(e.contains("enable_elastic_disk"));
+  EXPECT_FALSE(e.contains("disk_spec"));
+}
+
+TEST(PoolJsonTest, ParsesEverything) {
+  auto j = nlohmann::json::parse(R"({
+    "instance_pool_id":"p1","instance_pool_name":"n","node_type_id":"Standard_DS3_v2",
+    "min_idle_instances":"1","max_capacity":10,"idle_instance_autotermination_minutes":15,
+    "custom_tags":{"a":"b"},"enable_elastic_disk":true,
+    "disk_spec":{"disk_count":1,"disk_size":100,"disk_type":{"azure_disk_volume_type":"STANDARD_LRS"}},
+    "azure_attributes":{"availability":"ON_DEMAND_AZURE","spot_bid_max_price":-1},
+    "preloaded_spark_versions":["v"],"default_tags":{"Vendor":"Databricks"},"state":"ACTIVE",
+    "stats":{"used_count":1,"idle_count":2,"pending_used_count":3,"pending_idle_count":4},
+    "status":{"pending_instance_errors":[{"instance_id":"i","message":"m"}]},
+    "node_type_flexibility":{"alternate_node_type_ids":["Standard_DS4_v2"]}})");
+  InstancePool p = j.get<InstancePool>();
+  EXPECT_EQ(p.min_idle_instances, 1);
+  EXPECT_EQ(p.max_capacity, 10);
+  EXPECT_EQ(p.enable_elastic_disk, true);
+  EXPECT_EQ(p.disk_spec->azure_disk_volume_type, "STANDARD_LRS");
+  EXPECT_EQ(p.azure_attributes->availability, "ON_DEMAND_AZURE");
+  EXPECT_EQ(p.azure_attributes->spot_bid_max_price, -1.0);
+  EXPECT_EQ(p.default_tags.at("Vendor"), "Databricks");
+  EXPECT_EQ(p.stats->pending_idle_count, 4);
+  ASSERT_EQ(p.pending_instance_errors.size(), 1u);
+  EXPECT_EQ(p.alternate_node_type_ids.at(0), "Standard_DS4_v2");
+  EXPECT_EQ(p.custom_tags->at("a"), "b");
+}
+
+}  // namespace
+}  // namespace adbjit::databricks
