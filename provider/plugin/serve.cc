@@ -1,0 +1,138 @@
+// Serve: handshake, server assembly, and orderly shutdown of a plugin process.
+#include "provider/plugin/serve.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include "provider/framework/server.h"
+#include "provider/plugin/goplugin_services.h"
+#include "provider/plugin/provider_service.h"
+#include "provider/plugin/signals.h"
+#include "provider/plugin/socket_dir.h"
+#include "provider/plugin/tls.h"
+#include "provider/util/log.h"
+
+namespace adbjit::plugin {
+namespace {
+
+constexpr int kMaxMessageBytes = 256 * 1024 * 1024;
+// After Shutdown, in-flight streams (stdio, broker) get this long before they are cancelled.
+constexpr auto kShutdownGrace = std::chrono::milliseconds(250);
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "%s\n", message.c_str());
+  std::fflush(stderr);
+  return 1;
+}
+
+void WriteStdout(const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+}
+
+// After the handshake nothing may reach Terraform's stdout pipe; stray writes go nowhere.
+void SilenceStdout() {
+  int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (devnull < 0) return;
+  dup2(devnull, STDOUT_FILENO);
+  close(devnull);
+}
+
+std::shared_ptr<grpc::ServerCredentials> Credentials(const HandshakeConfig& cfg, const ServerCertificate* cert) {
+  if (cert == nullptr) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions opts(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  opts.pem_root_certs = cfg.client_cert_pem;
+  opts.pem_key_cert_pairs.push_back({cert->key_pem, cert->cert_pem});
+  return grpc::SslServerCredentials(opts);
+}
+
+}  // namespace
+
+int Serve(std::shared_ptr<const tf::Provider> provider, const ServeOptions& options) {
+  InstallCrashHandler();
+  log::InitFromEnv();
+
+  HandshakeConfig cfg;
+  if (options.debug) {
+    for (const char* name : {"PLUGIN_UNIX_SOCKET_DIR", "TMPDIR"}) {
+      if (auto dir = options.env(name); dir && !dir->empty()) {
+        cfg.socket_base_dir = *dir;
+        break;
+      }
+    }
+    if (cfg.socket_base_dir.empty()) cfg.socket_base_dir = "/tmp";
+  } else {
+    auto parsed = ParseHandshakeEnv(options.env);
+    if (!parsed.ok()) return Fail(parsed.status().message());
+    cfg = std::move(parsed).value();
+  }
+
+  static ShutdownSignal shutdown;  // outlives the detached signal thread
+  StartSignalThread(&shutdown, options.debug);
+
+  std::optional<ServerCertificate> cert;
+  if (!cfg.client_cert_pem.empty()) {
+    if (Status s = CheckCertificatePem(cfg.client_cert_pem); !s.ok()) return Fail(s.message());
+    auto generated = GenerateServerCertificate();
+    if (!generated.ok()) return Fail(generated.status().message());
+    cert = std::move(generated).value();
+  }
+
+  auto dir = SocketDir::Create(cfg.socket_base_dir, cfg.socket_group);
+  if (!dir.ok()) return Fail(dir.status().message());
+  SocketDir& socket_dir = **dir;
+  SetCrashCleanupPaths(socket_dir.socket_path(), socket_dir.dir());
+
+  auto provider_server = std::make_shared<tf::ProviderServer>(std::move(provider));
+  ProviderService provider_service(provider_server);
+  ControllerService controller(&shutdown);
+  StdioService stdio(&shutdown);
+  BrokerService broker;
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("unix:" + socket_dir.socket_path(), Credentials(cfg, cert ? &*cert : nullptr));
+  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  builder.SetMaxSendMessageSize(kMaxMessageBytes);
+  builder.RegisterService(&provider_service);
+  builder.RegisterService(&controller);
+  builder.RegisterService(&stdio);
+  builder.RegisterService(&broker);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server) return Fail("terraform-provider-adbjit: cannot listen on unix socket " + socket_dir.socket_path());
+  if (Status s = socket_dir.SecureSocket(); !s.ok()) {
+    server->Shutdown();
+    return Fail(s.message());
+  }
+  server->GetHealthCheckService()->SetServingStatus("plugin", true);
+
+  if (options.debug) {
+    WriteStdout("Provider server started in debug mode. To attach Terraform, set in its environment:\n\n"
+                "\tTF_REATTACH_PROVIDERS='" + ReattachJson(socket_dir.socket_path(), getpid()) +
+                "'\n\nStop with Ctrl-C.\n");
+  } else {
+    WriteStdout(HandshakeLine(socket_dir.socket_path(), cert ? cert->cert_der : std::string()));
+    SilenceStdout();
+  }
+  log::Debug("sdk.proto", "Provider server started",
+             {{"socket", socket_dir.socket_path()}, {"tls", cert ? "mtls" : "plaintext"},
+              {"tf_proto_version", std::string(kAppProtocolMinor)}});
+
+  shutdown.Wait();
+  log::Debug("sdk.proto", "Stopping the provider server", {{"reason", shutdown.reason()}});
+  provider_server->StopProvider();
+  server->GetHealthCheckService()->SetServingStatus("plugin", false);
+  server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
+  server->Wait();
+  socket_dir.Remove();
+  SetCrashCleanupPaths("", "");
+  log::Debug("sdk.proto", "Provider server stopped");
+  return 0;
+}
+
+}  // namespace adbjit::plugin
