@@ -1,0 +1,302 @@
+// keyvault::Client: vault URL checks, authenticated calls with the bearer challenge, secrets ops
+// and the polling waits.
+#include "provider/clients/keyvault/client.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+
+#include "provider/clients/auth/challenge.h"
+#include "provider/clients/http/url.h"
+#include "provider/clients/internal/json_util.h"
+#include "provider/clients/keyvault/errors.h"
+#include "provider/util/log.h"
+
+namespace adbjit::keyvault {
+namespace {
+
+using nlohmann::json;
+
+std::atomic<uint64_t> g_seed{0x3C6EF372FE94F82BULL};
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+bool ValidVersion(const std::string& v) {
+  return std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isalnum(c); });
+}
+
+Status GiveUp(const http::RetryBudget& b, const Status& wait, const Status& last, const std::string& op) {
+  if (wait.code() == StatusCode::kCancelled) return CancelledError(op + ": cancelled while waiting");
+  Status s(StatusCode::kDeadlineExceeded, op + ": " + b.GaveUpSummary() + " (retry_timeout_seconds): " +
+                                              (last.ok() ? "the transition never became visible" : last.message()));
+  s.WithHttpStatus(last.http_status()).WithServiceCode(last.service_code()).WithRequestId(last.request_id());
+  return s;
+}
+
+}  // namespace
+
+Client::Client(std::shared_ptr<http::Transport> transport, std::shared_ptr<auth::TokenSource> tokens,
+               ClientOptions options, http::Clock* clock, std::shared_ptr<http::StopSignal> stop)
+    : transport_(std::move(transport)),
+      tokens_(std::move(tokens)),
+      options_(std::move(options)),
+      clock_(clock != nullptr ? clock : http::Clock::Real()),
+      stop_(stop != nullptr ? std::move(stop) : std::make_shared<http::StopSignal>()) {}
+
+StatusOr<Client::Vault> Client::ParseVault(const std::string& vault_url) const {
+  const std::string what = "invalid Key Vault URL \"" + vault_url + "\": ";
+  auto u = http::ParseUrl(vault_url);
+  if (!u.ok()) return InvalidArgumentError(what + "expected https://<vault-name>" + options_.dns_suffix + "/");
+  Vault v;
+  v.host = u->host;
+  v.loopback = http::IsLoopbackHost(u->host);
+  if (u->scheme != "https" && !v.loopback) {
+    return InvalidArgumentError(what + "must use https:// (plain http is accepted only for loopback hosts)");
+  }
+  if (!v.loopback) {
+    const std::string& suffix = options_.dns_suffix;
+    if (u->host.size() <= suffix.size() || !u->host.ends_with(suffix)) {
+      return InvalidArgumentError(what + "the host must end in " + suffix + " for this azure_environment");
+    }
+  }
+  if (u->path != "/" || !u->query.empty()) {
+    return InvalidArgumentError(what + "give the vault's base URL only (https://<vault-name>" + options_.dns_suffix +
+                                "/), without a path");
+  }
+  v.base = u->Origin();
+  return v;
+}
+
+Status Client::ValidateVaultUrl(const std::string& vault_url) const { return ParseVault(vault_url).status(); }
+
+StatusOr<http::Response> Client::Call(const Vault& vault, const std::string& method, const std::string& path,
+                                      const json* body, const std::string& op, bool idempotent) {
+  std::string scope = options_.keyvault_scope;
+  std::string tenant;
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = challenged_.find(vault.host); it != challenged_.end()) std::tie(scope, tenant) = it->second;
+  }
+  std::string url = vault.base + path;
+  if (url.find("api-version=") == std::string::npos) url = http::AppendQuery(url, "api-version", kApiVersion);
+  for (int attempt = 0;; ++attempt) {
+    StatusOr<auth::AccessToken> token = tokens_->Token(scope, tenant);
+    if (!token.ok()) return Status(token.status()).Annotate(op);
+    http::Request req;
+    req.method = method;
+    req.url = url;
+    req.headers = {{"Authorization", "Bearer " + token->token.Reveal()}, {"Accept", "application/json"}};
+    if (body != nullptr) {
+      req.headers.emplace_back("Content-Type", "application/json");
+      req.body = body->dump();
+    }
+    req.timeout = options_.timeout;
+    req.idempotent = idempotent;
+    req.operation = op;
+    ADBJIT_ASSIGN_OR_RETURN(http::Response r, transport_->Send(req));
+    if (r.status != 401) return r;
+    auto challenge = auth::ParseBearerChallenge(r.Header("www-authenticate"));
+    if (attempt > 0 || !challenge) {
+      Status s = KeyVaultError(r, op);
+      if (attempt > 0) {
+        return Status(StatusCode::kUnauthenticated, s.message() + " (rejected again after answering the bearer challenge)")
+            .WithHttpStatus(401)
+            .WithServiceCode(s.service_code())
+            .WithRequestId(s.request_id());
+      }
+      return s;
+    }
+    ADBJIT_RETURN_IF_ERROR(Status(auth::CheckChallengeResource(*challenge, vault.host)).Annotate(op));
+    tokens_->Invalidate(scope, tenant, token->token);
+    scope = challenge->ScopeToRequest();
+    tenant = Lower(challenge->tenant) == Lower(options_.tenant_id) ? "" : challenge->tenant;
+    log::Debug("keyvault", "answering bearer challenge",
+               {{"operation", op}, {"scope", scope}, {"tenant", challenge->tenant}});
+    std::lock_guard lock(mu_);
+    challenged_[vault.host] = {scope, tenant};
+  }
+}
+
+http::RetryPolicy Client::PollPolicy(const Vault& v) const {
+  http::RetryPolicy p = options_.retry;
+  p.initial_backoff = v.loopback ? options_.loopback_poll_initial : options_.poll_initial;
+  p.max_backoff = v.loopback ? options_.loopback_poll_max : options_.poll_max;
+  p.max_attempts = 0;
+  return p;
+}
+
+Status Client::WaitFor(const Vault& v, const std::string& path, int want_status, const std::string& op) {
+  const int needed = v.loopback ? 1 : 3;  // Azure is eventually consistent: insist a little
+  http::RetryBudget b(PollPolicy(v), clock_, stop_.get(), g_seed.fetch_add(0x9E3779B97F4A7C15ULL));
+  int streak = 0;
+  for (;;) {
+    ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call(v, "GET", path, nullptr, op));
+    b.RecordAttempt();
+    if (r.status == want_status) {
+      if (++streak >= needed) return Status::OK();
+    } else if (r.status == 200 || r.status == 404) {
+      streak = 0;
+    } else {
+      return KeyVaultError(r, op);
+    }
+    Status w = b.WaitBeforeRetry();
+    if (!w.ok()) return GiveUp(b, w, Status(), op);
+  }
+}
+
+StatusOr<SecretBundle> Client::SetSecret(const std::string& vault_url, const std::string& name,
+                                         const SetSecretParams& p) {
+  ADBJIT_ASSIGN_OR_RETURN(Vault v, ParseVault(vault_url));
+  ADBJIT_RETURN_IF_ERROR(ValidateSecretName(name));
+  const std::string op = "set secret " + name;
+  json body = SetJson(p);
+  http::RetryBudget b(PollPolicy(v), clock_, stop_.get(), g_seed.fetch_add(0x9E3779B97F4A7C15ULL));
+  for (;;) {
+    ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call(v, "PUT", "/secrets/" + name, &body, op));
+    b.RecordAttempt();
+    if (r.status == 200) {
+      auto j = internal::ParseJson(r.body);
+      if (!j) return InternalError(op + ": the reply is not JSON");
+      return j->get<SecretBundle>();
+    }
+    Status s = KeyVaultError(r, op);
+    if (s.service_code() != kObjectIsBeingDeleted) return s;
+    Status w = b.WaitBeforeRetry();
+    if (!w.ok()) return GiveUp(b, w, s, op);
+  }
+}
+
+StatusOr<SecretBundle> Client::GetSecret(const std::string& vault_url, const std::string& name,
+                                         const std::string& version) {
+  ADBJIT_ASSIGN_OR_RETURN(Vault v, ParseVault(vault_url));
+  ADBJIT_RETURN_IF_ERROR(ValidateSecretName(name));
+  if (!ValidVersion(version)) return InvalidArgumentError("invalid Key Vault secret version \"" + version + "\"");
+  const std::string op = "get secret " + name;
+  std::string path = "/secrets/" + name + (version.empty() ? "" : "/" + version);
+  ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call(v, "GET", path, nullptr, op));
+  if (r.status != 200) return KeyVaultError(r, op);
+  auto j = internal::ParseJson(r.body);
+  if (!j) return InternalError(op + ": the reply is not JSON");
+  return j->get<SecretBundle>();
+}
+
+StatusOr<std::vector<SecretBundle>> Client::ListSecretVersions(const std::string& vault_url, const std::string& name) {
+  ADBJIT_ASSIGN_OR_RETURN(Vault v, ParseVault(vault_url));
+  ADBJIT_RETURN_IF_ERROR(ValidateSecretName(name));
+  const std::string op = "list versions of secret " + name;
+  std::vector<SecretBundle> out;
+  std::string next = "/secrets/" + name + "/versions?maxresults=25";
+  for (int page = 0; page < 1000 && !next.empty(); ++page) {
+    ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call(v, "GET", next, nullptr, op));
+    if (r.status != 200) return KeyVaultError(r, op);
+    auto j = internal::ParseJson(r.body);
+    if (!j || !j->is_object()) return InternalError(op + ": the reply is not a JSON object");
+    if (auto it = j->find("value"); it != j->end() && it->is_array()) {
+      for (const auto& item : *it) out.push_back(item.get<SecretBundle>());
+    }
+    next.clear();
+    std::string link = internal::GetString(*j, "nextLink");
+    if (!link.empty()) {
+      auto u = http::ParseUrl(link);
+      if (!u.ok() || u->Origin() != v.base) {
+        return InternalError(op + ": nextLink points outside the vault; refusing to follow it");
+      }
+      next = u->path + (u->query.empty() ? "" : "?" + u->query);
+    }
+  }
+  return out;
+}
+
+StatusOr<SecretBundle> Client::UpdateSecret(const std::string& vault_url, const std::string& name,
+                                            const std::string& version, const UpdateSecretParams& p) {
+  ADBJIT_ASSIGN_OR_RETURN(Vault v, ParseVault(vault_url));
+  ADBJIT_RETURN_IF_ERROR(ValidateSecretName(name));
+  if (!ValidVersion(version)) return InvalidArgumentError("invalid Key Vault secret version \"" + version + "\"");
+  const std::string op = "update secret " + name;
+  json body = UpdateJson(p);
+  ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call(v, "PATCH", "/secrets/" + name + "/" + version, &body, op));
+  if (r.status != 200) return KeyVaultError(r, op);
+  auto j = internal::ParseJson(r.body);
+  if (!j) return InternalError(op + ": the reply is not JSON");
+  return j->get<SecretBundle>();
+}
+
+StatusOr<SecretBundle> Client::DeleteSecret(const std::string& vault_url, const std::string& name) {
+  ADBJIT_ASSIGN_OR_RETURN(Vault v, ParseVault(vault_url));
+  ADBJIT_RETURN_IF_ERROR(ValidateSecretName(name));
+  const std::string op = "delete secret " + name;
+  ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call(v, "DELETE", "/secrets/" + name, nullptr, op));
+  if (r.status != 200) return KeyVaultError(r, op);
+  auto j = internal::ParseJson(r.body);
+  if (!j) return SecretBundle{};
+  return j->get<SecretBundle>();
+}
+
+StatusOr<SecretBundle> Client::GetDeletedSecret(const std::string& vault_url, const std::string& name) {
+  ADBJIT_ASSIGN_OR_RETURN(Vault v, ParseVault(vault_url));
+  ADBJIT_RETURN_IF_ERROR(ValidateSecretName(name));
+  const std::string op = "get deleted secret " + name;
+  ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call(v, "GET", "/deletedsecrets/" + name, nullptr, op));
+  if (r.status != 200) return KeyVaultError(r, op);
+  auto j = internal::ParseJson(r.body);
+  if (!j) return InternalError(op + ": the reply is not JSON");
+  return j->get<SecretBundle>();
+}
+
+Status Client::PurgeDeletedSecretAndWait(const std::string& vault_url, const std::string& name) {
+  ADBJIT_ASSIGN_OR_RETURN(Vault v, ParseVault(vault_url));
+  ADBJIT_RETURN_IF_ERROR(ValidateSecretName(name));
+  const std::string op = "purge deleted secret " + name;
+  http::RetryBudget b(PollPolicy(v), clock_, stop_.get(), g_seed.fetch_add(0x9E3779B97F4A7C15ULL));
+  for (;;) {
+    ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call(v, "DELETE", "/deletedsecrets/" + name, nullptr, op));
+    b.RecordAttempt();
+    if (r.status == 204 || r.status == 200) break;
+    Status s = KeyVaultError(r, op);
+    if (r.status == 404) {
+      // Nothing soft-deleted (yet). If the live secret still answers, a delete is in progress.
+      ADBJIT_ASSIGN_OR_RETURN(http::Response live, Call(v, "GET", "/secrets/" + name, nullptr, op));
+      if (live.status == 404) return Status::OK();  // nothing to purge
+      if (live.status != 200) return KeyVaultError(live, op);
+      s = Status(StatusCode::kFailedPrecondition, op + ": the secret is still live (delete it first)");
+    } else if (s.service_code() != kObjectIsBeingDeleted) {
+      return s;
+    }
+    Status w = b.WaitBeforeRetry();
+    if (!w.ok()) return GiveUp(b, w, s, op);
+  }
+  return WaitFor(v, "/deletedsecrets/" + name, 404, op + " (waiting until the name is free)");
+}
+
+StatusOr<SecretBundle> Client::RecoverDeletedSecretAndWait(const std::string& vault_url, const std::string& name) {
+  ADBJIT_ASSIGN_OR_RETURN(Vault v, ParseVault(vault_url));
+  ADBJIT_RETURN_IF_ERROR(ValidateSecretName(name));
+  const std::string op = "recover deleted secret " + name;
+  http::RetryBudget b(PollPolicy(v), clock_, stop_.get(), g_seed.fetch_add(0x9E3779B97F4A7C15ULL));
+  for (;;) {
+    ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call(v, "POST", "/deletedsecrets/" + name + "/recover", nullptr, op));
+    b.RecordAttempt();
+    if (r.status == 200) break;
+    Status s = KeyVaultError(r, op);
+    if (r.status == 404) {
+      // Already live again (someone recovered it), or a delete still in progress.
+      ADBJIT_ASSIGN_OR_RETURN(http::Response live, Call(v, "GET", "/secrets/" + name, nullptr, op));
+      if (live.status == 200) {
+        auto j = internal::ParseJson(live.body);
+        if (j) return j->get<SecretBundle>();
+      }
+      return s;
+    }
+    if (s.service_code() != kObjectIsBeingDeleted) return s;
+    Status w = b.WaitBeforeRetry();
+    if (!w.ok()) return GiveUp(b, w, s, op);
+  }
+  ADBJIT_RETURN_IF_ERROR(WaitFor(v, "/secrets/" + name, 200, op + " (waiting until it is live)"));
+  return GetSecret(vault_url, name);
+}
+
+}  // namespace adbjit::keyvault

@@ -1,0 +1,86 @@
+// Key Vault error parsing and mapping.
+#include "provider/clients/keyvault/errors.h"
+
+#include "provider/clients/internal/json_util.h"
+#include "provider/util/log.h"
+
+namespace adbjit::keyvault {
+namespace {
+
+std::string Hint(const std::string& code) {
+  if (code == "AccessDenied") {
+    return "the vault uses access policies: grant this principal the missing secret permission "
+           "(get, list, set, delete, recover or purge) in the vault's access policy";
+  }
+  if (code == "ForbiddenByRbac") {
+    return "the vault uses Azure RBAC: assign this principal a role that includes the action named above "
+           "(for example Key Vault Secrets Officer) on the vault";
+  }
+  if (code == "ForbiddenByFirewall" || code == "ForbiddenByConnection") {
+    return "the vault's network rules reject this client: allow its address in the vault firewall, "
+           "or reach the vault through a private endpoint";
+  }
+  if (code == kSecretDisabled) return "the secret exists but is disabled (enabled = false); enable it to read it";
+  if (code == kPurgeProtectionEnabled) {
+    return "purge protection is on for this vault: the deleted secret will be purged automatically after the "
+           "retention period; turn purge_on_destroy off or recover the secret instead";
+  }
+  return "";
+}
+
+}  // namespace
+
+Status KeyVaultError(const http::Response& r, const std::string& operation) {
+  std::string code, inner, message;
+  if (auto j = internal::ParseJson(r.body); j && j->is_object()) {
+    auto e = j->find("error");
+    if (e != j->end() && e->is_object()) {
+      code = internal::GetString(*e, "code");
+      message = internal::GetString(*e, "message");
+      const nlohmann::json* cur = &*e;
+      for (int depth = 0; depth < 8; ++depth) {
+        auto it = cur->find("innererror");
+        if (it == cur->end() || !it->is_object()) break;
+        std::string c = internal::GetString(*it, "code");
+        if (!c.empty()) inner = c;
+        cur = &*it;
+      }
+    }
+  }
+  if (code.empty()) code = r.Header("x-ms-error-code");
+  std::string specific = !inner.empty() ? inner : code;
+  if (r.status == 403 && message.find("purge protection") != std::string::npos) specific = kPurgeProtectionEnabled;
+
+  StatusCode sc;
+  switch (r.status) {
+    case 400: sc = StatusCode::kInvalidArgument; break;
+    case 401: sc = StatusCode::kUnauthenticated; break;
+    case 403: sc = StatusCode::kPermissionDenied; break;
+    case 404: sc = StatusCode::kNotFound; break;
+    case 409:
+      if (specific == kObjectIsDeletedButRecoverable) {
+        sc = StatusCode::kAlreadyExists;
+      } else if (specific == kObjectIsBeingDeleted) {
+        sc = StatusCode::kUnavailable;
+      } else {
+        sc = StatusCode::kAborted;
+      }
+      break;
+    case 429: sc = StatusCode::kResourceExhausted; break;
+    default: sc = r.status >= 500 ? StatusCode::kUnavailable : StatusCode::kUnknown;
+  }
+  std::string msg = operation + ": ";
+  if (!r.retry_summary.empty()) msg += r.retry_summary + ": ";
+  msg += "HTTP " + std::to_string(r.status);
+  if (!code.empty()) msg += " " + code;
+  if (!inner.empty() && inner != code) msg += "/" + inner;
+  if (!message.empty()) msg += ": " + message;
+  std::string hint = Hint(specific);
+  if (!hint.empty()) msg += " (" + hint + ")";
+  Status s(sc, log::Redact(msg));
+  s.WithHttpStatus(r.status).WithRequestId(r.RequestId());
+  if (!specific.empty()) s.WithServiceCode(specific);
+  return s;
+}
+
+}  // namespace adbjit::keyvault
