@@ -1,0 +1,175 @@
+// The adbjit provider: configuration schema, Configure, and the served resources.
+#include "provider/adbjit_provider.h"
+
+#include "provider/framework/validators.h"
+#include "resources/registry.h"
+
+#ifndef ADBJIT_VERSION
+#define ADBJIT_VERSION "0.0.0-dev"
+#endif
+
+namespace adbjit {
+namespace {
+
+namespace a = provider_attr;
+namespace v = tf::validators;
+using tf::Attribute;
+using tf::Type;
+
+Attribute OptionalString(const char* name, std::string description, bool sensitive = false) {
+  return Attribute{.name = name,
+                   .type = Type::String(),
+                   .description = std::move(description),
+                   .optional = true,
+                   .sensitive = sensitive};
+}
+
+Attribute OptionalBool(const char* name, std::string description) {
+  return Attribute{.name = name, .type = Type::Bool(), .description = std::move(description), .optional = true};
+}
+
+tf::Block GuardrailsBlock() {
+  return tf::Block{
+      .description = "Policy enforced at plan time, before any API call: a configuration that breaks a "
+                     "guard rail fails `terraform plan` with an error naming the offending attribute. "
+                     "Unset limits are not enforced.",
+      .attributes = {
+          {.name = a::kMaxTokenLifetimeSeconds,
+           .type = Type::Number(),
+           .description = "Longest `lifetime_seconds` an `adbjit_token` (managed or ephemeral) may request. "
+                          "Tokens without expiry are refused when this is set.",
+           .optional = true,
+           .validators = {v::IntAtLeast(1)}},
+          {.name = a::kAllowedNodeTypes,
+           .type = Type::List(Type::String()),
+           .description = "Node types (`node_type_id`) an `adbjit_instance_pool` may use, e.g. "
+                          "`[\"Standard_DS3_v2\"]`.",
+           .optional = true},
+          {.name = a::kMaxPoolCapacity,
+           .type = Type::Number(),
+           .description = "Largest `max_capacity` an `adbjit_instance_pool` may declare; a pool without "
+                          "`max_capacity` is refused when this is set.",
+           .optional = true,
+           .validators = {v::IntAtLeast(1)}},
+          {.name = a::kRequiredPoolTags,
+           .type = Type::List(Type::String()),
+           .description = "Tag keys every `adbjit_instance_pool` must set in `custom_tags`, e.g. "
+                          "`[\"cost-center\", \"owner\"]`.",
+           .optional = true},
+      }};
+}
+
+tf::Schema MakeSchema() {
+  return tf::Schema{
+      .version = 0,
+      .block = {
+          .description =
+              "The adbjit provider manages just-in-time access to Azure Databricks: short-lived personal "
+              "access tokens (delivered to Terraform, or straight into Azure Key Vault), instance pools, and "
+              "Key Vault secrets. Every argument is optional and falls back to the environment variable "
+              "named in its description, so CI can configure the provider without a `provider` block.",
+          .attributes = {
+              Attribute{.name = a::kHost,
+                        .type = Type::String(),
+                        .description = "Workspace URL, e.g. `https://adb-1234567890123456.7.azuredatabricks.net`. "
+                                       "Defaults to the `DATABRICKS_HOST` environment variable. Must be "
+                                       "`https://`; plain `http://` is accepted only for loopback hosts "
+                                       "(127.0.0.0/8, `localhost`, `[::1]`), such as the local emulator.",
+                        .optional = true,
+                        .validators = {v::HttpsUrlOrLoopback()}},
+              OptionalString(a::kAzureWorkspaceResourceId,
+                             "Azure resource ID of the workspace "
+                             "(`/subscriptions/…/providers/Microsoft.Databricks/workspaces/<name>`). When set, "
+                             "requests also carry the service principal's Azure management token, which lets a "
+                             "service principal that is not yet a workspace user sign in. Defaults to the "
+                             "`DATABRICKS_AZURE_RESOURCE_ID` environment variable."),
+              OptionalString(a::kAzureTenantId,
+                             "Entra ID (Azure AD) tenant ID. Defaults to the `ARM_TENANT_ID` environment variable."),
+              OptionalString(a::kAzureClientId,
+                             "Application (client) ID of the service principal. Defaults to the `ARM_CLIENT_ID` "
+                             "environment variable."),
+              OptionalString(a::kAzureClientSecret,
+                             "Client secret of the service principal. Defaults to the `ARM_CLIENT_SECRET` "
+                             "environment variable. Sensitive: never shown in plans or logs.",
+                             /*sensitive=*/true),
+              OptionalBool(a::kAzureUseOidc,
+                           "Authenticate with a federated (OIDC) credential instead of a client secret. The "
+                           "token comes from `azure_oidc_token`, else `azure_oidc_token_file_path`, else GitHub "
+                           "Actions (`ACTIONS_ID_TOKEN_REQUEST_URL` and `ACTIONS_ID_TOKEN_REQUEST_TOKEN`). "
+                           "Defaults to the `ARM_USE_OIDC` environment variable."),
+              OptionalString(a::kAzureOidcToken,
+                             "The OIDC ID token to exchange for an Entra ID access token when `azure_use_oidc` is "
+                             "true. Defaults to the `ARM_OIDC_TOKEN` environment variable. Sensitive.",
+                             /*sensitive=*/true),
+              OptionalString(a::kAzureOidcTokenFilePath,
+                             "Path of a file holding the OIDC ID token (re-read when it changes, as with "
+                             "Kubernetes projected tokens). Defaults to the `ARM_OIDC_TOKEN_FILE_PATH` "
+                             "environment variable."),
+              OptionalBool(a::kAzureUseMsi,
+                           "Authenticate with the managed identity of the machine running Terraform. Defaults "
+                           "to the `ARM_USE_MSI` environment variable."),
+              Attribute{.name = a::kAzureEnvironment,
+                        .type = Type::String(),
+                        .description = "Azure cloud: `public` (default), `usgovernment` or `china`. Picks the "
+                                       "login host and the Key Vault audience. Defaults to the `ARM_ENVIRONMENT` "
+                                       "environment variable.",
+                        .optional = true,
+                        .validators = {v::StringOneOf({"public", "usgovernment", "china"})}},
+              Attribute{.name = a::kAzureAuthorityHost,
+                        .type = Type::String(),
+                        .description = "Overrides the Entra ID login host chosen by `azure_environment`, for "
+                                       "private clouds or the local emulator, e.g. "
+                                       "`https://login.microsoftonline.com/`. Defaults to the "
+                                       "`AZURE_AUTHORITY_HOST` environment variable.",
+                        .optional = true,
+                        .validators = {v::HttpsUrlOrLoopback()}},
+              Attribute{.name = a::kHttpTimeoutSeconds,
+                        .type = Type::Number(),
+                        .description = "Timeout of a single HTTP request, in seconds. Default 60; at least 1.",
+                        .optional = true,
+                        .validators = {v::IntAtLeast(1)}},
+              Attribute{.name = a::kRetryTimeoutSeconds,
+                        .type = Type::Number(),
+                        .description = "Total time spent retrying throttled (429) and transient (5xx) calls, in "
+                                       "seconds, honouring `Retry-After`. Default 300; 0 disables retries.",
+                        .optional = true,
+                        .validators = {v::IntAtLeast(0)}},
+          },
+          .block_types = {tf::NestedBlock{.type_name = a::kGuardrails,
+                                          .nesting = tf::Nesting::kSingle,
+                                          .block = GuardrailsBlock()}},
+      }};
+}
+
+class AdbjitProvider final : public tf::Provider {
+ public:
+  std::string TypeName() const override { return "adbjit"; }
+  std::string Version() const override { return ADBJIT_VERSION; }
+  const tf::Schema& GetSchema() const override { return AdbjitProviderSchema(); }
+
+  void Configure(const tf::ConfigureRequest& req, tf::ConfigureResponse& resp) const override {
+    auto data = std::make_shared<AdbjitProviderData>();
+    data->terraform_version = req.terraform_version;
+    data->config = req.config;  // may hold unknowns at plan time: stored, not interpreted yet
+    resp.data = std::move(data);
+  }
+
+  std::vector<std::shared_ptr<const tf::Resource>> Resources() const override { return resources::AllResources(); }
+  std::vector<std::shared_ptr<const tf::EphemeralResource>> EphemeralResources() const override {
+    return resources::AllEphemeralResources();
+  }
+  std::vector<std::shared_ptr<const tf::DataSource>> DataSources() const override {
+    return resources::AllDataSources();
+  }
+};
+
+}  // namespace
+
+const tf::Schema& AdbjitProviderSchema() {
+  static const tf::Schema* schema = new tf::Schema(MakeSchema());
+  return *schema;
+}
+
+std::shared_ptr<const tf::Provider> NewAdbjitProvider() { return std::make_shared<AdbjitProvider>(); }
+
+}  // namespace adbjit

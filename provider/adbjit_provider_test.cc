@@ -1,0 +1,77 @@
+// Tests for the adbjit provider's configuration schema and Configure.
+#include "provider/adbjit_provider.h"
+
+#include <gtest/gtest.h>
+
+namespace adbjit {
+namespace {
+
+TEST(AdbjitProviderSchemaTest, PassesTheFrameworkInvariants) {
+  Status s = tf::ValidateSchema(AdbjitProviderSchema());
+  EXPECT_TRUE(s.ok()) << s.ToString();
+}
+
+TEST(AdbjitProviderSchemaTest, EveryInterfaceAttributeIsOptionalAndDescribed) {
+  const auto& block = AdbjitProviderSchema().block;
+  const std::pair<const char*, const char*> with_env[] = {
+      {"host", "DATABRICKS_HOST"},
+      {"azure_workspace_resource_id", "DATABRICKS_AZURE_RESOURCE_ID"},
+      {"azure_tenant_id", "ARM_TENANT_ID"},
+      {"azure_client_id", "ARM_CLIENT_ID"},
+      {"azure_client_secret", "ARM_CLIENT_SECRET"},
+      {"azure_use_oidc", "ARM_USE_OIDC"},
+      {"azure_oidc_token", "ARM_OIDC_TOKEN"},
+      {"azure_oidc_token_file_path", "ARM_OIDC_TOKEN_FILE_PATH"},
+      {"azure_use_msi", "ARM_USE_MSI"},
+      {"azure_environment", "ARM_ENVIRONMENT"},
+      {"azure_authority_host", "AZURE_AUTHORITY_HOST"},
+      {"http_timeout_seconds", nullptr},
+      {"retry_timeout_seconds", nullptr},
+  };
+  for (const auto& [name, env] : with_env) {
+    const tf::Attribute* attr = block.FindAttribute(name);
+    ASSERT_NE(attr, nullptr) << name;
+    EXPECT_TRUE(attr->optional) << name;
+    EXPECT_FALSE(attr->required || attr->computed) << name;
+    EXPECT_FALSE(attr->description.empty()) << name;
+    if (env != nullptr) EXPECT_NE(attr->description.find(env), std::string::npos) << name << " should name " << env;
+  }
+  EXPECT_TRUE(block.FindAttribute("azure_client_secret")->sensitive);
+  EXPECT_TRUE(block.FindAttribute("azure_oidc_token")->sensitive);
+  EXPECT_FALSE(block.FindAttribute("host")->sensitive);
+}
+
+TEST(AdbjitProviderSchemaTest, GuardrailsBlock) {
+  const tf::NestedBlock* g = AdbjitProviderSchema().block.FindBlock("guardrails");
+  ASSERT_NE(g, nullptr);
+  EXPECT_EQ(g->nesting, tf::Nesting::kSingle);
+  EXPECT_FALSE(g->block.description.empty());
+  for (const char* name : {"max_token_lifetime_seconds", "allowed_node_types", "max_pool_capacity",
+                           "required_pool_tags"}) {
+    const tf::Attribute* attr = g->block.FindAttribute(name);
+    ASSERT_NE(attr, nullptr) << name;
+    EXPECT_TRUE(attr->optional) << name;
+    EXPECT_FALSE(attr->description.empty()) << name;
+  }
+  EXPECT_EQ(g->block.FindAttribute("allowed_node_types")->type, tf::Type::List(tf::Type::String()));
+  EXPECT_EQ(g->block.FindAttribute("required_pool_tags")->type, tf::Type::List(tf::Type::String()));
+}
+
+TEST(AdbjitProviderTest, IdentityAndConfigureTolerateUnknowns) {
+  auto p = NewAdbjitProvider();
+  EXPECT_EQ(p->TypeName(), "adbjit");
+  EXPECT_FALSE(p->Version().empty());
+  tf::ConfigureRequest req;
+  req.terraform_version = "1.11.4";
+  req.config = tf::Value::Unknown(AdbjitProviderSchema().ImpliedType());
+  tf::ConfigureResponse resp;
+  p->Configure(req, resp);
+  EXPECT_FALSE(resp.diagnostics.HasError());
+  ASSERT_NE(resp.data, nullptr);
+  auto* data = static_cast<AdbjitProviderData*>(resp.data.get());
+  EXPECT_EQ(data->terraform_version, "1.11.4");
+  EXPECT_FALSE(data->config.IsKnown());
+}
+
+}  // namespace
+}  // namespace adbjit

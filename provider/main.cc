@@ -1,0 +1,44 @@
+// terraform-provider-adbjit: parses the command line and serves the adbjit provider as a
+// Terraform plugin (plugin/serve.h). Terraform starts it without arguments.
+#include <cstdio>
+#include <cstring>
+
+#include "provider/adbjit_provider.h"
+#include "provider/plugin/serve.h"
+#include "provider/plugin/version.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "Usage: terraform-provider-adbjit [-debug | --version | --help]\n"
+    "\n"
+    "A Terraform provider plugin: Terraform starts it itself (see the provider's README).\n"
+    "  -debug      serve standalone and print a TF_REATTACH_PROVIDERS value to attach Terraform\n"
+    "  --version   print the version, plugin protocol and build information\n";
+
+bool Is(const char* arg, const char* name) {
+  // Accept both -flag and --flag, like Go's flag package.
+  if (arg[0] == '-' && arg[1] == '-') ++arg;
+  return std::strcmp(arg, name) == 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  adbjit::plugin::ServeOptions options;
+  for (int i = 1; i < argc; ++i) {
+    if (Is(argv[i], "-debug")) {
+      options.debug = true;
+    } else if (Is(argv[i], "-version")) {
+      std::fputs(adbjit::plugin::VersionText(adbjit::NewAdbjitProvider()->Version()).c_str(), stdout);
+      return 0;
+    } else if (Is(argv[i], "-help") || Is(argv[i], "-h")) {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else {
+      std::fprintf(stderr, "terraform-provider-adbjit: unknown argument \"%s\"\n\n%s", argv[i], kUsage);
+      return 2;
+    }
+  }
+  return adbjit::plugin::Serve(adbjit::NewAdbjitProvider(), options);
+}
