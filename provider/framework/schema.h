@@ -91,6 +91,10 @@ Status ValidateSchema(const Schema& schema);
 // and write-only attributes when the client cannot handle them. Diagnostics carry attribute paths.
 void ValidateConfig(const Schema& schema, const Value& config, bool write_only_allowed, Diagnostics& diags);
 
+// Whether a value of type `actual` fits a slot of type `expected`: equal types, where any dynamic
+// part of `expected` accepts every type.
+bool TypeConforms(const Type& actual, const Type& expected);
+
 }  // namespace adbjit::tf
 
 #endif  // ADBJIT_FRAMEWORK_SCHEMA_H_

@@ -63,6 +63,9 @@ class ProviderServer {
     std::string private_data;
     Diagnostics diagnostics;
   };
+  // new_state is a typed null when the object is gone; when the hook fails and returns no state, the
+  // current state is echoed so a failed refresh never drops it. private_data is the hook's, or the
+  // request's when the hook leaves it empty (so private data cannot be cleared by Read).
   ReadResult ReadResource(const std::string& type_name, const DynamicValue& current_state,
                           const std::string& private_data, const ClientCapabilities& caps);
 
@@ -121,6 +124,8 @@ class ProviderServer {
 
  private:
   CallContext Context(const ClientCapabilities& caps) const;
+  // For RPCs without client_capabilities (apply, upgrade, renew, close): those of ConfigureProvider.
+  CallContext ConfiguredContext() const;
 
   std::shared_ptr<const Provider> provider_;
   std::map<std::string, std::shared_ptr<const Resource>> resources_;
@@ -128,6 +133,7 @@ class ProviderServer {
   std::map<std::string, std::shared_ptr<const EphemeralResource>> ephemeral_;
   mutable std::mutex mu_;
   std::shared_ptr<ProviderData> data_;  // set by ConfigureProvider
+  ClientCapabilities configured_caps_;  // set by ConfigureProvider
 };
 
 }  // namespace adbjit::tf

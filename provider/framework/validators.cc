@@ -1,0 +1,236 @@
+// The reusable attribute validators: integer ranges, string lengths, enums, regexes, RFC 3339
+// date-times and https URLs (http only for loopback).
+#include "provider/framework/validators.h"
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string_view>
+#include <utility>
+
+namespace adbjit::tf::validators {
+namespace {
+
+constexpr char kSummary[] = "Invalid Attribute Value";
+
+std::string Subject(const AttributePath& path) { return path.empty() ? "The value" : path.ToString(); }
+
+void Fail(const AttributePath& path, Diagnostics& diags, const std::string& problem) {
+  diags.AddError(kSummary, Subject(path) + " " + problem + ".", path);
+}
+
+std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+// The integer in `v`, or an error diagnostic saying why there is none.
+std::optional<Number> WholeNumber(const Value& v, const AttributePath& path, Diagnostics& diags) {
+  if (v.type().kind() != Type::Kind::kNumber) {
+    Fail(path, diags, "must be a number, got a " + v.type().FriendlyName());
+    return std::nullopt;
+  }
+  if (!v.AsNumber().IsInteger()) {
+    Fail(path, diags, "must be a whole number, got " + v.AsNumber().ToString());
+    return std::nullopt;
+  }
+  return v.AsNumber();
+}
+
+std::optional<std::string> StringOf(const Value& v, const AttributePath& path, Diagnostics& diags) {
+  std::optional<std::string> s = v.GetString();
+  if (!s.has_value()) Fail(path, diags, "must be a string, got a " + v.type().FriendlyName());
+  return s;
+}
+
+size_t Utf8Length(std::string_view s) {
+  return static_cast<size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// Parses exactly `n` decimal digits at s[pos].
+std::optional<int> Digits(std::string_view s, size_t pos, size_t n) {
+  if (pos + n > s.size()) return std::nullopt;
+  int v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+// Strict RFC 3339 date-time: YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM), upper-case T and Z, valid
+// calendar date, seconds 00-59 (as Go's time.RFC3339 parser).
+bool IsRfc3339(std::string_view s) {
+  auto year = Digits(s, 0, 4), month = Digits(s, 5, 2), day = Digits(s, 8, 2);
+  auto hour = Digits(s, 11, 2), minute = Digits(s, 14, 2), second = Digits(s, 17, 2);
+  if (!year || !month || !day || !hour || !minute || !second) return false;
+  if (s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':') return false;
+  if (*month < 1 || *month > 12 || *hour > 23 || *minute > 59 || *second > 59) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (*year % 4 == 0 && *year % 100 != 0) || *year % 400 == 0;
+  const int max_day = kDays[*month - 1] + (*month == 2 && leap ? 1 : 0);
+  if (*day < 1 || *day > max_day) return false;
+  size_t pos = 19;
+  if (pos < s.size() && s[pos] == '.') {
+    size_t start = ++pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
+    if (pos == start) return false;
+  }
+  if (pos >= s.size()) return false;
+  if (s[pos] == 'Z') return pos + 1 == s.size();
+  if (s[pos] != '+' && s[pos] != '-') return false;
+  auto oh = Digits(s, pos + 1, 2), om = Digits(s, pos + 4, 2);
+  if (!oh || !om || s[pos + 3] != ':' || pos + 6 != s.size()) return false;
+  return *oh <= 23 && *om <= 59;
+}
+
+bool IsLoopbackIpv4(std::string_view host) {
+  int parts = 0;
+  size_t pos = 0;
+  int first = -1;
+  while (true) {
+    size_t end = host.find('.', pos);
+    std::string_view octet = host.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    if (octet.empty() || octet.size() > 3 || (octet.size() > 1 && octet[0] == '0')) return false;
+    auto value = Digits(octet, 0, octet.size());
+    if (!value || *value > 255) return false;
+    if (first < 0) first = *value;
+    ++parts;
+    if (end == std::string_view::npos) break;
+    pos = end + 1;
+  }
+  return parts == 4 && first == 127;
+}
+
+// Checks an absolute URL; returns the problem or "".
+std::string UrlProblem(std::string_view url) {
+  for (char c : url) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return "must not contain spaces or control characters";
+  }
+  size_t colon = url.find("://");
+  if (colon == std::string_view::npos) return "must be an absolute URL starting with https://";
+  std::string scheme(url.substr(0, colon));
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (scheme != "https" && scheme != "http") return "must use https://, got " + scheme + "://";
+  std::string_view rest = url.substr(colon + 3);
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    return "must not contain user information before the host";
+  }
+  std::string_view host = authority;
+  std::string_view port;
+  if (!host.empty() && host[0] == '[') {
+    size_t close = host.find(']');
+    if (close == std::string_view::npos) return "has an unterminated [IPv6] host";
+    port = host.substr(close + 1);
+    host = host.substr(0, close + 1);
+    if (!port.empty() && port[0] != ':') return "has characters after the [IPv6] host";
+  } else if (size_t c = host.find(':'); c != std::string_view::npos) {
+    port = host.substr(c);
+    host = host.substr(0, c);
+  }
+  if (host.empty()) return "must name a host";
+  if (!port.empty()) {
+    port.remove_prefix(1);
+    if (port.empty() || port.size() > 5 || !Digits(port, 0, port.size()) || *Digits(port, 0, port.size()) > 65535) {
+      return "has an invalid port";
+    }
+  }
+  if (scheme == "https") return "";
+  std::string lower(host);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (lower == "localhost" || lower == "[::1]" || IsLoopbackIpv4(lower)) return "";
+  return "must use https:// (http:// is allowed only for 127.0.0.0/8, localhost and [::1])";
+}
+
+}  // namespace
+
+Validator IntAtLeast(int64_t min) {
+  std::string description = "must be at least " + std::to_string(min);
+  return Validator{description, [min, description](const Value& v, const AttributePath& path, Diagnostics& diags) {
+                     std::optional<Number> n = WholeNumber(v, path, diags);
+                     if (n && *n < Number::FromInt64(min)) Fail(path, diags, description + ", got " + n->ToString());
+                   }};
+}
+
+Validator IntBetween(int64_t min, int64_t max) {
+  std::string description = "must be between " + std::to_string(min) + " and " + std::to_string(max);
+  return Validator{description,
+                   [min, max, description](const Value& v, const AttributePath& path, Diagnostics& diags) {
+                     std::optional<Number> n = WholeNumber(v, path, diags);
+                     if (n && (*n < Number::FromInt64(min) || Number::FromInt64(max) < *n)) {
+                       Fail(path, diags, description + ", got " + n->ToString());
+                     }
+                   }};
+}
+
+Validator StringLengthBetween(size_t min, size_t max) {
+  std::string description =
+      "must be " + std::to_string(min) + " to " + std::to_string(max) + " characters long";
+  return Validator{description,
+                   [min, max, description](const Value& v, const AttributePath& path, Diagnostics& diags) {
+                     std::optional<std::string> s = StringOf(v, path, diags);
+                     if (!s) return;
+                     size_t n = Utf8Length(*s);
+                     if (n < min || n > max) Fail(path, diags, description + ", got " + std::to_string(n));
+                   }};
+}
+
+Validator StringOneOf(std::vector<std::string> allowed) {
+  std::string list;
+  for (size_t i = 0; i < allowed.size(); ++i) {
+    if (i > 0) list += i + 1 == allowed.size() ? " or " : ", ";
+    list += Quote(allowed[i]);
+  }
+  std::string description = "must be one of " + list;
+  return Validator{description, [allowed = std::move(allowed), description](
+                                    const Value& v, const AttributePath& path, Diagnostics& diags) {
+                     std::optional<std::string> s = StringOf(v, path, diags);
+                     if (s && std::find(allowed.begin(), allowed.end(), *s) == allowed.end()) {
+                       Fail(path, diags, description + ", got " + Quote(*s));
+                     }
+                   }};
+}
+
+Validator StringMatches(std::string regex, std::string what) {
+  std::string description = "must be " + what;
+  std::shared_ptr<const std::regex> re;
+  try {
+    re = std::make_shared<const std::regex>(regex, std::regex::ECMAScript);
+  } catch (const std::regex_error&) {
+    // A bad pattern is a programming error; report it on use rather than crash at start-up.
+  }
+  return Validator{description, [re, regex, description](const Value& v, const AttributePath& path,
+                                                         Diagnostics& diags) {
+                     std::optional<std::string> s = StringOf(v, path, diags);
+                     if (!s) return;
+                     if (!re) {
+                       diags.AddError("Invalid Validator", "The provider's pattern " + regex +
+                                                               " is not a valid regular expression. This is a "
+                                                               "bug in the provider.",
+                                      path);
+                     } else if (!std::regex_search(*s, *re)) {
+                       Fail(path, diags, description + ", got " + Quote(*s));
+                     }
+                   }};
+}
+
+Validator Rfc3339() {
+  std::string description = "must be an RFC 3339 date-time such as 2026-01-02T03:04:05Z";
+  return Validator{description, [description](const Value& v, const AttributePath& path, Diagnostics& diags) {
+                     std::optional<std::string> s = StringOf(v, path, diags);
+                     if (s && !IsRfc3339(*s)) Fail(path, diags, description + ", got " + Quote(*s));
+                   }};
+}
+
+Validator HttpsUrlOrLoopback() {
+  return Validator{"must be an https:// URL (http:// only for a loopback host)",
+                   [](const Value& v, const AttributePath& path, Diagnostics& diags) {
+                     std::optional<std::string> s = StringOf(v, path, diags);
+                     if (!s) return;
+                     std::string problem = UrlProblem(*s);
+                     if (!problem.empty()) Fail(path, diags, problem + ", got " + Quote(*s));
+                   }};
+}
+
+}  // namespace adbjit::tf::validators
