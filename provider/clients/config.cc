@@ -1,0 +1,149 @@
+// ClientsConfig: environment fallbacks and validation.
+#include "provider/clients/config.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+
+#include "provider/clients/auth/cloud.h"
+#include "provider/clients/http/url.h"
+
+namespace adbjit::clients {
+namespace {
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+void Fill(std::string& field, const EnvLookup& env, std::initializer_list<const char*> names) {
+  if (!field.empty()) return;
+  for (const char* n : names) {
+    auto v = env(n);
+    if (v && !v->empty()) {
+      field = *v;
+      return;
+    }
+  }
+}
+
+void FillSecret(Secret& field, const EnvLookup& env, std::initializer_list<const char*> names) {
+  if (!field.empty()) return;
+  for (const char* n : names) {
+    auto v = env(n);
+    if (v && !v->empty()) {
+      field = Secret(*v);
+      return;
+    }
+  }
+}
+
+Status FillBool(std::optional<bool>& field, const EnvLookup& env, const char* name) {
+  if (field.has_value()) return Status::OK();
+  auto v = env(name);
+  if (!v || v->empty()) return Status::OK();
+  std::string s = Lower(*v);
+  if (s == "true" || s == "1" || s == "yes") {
+    field = true;
+  } else if (s == "false" || s == "0" || s == "no") {
+    field = false;
+  } else {
+    return InvalidArgumentError(std::string(name) + "=\"" + *v + "\" is not a boolean (use true or false)");
+  }
+  return Status::OK();
+}
+
+Status CheckUrl(const std::string& url, const std::string& what, bool imds) {
+  Status s = http::CheckUrlAllowed(url, imds);
+  if (s.ok()) return s;
+  return InvalidArgumentError(what + ": " + s.message());
+}
+
+}  // namespace
+
+CredentialKind ClientsConfig::Credential() const {
+  if (use_msi.value_or(false)) return CredentialKind::kManagedIdentity;
+  if (use_oidc.value_or(false)) return CredentialKind::kFederated;
+  return CredentialKind::kClientSecret;
+}
+
+EnvLookup ProcessEnvironment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+Status ApplyEnvironment(ClientsConfig& c, const EnvLookup& env) {
+  Fill(c.host, env, {"DATABRICKS_HOST"});
+  Fill(c.workspace_resource_id, env, {"DATABRICKS_AZURE_RESOURCE_ID"});
+  Fill(c.tenant_id, env, {"ARM_TENANT_ID"});
+  Fill(c.client_id, env, {"ARM_CLIENT_ID"});
+  FillSecret(c.client_secret, env, {"ARM_CLIENT_SECRET"});
+  ADBJIT_RETURN_IF_ERROR(FillBool(c.use_oidc, env, "ARM_USE_OIDC"));
+  FillSecret(c.oidc_token, env, {"ARM_OIDC_TOKEN"});
+  Fill(c.oidc_token_file_path, env, {"ARM_OIDC_TOKEN_FILE_PATH"});
+  Fill(c.oidc_request_url, env, {"ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL"});
+  FillSecret(c.oidc_request_token, env, {"ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"});
+  ADBJIT_RETURN_IF_ERROR(FillBool(c.use_msi, env, "ARM_USE_MSI"));
+  Fill(c.msi_endpoint, env, {"ARM_MSI_ENDPOINT"});
+  Fill(c.environment, env, {"ARM_ENVIRONMENT"});
+  Fill(c.authority_host, env, {"AZURE_AUTHORITY_HOST"});
+  return Status::OK();
+}
+
+Status ClientsConfig::Validate() const {
+  ADBJIT_RETURN_IF_ERROR(auth::LookupCloud(environment).status());
+  if (http_timeout_seconds <= 0) return InvalidArgumentError("http_timeout_seconds must be positive");
+  if (retry_timeout_seconds < 0) return InvalidArgumentError("retry_timeout_seconds must not be negative");
+  if (!host.empty()) ADBJIT_RETURN_IF_ERROR(CheckUrl(http::NormalizeBaseUrl(host), "host", false));
+  if (!authority_host.empty()) {
+    ADBJIT_RETURN_IF_ERROR(CheckUrl(http::NormalizeBaseUrl(authority_host), "azure_authority_host", false));
+  }
+  if (use_msi.value_or(false) && use_oidc.value_or(false)) {
+    return InvalidArgumentError("azure_use_msi (ARM_USE_MSI) and azure_use_oidc (ARM_USE_OIDC) are both set; choose one");
+  }
+  const std::string lowered_tenant = Lower(tenant_id);
+  if (lowered_tenant == "common" || lowered_tenant == "organizations" || lowered_tenant == "consumers") {
+    return InvalidArgumentError("azure_tenant_id \"" + tenant_id +
+                                "\" is not valid for a service principal: give the tenant id (GUID) or a verified domain");
+  }
+  switch (Credential()) {
+    case CredentialKind::kManagedIdentity:
+      if (!msi_endpoint.empty()) ADBJIT_RETURN_IF_ERROR(CheckUrl(msi_endpoint, "ARM_MSI_ENDPOINT", true));
+      return Status::OK();
+    case CredentialKind::kFederated:
+      if (tenant_id.empty()) {
+        return InvalidArgumentError("azure_tenant_id (ARM_TENANT_ID) is required for the federated (OIDC) credential");
+      }
+      if (client_id.empty()) {
+        return InvalidArgumentError("azure_client_id (ARM_CLIENT_ID) is required for the federated (OIDC) credential");
+      }
+      if (!oidc_token.empty() || !oidc_token_file_path.empty()) return Status::OK();
+      if (!oidc_request_url.empty() && oidc_request_token.empty()) {
+        return InvalidArgumentError(
+            "ACTIONS_ID_TOKEN_REQUEST_URL is set but ACTIONS_ID_TOKEN_REQUEST_TOKEN (ARM_OIDC_REQUEST_TOKEN) is not");
+      }
+      if (oidc_request_url.empty()) {
+        return InvalidArgumentError(
+            "azure_use_oidc is set but no OIDC token source was found: set azure_oidc_token (ARM_OIDC_TOKEN), "
+            "azure_oidc_token_file_path (ARM_OIDC_TOKEN_FILE_PATH), or run in GitHub Actions with "
+            "`permissions: id-token: write` (ACTIONS_ID_TOKEN_REQUEST_URL / _TOKEN)");
+      }
+      return CheckUrl(oidc_request_url, "ACTIONS_ID_TOKEN_REQUEST_URL", false);
+    case CredentialKind::kClientSecret:
+      if (tenant_id.empty()) return InvalidArgumentError("azure_tenant_id (ARM_TENANT_ID) is required");
+      if (client_id.empty()) return InvalidArgumentError("azure_client_id (ARM_CLIENT_ID) is required");
+      if (client_secret.empty()) {
+        return InvalidArgumentError(
+            "azure_client_secret (ARM_CLIENT_SECRET) is required for the client-secret credential; "
+            "or set azure_use_oidc (ARM_USE_OIDC) or azure_use_msi (ARM_USE_MSI)");
+      }
+      return Status::OK();
+  }
+  return Status::OK();
+}
+
+}  // namespace adbjit::clients

@@ -1,0 +1,133 @@
+// ClientsConfig: environment fallbacks, credential selection, validation messages; Clients::Create
+// does no network I/O.
+#include "provider/clients/config.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "provider/clients/clients.h"
+
+namespace adbjit::clients {
+namespace {
+
+EnvLookup Env(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](const std::string& n) -> std::optional<std::string> {
+    auto it = vars.find(n);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST(ConfigTest, EnvironmentFillsOnlyUnsetFields) {
+  ClientsConfig c;
+  c.tenant_id = "from-hcl";
+  ASSERT_TRUE(ApplyEnvironment(c, Env({{"ARM_TENANT_ID", "from-env"},
+                                       {"ARM_CLIENT_ID", "cid"},
+                                       {"ARM_CLIENT_SECRET", "env-secret-value"},
+                                       {"DATABRICKS_HOST", "https://adb-1.2.azuredatabricks.net"},
+                                       {"DATABRICKS_AZURE_RESOURCE_ID", "/subscriptions/s/x"},
+                                       {"ARM_USE_OIDC", "TRUE"},
+                                       {"ARM_USE_MSI", "0"},
+                                       {"ACTIONS_ID_TOKEN_REQUEST_URL", "https://gh/x?a=b"},
+                                       {"ACTIONS_ID_TOKEN_REQUEST_TOKEN", "gh-request-token"},
+                                       {"ARM_ENVIRONMENT", "china"},
+                                       {"AZURE_AUTHORITY_HOST", "http://127.0.0.1:9"},
+                                       {"ARM_MSI_ENDPOINT", "http://169.254.169.254/x"}}))
+                  .ok());
+  EXPECT_EQ(c.tenant_id, "from-hcl");
+  EXPECT_EQ(c.client_id, "cid");
+  EXPECT_EQ(c.client_secret.Reveal(), "env-secret-value");
+  EXPECT_EQ(c.host, "https://adb-1.2.azuredatabricks.net");
+  EXPECT_EQ(c.workspace_resource_id, "/subscriptions/s/x");
+  EXPECT_EQ(c.use_oidc, true);
+  EXPECT_EQ(c.use_msi, false);
+  EXPECT_EQ(c.oidc_request_url, "https://gh/x?a=b");
+  EXPECT_EQ(c.oidc_request_token.Reveal(), "gh-request-token");
+  EXPECT_EQ(c.environment, "china");
+  EXPECT_EQ(c.authority_host, "http://127.0.0.1:9");
+  EXPECT_EQ(c.msi_endpoint, "http://169.254.169.254/x");
+  EXPECT_EQ(c.Credential(), CredentialKind::kFederated);
+
+  ClientsConfig explicit_false;
+  explicit_false.use_oidc = false;
+  ASSERT_TRUE(ApplyEnvironment(explicit_false, Env({{"ARM_USE_OIDC", "true"}})).ok());
+  EXPECT_EQ(explicit_false.use_oidc, false);
+
+  ClientsConfig arm_names;
+  ASSERT_TRUE(ApplyEnvironment(arm_names, Env({{"ARM_OIDC_REQUEST_URL", "https://a"},
+                                               {"ACTIONS_ID_TOKEN_REQUEST_URL", "https://b"}}))
+                  .ok());
+  EXPECT_EQ(arm_names.oidc_request_url, "https://a");
+
+  ClientsConfig bad;
+  Status s = ApplyEnvironment(bad, Env({{"ARM_USE_MSI", "maybe"}}));
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "ARM_USE_MSI=\"maybe\" is not a boolean (use true or false)");
+}
+
+TEST(ConfigTest, ValidateNamesWhatIsMissing) {
+  auto msg = [](const ClientsConfig& c) { return c.Validate().message(); };
+  ClientsConfig c;
+  EXPECT_EQ(msg(c), "azure_tenant_id (ARM_TENANT_ID) is required");
+  c.tenant_id = "t";
+  EXPECT_EQ(msg(c), "azure_client_id (ARM_CLIENT_ID) is required");
+  c.client_id = "c";
+  EXPECT_NE(msg(c).find("azure_client_secret (ARM_CLIENT_SECRET) is required"), std::string::npos);
+  c.client_secret = Secret("s3cret-x");
+  EXPECT_TRUE(c.Validate().ok());
+
+  c.host = "http://adb-1.2.azuredatabricks.net";
+  EXPECT_NE(msg(c).find("host: refusing plain http://"), std::string::npos);
+  c.host = "adb-1.2.azuredatabricks.net";  // bare host = https
+  EXPECT_TRUE(c.Validate().ok());
+  c.authority_host = "http://login.example.com";
+  EXPECT_NE(msg(c).find("azure_authority_host: refusing plain http://"), std::string::npos);
+  c.authority_host = "";
+  c.environment = "mars";
+  EXPECT_NE(msg(c).find("unknown azure_environment \"mars\""), std::string::npos);
+  c.environment = "usgovernment";
+  c.tenant_id = "common";
+  EXPECT_NE(msg(c).find("is not valid for a service principal"), std::string::npos);
+  c.tenant_id = "t";
+
+  ClientsConfig o = c;
+  o.use_oidc = true;
+  EXPECT_NE(msg(o).find("no OIDC token source was found"), std::string::npos);
+  o.oidc_request_url = "https://gh/x?y=1";
+  EXPECT_NE(msg(o).find("ACTIONS_ID_TOKEN_REQUEST_TOKEN (ARM_OIDC_REQUEST_TOKEN) is not"), std::string::npos);
+  o.oidc_request_token = Secret("gh-req-tok");
+  EXPECT_TRUE(o.Validate().ok());
+  o.use_msi = true;
+  EXPECT_NE(msg(o).find("choose one"), std::string::npos);
+
+  ClientsConfig m;
+  m.use_msi = true;
+  EXPECT_TRUE(m.Validate().ok());
+  m.msi_endpoint = "http://example.com/token";
+  EXPECT_NE(msg(m).find("ARM_MSI_ENDPOINT: refusing plain http://"), std::string::npos);
+  m.http_timeout_seconds = 0;
+  EXPECT_EQ(msg(m), "http_timeout_seconds must be positive");
+}
+
+TEST(ClientsTest, CreateValidatesAndDoesNoIo) {
+  ClientsConfig c;
+  EXPECT_EQ(Clients::Create(c).status().code(), StatusCode::kInvalidArgument);
+  c.tenant_id = "t";
+  c.client_id = "c";
+  c.client_secret = Secret("never-sent-secret");
+  c.authority_host = "http://127.0.0.1:1";  // nothing listens; Create must not notice
+  c.host = "http://127.0.0.1:1";
+  c.environment = "china";
+  auto clients = Clients::Create(c);
+  ASSERT_TRUE(clients.ok()) << clients.status().ToString();
+  EXPECT_EQ((*clients)->cloud().keyvault_audience, "https://vault.azure.cn");
+  EXPECT_TRUE((*clients)->keyvault().ValidateVaultUrl("https://v.vault.azure.cn/").ok());
+  (*clients)->Cancel();
+  EXPECT_TRUE((*clients)->cancelled());
+  auto r = (*clients)->databricks().ListTokens();
+  EXPECT_EQ(r.status().code(), StatusCode::kCancelled);
+}
+
+}  // namespace
+}  // namespace adbjit::clients
