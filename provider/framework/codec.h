@@ -29,6 +29,10 @@ std::string EncodeMsgpack(const Value& value, const Type& type);
 StatusOr<Value> DecodeJson(std::string_view json, const Type& type);
 StatusOr<std::string> EncodeJson(const Value& value, const Type& type);
 
+// The type recorded for `value` in a `dynamic` slot: its own type with any dynamic parts resolved
+// from its contents (e.g. a list(dynamic) of strings is list(string)).
+Type ConcreteTypeOf(const Value& value);
+
 }  // namespace adbjit::tf
 
 #endif  // ADBJIT_FRAMEWORK_CODEC_H_
