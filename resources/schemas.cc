@@ -221,7 +221,7 @@ Schema MakeInstancePoolSchema() {
                                   "e.g. `15.4.x-scala2.12`. Changing it forces a new pool.",
                    .optional = true,
                    .requires_replace = true},
-                  Computed("state", Type::String(), "Pool state reported by Databricks: `ACTIVE`, `STOPPED`."),
+                  Computed("state", Type::String(), "Pool state reported by Databricks: `ACTIVE`, `STOPPED`.", true),
                   Computed("default_tags", Type::Map(Type::String()),
                            "Tags Databricks adds to every pool resource.", true),
               },

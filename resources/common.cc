@@ -1,0 +1,164 @@
+// Shared helpers of the adbjit resources.
+#include "resources/common.h"
+
+#include <openssl/evp.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include "provider/clients/keyvault/errors.h"
+#include "provider/clients/keyvault/types.h"
+
+namespace adbjit::resources {
+
+using tf::Type;
+using tf::Value;
+
+const ApiProviderData* Api(const tf::CallContext& ctx) {
+  return dynamic_cast<const ApiProviderData*>(ctx.provider.get());
+}
+
+const ApiProviderData* RequireApi(const tf::CallContext& ctx, tf::Diagnostics& diags) {
+  const ApiProviderData* api = Api(ctx);
+  if (api == nullptr || !api->api_ready()) {
+    diags.AddError("Provider not configured",
+                   "The adbjit provider configuration is not known yet (it depends on values known only "
+                   "after apply), so the remote API cannot be called in this step.");
+    return nullptr;
+  }
+  return api;
+}
+
+const Value& Get(const Value& object, std::string_view attr) {
+  static const Value kNull;
+  if (object.IsNull() || !object.IsKnown()) return kNull;
+  return object.Attr(attr);
+}
+
+bool IsUnknown(const Value& object, std::string_view attr) {
+  if (!object.IsKnown()) return true;
+  if (object.IsNull()) return false;
+  return !object.Attr(attr).IsKnown();
+}
+
+std::optional<std::string> GetStr(const Value& o, std::string_view a) { return Get(o, a).GetString(); }
+std::optional<int64_t> GetInt(const Value& o, std::string_view a) { return Get(o, a).GetInt(); }
+std::optional<bool> GetBool(const Value& o, std::string_view a) { return Get(o, a).GetBool(); }
+
+std::optional<double> GetDouble(const Value& o, std::string_view a) {
+  const Value& v = Get(o, a);
+  if (v.IsNull() || !v.IsKnown() || v.type().kind() != Type::Kind::kNumber) return std::nullopt;
+  return v.AsNumber().ToDouble();
+}
+
+std::optional<std::map<std::string, std::string>> GetStrMap(const Value& o, std::string_view a) {
+  const Value& v = Get(o, a);
+  if (v.IsNull() || !v.IsWhollyKnown()) return std::nullopt;
+  std::map<std::string, std::string> out;
+  for (const auto& [k, e] : v.AsEntries()) {
+    if (auto s = e.GetString()) out[k] = *s;
+  }
+  return out;
+}
+
+std::optional<std::vector<std::string>> GetStrList(const Value& o, std::string_view a) {
+  const Value& v = Get(o, a);
+  if (v.IsNull() || !v.IsWhollyKnown()) return std::nullopt;
+  std::vector<std::string> out;
+  for (const auto& e : v.AsElements()) {
+    if (auto s = e.GetString()) out.push_back(*s);
+  }
+  return out;
+}
+
+Value Str(const std::optional<std::string>& s) { return s ? Value::String(*s) : Value::Null(Type::String()); }
+Value Int(const std::optional<int64_t>& n) { return n ? Value::Int(*n) : Value::Null(Type::Number()); }
+Value Double(const std::optional<double>& d) {
+  return d ? Value::Number(tf::Number::FromDouble(*d)) : Value::Null(Type::Number());
+}
+Value Bool(const std::optional<bool>& b) { return b ? Value::Bool(*b) : Value::Null(Type::Bool()); }
+
+Value StrMap(const std::optional<std::map<std::string, std::string>>& m) {
+  if (!m) return Value::Null(Type::Map(Type::String()));
+  std::map<std::string, Value> entries;
+  for (const auto& [k, v] : *m) entries.emplace(k, Value::String(v));
+  return Value::Map(Type::String(), std::move(entries));
+}
+
+Value StrList(const std::optional<std::vector<std::string>>& l) {
+  if (!l) return Value::Null(Type::List(Type::String()));
+  std::vector<Value> elems;
+  for (const auto& s : *l) elems.push_back(Value::String(s));
+  return Value::List(Type::String(), std::move(elems));
+}
+
+std::string EpochMsToRfc3339(int64_t epoch_ms) { return keyvault::ToRfc3339(epoch_ms / 1000); }
+
+std::optional<int64_t> Rfc3339ToEpochSeconds(const std::string& text) {
+  auto r = keyvault::ParseRfc3339(text);
+  if (!r.ok()) return std::nullopt;
+  return *r;
+}
+
+int64_t NowEpochMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void AddApiError(tf::Diagnostics& diags, const Status& status, const std::string& summary,
+                 std::optional<tf::AttributePath> path) {
+  diags.AddStatus(status, summary, std::move(path));
+}
+
+std::string Sha256Hex(const std::string& data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out.push_back(kHex[md[i] >> 4]);
+    out.push_back(kHex[md[i] & 0xf]);
+  }
+  return out;
+}
+
+StatusOr<keyvault::SecretBundle> WriteSecret(keyvault::Client& kv, const std::string& vault_url,
+                                             const std::string& name, const keyvault::SetSecretParams& params,
+                                             bool recover) {
+  auto written = kv.SetSecret(vault_url, name, params);
+  if (written.ok() || written.status().service_code() != keyvault::kObjectIsDeletedButRecoverable) return written;
+  if (!recover) {
+    Status s = written.status();
+    return s.Annotate("a soft-deleted secret named \"" + name +
+                      "\" blocks the name; set recover_soft_deleted = true to recover and overwrite it, or "
+                      "purge it first");
+  }
+  auto recovered = kv.RecoverDeletedSecretAndWait(vault_url, name);
+  if (!recovered.ok()) return recovered.status();
+  return kv.SetSecret(vault_url, name, params);
+}
+
+void RemoveSecret(keyvault::Client& kv, const std::string& vault_url, const std::string& name, bool purge,
+                  tf::Diagnostics& diags) {
+  auto deleted = kv.DeleteSecret(vault_url, name);
+  if (!deleted.ok() && !deleted.status().IsNotFound()) {
+    AddApiError(diags, deleted.status(), "Cannot delete Key Vault secret");
+    return;
+  }
+  if (!purge) return;
+  Status purged = kv.PurgeDeletedSecretAndWait(vault_url, name);
+  if (purged.ok()) return;
+  if (purged.service_code() == keyvault::kPurgeProtectionEnabled) {
+    diags.AddWarning("Secret not purged",
+                     "Purge protection is enabled on the vault, so the secret \"" + name +
+                         "\" stays soft-deleted until its retention period ends. Its name cannot be reused "
+                         "until then unless it is recovered.");
+    return;
+  }
+  AddApiError(diags, purged, "Cannot purge Key Vault secret");
+}
+
+}  // namespace adbjit::resources

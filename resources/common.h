@@ -1,0 +1,102 @@
+// What every adbjit resource shares: the configured API clients and guard rails as resources see
+// them (ApiProviderData), small readers and builders for tf::Values, time conversions, and the one
+// way an API failure becomes a diagnostic.
+#ifndef ADBJIT_RESOURCES_COMMON_H_
+#define ADBJIT_RESOURCES_COMMON_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "provider/clients/databricks/client.h"
+#include "provider/clients/keyvault/client.h"
+#include "provider/framework/diagnostics.h"
+#include "provider/framework/resource.h"
+#include "provider/framework/value.h"
+#include "provider/util/status.h"
+
+namespace adbjit::resources {
+
+// Policy from the provider's `guardrails` block. Unset limits are not enforced. `known` is false
+// when the block held unknown values at plan time: checks are then skipped (they run again at
+// apply, when everything is known).
+struct Guardrails {
+  bool known = true;
+  std::optional<int64_t> max_token_lifetime_seconds;
+  std::optional<std::vector<std::string>> allowed_node_types;
+  std::optional<int64_t> max_pool_capacity;
+  std::vector<std::string> required_pool_tags;
+};
+
+// Created by the provider's Configure. The clients are null when the provider configuration held
+// unknown values (planning a workspace created in the same run): resources then plan without any
+// API call and keep the prior state on refresh. Thread-safe (the clients are).
+class ApiProviderData : public tf::ProviderData {
+ public:
+  std::shared_ptr<databricks::Client> databricks;
+  std::shared_ptr<keyvault::Client> keyvault;
+  Guardrails guardrails;
+  // Cancels outstanding calls and waits (StopProvider).
+  std::function<void()> cancel;
+
+  bool api_ready() const { return databricks != nullptr && keyvault != nullptr; }
+};
+
+// The provider data of a call, or null before ConfigureProvider (validation calls).
+const ApiProviderData* Api(const tf::CallContext& ctx);
+
+// Adds "Provider not configured" and returns null when the API cannot be called (apply-time calls
+// always have known configuration; this guards programming errors and old Terraform versions).
+const ApiProviderData* RequireApi(const tf::CallContext& ctx, tf::Diagnostics& diags);
+
+// --- reading values (null-safe: a null or unknown object or attribute gives nullopt) ---
+std::optional<std::string> GetStr(const tf::Value& object, std::string_view attr);
+std::optional<int64_t> GetInt(const tf::Value& object, std::string_view attr);
+std::optional<double> GetDouble(const tf::Value& object, std::string_view attr);
+std::optional<bool> GetBool(const tf::Value& object, std::string_view attr);
+std::optional<std::map<std::string, std::string>> GetStrMap(const tf::Value& object, std::string_view attr);
+std::optional<std::vector<std::string>> GetStrList(const tf::Value& object, std::string_view attr);
+// The attribute's value, or a null dynamic when the object is null/unknown.
+const tf::Value& Get(const tf::Value& object, std::string_view attr);
+bool IsUnknown(const tf::Value& object, std::string_view attr);
+
+// --- building values ---
+tf::Value Str(const std::optional<std::string>& s);
+tf::Value Int(const std::optional<int64_t>& n);
+tf::Value Double(const std::optional<double>& d);
+tf::Value Bool(const std::optional<bool>& b);
+tf::Value StrMap(const std::optional<std::map<std::string, std::string>>& m);
+tf::Value StrList(const std::optional<std::vector<std::string>>& l);
+
+// --- time ---
+// Epoch milliseconds -> "2026-11-23T08:31:43Z" (whole seconds, UTC).
+std::string EpochMsToRfc3339(int64_t epoch_ms);
+std::optional<int64_t> Rfc3339ToEpochSeconds(const std::string& text);
+int64_t NowEpochMs();
+
+// --- diagnostics ---
+// "Cannot <operation>" summary; detail carries the status (service code, HTTP status, request id).
+void AddApiError(tf::Diagnostics& diags, const Status& status, const std::string& summary,
+                 std::optional<tf::AttributePath> path = std::nullopt);
+
+// The hex SHA-256 of a string (to detect out-of-band changes of values we must not store).
+std::string Sha256Hex(const std::string& data);
+
+// Writes a secret, recovering a soft-deleted one of the same name first when `recover` is set
+// (409 ObjectIsDeletedButRecoverable); without `recover` that conflict comes back with a hint.
+StatusOr<keyvault::SecretBundle> WriteSecret(keyvault::Client& kv, const std::string& vault_url,
+                                             const std::string& name, const keyvault::SetSecretParams& params,
+                                             bool recover);
+
+// Deletes a secret (already gone is fine) and, when `purge`, purges it and waits until the name is
+// free. Purge protection turns the purge into a warning.
+void RemoveSecret(keyvault::Client& kv, const std::string& vault_url, const std::string& name, bool purge,
+                  tf::Diagnostics& diags);
+
+}  // namespace adbjit::resources
+
+#endif  // ADBJIT_RESOURCES_COMMON_H_

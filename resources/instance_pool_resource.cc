@@ -1,0 +1,309 @@
+// adbjit_instance_pool: a Databricks instance pool. The edit API's fields (name, idle instances,
+// capacity, auto-termination, tags) update in place; the rest force a new pool (schema flags).
+// Refresh compares only what the user declared, so server-filled values (azure_attributes, default
+// tags, elastic disk) never show as perpetual diffs.
+#include <algorithm>
+#include <string>
+
+#include "resources/common.h"
+#include "resources/resources.h"
+#include "resources/schemas.h"
+
+namespace adbjit::resources {
+namespace {
+
+using tf::AttributePath;
+using tf::Type;
+using tf::Value;
+
+const Type& AzureAttributesType() {
+  static const Type* t = new Type(InstancePoolSchema().block.FindBlock("azure_attributes")->block.ImpliedType());
+  return *t;
+}
+const Type& DiskSpecType() {
+  static const Type* t = new Type(InstancePoolSchema().block.FindBlock("disk_spec")->block.ImpliedType());
+  return *t;
+}
+const Type& DiskTypeType() {
+  static const Type* t =
+      new Type(InstancePoolSchema().block.FindBlock("disk_spec")->block.FindBlock("disk_type")->block.ImpliedType());
+  return *t;
+}
+
+std::optional<int> OptInt(const Value& o, std::string_view a) {
+  auto v = GetInt(o, a);
+  if (!v) return std::nullopt;
+  return static_cast<int>(*v);
+}
+
+// The API request for a planned state.
+databricks::InstancePool SpecFrom(const Value& planned) {
+  databricks::InstancePool p;
+  p.instance_pool_id = GetStr(planned, "instance_pool_id").value_or("");
+  p.instance_pool_name = GetStr(planned, "instance_pool_name").value_or("");
+  p.node_type_id = GetStr(planned, "node_type_id").value_or("");
+  p.min_idle_instances = OptInt(planned, "min_idle_instances");
+  p.max_capacity = OptInt(planned, "max_capacity");
+  p.idle_instance_autotermination_minutes = OptInt(planned, "idle_instance_autotermination_minutes");
+  p.custom_tags = GetStrMap(planned, "custom_tags");
+  p.enable_elastic_disk = GetBool(planned, "enable_elastic_disk");
+  p.preloaded_spark_versions = GetStrList(planned, "preloaded_spark_versions").value_or(std::vector<std::string>{});
+  const Value& az = Get(planned, "azure_attributes");
+  if (!az.IsNull() && az.IsKnown()) {
+    p.azure_attributes = databricks::AzureAttributes{GetStr(az, "availability"), GetDouble(az, "spot_bid_max_price")};
+  }
+  const Value& disk = Get(planned, "disk_spec");
+  if (!disk.IsNull() && disk.IsKnown()) {
+    databricks::DiskSpec d{OptInt(disk, "disk_count"), OptInt(disk, "disk_size"), std::nullopt};
+    d.azure_disk_volume_type = GetStr(Get(disk, "disk_type"), "azure_disk_volume_type");
+    p.disk_spec = d;
+  }
+  return p;
+}
+
+// A map attribute as the user wrote it: an empty remote map stays null when the prior was null.
+Value MapLike(const std::map<std::string, std::string>& remote, const Value& prior) {
+  if (remote.empty() && prior.IsNull()) return prior;
+  return StrMap(remote);
+}
+
+// Refreshes `state` from the remote pool. `declared` is the state we compare against: blocks the
+// user never declared stay null, whatever the server filled in.
+Value FromRemote(const Value& state, const databricks::InstancePool& pool) {
+  Value s = state.WithAttr("id", Value::String(pool.instance_pool_id))
+                .WithAttr("instance_pool_id", Value::String(pool.instance_pool_id))
+                .WithAttr("instance_pool_name", Value::String(pool.instance_pool_name))
+                .WithAttr("node_type_id", Value::String(pool.node_type_id))
+                .WithAttr("min_idle_instances", Value::Int(pool.min_idle_instances.value_or(0)))
+                .WithAttr("max_capacity", Int(pool.max_capacity ? std::optional<int64_t>(*pool.max_capacity) : std::nullopt))
+                .WithAttr("idle_instance_autotermination_minutes",
+                          Int(pool.idle_instance_autotermination_minutes
+                                  ? std::optional<int64_t>(*pool.idle_instance_autotermination_minutes)
+                                  : std::nullopt))
+                .WithAttr("custom_tags", MapLike(pool.custom_tags.value_or(std::map<std::string, std::string>{}),
+                                                 Get(state, "custom_tags")))
+                .WithAttr("enable_elastic_disk", Value::Bool(pool.enable_elastic_disk.value_or(true)))
+                .WithAttr("state", Value::String(pool.state))
+                .WithAttr("default_tags", StrMap(pool.default_tags));
+  const Value& prior_versions = Get(state, "preloaded_spark_versions");
+  s = s.WithAttr("preloaded_spark_versions", pool.preloaded_spark_versions.empty() && prior_versions.IsNull()
+                                                 ? prior_versions
+                                                 : StrList(pool.preloaded_spark_versions));
+  if (!Get(state, "azure_attributes").IsNull() && pool.azure_attributes) {
+    s = s.WithAttr("azure_attributes",
+                   Value::Object(AzureAttributesType(), {{"availability", Str(pool.azure_attributes->availability)},
+                                                         {"spot_bid_max_price", Double(pool.azure_attributes->spot_bid_max_price)}}));
+  }
+  if (pool.disk_spec && (!Get(state, "disk_spec").IsNull() || pool.disk_spec->disk_count.value_or(0) > 0)) {
+    const auto& d = *pool.disk_spec;
+    Value disk_type = d.azure_disk_volume_type
+                          ? Value::Object(DiskTypeType(), {{"azure_disk_volume_type", Str(d.azure_disk_volume_type)}})
+                          : Value::Null(DiskTypeType());
+    s = s.WithAttr("disk_spec", Value::Object(DiskSpecType(),
+                                              {{"disk_count", Int(d.disk_count ? std::optional<int64_t>(*d.disk_count) : std::nullopt)},
+                                               {"disk_size", Int(d.disk_size ? std::optional<int64_t>(*d.disk_size) : std::nullopt)},
+                                               {"disk_type", disk_type}}));
+  }
+  return s;
+}
+
+void CheckGuardrails(const ApiProviderData* api, const Value& config, tf::Diagnostics& diags) {
+  if (api == nullptr || !api->guardrails.known) return;
+  const Guardrails& g = api->guardrails;
+  if (g.allowed_node_types && !IsUnknown(config, "node_type_id")) {
+    auto node = GetStr(config, "node_type_id").value_or("");
+    const auto& allowed = *g.allowed_node_types;
+    if (std::find(allowed.begin(), allowed.end(), node) == allowed.end()) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      diags.AddError("Node type not allowed by guard rail",
+                     "node_type_id = \"" + node + "\" is not in the provider's guardrails.allowed_node_types (" +
+                         list + ").",
+                     AttributePath("node_type_id"));
+    }
+  }
+  if (g.max_pool_capacity && !IsUnknown(config, "max_capacity")) {
+    auto cap = GetInt(config, "max_capacity");
+    if (!cap) {
+      diags.AddError("Pool capacity required by guard rail",
+                     "The provider's guardrails set max_pool_capacity = " + std::to_string(*g.max_pool_capacity) +
+                         ", so every pool must set max_capacity.",
+                     AttributePath("max_capacity"));
+    } else if (*cap > *g.max_pool_capacity) {
+      diags.AddError("Pool capacity exceeds guard rail",
+                     "max_capacity = " + std::to_string(*cap) + " is above the provider's guardrails.max_pool_capacity = " +
+                         std::to_string(*g.max_pool_capacity) + ".",
+                     AttributePath("max_capacity"));
+    }
+  }
+  if (!g.required_pool_tags.empty() && !IsUnknown(config, "custom_tags")) {
+    const Value& tags = Get(config, "custom_tags");
+    auto known = GetStrMap(config, "custom_tags");
+    if (tags.IsWhollyKnown() || tags.IsNull()) {
+      for (const auto& key : g.required_pool_tags) {
+        if (!known || known->find(key) == known->end()) {
+          diags.AddError("Pool tag required by guard rail",
+                         "The provider's guardrails.required_pool_tags requires custom_tags to contain the key \"" +
+                             key + "\".",
+                         AttributePath("custom_tags"));
+        }
+      }
+    }
+  }
+}
+
+class InstancePoolResource final : public tf::Resource {
+ public:
+  std::string TypeName() const override { return "adbjit_instance_pool"; }
+  const tf::Schema& GetSchema() const override { return InstancePoolSchema(); }
+
+  void ValidateConfig(const tf::CallContext&, const Value& config, tf::Diagnostics& diags) const override {
+    auto min_idle = GetInt(config, "min_idle_instances");
+    auto max_cap = GetInt(config, "max_capacity");
+    if (min_idle && max_cap && *min_idle > *max_cap) {
+      diags.AddError("Invalid pool size",
+                     "min_idle_instances (" + std::to_string(*min_idle) + ") cannot exceed max_capacity (" +
+                         std::to_string(*max_cap) + ").",
+                     AttributePath("min_idle_instances"));
+    }
+    auto versions = GetStrList(config, "preloaded_spark_versions");
+    if (versions && versions->size() > 1) {
+      diags.AddError("Too many preloaded Spark versions",
+                     "Databricks preloads at most one runtime version per pool.",
+                     AttributePath("preloaded_spark_versions"));
+    }
+  }
+
+  void ModifyPlan(const tf::CallContext& ctx, const tf::PlanRequest& req, tf::PlanResponse& resp) const override {
+    CheckGuardrails(Api(ctx), req.config, resp.diagnostics);
+    if (req.prior_state.IsNull()) return;
+    // Databricks cannot remove every tag of a pool through edit (an empty map keeps the old tags),
+    // so going from some tags to none needs a new pool.
+    auto prior_tags = GetStrMap(req.prior_state, "custom_tags");
+    if (!IsUnknown(resp.planned_state, "custom_tags") && prior_tags && !prior_tags->empty()) {
+      auto planned_tags = GetStrMap(resp.planned_state, "custom_tags");
+      if (!planned_tags || planned_tags->empty()) resp.requires_replace.push_back(AttributePath("custom_tags"));
+    }
+  }
+
+  void Create(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
+    const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
+    if (api == nullptr) return;
+    auto id = api->databricks->CreateInstancePoolSafely(SpecFrom(req.planned_state));
+    if (!id.ok()) {
+      AddApiError(resp.diagnostics, id.status(), "Cannot create instance pool");
+      return;
+    }
+    // create answers only the id; the computed fields (state, default tags, server defaults) need a get.
+    auto pool = api->databricks->GetInstancePool(*id);
+    if (!pool.ok()) {
+      AddApiError(resp.diagnostics, pool.status(), "Cannot read the new instance pool");
+      resp.new_state = NullUnknowns(req.planned_state.WithAttr("id", Value::String(*id))
+                                        .WithAttr("instance_pool_id", Value::String(*id)));
+      return;
+    }
+    resp.new_state = Settle(req.planned_state, FromRemote(req.planned_state, *pool));
+  }
+
+  void Read(const tf::CallContext& ctx, const tf::ReadRequest& req, tf::ReadResponse& resp) const override {
+    resp.new_state = req.current_state;
+    resp.private_data = req.private_data;
+    const ApiProviderData* api = Api(ctx);
+    if (api == nullptr || !api->api_ready()) return;
+    auto pool = api->databricks->GetInstancePool(GetStr(req.current_state, "id").value_or(""));
+    if (!pool.ok()) {
+      if (pool.status().IsNotFound()) {
+        resp.new_state = Value::Null(GetSchema().ImpliedType());
+      } else {
+        AddApiError(resp.diagnostics, pool.status(), "Cannot read instance pool");
+      }
+      return;
+    }
+    resp.new_state = FromRemote(req.current_state, *pool);
+  }
+
+  void Update(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
+    const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
+    if (api == nullptr) return;
+    Status edited = api->databricks->EditInstancePool(SpecFrom(req.planned_state));
+    if (!edited.ok()) {
+      AddApiError(resp.diagnostics, edited, "Cannot edit instance pool");
+      return;
+    }
+    if (req.planned_state.IsWhollyKnown()) {
+      resp.new_state = req.planned_state;  // edit answers {}; nothing computed changed
+      return;
+    }
+    auto pool = api->databricks->GetInstancePool(GetStr(req.planned_state, "id").value_or(""));
+    if (!pool.ok()) {
+      AddApiError(resp.diagnostics, pool.status(), "Cannot read the edited instance pool");
+      resp.new_state = NullUnknowns(req.planned_state);
+      return;
+    }
+    resp.new_state = Settle(req.planned_state, FromRemote(req.planned_state, *pool));
+  }
+
+  void Delete(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
+    const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
+    if (api == nullptr) return;
+    Status deleted = api->databricks->DeleteInstancePool(GetStr(req.prior_state, "id").value_or(""));
+    if (!deleted.ok() && !deleted.IsNotFound()) {
+      AddApiError(resp.diagnostics, deleted, "Cannot delete instance pool");
+      resp.new_state = req.prior_state;
+    }
+  }
+
+  void Import(const tf::CallContext& ctx, const tf::ImportRequest& req, tf::ImportResponse& resp) const override {
+    const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
+    if (api == nullptr) return;
+    auto pool = api->databricks->GetInstancePool(req.id);
+    if (!pool.ok()) {
+      AddApiError(resp.diagnostics, pool.status(),
+                  pool.status().IsNotFound() ? "Instance pool not found" : "Cannot read instance pool");
+      return;
+    }
+    Value state = FromRemote(Value::Object(GetSchema().ImpliedType(), {}), *pool);
+    // Databricks fills azure_attributes with its defaults when none were sent; show the block only
+    // when it says something else, so a configuration without the block imports without a diff.
+    const auto& az = pool->azure_attributes;
+    if (az && (az->availability.value_or("ON_DEMAND_AZURE") != "ON_DEMAND_AZURE" || az->spot_bid_max_price.value_or(-1) != -1)) {
+      state = state.WithAttr("azure_attributes",
+                             Value::Object(AzureAttributesType(), {{"availability", Str(az->availability)},
+                                                                   {"spot_bid_max_price", Double(az->spot_bid_max_price)}}));
+    }
+    resp.state = state;
+  }
+
+ private:
+  // Every known planned value must come back unchanged; only unknowns take the remote value.
+  static Value Settle(const Value& planned, const Value& remote) {
+    if (!planned.IsKnown()) return remote;
+    if (planned.IsNull()) return planned;
+    if (planned.type().kind() != Type::Kind::kObject) return planned;
+    Value out = planned;
+    for (const auto& [name, pv] : planned.AsEntries()) {
+      const Value& rv = remote.Attr(name);
+      if (!pv.IsKnown()) {
+        out = out.WithAttr(name, rv);
+      } else if (!pv.IsWhollyKnown() && pv.type().kind() == Type::Kind::kObject && !rv.IsNull()) {
+        out = out.WithAttr(name, Settle(pv, rv));
+      }
+    }
+    return out;
+  }
+
+  // Unknowns that cannot be resolved become null (a state must be wholly known).
+  static Value NullUnknowns(const Value& v) {
+    if (!v.IsKnown()) return Value::Null(v.type());
+    if (v.IsNull() || v.type().kind() != Type::Kind::kObject) return v;
+    Value out = v;
+    for (const auto& [name, e] : v.AsEntries()) out = out.WithAttr(name, NullUnknowns(e));
+    return out;
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<const tf::Resource> NewInstancePoolResource() { return std::make_shared<InstancePoolResource>(); }
+
+}  // namespace adbjit::resources

@@ -1,0 +1,251 @@
+// adbjit_keyvault_binding: a value stored as an Azure Key Vault secret. Any change to the value or
+// its metadata writes a new secret version (a PUT carries everything, which is also the only way to
+// drop an expiry); vault or name changes force a new secret. Refresh writes the remote value and
+// metadata back into state so out-of-band changes plan a correction; for write-only values only a
+// hash of what was written is kept (in private state), and a mismatch re-plans the write.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "provider/clients/keyvault/errors.h"
+#include "provider/clients/keyvault/types.h"
+#include "resources/common.h"
+#include "resources/resources.h"
+#include "resources/schemas.h"
+
+namespace adbjit::resources {
+namespace {
+
+using tf::AttributePath;
+using tf::Value;
+
+// Attributes whose change needs a new secret version.
+constexpr const char* kRemoteAttrs[] = {"value", "value_wo_version", "content_type", "expiration_date",
+                                        "not_before_date", "tags"};
+
+std::string CanonicalVaultUrl(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  for (char& c : url) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return url;
+}
+
+bool SameInstant(const std::optional<std::string>& a, const std::optional<std::string>& b) {
+  if (!a || !b) return a == b;
+  auto x = Rfc3339ToEpochSeconds(*a);
+  auto y = Rfc3339ToEpochSeconds(*b);
+  return x && y && *x == *y;
+}
+
+std::string WoHash(const std::string& private_data) {
+  auto j = nlohmann::json::parse(private_data, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("wo_sha256") || !j["wo_sha256"].is_string()) return "";
+  return j["wo_sha256"].get<std::string>();
+}
+
+// A date attribute refreshed from epoch seconds, keeping the user's spelling of the same instant.
+Value DateFrom(const std::optional<int64_t>& remote, const Value& prior) {
+  if (!remote) return Str(std::nullopt);
+  std::string text = keyvault::ToRfc3339(*remote);
+  auto p = prior.GetString();
+  if (p && SameInstant(p, text)) return prior;
+  return Value::String(text);
+}
+
+Value WithBundle(Value state, const keyvault::SecretBundle& b) {
+  return state.WithAttr("id", Value::String(b.id))
+      .WithAttr("version", Value::String(b.version))
+      .WithAttr("versionless_id", Value::String(b.VersionlessId()));
+}
+
+class KeyVaultBindingResource final : public tf::Resource {
+ public:
+  std::string TypeName() const override { return "adbjit_keyvault_binding"; }
+  const tf::Schema& GetSchema() const override { return KeyVaultBindingSchema(); }
+
+  void ValidateConfig(const tf::CallContext&, const Value& config, tf::Diagnostics& diags) const override {
+    const Value& value = Get(config, "value");
+    const Value& wo = Get(config, "value_wo");
+    if (value.IsKnown() && wo.IsKnown()) {
+      if (!value.IsNull() && !wo.IsNull()) {
+        diags.AddError("Conflicting secret values",
+                       "Set exactly one of value and value_wo: value is stored (sensitive) in state, value_wo "
+                       "is never stored.",
+                       AttributePath("value_wo"));
+      } else if (value.IsNull() && wo.IsNull()) {
+        diags.AddError("Missing secret value", "Set exactly one of value and value_wo.", AttributePath("value"));
+      }
+    }
+    if (wo.IsKnown() && !wo.IsNull() && Get(config, "value_wo_version").IsKnown() &&
+        Get(config, "value_wo_version").IsNull()) {
+      diags.AddError("Missing value_wo_version",
+                     "value_wo is never stored, so Terraform cannot see when it changes: set value_wo_version "
+                     "and change it whenever value_wo should be written again.",
+                     AttributePath("value_wo_version"));
+    }
+    auto nbf = GetStr(config, "not_before_date");
+    auto exp = GetStr(config, "expiration_date");
+    if (nbf && exp) {
+      auto a = Rfc3339ToEpochSeconds(*nbf);
+      auto b = Rfc3339ToEpochSeconds(*exp);
+      if (a && b && *a >= *b) {
+        diags.AddError("Invalid secret validity window", "not_before_date must be earlier than expiration_date.",
+                       AttributePath("not_before_date"));
+      }
+    }
+    auto tags = GetStrMap(config, "tags");
+    if (tags && tags->size() > 15) {
+      diags.AddError("Too many tags", "Key Vault allows at most 15 tags per secret.", AttributePath("tags"));
+    }
+  }
+
+  void ModifyPlan(const tf::CallContext&, const tf::PlanRequest& req, tf::PlanResponse& resp) const override {
+    if (req.prior_state.IsNull()) return;
+    Value planned = resp.planned_state;
+    // Same vault spelled differently (trailing slash, case) and the same instant in another
+    // notation are not changes.
+    auto prior_vault = GetStr(req.prior_state, "vault_url");
+    auto config_vault = GetStr(req.config, "vault_url");
+    if (prior_vault && config_vault && CanonicalVaultUrl(*prior_vault) == CanonicalVaultUrl(*config_vault)) {
+      planned = planned.WithAttr("vault_url", Value::String(*prior_vault));
+      std::erase_if(resp.requires_replace, [](const AttributePath& p) { return p == AttributePath("vault_url"); });
+    }
+    for (const char* date : {"expiration_date", "not_before_date"}) {
+      if (SameInstant(GetStr(req.prior_state, date), GetStr(req.config, date)) && GetStr(req.config, date)) {
+        planned = planned.WithAttr(date, Get(req.prior_state, date));
+      }
+    }
+    bool remote_change = false;
+    for (const char* attr : kRemoteAttrs) {
+      if (Get(planned, attr) != Get(req.prior_state, attr)) remote_change = true;
+    }
+    if (!remote_change) {
+      // Only Terraform-side settings (purge_on_destroy, recover_soft_deleted) changed: the secret
+      // version stays.
+      for (const char* attr : {"id", "version"}) planned = planned.WithAttr(attr, Get(req.prior_state, attr));
+    }
+    resp.planned_state = planned;
+  }
+
+  void Create(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
+    const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
+    if (api == nullptr) return;
+    Write(*api, req, GetBool(req.planned_state, "recover_soft_deleted").value_or(true), resp);
+  }
+
+  void Read(const tf::CallContext& ctx, const tf::ReadRequest& req, tf::ReadResponse& resp) const override {
+    resp.new_state = req.current_state;
+    resp.private_data = req.private_data;
+    const ApiProviderData* api = Api(ctx);
+    if (api == nullptr || !api->api_ready()) return;
+    const Value& state = req.current_state;
+    auto bundle = api->keyvault->GetSecret(GetStr(state, "vault_url").value_or(""), GetStr(state, "name").value_or(""));
+    if (!bundle.ok()) {
+      if (bundle.status().IsNotFound()) {
+        resp.new_state = Value::Null(GetSchema().ImpliedType());
+      } else if (bundle.status().service_code() == keyvault::kSecretDisabled) {
+        resp.diagnostics.AddWarning("Secret is disabled",
+                                    "The secret is disabled in Key Vault, so its value cannot be compared; "
+                                    "the state is left as it was.");
+      } else {
+        AddApiError(resp.diagnostics, bundle.status(), "Cannot read Key Vault secret");
+      }
+      return;
+    }
+    resp.new_state = Refresh(state, *bundle, req.private_data);
+  }
+
+  void Update(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
+    const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
+    if (api == nullptr) return;
+    if (req.planned_state.IsWhollyKnown()) {  // no new version planned (see ModifyPlan)
+      resp.new_state = req.planned_state;
+      resp.private_data = req.planned_private;
+      return;
+    }
+    Write(*api, req, /*recover=*/true, resp);
+  }
+
+  void Delete(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
+    const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
+    if (api == nullptr) return;
+    RemoveSecret(*api->keyvault, GetStr(req.prior_state, "vault_url").value_or(""),
+                 GetStr(req.prior_state, "name").value_or(""),
+                 GetBool(req.prior_state, "purge_on_destroy").value_or(true), resp.diagnostics);
+    if (resp.diagnostics.HasError()) resp.new_state = req.prior_state;
+  }
+
+  void Import(const tf::CallContext& ctx, const tf::ImportRequest& req, tf::ImportResponse& resp) const override {
+    size_t pos = req.id.find("/secrets/");
+    std::string name = pos == std::string::npos ? "" : req.id.substr(pos + 9);
+    if (size_t slash = name.find('/'); slash != std::string::npos) name = name.substr(0, slash);  // versioned id
+    if (pos == std::string::npos || name.empty()) {
+      resp.diagnostics.AddError("Invalid import id",
+                                "Import an adbjit_keyvault_binding by its versionless secret id, "
+                                "https://<vault>.vault.azure.net/secrets/<name>; got \"" + req.id + "\".");
+      return;
+    }
+    const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
+    if (api == nullptr) return;
+    std::string vault_url = req.id.substr(0, pos) + "/";
+    auto bundle = api->keyvault->GetSecret(vault_url, name);
+    if (!bundle.ok()) {
+      AddApiError(resp.diagnostics, bundle.status(),
+                  bundle.status().IsNotFound() ? "Secret not found" : "Cannot read Key Vault secret");
+      return;
+    }
+    Value state = Value::Object(GetSchema().ImpliedType(), {{"vault_url", Value::String(vault_url)},
+                                                            {"name", Value::String(name)},
+                                                            {"value", Value::String(bundle->value.Reveal())},
+                                                            {"purge_on_destroy", Value::Bool(true)},
+                                                            {"recover_soft_deleted", Value::Bool(true)}});
+    resp.state = Refresh(state, *bundle, "");
+  }
+
+ private:
+  static void Write(const ApiProviderData& api, const tf::ApplyRequest& req, bool recover, tf::ApplyResponse& resp) {
+    const Value& planned = req.planned_state;
+    auto value = GetStr(planned, "value");
+    bool write_only = !value;
+    if (write_only) value = GetStr(req.config, "value_wo");
+    keyvault::SetSecretParams params{.value = Secret(value.value_or("")),
+                                     .content_type = GetStr(planned, "content_type"),
+                                     .tags = GetStrMap(planned, "tags").value_or(std::map<std::string, std::string>{})};
+    if (auto exp = GetStr(planned, "expiration_date")) params.exp = Rfc3339ToEpochSeconds(*exp);
+    if (auto nbf = GetStr(planned, "not_before_date")) params.nbf = Rfc3339ToEpochSeconds(*nbf);
+    std::string vault_url = GetStr(planned, "vault_url").value_or("");
+    std::string name = GetStr(planned, "name").value_or("");
+    auto written = WriteSecret(*api.keyvault, vault_url, name, params, recover);
+    if (!written.ok()) {
+      AddApiError(resp.diagnostics, written.status(), "Cannot write Key Vault secret");
+      return;  // nothing was written: create keeps no state, update keeps the prior one
+    }
+    resp.new_state = WithBundle(planned, *written);
+    resp.private_data = write_only ? nlohmann::json{{"wo_sha256", Sha256Hex(*value)}}.dump() : "";
+  }
+
+  static Value Refresh(const Value& state, const keyvault::SecretBundle& b, const std::string& private_data) {
+    Value s = WithBundle(state, b);
+    if (GetStr(state, "value")) {
+      s = s.WithAttr("value", Value::String(b.value.Reveal()));
+    } else if (std::string hash = WoHash(private_data); !hash.empty() && hash != Sha256Hex(b.value.Reveal())) {
+      // The write-only value was changed outside Terraform: forget the version so the next plan
+      // writes value_wo again.
+      s = s.WithAttr("value_wo_version", Int(std::nullopt));
+    }
+    const Value& prior_ct = Get(state, "content_type");
+    s = s.WithAttr("content_type", b.content_type ? Value::String(*b.content_type) : (prior_ct.IsNull() ? prior_ct : Str(std::nullopt)));
+    const Value& prior_tags = Get(state, "tags");
+    s = s.WithAttr("tags", b.tags.empty() && prior_tags.IsNull() ? prior_tags : StrMap(b.tags));
+    s = s.WithAttr("expiration_date", DateFrom(b.attributes.exp, Get(state, "expiration_date")));
+    s = s.WithAttr("not_before_date", DateFrom(b.attributes.nbf, Get(state, "not_before_date")));
+    return s;
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<const tf::Resource> NewKeyVaultBindingResource() {
+  return std::make_shared<KeyVaultBindingResource>();
+}
+
+}  // namespace adbjit::resources

@@ -1,0 +1,71 @@
+// Ephemeral adbjit_token: a token for one Terraform run. Open creates it (the token id travels in
+// private data), Close revokes it; nothing reaches plan or state. Terraform passes Open's private
+// data to Close, so the id is always the one Open created.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "resources/common.h"
+#include "resources/resources.h"
+#include "resources/schemas.h"
+
+namespace adbjit::resources {
+namespace {
+
+using tf::AttributePath;
+using tf::Value;
+
+class EphemeralTokenResource final : public tf::EphemeralResource {
+ public:
+  std::string TypeName() const override { return "adbjit_token"; }
+  const tf::Schema& GetSchema() const override { return EphemeralTokenSchema(); }
+
+  void Open(const tf::CallContext& ctx, const tf::OpenRequest& req, tf::OpenResponse& resp) const override {
+    int64_t lifetime = GetInt(req.config, "lifetime_seconds").value_or(3600);
+    const ApiProviderData* api = Api(ctx);
+    if (api != nullptr && api->guardrails.known && api->guardrails.max_token_lifetime_seconds &&
+        lifetime > *api->guardrails.max_token_lifetime_seconds) {
+      resp.diagnostics.AddError("Token lifetime exceeds guard rail",
+                                "lifetime_seconds = " + std::to_string(lifetime) +
+                                    " is above the provider's guardrails.max_token_lifetime_seconds = " +
+                                    std::to_string(*api->guardrails.max_token_lifetime_seconds) + ".",
+                                AttributePath("lifetime_seconds"));
+      return;
+    }
+    api = RequireApi(ctx, resp.diagnostics);
+    if (api == nullptr) return;
+    auto created = api->databricks->CreateTokenSafely(lifetime, GetStr(req.config, "comment").value_or(""));
+    if (!created.ok()) {
+      AddApiError(resp.diagnostics, created.status(), "Cannot create Databricks token");
+      return;
+    }
+    const auto& info = created->info;
+    resp.result = Value::Object(
+        GetSchema().ImpliedType(),
+        {{"comment", Get(req.config, "comment").IsNull() ? Str(std::nullopt) : Get(req.config, "comment")},
+         {"lifetime_seconds", Value::Int(lifetime)},
+         {"token_id", Value::String(info.token_id)},
+         {"token_value", Value::String(created->token_value.Reveal())},
+         {"expiry_time", info.expiry_time < 0 ? Str(std::nullopt) : Value::String(EpochMsToRfc3339(info.expiry_time))}});
+    resp.private_data = nlohmann::json{{"token_id", info.token_id}}.dump();
+  }
+
+  void Close(const tf::CallContext& ctx, const tf::CloseRequest& req, tf::CloseResponse& resp) const override {
+    auto j = nlohmann::json::parse(req.private_data, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("token_id") || !j["token_id"].is_string()) return;
+    const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
+    if (api == nullptr) return;
+    Status revoked = api->databricks->DeleteToken(j["token_id"].get<std::string>());
+    if (!revoked.ok() && !revoked.IsNotFound()) {
+      AddApiError(resp.diagnostics, revoked, "Cannot revoke ephemeral Databricks token");
+    }
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<const tf::EphemeralResource> NewEphemeralTokenResource() {
+  return std::make_shared<EphemeralTokenResource>();
+}
+
+}  // namespace adbjit::resources

@@ -1,0 +1,214 @@
+// adbjit_token: a Databricks personal access token minted on create, revoked on delete, optionally
+// sealed into a Key Vault secret. Every attribute but renew_before_seconds forces a new token, so
+// Update only records renew_before_seconds. Plan-time work: guard rails, and rotation (a token
+// inside renew_before_seconds of its expiry, or whose sealed secret was removed or overwritten, is
+// planned for replacement).
+#include <string>
+
+#include "provider/framework/plan.h"
+#include "resources/common.h"
+#include "resources/resources.h"
+#include "resources/schemas.h"
+
+namespace adbjit::resources {
+namespace {
+
+using tf::AttributePath;
+using tf::Value;
+
+constexpr char kSecretBlock[] = "keyvault_secret";
+
+struct SealTarget {
+  std::string vault_url;
+  std::string name;
+  std::optional<std::string> content_type;
+};
+
+std::optional<SealTarget> SealTargetOf(const Value& state) {
+  const Value& block = Get(state, kSecretBlock);
+  if (block.IsNull() || !block.IsKnown()) return std::nullopt;
+  return SealTarget{GetStr(block, "vault_url").value_or(""), GetStr(block, "name").value_or(""),
+                    GetStr(block, "content_type")};
+}
+
+// Fills the attributes that come from the remote token.
+Value WithTokenInfo(Value state, const databricks::TokenInfo& info) {
+  return state.WithAttr("id", Value::String(info.token_id))
+      .WithAttr("token_id", Value::String(info.token_id))
+      .WithAttr("creation_time", Value::String(EpochMsToRfc3339(info.creation_time)))
+      .WithAttr("expiry_time", info.expiry_time < 0 ? Str(std::nullopt) : Value::String(EpochMsToRfc3339(info.expiry_time)));
+}
+
+void CheckLifetimeGuardrail(const ApiProviderData* api, const Value& config, tf::Diagnostics& diags) {
+  if (api == nullptr || !api->guardrails.known || !api->guardrails.max_token_lifetime_seconds) return;
+  if (IsUnknown(config, "lifetime_seconds")) return;
+  int64_t max = *api->guardrails.max_token_lifetime_seconds;
+  auto lifetime = GetInt(config, "lifetime_seconds");
+  AttributePath path("lifetime_seconds");
+  if (!lifetime) {
+    diags.AddError("Token lifetime required by guard rail",
+                   "The provider's guardrails set max_token_lifetime_seconds = " + std::to_string(max) +
+                       ", so every token must set lifetime_seconds (a token without it could live forever).",
+                   path);
+  } else if (*lifetime > max) {
+    diags.AddError("Token lifetime exceeds guard rail",
+                   "lifetime_seconds = " + std::to_string(*lifetime) +
+                       " is above the provider's guardrails.max_token_lifetime_seconds = " + std::to_string(max) +
+                       ".",
+                   path);
+  }
+}
+
+class TokenResource final : public tf::Resource {
+ public:
+  std::string TypeName() const override { return "adbjit_token"; }
+  const tf::Schema& GetSchema() const override { return TokenSchema(); }
+
+  void ModifyPlan(const tf::CallContext& ctx, const tf::PlanRequest& req, tf::PlanResponse& resp) const override {
+    CheckLifetimeGuardrail(Api(ctx), req.config, resp.diagnostics);
+    if (req.prior_state.IsNull()) return;
+
+    // Rotation: replace a token inside its renewal window (or already expired).
+    std::string why;
+    auto expiry = GetStr(req.prior_state, "expiry_time");
+    auto renew_before = GetInt(resp.planned_state, "renew_before_seconds");
+    if (expiry) {
+      auto expiry_s = Rfc3339ToEpochSeconds(*expiry);
+      int64_t now_s = NowEpochMs() / 1000;
+      if (expiry_s && *expiry_s - now_s < renew_before.value_or(0)) why = "expiry_time";
+      if (expiry_s && *expiry_s <= now_s) why = "expiry_time";
+    }
+    // A sealed token whose secret was deleted or overwritten outside Terraform: the value cannot be
+    // written again (Databricks never returns it), so a new token is the only way back.
+    if (why.empty() && SealTargetOf(req.config) && !IsUnknown(req.prior_state, "keyvault_secret_id") &&
+        !GetStr(req.prior_state, "keyvault_secret_id")) {
+      why = "keyvault_secret_id";
+    }
+    if (why.empty()) return;
+    resp.planned_state = tf::MarkComputedUnknown(GetSchema(), resp.planned_state, req.config);
+    // MarkComputedUnknown keeps use_state_for_unknown values; a replacement needs fresh ones.
+    for (const char* attr : {"id", "token_id", "token_value", "creation_time", "expiry_time", "keyvault_secret_id"}) {
+      resp.planned_state = resp.planned_state.WithAttr(attr, Value::Unknown(tf::Type::String()));
+    }
+    resp.requires_replace.push_back(AttributePath(why));
+  }
+
+  void Create(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
+    const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
+    if (api == nullptr) return;
+    const Value& planned = req.planned_state;
+    auto created = api->databricks->CreateTokenSafely(GetInt(planned, "lifetime_seconds"),
+                                                      GetStr(planned, "comment").value_or(""));
+    if (!created.ok()) {
+      AddApiError(resp.diagnostics, created.status(), "Cannot create Databricks token");
+      return;
+    }
+    Value state = WithTokenInfo(planned, created->info);
+    auto seal = SealTargetOf(planned);
+    if (!seal) {
+      resp.new_state = state.WithAttr("token_value", Value::String(created->token_value.Reveal()))
+                           .WithAttr("keyvault_secret_id", Str(std::nullopt));
+      return;
+    }
+    // Sealed delivery: the value goes to Key Vault only. If that fails, revoke the token so that
+    // nothing stays alive untracked; if even the revoke fails, keep it in state (tainted) so the
+    // next apply revokes it.
+    keyvault::SetSecretParams params{.value = created->token_value, .content_type = seal->content_type};
+    if (created->info.expiry_time >= 0) params.exp = created->info.expiry_time / 1000;
+    auto written = WriteSecret(*api->keyvault, seal->vault_url, seal->name, params, /*recover=*/true);
+    if (written.ok()) {
+      resp.new_state = state.WithAttr("token_value", Str(std::nullopt)).WithAttr("keyvault_secret_id", Value::String(written->id));
+      return;
+    }
+    AddApiError(resp.diagnostics, written.status(), "Cannot write token to Key Vault",
+                AttributePath(kSecretBlock));
+    Status revoked = api->databricks->DeleteToken(created->info.token_id);
+    if (revoked.ok() || revoked.IsNotFound()) return;  // nothing left behind: no state
+    AddApiError(resp.diagnostics, revoked, "Cannot revoke undelivered token");
+    resp.new_state = state.WithAttr("token_value", Str(std::nullopt)).WithAttr("keyvault_secret_id", Str(std::nullopt));
+  }
+
+  void Read(const tf::CallContext& ctx, const tf::ReadRequest& req, tf::ReadResponse& resp) const override {
+    resp.new_state = req.current_state;
+    resp.private_data = req.private_data;
+    const ApiProviderData* api = Api(ctx);
+    if (api == nullptr || !api->api_ready()) return;
+    auto token_id = GetStr(req.current_state, "token_id");
+    if (!token_id) token_id = GetStr(req.current_state, "id");
+    auto info = api->databricks->GetToken(token_id.value_or(""));
+    if (!info.ok()) {
+      if (info.status().IsNotFound()) {
+        resp.new_state = Value::Null(GetSchema().ImpliedType());  // revoked or expired: plan a new one
+        return;
+      }
+      AddApiError(resp.diagnostics, info.status(), "Cannot read Databricks token");
+      return;
+    }
+    if (info->expiry_time >= 0 && info->expiry_time <= NowEpochMs()) {
+      resp.new_state = Value::Null(GetSchema().ImpliedType());
+      return;
+    }
+    Value state = WithTokenInfo(req.current_state, *info);
+    auto seal = SealTargetOf(req.current_state);
+    auto secret_id = GetStr(req.current_state, "keyvault_secret_id");
+    if (seal && secret_id) {
+      auto bundle = api->keyvault->GetSecret(seal->vault_url, seal->name);
+      if (bundle.ok()) {
+        // Still ours only while the version we wrote is the latest.
+        if (bundle->id != *secret_id) state = state.WithAttr("keyvault_secret_id", Str(std::nullopt));
+      } else if (bundle.status().IsNotFound()) {
+        state = state.WithAttr("keyvault_secret_id", Str(std::nullopt));
+      } else {
+        AddApiError(resp.diagnostics, bundle.status(), "Cannot read the token's Key Vault secret",
+                    AttributePath(kSecretBlock));
+      }
+    }
+    resp.new_state = state;
+  }
+
+  void Update(const tf::CallContext&, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
+    // Only renew_before_seconds can change in place, and it lives in Terraform alone.
+    resp.new_state = req.planned_state;
+    resp.private_data = req.planned_private;
+  }
+
+  void Delete(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
+    const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
+    if (api == nullptr) return;
+    auto token_id = GetStr(req.prior_state, "token_id").value_or("");
+    Status revoked = api->databricks->DeleteToken(token_id);
+    if (!revoked.ok() && !revoked.IsNotFound()) {
+      AddApiError(resp.diagnostics, revoked, "Cannot revoke Databricks token");
+      resp.new_state = req.prior_state;  // still alive: keep it in state
+      return;
+    }
+    auto seal = SealTargetOf(req.prior_state);
+    if (seal && GetStr(req.prior_state, "keyvault_secret_id")) {
+      RemoveSecret(*api->keyvault, seal->vault_url, seal->name, /*purge=*/true, resp.diagnostics);
+    }
+  }
+
+  void Import(const tf::CallContext& ctx, const tf::ImportRequest& req, tf::ImportResponse& resp) const override {
+    const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
+    if (api == nullptr) return;
+    auto info = api->databricks->GetToken(req.id);
+    if (!info.ok()) {
+      AddApiError(resp.diagnostics, info.status(),
+                  info.status().IsNotFound() ? "Token not found" : "Cannot read Databricks token");
+      return;
+    }
+    Value state = Value::Object(GetSchema().ImpliedType(), {});
+    state = WithTokenInfo(state, *info);
+    if (!info->comment.empty()) state = state.WithAttr("comment", Value::String(info->comment));
+    if (info->expiry_time >= 0) {
+      state = state.WithAttr("lifetime_seconds", Value::Int((info->expiry_time - info->creation_time) / 1000));
+    }
+    resp.state = state;
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<const tf::Resource> NewTokenResource() { return std::make_shared<TokenResource>(); }
+
+}  // namespace adbjit::resources

@@ -1,0 +1,48 @@
+// adbjit_tokens data source: the principal's valid tokens (comment markers stripped), optionally
+// filtered by comment text.
+#include <string>
+
+#include "resources/common.h"
+#include "resources/resources.h"
+#include "resources/schemas.h"
+
+namespace adbjit::resources {
+namespace {
+
+using tf::Value;
+
+class TokensDataSource final : public tf::DataSource {
+ public:
+  std::string TypeName() const override { return "adbjit_tokens"; }
+  const tf::Schema& GetSchema() const override { return TokensDataSourceSchema(); }
+
+  void Read(const tf::CallContext& ctx, const tf::DataReadRequest& req, tf::DataReadResponse& resp) const override {
+    const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
+    if (api == nullptr) return;
+    auto tokens = api->databricks->ListTokens();
+    if (!tokens.ok()) {
+      AddApiError(resp.diagnostics, tokens.status(), "Cannot list Databricks tokens");
+      return;
+    }
+    auto filter = GetStr(req.config, "comment_contains");
+    const tf::Type& list_type = GetSchema().block.FindAttribute("tokens")->type;
+    std::vector<Value> items;
+    for (const auto& t : *tokens) {
+      if (filter && t.comment.find(*filter) == std::string::npos) continue;
+      items.push_back(Value::Object(
+          list_type.ElementType(),
+          {{"token_id", Value::String(t.token_id)},
+           {"comment", Value::String(t.comment)},
+           {"creation_time", Value::String(EpochMsToRfc3339(t.creation_time))},
+           {"expiry_time", t.expiry_time < 0 ? Str(std::nullopt) : Value::String(EpochMsToRfc3339(t.expiry_time))}}));
+    }
+    resp.state = req.config.WithAttr("id", Value::String("tokens"))
+                     .WithAttr("tokens", Value::List(list_type.ElementType(), std::move(items)));
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<const tf::DataSource> NewTokensDataSource() { return std::make_shared<TokensDataSource>(); }
+
+}  // namespace adbjit::resources
