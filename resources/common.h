@@ -12,8 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "provider/clients/databricks/client.h"
-#include "provider/clients/keyvault/client.h"
+#include "provider/clients/clients.h"
 #include "provider/framework/diagnostics.h"
 #include "provider/framework/resource.h"
 #include "provider/framework/value.h"
@@ -37,13 +36,12 @@ struct Guardrails {
 // API call and keep the prior state on refresh. Thread-safe (the clients are).
 class ApiProviderData : public tf::ProviderData {
  public:
-  std::shared_ptr<databricks::Client> databricks;
-  std::shared_ptr<keyvault::Client> keyvault;
+  std::shared_ptr<clients::Clients> clients;  // null while the configuration is unknown
   Guardrails guardrails;
-  // Cancels outstanding calls and waits (StopProvider).
-  std::function<void()> cancel;
 
-  bool api_ready() const { return databricks != nullptr && keyvault != nullptr; }
+  bool api_ready() const { return clients != nullptr; }
+  databricks::Client& databricks() const { return clients->databricks(); }
+  keyvault::Client& keyvault() const { return clients->keyvault(); }
 };
 
 // The provider data of a call, or null before ConfigureProvider (validation calls).

@@ -189,13 +189,13 @@ class InstancePoolResource final : public tf::Resource {
   void Create(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
-    auto id = api->databricks->CreateInstancePoolSafely(SpecFrom(req.planned_state));
+    auto id = api->databricks().CreateInstancePoolSafely(SpecFrom(req.planned_state));
     if (!id.ok()) {
       AddApiError(resp.diagnostics, id.status(), "Cannot create instance pool");
       return;
     }
     // create answers only the id; the computed fields (state, default tags, server defaults) need a get.
-    auto pool = api->databricks->GetInstancePool(*id);
+    auto pool = api->databricks().GetInstancePool(*id);
     if (!pool.ok()) {
       AddApiError(resp.diagnostics, pool.status(), "Cannot read the new instance pool");
       resp.new_state = NullUnknowns(req.planned_state.WithAttr("id", Value::String(*id))
@@ -210,7 +210,7 @@ class InstancePoolResource final : public tf::Resource {
     resp.private_data = req.private_data;
     const ApiProviderData* api = Api(ctx);
     if (api == nullptr || !api->api_ready()) return;
-    auto pool = api->databricks->GetInstancePool(GetStr(req.current_state, "id").value_or(""));
+    auto pool = api->databricks().GetInstancePool(GetStr(req.current_state, "id").value_or(""));
     if (!pool.ok()) {
       if (pool.status().IsNotFound()) {
         resp.new_state = Value::Null(GetSchema().ImpliedType());
@@ -225,7 +225,7 @@ class InstancePoolResource final : public tf::Resource {
   void Update(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
-    Status edited = api->databricks->EditInstancePool(SpecFrom(req.planned_state));
+    Status edited = api->databricks().EditInstancePool(SpecFrom(req.planned_state));
     if (!edited.ok()) {
       AddApiError(resp.diagnostics, edited, "Cannot edit instance pool");
       return;
@@ -234,7 +234,7 @@ class InstancePoolResource final : public tf::Resource {
       resp.new_state = req.planned_state;  // edit answers {}; nothing computed changed
       return;
     }
-    auto pool = api->databricks->GetInstancePool(GetStr(req.planned_state, "id").value_or(""));
+    auto pool = api->databricks().GetInstancePool(GetStr(req.planned_state, "id").value_or(""));
     if (!pool.ok()) {
       AddApiError(resp.diagnostics, pool.status(), "Cannot read the edited instance pool");
       resp.new_state = NullUnknowns(req.planned_state);
@@ -246,7 +246,7 @@ class InstancePoolResource final : public tf::Resource {
   void Delete(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
-    Status deleted = api->databricks->DeleteInstancePool(GetStr(req.prior_state, "id").value_or(""));
+    Status deleted = api->databricks().DeleteInstancePool(GetStr(req.prior_state, "id").value_or(""));
     if (!deleted.ok() && !deleted.IsNotFound()) {
       AddApiError(resp.diagnostics, deleted, "Cannot delete instance pool");
       resp.new_state = req.prior_state;
@@ -256,7 +256,7 @@ class InstancePoolResource final : public tf::Resource {
   void Import(const tf::CallContext& ctx, const tf::ImportRequest& req, tf::ImportResponse& resp) const override {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
-    auto pool = api->databricks->GetInstancePool(req.id);
+    auto pool = api->databricks().GetInstancePool(req.id);
     if (!pool.ok()) {
       AddApiError(resp.diagnostics, pool.status(),
                   pool.status().IsNotFound() ? "Instance pool not found" : "Cannot read instance pool");

@@ -138,7 +138,7 @@ class KeyVaultBindingResource final : public tf::Resource {
     const ApiProviderData* api = Api(ctx);
     if (api == nullptr || !api->api_ready()) return;
     const Value& state = req.current_state;
-    auto bundle = api->keyvault->GetSecret(GetStr(state, "vault_url").value_or(""), GetStr(state, "name").value_or(""));
+    auto bundle = api->keyvault().GetSecret(GetStr(state, "vault_url").value_or(""), GetStr(state, "name").value_or(""));
     if (!bundle.ok()) {
       if (bundle.status().IsNotFound()) {
         resp.new_state = Value::Null(GetSchema().ImpliedType());
@@ -168,7 +168,7 @@ class KeyVaultBindingResource final : public tf::Resource {
   void Delete(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
-    RemoveSecret(*api->keyvault, GetStr(req.prior_state, "vault_url").value_or(""),
+    RemoveSecret(api->keyvault(), GetStr(req.prior_state, "vault_url").value_or(""),
                  GetStr(req.prior_state, "name").value_or(""),
                  GetBool(req.prior_state, "purge_on_destroy").value_or(true), resp.diagnostics);
     if (resp.diagnostics.HasError()) resp.new_state = req.prior_state;
@@ -187,7 +187,7 @@ class KeyVaultBindingResource final : public tf::Resource {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
     std::string vault_url = req.id.substr(0, pos) + "/";
-    auto bundle = api->keyvault->GetSecret(vault_url, name);
+    auto bundle = api->keyvault().GetSecret(vault_url, name);
     if (!bundle.ok()) {
       AddApiError(resp.diagnostics, bundle.status(),
                   bundle.status().IsNotFound() ? "Secret not found" : "Cannot read Key Vault secret");
@@ -214,7 +214,7 @@ class KeyVaultBindingResource final : public tf::Resource {
     if (auto nbf = GetStr(planned, "not_before_date")) params.nbf = Rfc3339ToEpochSeconds(*nbf);
     std::string vault_url = GetStr(planned, "vault_url").value_or("");
     std::string name = GetStr(planned, "name").value_or("");
-    auto written = WriteSecret(*api.keyvault, vault_url, name, params, recover);
+    auto written = WriteSecret(api.keyvault(), vault_url, name, params, recover);
     if (!written.ok()) {
       AddApiError(resp.diagnostics, written.status(), "Cannot write Key Vault secret");
       return;  // nothing was written: create keeps no state, update keeps the prior one

@@ -34,7 +34,7 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
     }
     api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
-    auto created = api->databricks->CreateTokenSafely(lifetime, GetStr(req.config, "comment").value_or(""));
+    auto created = api->databricks().CreateTokenSafely(lifetime, GetStr(req.config, "comment").value_or(""));
     if (!created.ok()) {
       AddApiError(resp.diagnostics, created.status(), "Cannot create Databricks token");
       return;
@@ -55,7 +55,7 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
     if (j.is_discarded() || !j.is_object() || !j.contains("token_id") || !j["token_id"].is_string()) return;
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
-    Status revoked = api->databricks->DeleteToken(j["token_id"].get<std::string>());
+    Status revoked = api->databricks().DeleteToken(j["token_id"].get<std::string>());
     if (!revoked.ok() && !revoked.IsNotFound()) {
       AddApiError(resp.diagnostics, revoked, "Cannot revoke ephemeral Databricks token");
     }

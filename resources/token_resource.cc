@@ -97,7 +97,7 @@ class TokenResource final : public tf::Resource {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
     const Value& planned = req.planned_state;
-    auto created = api->databricks->CreateTokenSafely(GetInt(planned, "lifetime_seconds"),
+    auto created = api->databricks().CreateTokenSafely(GetInt(planned, "lifetime_seconds"),
                                                       GetStr(planned, "comment").value_or(""));
     if (!created.ok()) {
       AddApiError(resp.diagnostics, created.status(), "Cannot create Databricks token");
@@ -115,14 +115,14 @@ class TokenResource final : public tf::Resource {
     // next apply revokes it.
     keyvault::SetSecretParams params{.value = created->token_value, .content_type = seal->content_type};
     if (created->info.expiry_time >= 0) params.exp = created->info.expiry_time / 1000;
-    auto written = WriteSecret(*api->keyvault, seal->vault_url, seal->name, params, /*recover=*/true);
+    auto written = WriteSecret(api->keyvault(), seal->vault_url, seal->name, params, /*recover=*/true);
     if (written.ok()) {
       resp.new_state = state.WithAttr("token_value", Str(std::nullopt)).WithAttr("keyvault_secret_id", Value::String(written->id));
       return;
     }
     AddApiError(resp.diagnostics, written.status(), "Cannot write token to Key Vault",
                 AttributePath(kSecretBlock));
-    Status revoked = api->databricks->DeleteToken(created->info.token_id);
+    Status revoked = api->databricks().DeleteToken(created->info.token_id);
     if (revoked.ok() || revoked.IsNotFound()) return;  // nothing left behind: no state
     AddApiError(resp.diagnostics, revoked, "Cannot revoke undelivered token");
     resp.new_state = state.WithAttr("token_value", Str(std::nullopt)).WithAttr("keyvault_secret_id", Str(std::nullopt));
@@ -135,7 +135,7 @@ class TokenResource final : public tf::Resource {
     if (api == nullptr || !api->api_ready()) return;
     auto token_id = GetStr(req.current_state, "token_id");
     if (!token_id) token_id = GetStr(req.current_state, "id");
-    auto info = api->databricks->GetToken(token_id.value_or(""));
+    auto info = api->databricks().GetToken(token_id.value_or(""));
     if (!info.ok()) {
       if (info.status().IsNotFound()) {
         resp.new_state = Value::Null(GetSchema().ImpliedType());  // revoked or expired: plan a new one
@@ -152,7 +152,7 @@ class TokenResource final : public tf::Resource {
     auto seal = SealTargetOf(req.current_state);
     auto secret_id = GetStr(req.current_state, "keyvault_secret_id");
     if (seal && secret_id) {
-      auto bundle = api->keyvault->GetSecret(seal->vault_url, seal->name);
+      auto bundle = api->keyvault().GetSecret(seal->vault_url, seal->name);
       if (bundle.ok()) {
         // Still ours only while the version we wrote is the latest.
         if (bundle->id != *secret_id) state = state.WithAttr("keyvault_secret_id", Str(std::nullopt));
@@ -176,7 +176,7 @@ class TokenResource final : public tf::Resource {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
     auto token_id = GetStr(req.prior_state, "token_id").value_or("");
-    Status revoked = api->databricks->DeleteToken(token_id);
+    Status revoked = api->databricks().DeleteToken(token_id);
     if (!revoked.ok() && !revoked.IsNotFound()) {
       AddApiError(resp.diagnostics, revoked, "Cannot revoke Databricks token");
       resp.new_state = req.prior_state;  // still alive: keep it in state
@@ -184,14 +184,14 @@ class TokenResource final : public tf::Resource {
     }
     auto seal = SealTargetOf(req.prior_state);
     if (seal && GetStr(req.prior_state, "keyvault_secret_id")) {
-      RemoveSecret(*api->keyvault, seal->vault_url, seal->name, /*purge=*/true, resp.diagnostics);
+      RemoveSecret(api->keyvault(), seal->vault_url, seal->name, /*purge=*/true, resp.diagnostics);
     }
   }
 
   void Import(const tf::CallContext& ctx, const tf::ImportRequest& req, tf::ImportResponse& resp) const override {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
-    auto info = api->databricks->GetToken(req.id);
+    auto info = api->databricks().GetToken(req.id);
     if (!info.ok()) {
       AddApiError(resp.diagnostics, info.status(),
                   info.status().IsNotFound() ? "Token not found" : "Cannot read Databricks token");

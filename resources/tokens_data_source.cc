@@ -19,7 +19,7 @@ class TokensDataSource final : public tf::DataSource {
   void Read(const tf::CallContext& ctx, const tf::DataReadRequest& req, tf::DataReadResponse& resp) const override {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
-    auto tokens = api->databricks->ListTokens();
+    auto tokens = api->databricks().ListTokens();
     if (!tokens.ok()) {
       AddApiError(resp.diagnostics, tokens.status(), "Cannot list Databricks tokens");
       return;
