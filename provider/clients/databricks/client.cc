@@ -79,9 +79,12 @@ StatusOr<http::Response> Client::Call(const std::string& method, const std::stri
     req.idempotent = idempotent;
     req.operation = op;
     ADBJIT_ASSIGN_OR_RETURN(http::Response r, transport_->Send(req));
-    if (r.status == 401 && attempt == 0) {
+    const bool rejected_token =
+        r.status == 401 || (r.status == 403 && (r.body.find("Invalid access token") != std::string::npos ||
+                                                r.body.find("Token is expiring") != std::string::npos));
+    if (rejected_token && attempt == 0) {
       // The token may have been revoked or be about to expire: fetch a new one once.
-      log::Debug("databricks", "401 from workspace; refreshing the access token once", {{"operation", op}});
+      log::Debug("databricks", "workspace rejected the access token; refreshing it once", {{"operation", op}});
       tokens_->Invalidate(options_.databricks_scope, "", token->token);
       if (management) tokens_->Invalidate(options_.management_scope, "", management->token);
       continue;

@@ -6,7 +6,8 @@
 // QUOTA_EXCEEDED, kPermissionDenied, kInvalidArgument, ... with service code, HTTP status and
 // request id kept. Authentication: an Entra token for the AzureDatabricks scope on every request;
 // when a workspace resource id is configured also X-Databricks-Azure-Workspace-Resource-Id and
-// X-Databricks-Azure-SP-Management-Token. A 401 invalidates the cached token and retries once.
+// X-Databricks-Azure-SP-Management-Token. A 401 (or a gateway 403 "Invalid access token." /
+// "Token is expiring") invalidates the cached tokens and retries once.
 //
 // Thread-safe; one instance serves every resource of a provider process.
 #ifndef ADBJIT_CLIENTS_DATABRICKS_CLIENT_H_

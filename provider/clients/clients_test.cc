@@ -1,0 +1,303 @@
+// The whole remote side against the emulator: retries, budgets, ambiguous creates, frugality
+// (counters), cancellation, and no secret in any log line or error text.
+#include "provider/clients/clients.h"
+
+#include <gtest/gtest.h>
+
+#include <barrier>
+#include <future>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "provider/clients/testing/emulator_fixture.h"
+
+namespace adbjit::clients {
+namespace {
+
+using testing::EmulatorTest;
+using Clock = std::chrono::steady_clock;
+
+class ClientsTest : public EmulatorTest {
+ protected:
+  std::set<std::string> LiveTokenIds() {
+    std::set<std::string> ids;
+    for (const auto& t : server_->Objects()["databricks"]["tokens"]) {
+      if (t.value("valid", true) && !t.value("revoked", false)) ids.insert(t.value("token_id", ""));
+    }
+    return ids;
+  }
+  int LivePools() {
+    int n = 0;
+    for (const auto& p : server_->Objects()["databricks"]["instance_pools"]) n += p.value("state", "") != "DELETED";
+    return n;
+  }
+};
+
+TEST_F(ClientsTest, RetryAfterTwoSecondsIsHonoured) {
+  auto clients = NewClients();
+  ASSERT_TRUE(clients->databricks().ListInstancePools().ok());  // token warm
+  Faults(nlohmann::json::array({{{"service", "databricks"}, {"path", "/api/2.0/token/list"}, {"action", "status"},
+                                 {"status", 429}, {"count", 1}, {"headers", {{"Retry-After", "2"}}},
+                                 {"body", R"({"error_code":"REQUEST_LIMIT_EXCEEDED","message":"slow down"})"}}}));
+  auto start = Clock::now();
+  auto r = clients->databricks().ListTokens();
+  auto elapsed = Clock::now() - start;
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_GE(elapsed, std::chrono::milliseconds(1900));
+  EXPECT_LT(elapsed, std::chrono::milliseconds(5000));
+  EXPECT_EQ(RouteCount("databricks", "GET", "/api/2.0/token/list", 429), 1);
+  EXPECT_EQ(RouteCount("databricks", "GET", "/api/2.0/token/list", 200), 1);
+}
+
+TEST_F(ClientsTest, StormLongerThanBudgetNamesOperationAndLastStatus) {
+  auto config = Config();
+  config.retry_timeout_seconds = 2;
+  config.retry_initial_backoff_ms = 200;
+  auto clients = NewClients(config);
+  ASSERT_TRUE(clients->databricks().ListInstancePools().ok());
+  Faults(nlohmann::json::array({{{"service", "databricks"}, {"path", "/api/2.0/token/.*"}, {"action", "status"},
+                                 {"status", 503},
+                                 {"body", R"({"error_code":"TEMPORARILY_UNAVAILABLE","message":"workspace busy"})"}}}));
+  auto start = Clock::now();
+  Status list = clients->databricks().ListTokens().status();
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(4));
+  EXPECT_EQ(list.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(list.http_status(), 503);
+  EXPECT_EQ(list.service_code(), "TEMPORARILY_UNAVAILABLE");
+  const int64_t attempts = RouteCount("databricks", "GET", "/api/2.0/token/list", 503);
+  EXPECT_GE(attempts, 3);
+  EXPECT_EQ(list.message().rfind("list tokens: gave up after " + std::to_string(attempts) + " attempts in ", 0), 0u)
+      << list.message();
+  EXPECT_NE(list.message().find("s: HTTP 503 TEMPORARILY_UNAVAILABLE: workspace busy"), std::string::npos)
+      << list.message();
+
+  Status create = clients->databricks().CreateTokenSafely(600, "storm").status();
+  EXPECT_EQ(create.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(create.message().rfind("create token: gave up after ", 0), 0u) << create.message();
+  EXPECT_NE(create.message().find("HTTP 503 TEMPORARILY_UNAVAILABLE: workspace busy"), std::string::npos);
+  server_->ClearFaults();
+  EXPECT_TRUE(LiveTokenIds().empty());
+}
+
+TEST_F(ClientsTest, AmbiguousCreateUnderConnectionDropsLeavesOnlyTheKnownToken) {
+  auto clients = NewClients();
+  Faults(nlohmann::json::array({{{"service", "databricks"}, {"method", "POST"}, {"path", "/api/2.0/token/create"},
+                                 {"action", "drop"}, {"phase", "after"}, {"count", 2}}}));
+  auto created = clients->databricks().CreateTokenSafely(3600, "jit");
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(RouteCount("databricks", "POST", "/api/2.0/token/create"), 3);
+  EXPECT_EQ(LiveTokenIds(), std::set<std::string>{created->info.token_id});
+  auto listed = clients->databricks().ListTokens();
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].token_id, created->info.token_id);
+  EXPECT_EQ((*listed)[0].comment, "jit");
+}
+
+TEST_F(ClientsTest, AmbiguousCreateAfter5xxAndTimeoutIsReconciled) {
+  auto config = Config();
+  config.http_timeout_seconds = 1;
+  auto clients = NewClients(config);
+  ASSERT_TRUE(clients->databricks().ListTokens().ok());
+  Faults(nlohmann::json::array(
+      {{{"service", "databricks"}, {"method", "POST"}, {"path", "/api/2.0/token/create"}, {"action", "status"},
+        {"status", 503}, {"phase", "after"}, {"count", 1}},
+       {{"service", "databricks"}, {"method", "POST"}, {"path", "/api/2.0/token/create"}, {"action", "delay"},
+        {"delay_ms", 1600}, {"phase", "after"}, {"count", 1}}}));
+  auto created = clients->databricks().CreateTokenSafely(3600, "slow");
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(LiveTokenIds(), std::set<std::string>{created->info.token_id});
+}
+
+TEST_F(ClientsTest, AmbiguousPoolCreateAdoptsThePool) {
+  auto clients = NewClients();
+  Faults(nlohmann::json::array({{{"service", "databricks"}, {"method", "POST"},
+                                 {"path", "/api/2.0/instance-pools/create"}, {"action", "drop"}, {"phase", "after"},
+                                 {"count", 1}}}));
+  databricks::InstancePool p;
+  p.instance_pool_name = "adopt-me";
+  p.node_type_id = "Standard_DS3_v2";
+  auto id = clients->databricks().CreateInstancePoolSafely(p);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  EXPECT_EQ(RouteCount("databricks", "POST", "/api/2.0/instance-pools/create"), 1);
+  EXPECT_EQ(LivePools(), 1);
+  EXPECT_EQ(clients->databricks().GetInstancePool(*id)->instance_pool_name, "adopt-me");
+}
+
+TEST_F(ClientsTest, ConcurrentReadsShareOneTokenRequestAndOneList) {
+  std::vector<std::string> ids;
+  {
+    auto setup = NewClients();
+    for (int i = 0; i < 3; ++i) ids.push_back(setup->databricks().CreateTokenSafely(3600, "t" + std::to_string(i))
+                                                  ->info.token_id);
+  }
+  server_->ResetCounters();
+  auto clients = NewClients();
+  constexpr int kThreads = 8;
+  std::barrier start(kThreads);
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      auto t = clients->databricks().GetToken(ids[i % ids.size()]);
+      if (t.ok() && t->token_id == ids[i % ids.size()]) ++ok;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), kThreads);
+  EXPECT_EQ(EntraTokenRequests(), 1);
+  EXPECT_EQ(RouteCount("databricks", "GET", "/api/2.0/token/list"), 1);
+  EXPECT_EQ(clients->databricks().token_list_calls(), 1);
+  EXPECT_LE(ServiceCounter("databricks", "connections"), kThreads);
+  EXPECT_LE(ServiceCounter("entra", "connections"), kThreads);
+
+  // A create invalidates the shared list: the next read sees the new token.
+  auto fresh = clients->databricks().CreateTokenSafely(60, "new");
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_TRUE(clients->databricks().GetToken(fresh->info.token_id).ok());
+  EXPECT_EQ(EntraTokenRequests(), 1);  // still one token request for the scope
+}
+
+TEST_F(ClientsTest, ConnectionsAreReusedAcrossCallsAndThreads) {
+  auto clients = NewClients();
+  constexpr int kThreads = 4;
+  constexpr int kCalls = 4;
+  std::barrier start(kThreads);
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&] {
+      start.arrive_and_wait();
+      for (int c = 0; c < kCalls; ++c) ok += clients->databricks().ListInstancePools().ok();
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), kThreads * kCalls);
+  EXPECT_EQ(ServiceCounter("databricks", "requests"), kThreads * kCalls);
+  EXPECT_LE(ServiceCounter("databricks", "connections"), kThreads);
+  EXPECT_EQ(ServiceCounter("entra", "connections"), 1);
+  EXPECT_EQ(EntraTokenRequests(), 1);
+}
+
+TEST_F(ClientsTest, OneTokenRequestPerScopePerProcess) {
+  auto config = Config();
+  config.workspace_resource_id =
+      "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Databricks/"
+      "workspaces/ws";
+  auto clients = NewClients(config);
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&, i] {
+      if (i % 2 == 0) {
+        ok += clients->databricks().ListInstancePools().ok();
+      } else {
+        ok += clients->keyvault().GetSecret(VaultUrl(), "s" + std::to_string(i)).status().IsNotFound();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 6);
+  EXPECT_EQ(EntraTokenRequests(), 3);  // Databricks, management, Key Vault: once each
+}
+
+TEST_F(ClientsTest, CancelEndsRetryWaitsPromptly) {
+  auto clients = NewClients();
+  ASSERT_TRUE(clients->databricks().ListInstancePools().ok());
+  Faults(nlohmann::json::array({{{"service", "databricks"}, {"path", "/api/2.0/token/list"}, {"action", "status"},
+                                 {"status", 429}, {"headers", {{"Retry-After", "60"}}}}}));
+  std::promise<void> waiting;
+  std::once_flag once;
+  log::SetLevel(log::Level::kDebug);
+  log::SetSinkForTesting([&](std::string_view line) {
+    if (line.find("\"retrying\"") != std::string_view::npos) std::call_once(once, [&] { waiting.set_value(); });
+  });
+  auto start = Clock::now();
+  auto fut = std::async(std::launch::async, [&] { return clients->databricks().ListTokens(); });
+  waiting.get_future().wait();
+  clients->Cancel();
+  Status s = fut.get().status();
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));
+  EXPECT_EQ(s.code(), StatusCode::kCancelled);
+  EXPECT_EQ(s.message().rfind("list tokens: cancelled", 0), 0u) << s.message();
+  EXPECT_EQ(clients->databricks().CreateTokenSafely(60, "after stop").status().code(), StatusCode::kCancelled);
+}
+
+TEST_F(ClientsTest, NoSecretInAnyLogLineOrErrorText) {
+  std::mutex mu;
+  std::vector<std::string> lines;
+  log::SetLevel(log::Level::kTrace);
+  log::SetSinkForTesting([&](std::string_view line) {
+    std::lock_guard lock(mu);
+    lines.emplace_back(line);
+  });
+  std::vector<std::string> secrets = {principal_.client_secret, server_->github_oidc_request_token()};
+  std::vector<std::string> errors;
+  auto note = [&](const Status& s) {
+    if (!s.ok()) errors.push_back(s.ToString());
+  };
+
+  auto clients = NewClients();
+  auto& db = clients->databricks();
+  auto& kv = clients->keyvault();
+  Faults(nlohmann::json::array({{{"service", "databricks"}, {"method", "POST"}, {"path", "/api/2.0/token/create"},
+                                 {"action", "drop"}, {"phase", "after"}, {"count", 1}},
+                                {{"service", "databricks"}, {"path", "/api/2.0/token/list"}, {"action", "status"},
+                                 {"status", 503}, {"count", 1}}}));
+  for (int i = 0; i < 2; ++i) {
+    auto t = db.CreateTokenSafely(600, "leak-check");
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    secrets.push_back(t->token_value.Reveal());
+    note(kv.SetSecret(VaultUrl(), "pat-" + std::to_string(i),
+                      keyvault::SetSecretParams{t->token_value, "text/plain", {}, std::nullopt, std::nullopt,
+                                                std::nullopt})
+             .status());
+  }
+  const std::string kv_value = "kv-known-secret-value-0451";
+  secrets.push_back(kv_value);
+  note(kv.SetSecret(VaultUrl(), "plain", keyvault::SetSecretParams{Secret(kv_value), std::nullopt, {}, std::nullopt,
+                                                                    std::nullopt, std::nullopt})
+           .status());
+  auto got = kv.GetSecret(VaultUrl(), "plain");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->value.Reveal(), kv_value);
+  note(kv.SetSecret(VaultUrl(), "plain", keyvault::SetSecretParams{}).status());  // 400: empty value
+  note(kv.GetSecret(VaultUrl(), "missing").status());
+  note(db.DeleteToken("0000"));
+  for (const std::string& scope : {clients->cloud().DatabricksScope(), clients->cloud().KeyVaultScope()}) {
+    secrets.push_back(clients->tokens().Token(scope)->token.Reveal());
+  }
+  // Rejected credentials: wrong secret, federated via GitHub Actions.
+  auto wrong = Config();
+  wrong.client_secret = Secret("wrong-secret-known-7731");
+  secrets.push_back("wrong-secret-known-7731");
+  note(NewClients(wrong)->databricks().ListTokens().status());
+  auto gh = Config();
+  gh.client_secret = Secret();
+  gh.use_oidc = true;
+  gh.oidc_request_url = server_->github_oidc_url();
+  gh.oidc_request_token = Secret(server_->github_oidc_request_token());
+  auto gh_clients = NewClients(gh);
+  ASSERT_TRUE(gh_clients->databricks().ListTokens().ok());
+  secrets.push_back(gh_clients->tokens().Token(clients->cloud().DatabricksScope())->token.Reveal());
+
+  log::SetSinkForTesting(nullptr);
+  ASSERT_GE(errors.size(), 4u);
+  ASSERT_GT(lines.size(), 20u);
+  bool saw_request_line = false;
+  for (const auto& line : lines) {
+    saw_request_line |= line.find("request done") != std::string::npos;
+    // Not even a redacted secret: nothing tried to log one.
+    EXPECT_EQ(line.find("***"), std::string::npos) << line;
+    for (const auto& s : secrets) EXPECT_EQ(line.find(s), std::string::npos) << "secret in log line: " << line;
+  }
+  EXPECT_TRUE(saw_request_line);
+  for (const auto& e : errors) {
+    for (const auto& s : secrets) EXPECT_EQ(e.find(s), std::string::npos) << "secret in error: " << e;
+  }
+}
+
+}  // namespace
+}  // namespace adbjit::clients

@@ -1,0 +1,253 @@
+// databricks::Client against the emulator: every call, error mapping, safe creates, coalescing.
+#include "provider/clients/databricks/client.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "provider/clients/testing/emulator_fixture.h"
+
+namespace adbjit::databricks {
+namespace {
+
+using testing::EmulatorTest;
+
+class DatabricksClientTest : public EmulatorTest {
+ protected:
+  // Token ids the emulator holds as live (valid) tokens.
+  std::set<std::string> LiveTokenIds() {
+    std::set<std::string> ids;
+    nlohmann::json objects = server_->Objects();
+    for (const auto& t : objects["databricks"]["tokens"]) {
+      if (t.value("valid", true) && !t.value("revoked", false)) ids.insert(t.value("token_id", ""));
+    }
+    return ids;
+  }
+  std::set<std::string> PoolNames() {
+    std::set<std::string> names;
+    for (const auto& p : server_->Objects()["databricks"]["instance_pools"]) {
+      if (p.value("state", "ACTIVE") != "DELETED") names.insert(p.value("instance_pool_name", ""));
+    }
+    return names;
+  }
+  static InstancePool PoolSpec(const std::string& name) {
+    InstancePool p;
+    p.instance_pool_name = name;
+    p.node_type_id = "Standard_DS3_v2";
+    p.min_idle_instances = 0;
+    p.max_capacity = 10;
+    p.idle_instance_autotermination_minutes = 15;
+    p.custom_tags = std::map<std::string, std::string>{{"team", "data"}};
+    p.enable_elastic_disk = false;
+    p.disk_spec = DiskSpec{1, 128, "PREMIUM_LRS"};
+    p.preloaded_spark_versions = {"14.3.x-scala2.12"};
+    return p;
+  }
+};
+
+TEST_F(DatabricksClientTest, TokenLifecycle) {
+  auto clients = NewClients();
+  Client& db = clients->databricks();
+  auto created = db.CreateTokenSafely(3600, "ci run 7");
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(created->token_value.Reveal().rfind("dapi", 0), 0u);
+  EXPECT_EQ(created->info.comment, "ci run 7");
+  EXPECT_EQ(StripMarker(created->info.raw_comment), "ci run 7");
+  EXPECT_FALSE(FindMarker(created->info.raw_comment).empty());
+  EXPECT_EQ(created->info.token_id.size(), 64u);
+  EXPECT_EQ(created->info.expiry_time - created->info.creation_time, 3600 * 1000);
+
+  auto listed = db.ListTokens();
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].comment, "ci run 7");
+  auto got = db.GetToken(created->info.token_id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->creation_time, created->info.creation_time);
+
+  auto forever = db.CreateTokenSafely(std::nullopt, "");
+  ASSERT_TRUE(forever.ok()) << forever.status().ToString();
+  EXPECT_EQ(forever->info.comment, "");
+
+  ASSERT_TRUE(db.DeleteToken(created->info.token_id).ok());
+  EXPECT_EQ(db.GetToken(created->info.token_id).status().code(), StatusCode::kNotFound);
+  Status again = db.DeleteToken(created->info.token_id);
+  EXPECT_EQ(again.code(), StatusCode::kNotFound);
+  EXPECT_EQ(again.service_code(), "RESOURCE_DOES_NOT_EXIST");
+  EXPECT_EQ(again.http_status(), 404);
+  EXPECT_EQ(again.message().rfind("revoke token " + created->info.token_id + ": HTTP 404 RESOURCE_DOES_NOT_EXIST: ", 0),
+            0u)
+      << again.message();
+  EXPECT_EQ(LiveTokenIds(), std::set<std::string>{forever->info.token_id});
+}
+
+TEST_F(DatabricksClientTest, TokenCreateErrors) {
+  emulator::Options o;
+  o.token_quota = 2;
+  Restart(o);
+  auto clients = NewClients();
+  Client& db = clients->databricks();
+  Status zero = db.CreateTokenSafely(0, "zero").status();
+  EXPECT_EQ(zero.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(zero.service_code(), "INVALID_PARAMETER_VALUE");
+  EXPECT_EQ(zero.http_status(), 400);
+  ASSERT_TRUE(db.CreateTokenSafely(60, "a").ok());
+  ASSERT_TRUE(db.CreateTokenSafely(60, "b").ok());
+  Status quota = db.CreateTokenSafely(60, "c").status();
+  EXPECT_EQ(quota.code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(quota.service_code(), "QUOTA_EXCEEDED");
+  EXPECT_EQ(quota.http_status(), 400);
+  EXPECT_EQ(RouteCount("databricks", "POST", "/api/2.0/token/create"), 4);  // no retries of definite errors
+  EXPECT_EQ(LiveTokenIds().size(), 2u);
+}
+
+TEST_F(DatabricksClientTest, PoolLifecycle) {
+  auto clients = NewClients();
+  Client& db = clients->databricks();
+  auto id = db.CreateInstancePoolSafely(PoolSpec("pool-a"));
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  auto pool = db.GetInstancePool(*id);
+  ASSERT_TRUE(pool.ok()) << pool.status().ToString();
+  EXPECT_EQ(pool->instance_pool_id, *id);
+  EXPECT_EQ(pool->instance_pool_name, "pool-a");
+  EXPECT_EQ(pool->enable_elastic_disk, false);  // sent explicitly, so not defaulted to true
+  EXPECT_EQ(pool->max_capacity, 10);
+  EXPECT_EQ(pool->disk_spec, (DiskSpec{1, 128, "PREMIUM_LRS"}));
+  ASSERT_TRUE(pool->azure_attributes.has_value());  // filled in by the service
+  EXPECT_EQ(pool->azure_attributes->availability, "ON_DEMAND_AZURE");
+  EXPECT_EQ(pool->state, "ACTIVE");
+  EXPECT_FALSE(pool->default_tags.empty());
+  EXPECT_TRUE(pool->stats.has_value());
+  EXPECT_EQ(pool->preloaded_spark_versions, std::vector<std::string>{"14.3.x-scala2.12"});
+
+  InstancePool edit = *pool;
+  edit.min_idle_instances = 1;
+  edit.custom_tags = std::map<std::string, std::string>{{"team", "ml"}, {"cost", "42"}};
+  ASSERT_TRUE(db.EditInstancePool(edit).ok());
+  auto after = db.GetInstancePool(*id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->min_idle_instances, 1);
+  EXPECT_EQ(after->custom_tags->at("team"), "ml");
+
+  auto all = db.ListInstancePools();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].instance_pool_id, *id);
+
+  ASSERT_TRUE(db.DeleteInstancePool(*id).ok());
+  Status gone = db.GetInstancePool(*id).status();
+  EXPECT_EQ(gone.code(), StatusCode::kNotFound);
+  EXPECT_EQ(gone.service_code(), "RESOURCE_DOES_NOT_EXIST");
+  EXPECT_EQ(db.DeleteInstancePool(*id).code(), StatusCode::kNotFound);
+  EXPECT_EQ(db.EditInstancePool(edit).code(), StatusCode::kNotFound);
+  EXPECT_TRUE(db.ListInstancePools()->empty());
+}
+
+TEST_F(DatabricksClientTest, DeletedPoolAnswering200IsNotFound) {
+  emulator::Options o;
+  o.pool_deleted_form = true;
+  Restart(o);
+  auto clients = NewClients();
+  Client& db = clients->databricks();
+  auto id = db.CreateInstancePoolSafely(PoolSpec("pool-b"));
+  ASSERT_TRUE(id.ok());
+  ASSERT_TRUE(db.DeleteInstancePool(*id).ok());
+  Status s = db.GetInstancePool(*id).status();
+  EXPECT_EQ(s.code(), StatusCode::kNotFound);
+  EXPECT_EQ(s.http_status(), 200);
+  EXPECT_NE(s.message().find("state DELETED"), std::string::npos);
+}
+
+TEST_F(DatabricksClientTest, PoolValidationErrors) {
+  auto clients = NewClients();
+  InstancePool p = PoolSpec("pool-c");
+  p.node_type_id = "";
+  Status s = clients->databricks().CreateInstancePoolSafely(p).status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.service_code(), "INVALID_PARAMETER_VALUE");
+}
+
+// Every error body shape of remote-apis.md §2.3, served by fault rules, keyed on error_code.
+TEST_F(DatabricksClientTest, ErrorShapesAndMapping) {
+  auto clients = NewClients();
+  Client& db = clients->databricks();
+  ASSERT_TRUE(db.ListTokens().ok());  // warm the Entra token
+  struct Case {
+    int status;
+    std::string body;
+    StatusCode code;
+    std::string service_code;
+    std::string message;
+  } cases[] = {
+      {400, R"({"error_code":"RESOURCE_DOES_NOT_EXIST","message":"Can't find an instance pool with id: x"})",
+       StatusCode::kNotFound, "RESOURCE_DOES_NOT_EXIST", "Can't find an instance pool with id: x"},
+      {400, R"({"error_code":"INVALID_PARAMETER_VALUE","message":"Instance pool x does not exist"})",
+       StatusCode::kNotFound, "INVALID_PARAMETER_VALUE", "does not exist"},
+      {403, R"({"error_code":"PERMISSION_DENIED","message":"no allow-instance-pool-create"})",
+       StatusCode::kPermissionDenied, "PERMISSION_DENIED", "allow-instance-pool-create"},
+      {400, R"({"error_code":"QUOTA_EXCEEDED","message":"too many"})", StatusCode::kResourceExhausted,
+       "QUOTA_EXCEEDED", "too many"},
+      {400, R"({"error":"legacy text"})", StatusCode::kInvalidArgument, "", "legacy text"},
+      {409, "RESOURCE_ALREADY_EXISTS: a pool named x exists", StatusCode::kAlreadyExists, "RESOURCE_ALREADY_EXISTS",
+       "a pool named x exists"},
+      {403, "<html><body><pre>Forbidden by gateway.</pre></body></html>", StatusCode::kPermissionDenied, "",
+       "Forbidden by gateway."},
+      {404, "", StatusCode::kNotFound, "", "Not Found"},
+      {500, R"({"error_code":"INTERNAL_ERROR","message":"boom"})", StatusCode::kInternal, "INTERNAL_ERROR", "boom"},
+  };
+  for (const auto& c : cases) {
+    server_->ClearFaults();
+    Faults(nlohmann::json::array({{{"service", "databricks"}, {"path", "/api/2.0/instance-pools/get"},
+                                   {"action", "status"}, {"status", c.status}, {"body", c.body}}}));
+    Status s = db.GetInstancePool("0521-145002-meet10-pool-EP6iFpfl").status();
+    EXPECT_EQ(s.code(), c.code) << c.body << " -> " << s.ToString();
+    EXPECT_EQ(s.service_code(), c.service_code) << c.body;
+    EXPECT_EQ(s.http_status(), c.status) << c.body;
+    EXPECT_NE(s.message().find(c.message), std::string::npos) << s.message();
+    EXPECT_EQ(s.message().rfind("get instance pool 0521-145002-meet10-pool-EP6iFpfl: HTTP " + std::to_string(c.status), 0),
+              0u)
+        << s.message();
+  }
+}
+
+TEST_F(DatabricksClientTest, ExpiredOrRejectedAccessTokenIsRefreshedOnce) {
+  auto clients = NewClients();
+  Client& db = clients->databricks();
+  ASSERT_TRUE(db.ListTokens().ok());
+  EXPECT_EQ(EntraTokenRequests(), 1);
+  Faults(nlohmann::json::array({{{"service", "databricks"}, {"path", "/api/2.0/instance-pools/list"},
+                                 {"action", "status"}, {"status", 403}, {"count", 1},
+                                 {"body", "<html><body><pre>Invalid access token.</pre></body></html>"}}}));
+  ASSERT_TRUE(db.ListInstancePools().ok());
+  EXPECT_EQ(EntraTokenRequests(), 2);
+}
+
+TEST_F(DatabricksClientTest, WorkspaceResourceIdSendsManagementHeaders) {
+  auto config = Config();
+  config.workspace_resource_id =
+      "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Databricks/"
+      "workspaces/ws";
+  auto clients = NewClients(config);
+  ASSERT_TRUE(clients->databricks().ListTokens().ok());
+  ASSERT_TRUE(clients->databricks().ListInstancePools().ok());
+  EXPECT_EQ(EntraTokenRequests(), 2);  // Databricks scope + management scope, each once
+
+  config.workspace_resource_id = "not-an-arm-id";
+  auto bad = NewClients(config);
+  Status s = bad->databricks().ListInstancePools().status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("X-Databricks-Azure-Workspace-Resource-Id"), std::string::npos);
+}
+
+TEST_F(DatabricksClientTest, NoHostConfigured) {
+  auto config = Config();
+  config.host = "";
+  auto clients = NewClients(config);
+  Status s = clients->databricks().ListTokens().status();
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("DATABRICKS_HOST"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace adbjit::databricks

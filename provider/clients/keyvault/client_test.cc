@@ -1,0 +1,198 @@
+// keyvault::Client against the emulator: every call, error mapping, challenge, bounded waits.
+#include "provider/clients/keyvault/client.h"
+
+#include <gtest/gtest.h>
+
+#include "provider/clients/testing/emulator_fixture.h"
+
+namespace adbjit::keyvault {
+namespace {
+
+using testing::EmulatorTest;
+
+class KeyVaultClientTest : public EmulatorTest {
+ protected:
+  SetSecretParams Params(const std::string& value) {
+    SetSecretParams p;
+    p.value = Secret(value);
+    p.content_type = "text/plain";
+    p.tags = {{"owner", "adbjit"}};
+    p.exp = 1900000000;
+    return p;
+  }
+};
+
+TEST_F(KeyVaultClientTest, SecretLifecycle) {
+  auto clients = NewClients();
+  Client& kv = clients->keyvault();
+  const std::string vault = VaultUrl();
+  ASSERT_TRUE(kv.ValidateVaultUrl(vault).ok());
+
+  auto v1 = kv.SetSecret(vault, "pat-1", Params("first-value-1"));
+  ASSERT_TRUE(v1.ok()) << v1.status().ToString();
+  EXPECT_EQ(v1->name, "pat-1");
+  EXPECT_EQ(v1->version.size(), 32u);
+  EXPECT_EQ(v1->attributes.exp, 1900000000);
+  auto v2 = kv.SetSecret(vault, "pat-1", Params("second-value-2"));
+  ASSERT_TRUE(v2.ok());
+  EXPECT_NE(v1->version, v2->version);
+
+  auto latest = kv.GetSecret(vault, "pat-1");
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ(latest->value.Reveal(), "second-value-2");
+  EXPECT_EQ(latest->content_type, "text/plain");
+  EXPECT_EQ(latest->tags.at("owner"), "adbjit");
+  EXPECT_EQ(latest->VersionlessId(), vault + "/secrets/pat-1");
+  auto old = kv.GetSecret(vault, "pat-1", v1->version);
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(old->value.Reveal(), "first-value-1");
+
+  auto versions = kv.ListSecretVersions(vault, "pat-1");
+  ASSERT_TRUE(versions.ok()) << versions.status().ToString();
+  EXPECT_EQ(versions->size(), 2u);
+  for (const auto& v : *versions) EXPECT_TRUE(v.value.empty());
+
+  UpdateSecretParams u;
+  u.exp = 1950000000;
+  u.tags = std::map<std::string, std::string>{{"owner", "someone"}};
+  auto updated = kv.UpdateSecret(vault, "pat-1", "", u);
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  EXPECT_EQ(updated->attributes.exp, 1950000000);
+  EXPECT_EQ(kv.GetSecret(vault, "pat-1")->tags.at("owner"), "someone");
+  EXPECT_EQ(kv.GetSecret(vault, "pat-1")->content_type, "text/plain");  // untouched by PATCH
+
+  auto deleted = kv.DeleteSecret(vault, "pat-1");
+  ASSERT_TRUE(deleted.ok()) << deleted.status().ToString();
+  Status missing = kv.GetSecret(vault, "pat-1").status();
+  EXPECT_EQ(missing.code(), StatusCode::kNotFound);
+  EXPECT_EQ(missing.service_code(), "SecretNotFound");
+  auto dg = kv.GetDeletedSecret(vault, "pat-1");
+  ASSERT_TRUE(dg.ok()) << dg.status().ToString();
+  EXPECT_TRUE(dg->deleted_date.has_value());
+  EXPECT_TRUE(dg->scheduled_purge_date.has_value());
+
+  Status conflict = kv.SetSecret(vault, "pat-1", Params("third")).status();
+  EXPECT_EQ(conflict.code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(conflict.service_code(), "ObjectIsDeletedButRecoverable");
+  EXPECT_EQ(conflict.http_status(), 409);
+
+  auto recovered = kv.RecoverDeletedSecretAndWait(vault, "pat-1");
+  ASSERT_TRUE(recovered.ok()) << recovered.status().ToString();
+  EXPECT_EQ(recovered->value.Reveal(), "second-value-2");
+
+  ASSERT_TRUE(kv.DeleteSecret(vault, "pat-1").ok());
+  ASSERT_TRUE(kv.PurgeDeletedSecretAndWait(vault, "pat-1").ok());
+  EXPECT_EQ(kv.GetDeletedSecret(vault, "pat-1").status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(kv.PurgeDeletedSecretAndWait(vault, "pat-1").ok());  // nothing left: done
+  EXPECT_TRUE(kv.SetSecret(vault, "pat-1", Params("fresh")).ok());  // the name is free again
+  EXPECT_EQ(kv.DeleteSecret(vault, "nope").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(kv.RecoverDeletedSecretAndWait(vault, "nope").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(KeyVaultClientTest, WaitsOutAsynchronousTransitionsQuickly) {
+  emulator::Options o;
+  o.kv_delete_delay_ms = 300;
+  o.kv_purge_delay_ms = 300;
+  o.kv_recover_delay_ms = 300;
+  Restart(o);
+  auto clients = NewClients();
+  Client& kv = clients->keyvault();
+  const std::string vault = VaultUrl();
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(kv.SetSecret(vault, "s1", Params("value-one")).ok());
+  ASSERT_TRUE(kv.DeleteSecret(vault, "s1").ok());
+  // Deleting -> deleted: recover waits out ObjectIsBeingDeleted, then recovering -> live.
+  auto rec = kv.RecoverDeletedSecretAndWait(vault, "s1");
+  ASSERT_TRUE(rec.ok()) << rec.status().ToString();
+  EXPECT_EQ(rec->value.Reveal(), "value-one");
+  ASSERT_TRUE(kv.DeleteSecret(vault, "s1").ok());
+  ASSERT_TRUE(kv.PurgeDeletedSecretAndWait(vault, "s1").ok());
+  // Purging: the name is blocked (ObjectIsBeingDeleted) for a while; set waits it out.
+  auto again = kv.SetSecret(vault, "s1", Params("value-two"));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_GE(RouteCount("keyvault", "POST", "/deletedsecrets/s1/recover", 409) +
+                RouteCount("keyvault", "DELETE", "/deletedsecrets/s1", 409) +
+                RouteCount("keyvault", "PUT", "/secrets/s1", 409),
+            1);
+}
+
+TEST_F(KeyVaultClientTest, WaitsAreBoundedByTheRetryBudget) {
+  emulator::Options o;
+  o.kv_delete_delay_ms = 60000;
+  Restart(o);
+  auto config = Config();
+  config.retry_timeout_seconds = 1;
+  auto clients = NewClients(config);
+  Client& kv = clients->keyvault();
+  ASSERT_TRUE(kv.SetSecret(VaultUrl(), "slow", Params("v-slow")).ok());
+  ASSERT_TRUE(kv.DeleteSecret(VaultUrl(), "slow").ok());
+  auto start = std::chrono::steady_clock::now();
+  Status s = kv.PurgeDeletedSecretAndWait(VaultUrl(), "slow");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  EXPECT_EQ(s.code(), StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(s.service_code(), "ObjectIsBeingDeleted");
+  EXPECT_NE(s.message().find("purge deleted secret slow: gave up after"), std::string::npos) << s.message();
+}
+
+TEST_F(KeyVaultClientTest, PurgeProtectionAndDisabledSecrets) {
+  emulator::Options o;
+  o.kv_purge_protection = true;
+  Restart(o);
+  auto clients = NewClients();
+  Client& kv = clients->keyvault();
+  SetSecretParams p = Params("disabled-value");
+  p.enabled = false;
+  ASSERT_TRUE(kv.SetSecret(VaultUrl(), "off", p).ok());
+  Status disabled = kv.GetSecret(VaultUrl(), "off").status();
+  EXPECT_EQ(disabled.code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(disabled.service_code(), "SecretDisabled");
+  ASSERT_TRUE(kv.DeleteSecret(VaultUrl(), "off").ok());
+  Status purge = kv.PurgeDeletedSecretAndWait(VaultUrl(), "off");
+  EXPECT_EQ(purge.code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(purge.service_code(), "PurgeProtectionEnabled");
+  EXPECT_NE(purge.message().find("purge_on_destroy"), std::string::npos);
+}
+
+TEST_F(KeyVaultClientTest, ForbiddenVariantsAreActionable) {
+  auto clients = NewClients();
+  Client& kv = clients->keyvault();
+  for (const std::string inner : {"AccessDenied", "ForbiddenByRbac", "ForbiddenByFirewall"}) {
+    server_->ClearFaults();
+    nlohmann::json body = {{"error", {{"code", "Forbidden"}, {"message", "no"}, {"innererror", {{"code", inner}}}}}};
+    Faults(nlohmann::json::array(
+        {{{"service", "keyvault"}, {"action", "status"}, {"status", 403}, {"body", body.dump()}}}));
+    Status s = kv.GetSecret(VaultUrl(), "x").status();
+    EXPECT_EQ(s.code(), StatusCode::kPermissionDenied);
+    EXPECT_EQ(s.service_code(), inner);
+    EXPECT_NE(s.message().find("HTTP 403 Forbidden/" + inner + ": no ("), std::string::npos) << s.message();
+  }
+  server_->ClearFaults();
+  Status bad = kv.GetSecret(VaultUrl(), "bad_name").status();
+  EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(RouteCount("keyvault", "GET", "/secrets/bad_name"), 0);  // refused before any I/O
+  EXPECT_EQ(kv.GetSecret("https://evil.example.com/", "x").status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(KeyVaultClientTest, BearerChallengeIsAnsweredOnceThenFails) {
+  auto clients = NewClients();
+  Client& kv = clients->keyvault();
+  ASSERT_TRUE(kv.SetSecret(VaultUrl(), "c1", Params("challenge-value")).ok());
+  const int64_t before = EntraTokenRequests();
+  const std::string challenge = "Bearer authorization=\"" + server_->entra_url() + "/" + principal_.tenant_id +
+                                "\", resource=\"https://vault.azure.net\"";
+  Faults(nlohmann::json::array({{{"service", "keyvault"}, {"action", "status"}, {"status", 401}, {"count", 1},
+                                 {"headers", {{"WWW-Authenticate", challenge}}}, {"body", ""}}}));
+  auto got = kv.GetSecret(VaultUrl(), "c1");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(EntraTokenRequests(), before + 1);  // the rejected token was replaced once
+
+  Faults(nlohmann::json::array({{{"service", "keyvault"}, {"action", "status"}, {"status", 401}, {"count", 2},
+                                 {"headers", {{"WWW-Authenticate", challenge}}}, {"body", ""}}}));
+  Status s = kv.GetSecret(VaultUrl(), "c1").status();
+  EXPECT_EQ(s.code(), StatusCode::kUnauthenticated);
+  EXPECT_NE(s.message().find("rejected again"), std::string::npos) << s.message();
+}
+
+}  // namespace
+}  // namespace adbjit::keyvault
