@@ -51,6 +51,10 @@ struct Options {
   uint64_t seed = 1;            // for probabilistic fault rules
   int latency_ms = 0;           // added to every request of every service
 
+  // Entra behaviour.
+  int64_t access_token_lifetime_seconds = 3599;  // expires_in of issued access tokens
+  bool entra_numbers_as_strings = false;         // v2 replies carry expires_in etc. as strings
+
   // Databricks behaviour.
   int token_quota = 600;                  // non-expired tokens per principal
   int64_t max_token_lifetime_days = 730;  // 0 = no maximum

@@ -1,0 +1,51 @@
+// Small helpers shared by the emulated services: clocks, randomness, hashing, encodings, replies.
+#ifndef ADBJIT_EMULATOR_COMMON_H_
+#define ADBJIT_EMULATOR_COMMON_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+namespace adbjit::emulator {
+
+int64_t NowMs();   // wall clock, epoch milliseconds
+int64_t NowSec();  // wall clock, epoch seconds
+std::string Rfc3339(int64_t epoch_ms);  // 2024-05-21T14:50:02.123Z
+
+// Cryptographically random bytes / lowercase hex / [A-Za-z0-9] text.
+std::string RandomBytes(size_t n);
+std::string RandomHex(size_t chars);
+std::string RandomAlnum(size_t chars);
+std::string NewGuid();
+
+std::string HexEncode(std::string_view bytes);
+std::string Sha256Hex(std::string_view data);
+std::string HmacSha256(std::string_view key, std::string_view data);  // raw 32 bytes
+std::string Base64UrlEncode(std::string_view data);                   // no padding
+bool Base64UrlDecode(std::string_view in, std::string* out);
+std::string Base64Encode(std::string_view data);
+bool Base64Decode(std::string_view in, std::string* out);
+
+// application/x-www-form-urlencoded (also query strings).
+std::string UrlDecode(std::string_view s);
+std::map<std::string, std::string> ParseForm(std::string_view body);
+
+// The bearer token of an Authorization header, or "" when absent / not a bearer.
+std::string BearerToken(const httplib::Request& req);
+
+// Sets a JSON body (dumped compactly) and status.
+void ReplyJson(httplib::Response& res, int status, const nlohmann::json& body);
+
+// Parses an int64 that JSON may carry as a number or as a decimal string.
+bool JsonInt64(const nlohmann::json& v, int64_t* out);
+
+// True for 127.0.0.0/8, ::1 and "localhost".
+bool IsLoopbackHost(const std::string& host);
+
+}  // namespace adbjit::emulator
+
+#endif  // ADBJIT_EMULATOR_COMMON_H_
