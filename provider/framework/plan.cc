@@ -214,8 +214,10 @@ PlanResult PlanFromSchema(const Schema& schema, const Value& prior_state, const 
     result.planned_state = prior_state;
     return result;
   }
+  // Compared before computed attributes turn unknown, so that "known after apply" inside a block
+  // marked requires_replace does not by itself force a replacement.
+  CollectReplace(schema.block, prior_state, planned, AttributePath(), result.requires_replace);
   result.planned_state = MarkUnknown(schema.block, prior_state, planned, config);
-  CollectReplace(schema.block, prior_state, result.planned_state, AttributePath(), result.requires_replace);
   return result;
 }
 

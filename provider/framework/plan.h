@@ -6,7 +6,9 @@
 //   - update: if nothing differs from prior, planned == prior exactly (a no-op); otherwise computed
 //     attributes without config become unknown unless use_state_for_unknown or a default applies;
 //   - requires_replace: every attribute / nested block marked requires_replace whose planned value
-//     differs from prior (unknown counts as different) is listed;
+//     differs from prior (unknown counts as different) is listed; values are compared before
+//     computed attributes become unknown on update, so "known after apply" alone never forces a
+//     replacement;
 //   - write-only attributes are planned null.
 // Destroy (proposed null) plans null.
 #ifndef ADBJIT_FRAMEWORK_PLAN_H_

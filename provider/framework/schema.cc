@@ -169,8 +169,9 @@ void RunValidators(const Attribute& a, const Value& v, const AttributePath& path
   diags.Append(local);
 }
 
-void ValidateBlockConfig(const Block& block, const Value& obj, const AttributePath& path, bool wo_allowed,
-                         Diagnostics& diags);
+// Inside SET blocks (`in_set`), elements have no path of their own: diagnostics point at the set.
+void ValidateBlockConfig(const Block& block, const Value& obj, const AttributePath& path, bool in_set,
+                         bool wo_allowed, Diagnostics& diags);
 
 void ValidateAttributeConfig(const Attribute& a, const Value& v, const AttributePath& path, bool wo_allowed,
                              Diagnostics& diags) {
@@ -213,8 +214,8 @@ void CheckCount(const NestedBlock& nb, size_t count, const AttributePath& path, 
   }
 }
 
-void ValidateNestedConfig(const NestedBlock& nb, const Value& v, const AttributePath& path, bool wo_allowed,
-                          Diagnostics& diags) {
+void ValidateNestedConfig(const NestedBlock& nb, const Value& v, const AttributePath& path, bool in_set,
+                          bool wo_allowed, Diagnostics& diags) {
   if (!v.IsKnown()) return;
   switch (nb.nesting) {
     case Nesting::kSingle:
@@ -222,7 +223,7 @@ void ValidateNestedConfig(const NestedBlock& nb, const Value& v, const Attribute
       if (v.IsNull()) {
         CheckCount(nb, 0, path, diags);
       } else {
-        ValidateBlockConfig(nb.block, v, path, wo_allowed, diags);
+        ValidateBlockConfig(nb.block, v, path, in_set, wo_allowed, diags);
       }
       return;
     case Nesting::kList:
@@ -234,28 +235,30 @@ void ValidateNestedConfig(const NestedBlock& nb, const Value& v, const Attribute
       const auto& elements = v.AsElements();
       CheckCount(nb, elements.size(), path, diags);
       for (size_t i = 0; i < elements.size(); ++i) {
-        AttributePath ep = nb.nesting == Nesting::kList ? path.Index(static_cast<int64_t>(i)) : path;
-        ValidateBlockConfig(nb.block, elements[i], ep, wo_allowed, diags);
+        const bool set = in_set || nb.nesting == Nesting::kSet;
+        AttributePath ep = set ? path : path.Index(static_cast<int64_t>(i));
+        ValidateBlockConfig(nb.block, elements[i], ep, set, wo_allowed, diags);
       }
       return;
     }
     case Nesting::kMap:
       if (v.IsNull()) return;
       for (const auto& [key, element] : v.AsEntries()) {
-        ValidateBlockConfig(nb.block, element, path.Key(key), wo_allowed, diags);
+        ValidateBlockConfig(nb.block, element, in_set ? path : path.Key(key), in_set, wo_allowed, diags);
       }
       return;
   }
 }
 
-void ValidateBlockConfig(const Block& block, const Value& obj, const AttributePath& path, bool wo_allowed,
-                         Diagnostics& diags) {
+void ValidateBlockConfig(const Block& block, const Value& obj, const AttributePath& path, bool in_set,
+                         bool wo_allowed, Diagnostics& diags) {
   if (!obj.IsKnown() || obj.IsNull()) return;
   for (const Attribute& a : block.attributes) {
-    ValidateAttributeConfig(a, obj.Attr(a.name), path.Attr(a.name), wo_allowed, diags);
+    ValidateAttributeConfig(a, obj.Attr(a.name), in_set ? path : path.Attr(a.name), wo_allowed, diags);
   }
   for (const NestedBlock& nb : block.block_types) {
-    ValidateNestedConfig(nb, obj.Attr(nb.type_name), path.Attr(nb.type_name), wo_allowed, diags);
+    ValidateNestedConfig(nb, obj.Attr(nb.type_name), in_set ? path : path.Attr(nb.type_name), in_set,
+                         wo_allowed, diags);
   }
 }
 
@@ -309,7 +312,7 @@ Status ValidateSchema(const Schema& schema) {
 }
 
 void ValidateConfig(const Schema& schema, const Value& config, bool write_only_allowed, Diagnostics& diags) {
-  ValidateBlockConfig(schema.block, config, AttributePath(), write_only_allowed, diags);
+  ValidateBlockConfig(schema.block, config, AttributePath(), false, write_only_allowed, diags);
 }
 
 }  // namespace adbjit::tf

@@ -1,0 +1,133 @@
+// Tests for the reusable attribute validators, including edge cases of each rule.
+#include "provider/framework/validators.h"
+
+#include <gtest/gtest.h>
+
+namespace adbjit::tf::validators {
+namespace {
+
+// The detail of the single error `v` reports for `value`, or "" when it accepts it.
+std::string Check(const Validator& v, const Value& value) {
+  Diagnostics d;
+  v.check(value, AttributePath("attr"), d);
+  if (d.empty()) return "";
+  EXPECT_EQ(d.items().size(), 1u);
+  EXPECT_TRUE(d.HasError());
+  EXPECT_EQ(d.items()[0].attribute, AttributePath("attr"));
+  return d.items()[0].detail;
+}
+
+Value Num(const char* text) { return Value::Number(*Number::Parse(text)); }
+
+TEST(ValidatorsTest, IntAtLeast) {
+  Validator v = IntAtLeast(1);
+  EXPECT_EQ(v.description, "must be at least 1");
+  EXPECT_EQ(Check(v, Value::Int(1)), "");
+  EXPECT_EQ(Check(v, Value::Int(1000000)), "");
+  EXPECT_EQ(Check(v, Num("123456789012345678901234567890")), "");
+  EXPECT_EQ(Check(v, Value::Int(0)), "attr must be at least 1, got 0.");
+  EXPECT_EQ(Check(v, Value::Int(-5)), "attr must be at least 1, got -5.");
+  EXPECT_EQ(Check(v, Num("-123456789012345678901234567890")),
+            "attr must be at least 1, got -123456789012345678901234567890.");
+  EXPECT_EQ(Check(v, Num("1.5")), "attr must be a whole number, got 1.5.");
+  EXPECT_EQ(Check(v, Value::String("3")), "attr must be a number, got a string.");
+}
+
+TEST(ValidatorsTest, IntBetween) {
+  Validator v = IntBetween(1, 1023);
+  EXPECT_EQ(v.description, "must be between 1 and 1023");
+  for (int64_t ok : {1, 512, 1023}) EXPECT_EQ(Check(v, Value::Int(ok)), "") << ok;
+  EXPECT_EQ(Check(v, Value::Int(0)), "attr must be between 1 and 1023, got 0.");
+  EXPECT_EQ(Check(v, Value::Int(1024)), "attr must be between 1 and 1023, got 1024.");
+  EXPECT_EQ(Check(v, Num("0.5")), "attr must be a whole number, got 0.5.");
+  EXPECT_EQ(Check(IntBetween(INT64_MIN, INT64_MAX), Value::Int(INT64_MIN)), "");
+}
+
+TEST(ValidatorsTest, StringLengthBetweenCountsCharacters) {
+  Validator v = StringLengthBetween(1, 3);
+  EXPECT_EQ(v.description, "must be 1 to 3 characters long");
+  EXPECT_EQ(Check(v, Value::String("a")), "");
+  EXPECT_EQ(Check(v, Value::String("abc")), "");
+  EXPECT_EQ(Check(v, Value::String("\xC3\xA9\xC3\xA9\xC3\xA9")), "");  // three é, six bytes
+  EXPECT_EQ(Check(v, Value::String("")), "attr must be 1 to 3 characters long, got 0.");
+  EXPECT_EQ(Check(v, Value::String("abcd")), "attr must be 1 to 3 characters long, got 4.");
+  EXPECT_EQ(Check(v, Value::Int(1)), "attr must be a string, got a number.");
+}
+
+TEST(ValidatorsTest, StringOneOf) {
+  Validator v = StringOneOf({"PREMIUM_LRS", "STANDARD_LRS"});
+  EXPECT_EQ(v.description, "must be one of \"PREMIUM_LRS\" or \"STANDARD_LRS\"");
+  EXPECT_EQ(Check(v, Value::String("PREMIUM_LRS")), "");
+  EXPECT_EQ(Check(v, Value::String("premium_lrs")),
+            "attr must be one of \"PREMIUM_LRS\" or \"STANDARD_LRS\", got \"premium_lrs\".");
+  EXPECT_EQ(StringOneOf({"a", "b", "c"}).description, "must be one of \"a\", \"b\" or \"c\"");
+}
+
+TEST(ValidatorsTest, StringMatches) {
+  Validator v = StringMatches("^[0-9a-zA-Z-]{1,127}$", "1 to 127 letters, digits and dashes");
+  EXPECT_EQ(v.description, "must be 1 to 127 letters, digits and dashes");
+  EXPECT_EQ(Check(v, Value::String("my-secret-1")), "");
+  EXPECT_EQ(Check(v, Value::String("a_b")), "attr must be 1 to 127 letters, digits and dashes, got \"a_b\".");
+  EXPECT_NE(Check(v, Value::String("")), "");
+  EXPECT_NE(Check(v, Value::String(std::string(128, 'a'))), "");
+  // An invalid pattern is reported when used, never thrown.
+  Validator bad = StringMatches("([", "broken");
+  EXPECT_NE(Check(bad, Value::String("x")).find("not a valid regular expression"), std::string::npos);
+}
+
+TEST(ValidatorsTest, Rfc3339IsStrict) {
+  Validator v = Rfc3339();
+  for (const char* ok : {"2026-01-02T03:04:05Z", "2026-01-02T03:04:05.123456789Z", "2026-01-02T03:04:05+05:30",
+                         "2026-01-02T03:04:05-00:00", "2024-02-29T00:00:00Z", "2000-02-29T23:59:59Z"}) {
+    EXPECT_EQ(Check(v, Value::String(ok)), "") << ok;
+  }
+  for (const char* bad : {"", "2026-01-02", "2026-01-02 03:04:05Z", "2026-01-02t03:04:05Z", "2026-01-02T03:04:05z",
+                          "2026-01-02T03:04:05", "2026-13-01T00:00:00Z", "2026-00-01T00:00:00Z",
+                          "2026-02-29T00:00:00Z", "1900-02-29T00:00:00Z", "2026-04-31T00:00:00Z",
+                          "2026-01-02T24:00:00Z", "2026-01-02T23:60:00Z", "2026-01-02T23:59:60Z",
+                          "2026-01-02T03:04:05.Z", "2026-01-02T03:04:05+0530", "2026-01-02T03:04:05+24:00",
+                          "2026-01-02T03:04:05Z ", "26-01-02T03:04:05Z", "2026-1-02T03:04:05Z"}) {
+    EXPECT_EQ(Check(v, Value::String(bad)),
+              std::string("attr must be an RFC 3339 date-time such as 2026-01-02T03:04:05Z, got \"") + bad + "\".")
+        << bad;
+  }
+}
+
+TEST(ValidatorsTest, HttpsUrlOrLoopback) {
+  Validator v = HttpsUrlOrLoopback();
+  for (const char* ok : {"https://my-vault.vault.azure.net/", "HTTPS://adb-1.azuredatabricks.net",
+                         "https://host:8443/path?q=1", "http://127.0.0.1:8080", "http://127.255.0.9/",
+                         "http://localhost", "http://LOCALHOST:1/x", "http://[::1]:9000/", "https://[2001:db8::1]/"}) {
+    EXPECT_EQ(Check(v, Value::String(ok)), "") << ok;
+  }
+  struct Case {
+    const char* url;
+    const char* problem;
+  };
+  const Case bad[] = {
+      {"http://example.com", "must use https:// (http:// is allowed only for 127.0.0.0/8, localhost and [::1])"},
+      {"http://128.0.0.1", "must use https://"},
+      {"http://127.0.0.1.evil.com", "must use https://"},
+      {"http://localhost.evil.com/", "must use https://"},
+      {"http://127.0.0.256", "must use https://"},
+      {"http://0127.0.0.1", "must use https://"},
+      {"http://[::2]", "must use https://"},
+      {"http://127.0.0.1@evil.com/", "must not contain user information"},
+      {"ftp://host", "must use https://, got ftp://"},
+      {"my-vault.vault.azure.net", "must be an absolute URL"},
+      {"https://", "must name a host"},
+      {"https://:443", "must name a host"},
+      {"https://host:99999", "invalid port"},
+      {"https://host:", "invalid port"},
+      {"https://ho st", "spaces or control characters"},
+      {"https://[::1", "unterminated"},
+  };
+  for (const Case& c : bad) {
+    std::string got = Check(v, Value::String(c.url));
+    EXPECT_NE(got.find(c.problem), std::string::npos) << c.url << " -> " << got;
+    EXPECT_NE(got.find(std::string("got \"") + c.url + "\""), std::string::npos) << got;
+  }
+}
+
+}  // namespace
+}  // namespace adbjit::tf::validators
