@@ -142,7 +142,8 @@ TEST(ImpliedTypeTest, ListOrMapBlockWithDynamicInsideIsDynamic) {
   Block b{.block_types = {{.type_name = "l", .nesting = Nesting::kList, .block = inner},
                           {.type_name = "m", .nesting = Nesting::kMap, .block = inner},
                           {.type_name = "s", .nesting = Nesting::kSingle, .block = inner}}};
-  const auto& attrs = b.ImpliedType().AttributeTypes();
+  const Type t = b.ImpliedType();
+  const auto& attrs = t.AttributeTypes();
   EXPECT_TRUE(attrs.at("l").IsDynamic());
   EXPECT_TRUE(attrs.at("m").IsDynamic());
   EXPECT_EQ(attrs.at("s"), Type::Object({{"d", Type::Dynamic()}}));

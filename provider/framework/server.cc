@@ -121,7 +121,7 @@ Value NullWriteOnly(const Block& block, const Value& v) {
   for (const NestedBlock& nb : block.block_types) {
     Value& c = out[nb.type_name];
     if (!Present(c) || !HasWriteOnly(nb.block)) continue;
-    const Type& ct = c.type();
+    const Type ct = c.type();
     switch (nb.nesting) {
       case Nesting::kSingle:
       case Nesting::kGroup:
