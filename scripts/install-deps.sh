@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian packages adbjit needs to build and test (compiler, CMake/Ninja, gRPC and
+# protobuf with their code generators, libcurl, OpenSSL, nlohmann-json, cpp-httplib, GoogleTest,
+# zip). Idempotent: when everything is already installed it only checks, without apt-get update.
+# terraform itself (>= 1.5) is expected on PATH; it is not a Debian package.
+set -euo pipefail
+
+PACKAGES=(
+  g++ cmake ninja-build pkg-config
+  libgrpc++-dev protobuf-compiler protobuf-compiler-grpc libprotobuf-dev
+  libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev
+  libgtest-dev libgmock-dev
+  zip unzip
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+    SUDO=(sudo)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${SUDO[@]}" apt-get update -q
+  "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  echo "install-deps: all ${#PACKAGES[@]} packages already installed"
+fi
+
+if ! command -v terraform >/dev/null; then
+  echo "install-deps: warning: terraform is not on PATH; the e2e tests and the quickstart need Terraform >= 1.5" >&2
+fi
