@@ -96,8 +96,27 @@ bool KeyVault::Authorize(const httplib::Request& req, httplib::Response& res) {
   return true;
 }
 
+namespace {
+// The normalised route of a Key Vault path, known before authentication.
+std::string KvRoute(const std::string& path) {
+  static const std::regex kVersions("^/secrets/[^/]+/versions/?$");
+  static const std::regex kVersion("^/secrets/[^/]+/[^/]+/?$");
+  static const std::regex kName("^/secrets/[^/]+/?$");
+  static const std::regex kRecover("^/deletedsecrets/[^/]+/recover/?$");
+  static const std::regex kDeleted("^/deletedsecrets/[^/]+/?$");
+  if (path == "/secrets" || path == "/secrets/") return "/secrets";
+  if (path == "/deletedsecrets" || path == "/deletedsecrets/") return "/deletedsecrets";
+  if (std::regex_match(path, kVersions)) return "/secrets/{name}/versions";
+  if (std::regex_match(path, kVersion)) return "/secrets/{name}/{version}";
+  if (std::regex_match(path, kName)) return "/secrets/{name}";
+  if (std::regex_match(path, kRecover)) return "/deletedsecrets/{name}/recover";
+  if (std::regex_match(path, kDeleted)) return "/deletedsecrets/{name}";
+  return "(unknown)";
+}
+}  // namespace
+
 void KeyVault::Handle(const httplib::Request& req, httplib::Response& res, std::string* route) {
-  *route = req.path;
+  *route = KvRoute(req.path);
   res.set_header("x-ms-keyvault-service-version", "1.9.1.0");
   res.set_header("x-ms-keyvault-region", "emulator");
   res.set_header("x-ms-request-id", NewGuid());
@@ -135,11 +154,9 @@ void KeyVault::Handle(const httplib::Request& req, httplib::Response& res, std::
     return true;
   };
   if ((req.path == "/secrets" || req.path == "/secrets/") && m == "GET") {
-    *route = "/secrets";
     return ListSecrets(c, false, req, res);
   }
   if ((req.path == "/deletedsecrets" || req.path == "/deletedsecrets/") && m == "GET") {
-    *route = "/deletedsecrets";
     return ListSecrets(c, true, req, res);
   }
   if (std::regex_match(req.path, match, kSecretPath)) {
@@ -147,16 +164,13 @@ void KeyVault::Handle(const httplib::Request& req, httplib::Response& res, std::
     std::string second = match[3].str();
     if (bad_name(name)) return;
     if (second.empty()) {
-      *route = "/secrets/{name}";
       if (m == "PUT") return SetSecret(c, name, req, res);
       if (m == "GET") return GetSecret(c, name, "", res);
       if (m == "PATCH") return UpdateSecret(c, name, "", req, res);
       if (m == "DELETE") return DeleteSecret(c, name, res);
     } else if (second == "versions" && m == "GET") {
-      *route = "/secrets/{name}/versions";
       return ListVersions(c, name, req, res);
     } else {
-      *route = "/secrets/{name}/{version}";
       if (m == "GET") return GetSecret(c, name, second, res);
       if (m == "PATCH") return UpdateSecret(c, name, second, req, res);
     }
@@ -167,14 +181,12 @@ void KeyVault::Handle(const httplib::Request& req, httplib::Response& res, std::
     std::string name = UrlDecode(match[1].str());
     if (bad_name(name)) return;
     bool recover = match[2].matched;
-    *route = recover ? "/deletedsecrets/{name}/recover" : "/deletedsecrets/{name}";
     if (recover && m == "POST") return Recover(c, name, res);
     if (!recover && m == "GET") return GetDeleted(c, name, res);
     if (!recover && m == "DELETE") return Purge(c, name, res);
     KvError(res, 405, "MethodNotAllowed", "The method " + m + " is not allowed on " + req.path + ".");
     return;
   }
-  *route = "(unknown)";
   KvError(res, 404, "NotFound", "The requested resource " + req.path + " does not exist.");
 }
 

@@ -282,6 +282,13 @@ bool Server::Start() {
     httplib::Server* svr = d.servers[s].get();
     d.threads[s] = std::thread([svr] { svr->listen_after_bind(); });
   }
+  // httplib's stop() is a no-op until the listener runs, so make sure it does before returning.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (int s = 0; s < kServiceCount; ++s) {
+    while (!d.servers[s]->is_running() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
   d.running = true;
   return true;
 }
