@@ -11,7 +11,8 @@ constexpr int kMaxJsonDepth = 128;  // the document (dynamic values add a level 
 constexpr int kMaxValueDepth = 64;  // values decoded against the type
 
 std::string Quote(std::string_view s) {
-  return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return nlohmann::json(std::string(s))
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -27,12 +28,18 @@ struct JNode {
 
 const char* KindName(JNode::Kind k) {
   switch (k) {
-    case JNode::Kind::kNull: return "null";
-    case JNode::Kind::kBool: return "bool";
-    case JNode::Kind::kNumber: return "number";
-    case JNode::Kind::kString: return "string";
-    case JNode::Kind::kArray: return "array";
-    case JNode::Kind::kObject: return "object";
+    case JNode::Kind::kNull:
+      return "null";
+    case JNode::Kind::kBool:
+      return "bool";
+    case JNode::Kind::kNumber:
+      return "number";
+    case JNode::Kind::kString:
+      return "string";
+    case JNode::Kind::kArray:
+      return "array";
+    case JNode::Kind::kObject:
+      return "object";
   }
   return "?";
 }
@@ -61,7 +68,9 @@ class Parser {
     return false;
   }
   void SkipSpace() {
-    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r')) ++pos_;
+    while (pos_ < s_.size() &&
+           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
+      ++pos_;
   }
   bool Eat(char c) {
     if (pos_ < s_.size() && s_[pos_] == c) return ++pos_, true;
@@ -77,13 +86,26 @@ class Parser {
     if (depth > kMaxJsonDepth) return Fail("nesting too deep");
     if (pos_ >= s_.size()) return Fail("unexpected end of input");
     switch (s_[pos_]) {
-      case '{': return Object(n, depth);
-      case '[': return Array(n, depth);
-      case '"': n->kind = JNode::Kind::kString; return String(&n->text);
-      case 't': n->kind = JNode::Kind::kBool; n->b = true; return Literal("true");
-      case 'f': n->kind = JNode::Kind::kBool; return Literal("false");
-      case 'n': n->kind = JNode::Kind::kNull; return Literal("null");
-      default: n->kind = JNode::Kind::kNumber; return NumberLiteral(&n->text);
+      case '{':
+        return Object(n, depth);
+      case '[':
+        return Array(n, depth);
+      case '"':
+        n->kind = JNode::Kind::kString;
+        return String(&n->text);
+      case 't':
+        n->kind = JNode::Kind::kBool;
+        n->b = true;
+        return Literal("true");
+      case 'f':
+        n->kind = JNode::Kind::kBool;
+        return Literal("false");
+      case 'n':
+        n->kind = JNode::Kind::kNull;
+        return Literal("null");
+      default:
+        n->kind = JNode::Kind::kNumber;
+        return NumberLiteral(&n->text);
     }
   }
 
@@ -153,10 +175,14 @@ class Parser {
     for (int i = 0; i < 4; ++i) {
       char c = s_[pos_++];
       v <<= 4;
-      if (c >= '0' && c <= '9') v |= c - '0';
-      else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
-      else return Fail("invalid \\u escape");
+      if (c >= '0' && c <= '9')
+        v |= c - '0';
+      else if (c >= 'a' && c <= 'f')
+        v |= c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F')
+        v |= c - 'A' + 10;
+      else
+        return Fail("invalid \\u escape");
     }
     *out = v;
     return true;
@@ -194,12 +220,26 @@ class Parser {
       if (pos_ >= s_.size()) return Fail("unterminated string");
       char e = s_[pos_++];
       switch (e) {
-        case '"': case '\\': case '/': out->push_back(e); break;
-        case 'b': out->push_back('\b'); break;
-        case 'f': out->push_back('\f'); break;
-        case 'n': out->push_back('\n'); break;
-        case 'r': out->push_back('\r'); break;
-        case 't': out->push_back('\t'); break;
+        case '"':
+        case '\\':
+        case '/':
+          out->push_back(e);
+          break;
+        case 'b':
+          out->push_back('\b');
+          break;
+        case 'f':
+          out->push_back('\f');
+          break;
+        case 'n':
+          out->push_back('\n');
+          break;
+        case 'r':
+          out->push_back('\r');
+          break;
+        case 't':
+          out->push_back('\t');
+          break;
         case 'u': {
           uint32_t cp;
           if (!Hex4(&cp)) return false;
@@ -224,7 +264,8 @@ class Parser {
           AppendUtf8(cp, out);
           break;
         }
-        default: return Fail("invalid escape");
+        default:
+          return Fail("invalid escape");
       }
     }
   }
@@ -236,10 +277,14 @@ class Parser {
 
 nlohmann::json ToNlohmann(const JNode& n) {
   switch (n.kind) {
-    case JNode::Kind::kNull: return nullptr;
-    case JNode::Kind::kBool: return n.b;
-    case JNode::Kind::kNumber: return n.text;  // never valid in a type; FromJson rejects it
-    case JNode::Kind::kString: return n.text;
+    case JNode::Kind::kNull:
+      return nullptr;
+    case JNode::Kind::kBool:
+      return n.b;
+    case JNode::Kind::kNumber:
+      return n.text;  // never valid in a type; FromJson rejects it
+    case JNode::Kind::kString:
+      return n.text;
     case JNode::Kind::kArray: {
       nlohmann::json a = nlohmann::json::array();
       for (const JNode& i : n.items) a.push_back(ToNlohmann(i));
@@ -282,7 +327,8 @@ class Decoder {
     using K = JNode::Kind;
     if (n.kind == K::kNull) return Value::Null(type);
     switch (type.kind()) {
-      case Type::Kind::kDynamic: return DecodeDynamic(n);
+      case Type::Kind::kDynamic:
+        return DecodeDynamic(n);
       case Type::Kind::kString:
         // cty accepts number and bool tokens for strings.
         if (n.kind == K::kString || n.kind == K::kNumber) return Value::String(n.text);
@@ -301,9 +347,11 @@ class Decoder {
         return Mismatch(type, n);
       case Type::Kind::kList:
       case Type::Kind::kSet:
-      case Type::Kind::kTuple: return DecodeSequence(n, type);
+      case Type::Kind::kTuple:
+        return DecodeSequence(n, type);
       case Type::Kind::kMap:
-      case Type::Kind::kObject: return DecodeMembers(n, type);
+      case Type::Kind::kObject:
+        return DecodeMembers(n, type);
     }
     return Mismatch(type, n);
   }
@@ -319,14 +367,18 @@ class Decoder {
     elements.reserve(n.items.size());
     for (size_t i = 0; i < n.items.size(); ++i) {
       path_.push_back("[" + std::to_string(i) + "]");
-      ADBJIT_ASSIGN_OR_RETURN(Value e, Decode(n.items[i], tuple ? type.TupleTypes()[i] : type.ElementType()));
+      ADBJIT_ASSIGN_OR_RETURN(
+          Value e, Decode(n.items[i], tuple ? type.TupleTypes()[i] : type.ElementType()));
       path_.pop_back();
       elements.push_back(std::move(e));
     }
     switch (type.kind()) {
-      case Type::Kind::kList: return Value::List(type.ElementType(), std::move(elements));
-      case Type::Kind::kSet: return Value::Set(type.ElementType(), std::move(elements));
-      default: return Value::Tuple(std::move(elements));
+      case Type::Kind::kList:
+        return Value::List(type.ElementType(), std::move(elements));
+      case Type::Kind::kSet:
+        return Value::Set(type.ElementType(), std::move(elements));
+      default:
+        return Value::Tuple(std::move(elements));
     }
   }
 
@@ -345,7 +397,8 @@ class Decoder {
       } else {
         t = &type.ElementType();
       }
-      if (out.contains(key)) return Error("duplicate " + std::string(object ? "attribute " : "key ") + Quote(key));
+      if (out.contains(key))
+        return Error("duplicate " + std::string(object ? "attribute " : "key ") + Quote(key));
       path_.push_back(object ? "." + key : "[" + Quote(key) + "]");
       ADBJIT_ASSIGN_OR_RETURN(Value v, Decode(n.items[i], *t));
       path_.pop_back();
@@ -403,23 +456,32 @@ class Encoder {
       return Status::OK();
     }
     if (v.type().kind() != type.kind()) {
-      return Error("expected " + type.FriendlyName() + ", got a " + v.type().FriendlyName() + " value");
+      return Error("expected " + type.FriendlyName() + ", got a " + v.type().FriendlyName() +
+                   " value");
     }
     switch (type.kind()) {
-      case Type::Kind::kString: *out += Quote(v.AsString()); break;
-      case Type::Kind::kNumber: *out += v.AsNumber().ToString(); break;
-      case Type::Kind::kBool: *out += v.AsBool() ? "true" : "false"; break;
+      case Type::Kind::kString:
+        *out += Quote(v.AsString());
+        break;
+      case Type::Kind::kNumber:
+        *out += v.AsNumber().ToString();
+        break;
+      case Type::Kind::kBool:
+        *out += v.AsBool() ? "true" : "false";
+        break;
       case Type::Kind::kList:
       case Type::Kind::kSet:
       case Type::Kind::kTuple: {
         const auto& elems = v.AsElements();
         const bool tuple = type.kind() == Type::Kind::kTuple;
-        if (tuple && elems.size() != type.TupleTypes().size()) return Error("tuple length mismatch");
+        if (tuple && elems.size() != type.TupleTypes().size())
+          return Error("tuple length mismatch");
         *out += "[";
         for (size_t i = 0; i < elems.size(); ++i) {
           if (i > 0) *out += ",";
           path_.push_back("[" + std::to_string(i) + "]");
-          ADBJIT_RETURN_IF_ERROR(Encode(elems[i], tuple ? type.TupleTypes()[i] : type.ElementType(), out));
+          ADBJIT_RETURN_IF_ERROR(
+              Encode(elems[i], tuple ? type.TupleTypes()[i] : type.ElementType(), out));
           path_.pop_back();
         }
         *out += "]";
@@ -452,7 +514,8 @@ class Encoder {
         *out += "}";
         break;
       }
-      case Type::Kind::kDynamic: break;
+      case Type::Kind::kDynamic:
+        break;
     }
     return Status::OK();
   }

@@ -1,8 +1,8 @@
 // Tests of the cty JSON codec: lossless numbers, dynamic values, leniency and hostile input.
+#include <gtest/gtest.h>
+
 #include <random>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "provider/framework/codec.h"
 
@@ -48,20 +48,23 @@ TEST(JsonTest, DynamicValueTypeObjects) {
   auto v = DecodeJson(json, kState);
   ASSERT_TRUE(v.ok()) << v.status().message();
   const Value& dyn = v->Attr("dyn");
-  EXPECT_EQ(dyn.type(), Type::Object({{"a", Type::Number()}, {"b", Type::Tuple({Type::String()})}}));
+  EXPECT_EQ(dyn.type(),
+            Type::Object({{"a", Type::Number()}, {"b", Type::Tuple({Type::String()})}}));
   EXPECT_EQ(dyn.Attr("a").GetInt(), 1);
   EXPECT_EQ(*EncodeJson(*v, kState), json);
 
   // The same state as msgpack is exactly what Terraform sent for it (UpgradeResourceState path).
   std::string msgpack = EncodeMsgpack(*v, kState);
-  EXPECT_NE(msgpack.find(R"(["object",{"a":"number","b":["tuple",["string"]]}])"), std::string::npos);
+  EXPECT_NE(msgpack.find(R"(["object",{"a":"number","b":["tuple",["string"]]}])"),
+            std::string::npos);
   EXPECT_EQ(*DecodeMsgpack(msgpack, kState), *v);
 
   // "type" before "value", typed null, a big number inside.
   auto rev = DecodeJson(R"({"type":"number","value":12345678901234567890})", Type::Dynamic());
   ASSERT_TRUE(rev.ok());
   EXPECT_EQ(*rev, Num("12345678901234567890"));
-  EXPECT_EQ(*EncodeJson(*rev, Type::Dynamic()), R"({"value":12345678901234567890,"type":"number"})");
+  EXPECT_EQ(*EncodeJson(*rev, Type::Dynamic()),
+            R"({"value":12345678901234567890,"type":"number"})");
   auto typed_null = DecodeJson(R"({"value":null,"type":["list","string"]})", Type::Dynamic());
   ASSERT_TRUE(typed_null.ok());
   EXPECT_TRUE(typed_null->IsNull());
@@ -69,9 +72,9 @@ TEST(JsonTest, DynamicValueTypeObjects) {
   EXPECT_TRUE(DecodeJson("null", Type::Dynamic())->IsNull());
   EXPECT_EQ(*EncodeJson(Value(), Type::Dynamic()), "null");
 
-  for (const char* bad : {R"({"value":1})", R"({"type":"number"})", R"({"value":1,"type":"number","x":2})",
-                          R"({"value":1,"type":"numbr"})", R"({"value":"x","type":"number"})", "[1]",
-                          R"({"value":1,"type":5})"}) {
+  for (const char* bad : {R"({"value":1})", R"({"type":"number"})",
+                          R"({"value":1,"type":"number","x":2})", R"({"value":1,"type":"numbr"})",
+                          R"({"value":"x","type":"number"})", "[1]", R"({"value":1,"type":5})"}) {
     EXPECT_FALSE(DecodeJson(bad, Type::Dynamic()).ok()) << bad;
   }
 }
@@ -81,10 +84,13 @@ TEST(JsonTest, MissingAttributesAreNullExtraOnesAreErrors) {
   ASSERT_TRUE(v.ok());
   EXPECT_TRUE(v->Attr("size").IsNull());
   EXPECT_EQ(v->Attr("size").type(), Type::Number());
-  EXPECT_EQ(*EncodeJson(*v, kState),
-            R"({"created":null,"dyn":null,"id":null,"name":"x","secret":null,"size":null,"tags":null})");
-  EXPECT_EQ(ErrorOf(R"({"name":"x","bogus":1})", kState), "json: at root: unsupported attribute \"bogus\"");
-  EXPECT_NE(ErrorOf(R"({"name":"x","name":"y"})", kState).find("duplicate attribute"), std::string::npos);
+  EXPECT_EQ(
+      *EncodeJson(*v, kState),
+      R"({"created":null,"dyn":null,"id":null,"name":"x","secret":null,"size":null,"tags":null})");
+  EXPECT_EQ(ErrorOf(R"({"name":"x","bogus":1})", kState),
+            "json: at root: unsupported attribute \"bogus\"");
+  EXPECT_NE(ErrorOf(R"({"name":"x","name":"y"})", kState).find("duplicate attribute"),
+            std::string::npos);
 }
 
 TEST(JsonTest, CollectionsAndPaths) {
@@ -92,12 +98,15 @@ TEST(JsonTest, CollectionsAndPaths) {
                          {"s", Type::Set(Type::String())},
                          {"t", Type::Tuple({Type::String(), Type::Bool()})},
                          {"m", Type::Map(Type::List(Type::String()))}});
-  const char* json = R"({"l":[1,2.5,-3],"m":{"a b":["x"],"e":[]},"s":["b","a","b"],"t":["x",true]})";
+  const char* json =
+      R"({"l":[1,2.5,-3],"m":{"a b":["x"],"e":[]},"s":["b","a","b"],"t":["x",true]})";
   auto v = DecodeJson(json, t);
   ASSERT_TRUE(v.ok()) << v.status().message();
   EXPECT_EQ(v->Attr("s").Length(), 2u);
-  EXPECT_EQ(*EncodeJson(*v, t), R"({"l":[1,2.5,-3],"m":{"a b":["x"],"e":[]},"s":["a","b"],"t":["x",true]})");
-  EXPECT_EQ(ErrorOf(R"({"m":{"k":[1,{}]}})", t), "json: at .m[\"k\"][1]: expected string, got object");
+  EXPECT_EQ(*EncodeJson(*v, t),
+            R"({"l":[1,2.5,-3],"m":{"a b":["x"],"e":[]},"s":["a","b"],"t":["x",true]})");
+  EXPECT_EQ(ErrorOf(R"({"m":{"k":[1,{}]}})", t),
+            "json: at .m[\"k\"][1]: expected string, got object");
   EXPECT_EQ(ErrorOf(R"({"t":["x"]})", t), "json: at .t: a tuple of length 2 is required (1 given)");
   EXPECT_EQ(ErrorOf(R"({"l":{}})", t), "json: at .l: expected list of number, got object");
   EXPECT_EQ(ErrorOf(R"({"l":["x"]})", t).substr(0, 21), "json: at .l[0]: inval");
@@ -119,14 +128,16 @@ TEST(JsonTest, StringEscapes) {
             Value::String("a\"\\/\b\f\n\r\t\xc3\xa9\xf0\x9f\x98\x80"));
   EXPECT_EQ(*DecodeJson(R"("\ud800x")", Type::String()), Value::String("\xef\xbf\xbdx"));
   EXPECT_EQ(*DecodeJson(R"("\udc00")", Type::String()), Value::String("\xef\xbf\xbd"));
-  EXPECT_EQ(*DecodeJson(R"("\ud800\u0041")", Type::String()), Value::String("\xef\xbf\xbd" "A"));
+  EXPECT_EQ(*DecodeJson(R"("\ud800\u0041")", Type::String()), Value::String("\xef\xbf\xbd"
+                                                                            "A"));
   EXPECT_EQ(*EncodeJson(Value::String("q\"\n\x01<é"), Type::String()), "\"q\\\"\\n\\u0001<é\"");
   // Invalid UTF-8 never throws; it becomes U+FFFD.
   EXPECT_EQ(*EncodeJson(Value::String("\xff"), Type::String()), "\"\xef\xbf\xbd\"");
 }
 
 TEST(JsonTest, EncodeFailsOnUnknownsNamingThePath) {
-  Value v = Value::Object(kState, {{"tags", Value::Map(Type::String(), {{"k", Value::Unknown(Type::String())}})}});
+  Value v = Value::Object(
+      kState, {{"tags", Value::Map(Type::String(), {{"k", Value::Unknown(Type::String())}})}});
   auto s = EncodeJson(v, kState);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().message(), "json: at .tags[\"k\"]: cannot encode an unknown value as JSON");
@@ -141,10 +152,13 @@ TEST(JsonTest, RoundTripsEveryType) {
                          {"d", Type::Dynamic()},
                          {"ld", Type::List(Type::Dynamic())}});
   Value full = Value::Object(
-      t, {{"l", Value::List(inner, {Value::Object(inner, {{"x", Value::String("a")},
-                                                         {"y", Value::Set(Type::Number(), {Num("1e40"), Num("-0.5")})}}),
-                                   Value::Object(inner, {})})},
-          {"m", Value::Map(Type::Bool(), {{"k", Value::Bool(false)}, {"n", Value::Null(Type::Bool())}})},
+      t, {{"l", Value::List(inner,
+                            {Value::Object(inner, {{"x", Value::String("a")},
+                                                   {"y", Value::Set(Type::Number(),
+                                                                    {Num("1e40"), Num("-0.5")})}}),
+                             Value::Object(inner, {})})},
+          {"m",
+           Value::Map(Type::Bool(), {{"k", Value::Bool(false)}, {"n", Value::Null(Type::Bool())}})},
           {"t", Value::Tuple({Value::Map(Type::String(), {{"z", Value::String("")}}), Num("7")})},
           {"d", Value::List(Type::Set(Type::String()), {Value::Set(Type::String(), {})})},
           {"ld", Value::List(Type::Dynamic(), {Value::Bool(true), Value()})}});
@@ -159,13 +173,16 @@ TEST(JsonTest, RoundTripsEveryType) {
 }
 
 TEST(JsonTest, MalformedDocuments) {
-  for (const char* bad : {"", " ", "{", "[1,]", "[1 2]", R"({"a" 1})", R"({"a":1,})", "01", "1.",
-                          ".5", "+1", "-", "1e", "tru", "nul", R"("abc)", "\"a\x01\"", R"("\x")",
-                          R"("\u12")", "{} {}", "[1]]", R"({1:2})", "NaN", "Infinity"}) {
+  for (const char* bad :
+       {"",         " ",       "{",         "[1,]",    "[1 2]",     R"({"a" 1})", R"({"a":1,})",
+        "01",       "1.",      ".5",        "+1",      "-",         "1e",         "tru",
+        "nul",      R"("abc)", "\"a\x01\"", R"("\x")", R"("\u12")", "{} {}",      "[1]]",
+        R"({1:2})", "NaN",     "Infinity"}) {
     EXPECT_FALSE(DecodeJson(bad, Type::Dynamic()).ok()) << bad;
     EXPECT_FALSE(DecodeJson(bad, Type::List(Type::Number())).ok()) << bad;
   }
-  EXPECT_NE(ErrorOf("[1,]", Type::List(Type::Number())).find("invalid JSON at offset 3"), std::string::npos);
+  EXPECT_NE(ErrorOf("[1,]", Type::List(Type::Number())).find("invalid JSON at offset 3"),
+            std::string::npos);
 }
 
 TEST(JsonTest, TruncationAtEveryOffsetFails) {
@@ -192,14 +209,17 @@ TEST(JsonTest, DeepNestingIsCapped) {
 }
 
 TEST(JsonTest, RandomMutationsNeverCrash) {
-  std::string seed = *EncodeJson(*DecodeJson(
-      R"({"dyn":{"value":{"a":[1,2,{"q":null}]},"type":["object",{"a":["tuple",["number","number",["map","dynamic"]]]}]},"tags":{"k":"v"}})",
-      kState), kState);
+  std::string seed = *EncodeJson(
+      *DecodeJson(
+          R"({"dyn":{"value":{"a":[1,2,{"q":null}]},"type":["object",{"a":["tuple",["number","number",["map","dynamic"]]]}]},"tags":{"k":"v"}})",
+          kState),
+      kState);
   std::mt19937 rng(7);
   const char alphabet[] = "{}[]\",:0123456789.eE-+tfnul\\ ";
   for (int iter = 0; iter < 20000; ++iter) {
     std::string input = seed;
-    for (int f = 0; f < 3; ++f) input[rng() % input.size()] = alphabet[rng() % (sizeof(alphabet) - 1)];
+    for (int f = 0; f < 3; ++f)
+      input[rng() % input.size()] = alphabet[rng() % (sizeof(alphabet) - 1)];
     auto v = DecodeJson(input, kState);
     if (v.ok()) (void)EncodeJson(*v, kState);
   }

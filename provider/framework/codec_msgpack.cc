@@ -14,7 +14,8 @@ constexpr size_t kMaxRefinementBytes = 1024;
 constexpr int8_t kRefinedUnknownExt = 12;
 
 std::string QuoteKey(std::string_view s) {
-  return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return nlohmann::json(std::string(s))
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -24,16 +25,25 @@ enum class Tok { kNil, kBool, kInt, kUint, kFloat, kStr, kBin, kArray, kMap, kEx
 
 const char* TokName(Tok t) {
   switch (t) {
-    case Tok::kNil: return "null";
-    case Tok::kBool: return "bool";
+    case Tok::kNil:
+      return "null";
+    case Tok::kBool:
+      return "bool";
     case Tok::kInt:
-    case Tok::kUint: return "integer";
-    case Tok::kFloat: return "float";
-    case Tok::kStr: return "string";
-    case Tok::kBin: return "binary";
-    case Tok::kArray: return "array";
-    case Tok::kMap: return "map";
-    case Tok::kExt: return "extension (unknown value)";
+    case Tok::kUint:
+      return "integer";
+    case Tok::kFloat:
+      return "float";
+    case Tok::kStr:
+      return "string";
+    case Tok::kBin:
+      return "binary";
+    case Tok::kArray:
+      return "array";
+    case Tok::kMap:
+      return "map";
+    case Tok::kExt:
+      return "extension (unknown value)";
   }
   return "?";
 }
@@ -84,13 +94,22 @@ class Reader {
     if (c >= 0xa0 && c <= 0xbf) return Payload(Tok::kStr, c & 0x1f, t);
     uint64_t n = 0;
     switch (c) {
-      case 0xc0: t->kind = Tok::kNil; return "";
+      case 0xc0:
+        t->kind = Tok::kNil;
+        return "";
       case 0xc2:
-      case 0xc3: t->kind = Tok::kBool; t->b = c == 0xc3; return "";
-      case 0xc4: case 0xc5: case 0xc6:
+      case 0xc3:
+        t->kind = Tok::kBool;
+        t->b = c == 0xc3;
+        return "";
+      case 0xc4:
+      case 0xc5:
+      case 0xc6:
         if (!BigEndian(size_t{1} << (c - 0xc4), &n)) return "truncated binary length";
         return Payload(Tok::kBin, n, t);
-      case 0xc7: case 0xc8: case 0xc9:
+      case 0xc7:
+      case 0xc8:
+      case 0xc9:
         if (!BigEndian(size_t{1} << (c - 0xc7), &n)) return "truncated extension length";
         return Ext(n, t);
       case 0xca: {
@@ -110,29 +129,44 @@ class Reader {
         t->kind = Tok::kFloat;
         return "";
       }
-      case 0xcc: case 0xcd: case 0xce: case 0xcf:
+      case 0xcc:
+      case 0xcd:
+      case 0xce:
+      case 0xcf:
         if (!BigEndian(size_t{1} << (c - 0xcc), &n)) return "truncated integer";
         t->kind = Tok::kUint;
         t->u = n;
         return "";
-      case 0xd0: case 0xd1: case 0xd2: case 0xd3: {
+      case 0xd0:
+      case 0xd1:
+      case 0xd2:
+      case 0xd3: {
         size_t width = size_t{1} << (c - 0xd0);
         if (!BigEndian(width, &n)) return "truncated integer";
         if (width < 8 && (n >> (width * 8 - 1)) != 0) n |= ~uint64_t{0} << (width * 8);  // sign
         return Int(static_cast<int64_t>(n), t);
       }
-      case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8:
+      case 0xd4:
+      case 0xd5:
+      case 0xd6:
+      case 0xd7:
+      case 0xd8:
         return Ext(uint64_t{1} << (c - 0xd4), t);
-      case 0xd9: case 0xda: case 0xdb:
+      case 0xd9:
+      case 0xda:
+      case 0xdb:
         if (!BigEndian(size_t{1} << (c - 0xd9), &n)) return "truncated string length";
         return Payload(Tok::kStr, n, t);
-      case 0xdc: case 0xdd:
+      case 0xdc:
+      case 0xdd:
         if (!BigEndian(c == 0xdc ? 2 : 4, &n)) return "truncated array length";
         return Container(Tok::kArray, n, t);
-      case 0xde: case 0xdf:
+      case 0xde:
+      case 0xdf:
         if (!BigEndian(c == 0xde ? 2 : 4, &n)) return "truncated map length";
         return Container(Tok::kMap, n, t);
-      default: return "invalid msgpack code 0xc1";
+      default:
+        return "invalid msgpack code 0xc1";
     }
   }
 
@@ -161,8 +195,8 @@ class Reader {
     // Each element takes at least one byte (two per map entry): reject absurd lengths up front.
     uint64_t min_bytes = kind == Tok::kMap ? n * 2 : n;
     if (min_bytes > remaining()) {
-      return std::string(TokName(kind)) + " declares " + std::to_string(n) +
-             " elements but only " + std::to_string(remaining()) + " bytes remain";
+      return std::string(TokName(kind)) + " declares " + std::to_string(n) + " elements but only " +
+             std::to_string(remaining()) + " bytes remain";
     }
     return "";
   }
@@ -187,13 +221,18 @@ std::string Skip(Reader& r, int depth) {
 
 StatusOr<tf::Number> NumberFromToken(const Token& t) {
   switch (t.kind) {
-    case Tok::kInt: return tf::Number::FromInt64(t.i);
-    case Tok::kUint: return tf::Number::FromUint64(t.u);
+    case Tok::kInt:
+      return tf::Number::FromInt64(t.i);
+    case Tok::kUint:
+      return tf::Number::FromUint64(t.u);
     case Tok::kFloat:
-      if (!std::isfinite(t.f)) return InvalidArgumentError("infinite or NaN numbers are not supported");
+      if (!std::isfinite(t.f))
+        return InvalidArgumentError("infinite or NaN numbers are not supported");
       return tf::Number::FromDouble(t.f);
-    case Tok::kStr: return tf::Number::Parse(t.bytes);
-    default: return InvalidArgumentError(std::string("expected number, got ") + TokName(t.kind));
+    case Tok::kStr:
+      return tf::Number::Parse(t.bytes);
+    default:
+      return InvalidArgumentError(std::string("expected number, got ") + TokName(t.kind));
   }
 }
 
@@ -235,7 +274,8 @@ class Decoder {
     if (t.kind == Tok::kNil) return Value::Null(type);
     if (t.kind == Tok::kExt) return DecodeUnknown(t, type);
     switch (type.kind()) {
-      case Type::Kind::kDynamic: return DecodeDynamic(t);
+      case Type::Kind::kDynamic:
+        return DecodeDynamic(t);
       case Type::Kind::kString:
         if (t.kind != Tok::kStr && t.kind != Tok::kBin) return Mismatch(type, t);
         return Value::String(std::string(t.bytes));
@@ -249,9 +289,12 @@ class Decoder {
         return Value::Bool(t.b);
       case Type::Kind::kList:
       case Type::Kind::kSet:
-      case Type::Kind::kTuple: return DecodeSequence(t, type);
-      case Type::Kind::kMap: return DecodeMap(t, type);
-      case Type::Kind::kObject: return DecodeObject(t, type);
+      case Type::Kind::kTuple:
+        return DecodeSequence(t, type);
+      case Type::Kind::kMap:
+        return DecodeMap(t, type);
+      case Type::Kind::kObject:
+        return DecodeObject(t, type);
     }
     return Mismatch(type, t);
   }
@@ -273,9 +316,12 @@ class Decoder {
       elements.push_back(*std::move(e));
     }
     switch (type.kind()) {
-      case Type::Kind::kList: return Value::List(type.ElementType(), std::move(elements));
-      case Type::Kind::kSet: return Value::Set(type.ElementType(), std::move(elements));
-      default: return Value::Tuple(std::move(elements));
+      case Type::Kind::kList:
+        return Value::List(type.ElementType(), std::move(elements));
+      case Type::Kind::kSet:
+        return Value::Set(type.ElementType(), std::move(elements));
+      default:
+        return Value::Tuple(std::move(elements));
     }
   }
 
@@ -390,7 +436,8 @@ class Decoder {
 
   // The ext 12 payload: a map with integer keys. Refinements that do not apply to `type` are
   // dropped (cty only refines strings by prefix, numbers by bounds, collections by length).
-  static std::string ParseRefinements(std::string_view payload, const Type& type, Refinements* out) {
+  static std::string ParseRefinements(std::string_view payload, const Type& type,
+                                      Refinements* out) {
     Reader r(payload);
     Token m;
     std::string err = r.Next(&m);
@@ -417,11 +464,21 @@ class Decoder {
           ref.string_prefix = std::string(s.bytes);
           break;
         }
-        case 3: err = ParseBound(r, &ref.number_lower, &ref.number_lower_inclusive); break;
-        case 4: err = ParseBound(r, &ref.number_upper, &ref.number_upper_inclusive); break;
-        case 5: err = ParseLength(r, &ref.length_min); break;
-        case 6: err = ParseLength(r, &ref.length_max); break;
-        default: err = Skip(r, 1); break;
+        case 3:
+          err = ParseBound(r, &ref.number_lower, &ref.number_lower_inclusive);
+          break;
+        case 4:
+          err = ParseBound(r, &ref.number_upper, &ref.number_upper_inclusive);
+          break;
+        case 5:
+          err = ParseLength(r, &ref.length_min);
+          break;
+        case 6:
+          err = ParseLength(r, &ref.length_max);
+          break;
+        default:
+          err = Skip(r, 1);
+          break;
       }
       if (!err.empty()) return err;
     }
@@ -523,9 +580,12 @@ class Writer {
       return Encode(v, v.type());
     }
     switch (type.kind()) {
-      case Type::Kind::kString: return Str(v.AsString());
-      case Type::Kind::kNumber: return Number(v.AsNumber());
-      case Type::Kind::kBool: return Byte(v.AsBool() ? 0xc3 : 0xc2);
+      case Type::Kind::kString:
+        return Str(v.AsString());
+      case Type::Kind::kNumber:
+        return Number(v.AsNumber());
+      case Type::Kind::kBool:
+        return Byte(v.AsBool() ? 0xc3 : 0xc2);
       case Type::Kind::kList:
       case Type::Kind::kSet: {
         ArrayHeader(v.AsElements().size());
@@ -556,7 +616,8 @@ class Writer {
         }
         return;
       }
-      case Type::Kind::kDynamic: return;
+      case Type::Kind::kDynamic:
+        return;
     }
   }
 
@@ -566,10 +627,12 @@ class Writer {
 
 bool ContainsDynamic(const Type& t) {
   switch (t.kind()) {
-    case Type::Kind::kDynamic: return true;
+    case Type::Kind::kDynamic:
+      return true;
     case Type::Kind::kList:
     case Type::Kind::kSet:
-    case Type::Kind::kMap: return ContainsDynamic(t.ElementType());
+    case Type::Kind::kMap:
+      return ContainsDynamic(t.ElementType());
     case Type::Kind::kObject:
       for (const auto& [n, a] : t.AttributeTypes()) {
         if (ContainsDynamic(a)) return true;
@@ -580,7 +643,8 @@ bool ContainsDynamic(const Type& t) {
         if (ContainsDynamic(e)) return true;
       }
       return false;
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -606,13 +670,14 @@ Type ConcreteTypeOf(const Value& v) {
   switch (t.kind()) {
     case Type::Kind::kList:
     case Type::Kind::kSet: {
-      Type et = UnifiedElementType(v.AsElements(), [](const Value& e) -> const Value& { return e; },
-                                   t.ElementType());
+      Type et = UnifiedElementType(
+          v.AsElements(), [](const Value& e) -> const Value& { return e; }, t.ElementType());
       return t.kind() == Type::Kind::kList ? Type::List(et) : Type::Set(et);
     }
     case Type::Kind::kMap:
       return Type::Map(UnifiedElementType(
-          v.AsEntries(), [](const auto& kv) -> const Value& { return kv.second; }, t.ElementType()));
+          v.AsEntries(), [](const auto& kv) -> const Value& { return kv.second; },
+          t.ElementType()));
     case Type::Kind::kObject: {
       std::map<std::string, Type> attrs;
       for (const auto& [name, at] : t.AttributeTypes()) {
@@ -625,7 +690,8 @@ Type ConcreteTypeOf(const Value& v) {
       for (const Value& e : v.AsElements()) elems.push_back(ConcreteTypeOf(e));
       return Type::Tuple(std::move(elems));
     }
-    default: return t;
+    default:
+      return t;
   }
 }
 

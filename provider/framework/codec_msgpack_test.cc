@@ -1,9 +1,9 @@
 // Tests of the msgpack codec against go-cty 1.16 rules and bytes observed from Terraform 1.11.
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <random>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "provider/framework/codec.h"
 
@@ -52,19 +52,19 @@ const Type kDynObject = Type::Object({{"a", Type::Number()}, {"b", Type::Tuple({
 
 std::string SevenAttributeBytes() {
   return Hex("87 a7") + "created" + Hex("c0 a3") + "dyn" + Hex("92 c4 32") +
-         R"(["object",{"a":"number","b":["tuple",["string"]]}])" + Hex("82 a1") + "a" + Hex("01 a1") +
-         "b" + Hex("91 a1") + "x" + Hex("a2") + "id" + Hex("c0 a4") + "name" + Hex("a1") + "x" +
-         Hex("a6") + "secret" + Hex("c0 a4") + "size" + Hex("03 a4") + "tags" + Hex("81 a1") + "k" +
-         Hex("a1") + "v";
+         R"(["object",{"a":"number","b":["tuple",["string"]]}])" + Hex("82 a1") + "a" +
+         Hex("01 a1") + "b" + Hex("91 a1") + "x" + Hex("a2") + "id" + Hex("c0 a4") + "name" +
+         Hex("a1") + "x" + Hex("a6") + "secret" + Hex("c0 a4") + "size" + Hex("03 a4") + "tags" +
+         Hex("81 a1") + "k" + Hex("a1") + "v";
 }
 
 Value SevenAttributeValue() {
   return Value::Object(
-      kResource,
-      {{"dyn", Value::Object(kDynObject, {{"a", Value::Int(1)}, {"b", Value::Tuple({Value::String("x")})}})},
-       {"name", Value::String("x")},
-       {"size", Value::Int(3)},
-       {"tags", Value::Map(Type::String(), {{"k", Value::String("v")}})}});
+      kResource, {{"dyn", Value::Object(kDynObject, {{"a", Value::Int(1)},
+                                                     {"b", Value::Tuple({Value::String("x")})}})},
+                  {"name", Value::String("x")},
+                  {"size", Value::Int(3)},
+                  {"tags", Value::Map(Type::String(), {{"k", Value::String("v")}})}});
 }
 
 TEST(MsgpackTest, SpecVectorProviderConfig) {
@@ -158,9 +158,9 @@ TEST(MsgpackTest, PlainUnknownForms) {
 
 TEST(MsgpackTest, BadUnknownForms) {
   // Longer than one byte but not ext 12; a refinement payload that is not a map; bad values.
-  for (const char* hex : {"d5 00 00 00", "c7 02 01 81 01", "c7 02 0c 91 01", "c7 02 0c 81 01",
-                          "c7 03 0c 81 01 01", "c7 03 0c 81 02 01", "c7 03 0c 81 05 ff",
-                          "c7 03 0c 81 03 01", "c7 03 0c 81 a1 61"}) {
+  for (const char* hex :
+       {"d5 00 00 00", "c7 02 01 81 01", "c7 02 0c 91 01", "c7 02 0c 81 01", "c7 03 0c 81 01 01",
+        "c7 03 0c 81 02 01", "c7 03 0c 81 05 ff", "c7 03 0c 81 03 01", "c7 03 0c 81 a1 61"}) {
     EXPECT_FALSE(DecodeMsgpack(Hex(hex), Type::String()).ok()) << hex;
   }
   std::string big = Hex("c9 00 00 04 01 0c") + std::string(1025, '\x01');
@@ -193,9 +193,8 @@ INSTANTIATE_TEST_SUITE_P(
                     NumCase{"d1 00 05", "5"}, NumCase{"d2 80 00 00 00", "-2147483648"},
                     NumCase{"d2 ff ff ff fe", "-2"},
                     NumCase{"d3 80 00 00 00 00 00 00 00", "-9223372036854775808"},
-                    NumCase{"d3 ff ff ff ff ff ff ff ff", "-1"},
-                    NumCase{"ca 3f c0 00 00", "1.5"}, NumCase{"ca bf 80 00 00", "-1"},
-                    NumCase{"cb 3f b9 99 99 99 99 99 9a", "0.1"},
+                    NumCase{"d3 ff ff ff ff ff ff ff ff", "-1"}, NumCase{"ca 3f c0 00 00", "1.5"},
+                    NumCase{"ca bf 80 00 00", "-1"}, NumCase{"cb 3f b9 99 99 99 99 99 9a", "0.1"},
                     NumCase{"cb c0 5e dd 2f 1a 9f be 77", "-123.456"},
                     NumCase{"a3 31 65 33", "1000"},  // "1e3"
                     NumCase{"a4 2d 31 2e 35", "-1.5"}));
@@ -204,7 +203,8 @@ class MsgpackNumberEncodeTest : public testing::TestWithParam<NumCase> {};
 
 TEST_P(MsgpackNumberEncodeTest, EncodesMostCompactForm) {
   Value v = Num(GetParam().number.c_str());
-  EXPECT_EQ(ToHex(EncodeMsgpack(v, Type::Number())), ToHex(Hex(GetParam().hex))) << GetParam().number;
+  EXPECT_EQ(ToHex(EncodeMsgpack(v, Type::Number())), ToHex(Hex(GetParam().hex)))
+      << GetParam().number;
   auto back = DecodeMsgpack(Hex(GetParam().hex), Type::Number());
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(*back, v);
@@ -212,24 +212,23 @@ TEST_P(MsgpackNumberEncodeTest, EncodesMostCompactForm) {
 
 INSTANTIATE_TEST_SUITE_P(
     All, MsgpackNumberEncodeTest,
-    testing::Values(NumCase{"00", "0"}, NumCase{"7f", "127"}, NumCase{"cc 80", "128"},
-                    NumCase{"cc ff", "255"}, NumCase{"cd 01 00", "256"},
-                    NumCase{"ce 00 01 00 00", "65536"}, NumCase{"cf 00 00 00 01 00 00 00 00", "4294967296"},
-                    NumCase{"cf 7f ff ff ff ff ff ff ff", "9223372036854775807"},
-                    NumCase{"ff", "-1"}, NumCase{"e0", "-32"}, NumCase{"d0 df", "-33"},
-                    NumCase{"d0 80", "-128"}, NumCase{"d1 ff 7f", "-129"},
-                    NumCase{"d1 80 00", "-32768"}, NumCase{"d2 ff ff 7f ff", "-32769"},
-                    NumCase{"d2 80 00 00 00", "-2147483648"},
-                    NumCase{"d3 ff ff ff ff 7f ff ff ff", "-2147483649"},
-                    NumCase{"d3 80 00 00 00 00 00 00 00", "-9223372036854775808"},
-                    NumCase{"cb 3f f8 00 00 00 00 00 00", "1.5"},
-                    NumCase{"cb 3f b9 99 99 99 99 99 9a", "0.1"},
-                    NumCase{"b4 31 32 33 34 35 36 37 38 39 30 31 32 33 34 35 36 37 38 39 30",
-                            "12345678901234567890"},
-                    NumCase{"b4 2d 39 32 32 33 33 37 32 30 33 36 38 35 34 37 37 35 38 30 39",
-                            "-9223372036854775809"},
-                    NumCase{"b6 30 2e 31 30 30 30 30 30 30 30 30 30 30 30 30 30 30 30 30 30 30 31",
-                            "0.10000000000000000001"}));
+    testing::Values(
+        NumCase{"00", "0"}, NumCase{"7f", "127"}, NumCase{"cc 80", "128"}, NumCase{"cc ff", "255"},
+        NumCase{"cd 01 00", "256"}, NumCase{"ce 00 01 00 00", "65536"},
+        NumCase{"cf 00 00 00 01 00 00 00 00", "4294967296"},
+        NumCase{"cf 7f ff ff ff ff ff ff ff", "9223372036854775807"}, NumCase{"ff", "-1"},
+        NumCase{"e0", "-32"}, NumCase{"d0 df", "-33"}, NumCase{"d0 80", "-128"},
+        NumCase{"d1 ff 7f", "-129"}, NumCase{"d1 80 00", "-32768"},
+        NumCase{"d2 ff ff 7f ff", "-32769"}, NumCase{"d2 80 00 00 00", "-2147483648"},
+        NumCase{"d3 ff ff ff ff 7f ff ff ff", "-2147483649"},
+        NumCase{"d3 80 00 00 00 00 00 00 00", "-9223372036854775808"},
+        NumCase{"cb 3f f8 00 00 00 00 00 00", "1.5"}, NumCase{"cb 3f b9 99 99 99 99 99 9a", "0.1"},
+        NumCase{"b4 31 32 33 34 35 36 37 38 39 30 31 32 33 34 35 36 37 38 39 30",
+                "12345678901234567890"},
+        NumCase{"b4 2d 39 32 32 33 33 37 32 30 33 36 38 35 34 37 37 35 38 30 39",
+                "-9223372036854775809"},
+        NumCase{"b6 30 2e 31 30 30 30 30 30 30 30 30 30 30 30 30 30 30 30 30 30 30 31",
+                "0.10000000000000000001"}));
 
 TEST(MsgpackTest, NumbersBeyond64BitsUseStrings) {
   Value big = Num("100000000000000000000000000001");
@@ -239,7 +238,7 @@ TEST(MsgpackTest, NumbersBeyond64BitsUseStrings) {
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(*back, big);
   EXPECT_EQ(ToHex(EncodeMsgpack(Num("1e30"), Type::Number()).substr(0, 1)), "bf");
-  EXPECT_FALSE(DecodeMsgpack(Hex("a3 31 65 78"), Type::Number()).ok());           // "1ex"
+  EXPECT_FALSE(DecodeMsgpack(Hex("a3 31 65 78"), Type::Number()).ok());                 // "1ex"
   EXPECT_FALSE(DecodeMsgpack(Hex("cb 7f f0 00 00 00 00 00 00"), Type::Number()).ok());  // +Inf
   EXPECT_FALSE(DecodeMsgpack(Hex("c3"), Type::Number()).ok());
 }
@@ -268,18 +267,26 @@ std::vector<Value> DeepValues(bool with_unknowns) {
       {{"s", Value::String("héllo \"world\"\n")},
        {"n", Num("-12345678901234567890123.25")},
        {"b", Value::Bool(false)},
-       {"l", Value::List(lx, {Value::Object(lx, {{"x", Value::String("a")},
-                                                 {"y", Value::Set(Type::Number(), {Value::Int(3), Num("0.5"), Value::Int(-7)})}}),
-                              Value::Object(lx, {{"x", maybe_unknown(Type::String(), Value::Null(Type::String()))},
-                                                 {"y", Value::Null(Type::Set(Type::Number()))}})})},
+       {"l",
+        Value::List(
+            lx,
+            {Value::Object(lx, {{"x", Value::String("a")},
+                                {"y", Value::Set(Type::Number(),
+                                                 {Value::Int(3), Num("0.5"), Value::Int(-7)})}}),
+             Value::Object(lx, {{"x", maybe_unknown(Type::String(), Value::Null(Type::String()))},
+                                {"y", Value::Null(Type::Set(Type::Number()))}})})},
        {"m", Value::Map(Type::List(Type::Bool()),
                         {{"", Value::List(Type::Bool(), {})},
-                         {"k", Value::List(Type::Bool(), {Value::Bool(true), maybe_unknown(Type::Bool(), Value::Bool(false))})}})},
-       {"t", Value::Tuple({Value::String(std::string(300, 'z')),
-                           Value::List(Type::Number(), {Value::Int(1)}),
-                           Value::Map(Type::Dynamic(), {{"q", Value::Bool(true)}, {"r", Value()}})})},
+                         {"k", Value::List(Type::Bool(),
+                                           {Value::Bool(true),
+                                            maybe_unknown(Type::Bool(), Value::Bool(false))})}})},
+       {"t",
+        Value::Tuple({Value::String(std::string(300, 'z')),
+                      Value::List(Type::Number(), {Value::Int(1)}),
+                      Value::Map(Type::Dynamic(), {{"q", Value::Bool(true)}, {"r", Value()}})})},
        {"d", Value::Object(Type::Object({{"inner", Type::Set(Type::String())}}),
-                           {{"inner", Value::Set(Type::String(), {Value::String("b"), Value::String("a")})}})},
+                           {{"inner", Value::Set(Type::String(),
+                                                 {Value::String("b"), Value::String("a")})}})},
        {"ld", Value::List(Type::Dynamic(), {Value::String("x"), Value::Int(2), Value()})}});
   std::vector<Value> out = {full, Value::Null(kDeep), Value::Object(kDeep, {})};
   if (with_unknowns) {
@@ -319,10 +326,10 @@ TEST(MsgpackTest, DynamicSlots) {
   EXPECT_EQ(ConcreteTypeOf(lst), Type::List(Type::String()));
   EXPECT_EQ(EncodeMsgpack(lst, Type::Dynamic()),
             Hex("92 c4 11") + R"(["list","string"])" + Hex("91 a1") + "a");
-  for (std::string bad : {Hex("91 c0"), Hex("93 c0 c0 c0"), Hex("a1") + "x",
-                          Hex("92 c4 03") + "bad" + Hex("c0"), Hex("92 c3 c0"),
-                          Hex("92 c4 06") + "\"list\"" + Hex("c0"),
-                          Hex("92 c4 08") + "\"number\"" + Hex("a1") + "x"}) {
+  for (std::string bad :
+       {Hex("91 c0"), Hex("93 c0 c0 c0"), Hex("a1") + "x", Hex("92 c4 03") + "bad" + Hex("c0"),
+        Hex("92 c3 c0"), Hex("92 c4 06") + "\"list\"" + Hex("c0"),
+        Hex("92 c4 08") + "\"number\"" + Hex("a1") + "x"}) {
     EXPECT_FALSE(DecodeMsgpack(bad, Type::Dynamic()).ok()) << ToHex(bad);
   }
 }
@@ -340,8 +347,10 @@ TEST(MsgpackTest, StringsAcceptBinAndEncodeAsStr) {
   EXPECT_EQ(v->GetString(), "hi");
   EXPECT_EQ(ToHex(EncodeMsgpack(*v, Type::String())), "a2 68 69");
   std::string s(70000, 'q');
-  EXPECT_EQ(ToHex(EncodeMsgpack(Value::String(std::string(40, 'q')), Type::String()).substr(0, 2)), "d9 28");
-  EXPECT_EQ(ToHex(EncodeMsgpack(Value::String(std::string(300, 'q')), Type::String()).substr(0, 3)), "da 01 2c");
+  EXPECT_EQ(ToHex(EncodeMsgpack(Value::String(std::string(40, 'q')), Type::String()).substr(0, 2)),
+            "d9 28");
+  EXPECT_EQ(ToHex(EncodeMsgpack(Value::String(std::string(300, 'q')), Type::String()).substr(0, 3)),
+            "da 01 2c");
   std::string enc = EncodeMsgpack(Value::String(s), Type::String());
   EXPECT_EQ(ToHex(enc.substr(0, 5)), "db 00 01 11 70");
   EXPECT_EQ(*DecodeMsgpack(enc, Type::String()), Value::String(s));

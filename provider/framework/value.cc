@@ -51,11 +51,11 @@ Type::Type() {
 
 Type Type::Dynamic() { return Type(); }
 
-#define ADBJIT_PRIMITIVE_TYPE_(Name)                                      \
-  Type Type::Name() {                                                     \
-    static const auto* const kRep =                                       \
+#define ADBJIT_PRIMITIVE_TYPE_(Name)                                                       \
+  Type Type::Name() {                                                                      \
+    static const auto* const kRep =                                                        \
         new std::shared_ptr<const Rep>(std::make_shared<Rep>(Rep{Kind::k##Name, {}, {}})); \
-    return Type(*kRep);                                                   \
+    return Type(*kRep);                                                                    \
   }
 ADBJIT_PRIMITIVE_TYPE_(String)
 ADBJIT_PRIMITIVE_TYPE_(Number)
@@ -90,30 +90,37 @@ bool Type::IsCollection() const {
   return k == Kind::kList || k == Kind::kSet || k == Kind::kMap;
 }
 
-const Type& Type::ElementType() const {
+const Type& Type::ElementType() const& {
   assert(IsCollection());
   return IsCollection() ? rep_->elements[0] : DynamicType();
 }
 
-const std::map<std::string, Type>& Type::AttributeTypes() const {
+const std::map<std::string, Type>& Type::AttributeTypes() const& {
   assert(kind() == Kind::kObject);
   return kind() == Kind::kObject ? rep_->attributes : EmptyAttributes();
 }
 
-const std::vector<Type>& Type::TupleTypes() const {
+const std::vector<Type>& Type::TupleTypes() const& {
   assert(kind() == Kind::kTuple);
   return kind() == Kind::kTuple ? rep_->elements : EmptyTypes();
 }
 
 nlohmann::json Type::ToJson() const {
   switch (kind()) {
-    case Kind::kDynamic: return "dynamic";
-    case Kind::kString: return "string";
-    case Kind::kNumber: return "number";
-    case Kind::kBool: return "bool";
-    case Kind::kList: return nlohmann::json::array({"list", ElementType().ToJson()});
-    case Kind::kSet: return nlohmann::json::array({"set", ElementType().ToJson()});
-    case Kind::kMap: return nlohmann::json::array({"map", ElementType().ToJson()});
+    case Kind::kDynamic:
+      return "dynamic";
+    case Kind::kString:
+      return "string";
+    case Kind::kNumber:
+      return "number";
+    case Kind::kBool:
+      return "bool";
+    case Kind::kList:
+      return nlohmann::json::array({"list", ElementType().ToJson()});
+    case Kind::kSet:
+      return nlohmann::json::array({"set", ElementType().ToJson()});
+    case Kind::kMap:
+      return nlohmann::json::array({"map", ElementType().ToJson()});
     case Kind::kObject: {
       nlohmann::json attrs = nlohmann::json::object();
       for (const auto& [name, t] : rep_->attributes) attrs[name] = t.ToJson();
@@ -146,7 +153,8 @@ StatusOr<Type> TypeFromJson(const nlohmann::json& j, int depth) {
   }
   const std::string& k = j[0].get_ref<const std::string&>();
   if (k == "list" || k == "set" || k == "map") {
-    if (j.size() != 2) return InvalidArgumentError("invalid type JSON: " + k + " takes one element type");
+    if (j.size() != 2)
+      return InvalidArgumentError("invalid type JSON: " + k + " takes one element type");
     ADBJIT_ASSIGN_OR_RETURN(Type element, TypeFromJson(j[1], depth + 1));
     if (k == "list") return Type::List(std::move(element));
     if (k == "set") return Type::Set(std::move(element));
@@ -163,7 +171,8 @@ StatusOr<Type> TypeFromJson(const nlohmann::json& j, int depth) {
       attrs.emplace(name, std::move(t));
     }
     if (j.size() == 3) {
-      if (!j[2].is_array()) return InvalidArgumentError("invalid type JSON: optional attributes must be a list");
+      if (!j[2].is_array())
+        return InvalidArgumentError("invalid type JSON: optional attributes must be a list");
       for (const auto& opt : j[2]) {
         if (!opt.is_string() || !attrs.contains(opt.get<std::string>())) {
           return InvalidArgumentError("invalid type JSON: bad optional attribute name");
@@ -192,15 +201,24 @@ StatusOr<Type> Type::FromJson(const nlohmann::json& j) { return TypeFromJson(j, 
 
 std::string Type::FriendlyName() const {
   switch (kind()) {
-    case Kind::kDynamic: return "dynamic";
-    case Kind::kString: return "string";
-    case Kind::kNumber: return "number";
-    case Kind::kBool: return "bool";
-    case Kind::kList: return "list of " + ElementType().FriendlyName();
-    case Kind::kSet: return "set of " + ElementType().FriendlyName();
-    case Kind::kMap: return "map of " + ElementType().FriendlyName();
-    case Kind::kObject: return "object";
-    case Kind::kTuple: return "tuple";
+    case Kind::kDynamic:
+      return "dynamic";
+    case Kind::kString:
+      return "string";
+    case Kind::kNumber:
+      return "number";
+    case Kind::kBool:
+      return "bool";
+    case Kind::kList:
+      return "list of " + ElementType().FriendlyName();
+    case Kind::kSet:
+      return "set of " + ElementType().FriendlyName();
+    case Kind::kMap:
+      return "map of " + ElementType().FriendlyName();
+    case Kind::kObject:
+      return "object";
+    case Kind::kTuple:
+      return "tuple";
   }
   return "dynamic";
 }
@@ -379,8 +397,8 @@ struct Value::Rep {
   std::string str;
   tf::Number num;
   bool b = false;
-  std::vector<Value> elements;               // list, set, tuple
-  std::map<std::string, Value> entries;      // map, object
+  std::vector<Value> elements;           // list, set, tuple
+  std::map<std::string, Value> entries;  // map, object
 };
 
 namespace {
@@ -414,7 +432,8 @@ Value Fit(Value v, const Type& slot) {
 }
 
 bool AllWhollyKnown(const std::vector<Value>& values) {
-  return std::all_of(values.begin(), values.end(), [](const Value& v) { return v.IsWhollyKnown(); });
+  return std::all_of(values.begin(), values.end(),
+                     [](const Value& v) { return v.IsWhollyKnown(); });
 }
 
 }  // namespace
@@ -430,7 +449,8 @@ Value Value::Unknown(Type type, Refinements refinements) {
   rep->type = std::move(type);
   rep->state = ValueState::kUnknown;
   rep->wholly_known = false;
-  if (!refinements.empty()) rep->refinements = std::make_shared<Refinements>(std::move(refinements));
+  if (!refinements.empty())
+    rep->refinements = std::make_shared<Refinements>(std::move(refinements));
   return Value(std::move(rep));
 }
 
@@ -538,12 +558,12 @@ Value Value::Tuple(std::vector<Value> elements) {
   return Value(std::move(rep));
 }
 
-const Type& Value::type() const { return rep_->type; }
+const Type& Value::type() const& { return rep_->type; }
 bool Value::IsNull() const { return rep_->state == ValueState::kNull; }
 bool Value::IsKnown() const { return rep_->state != ValueState::kUnknown; }
 bool Value::IsWhollyKnown() const { return rep_->wholly_known; }
 
-const Refinements& Value::refinements() const {
+const Refinements& Value::refinements() const& {
   return rep_->refinements ? *rep_->refinements : NoRefinements();
 }
 
@@ -562,12 +582,12 @@ bool HasEntries(const Value& v) {
 }
 }  // namespace
 
-const std::string& Value::AsString() const {
+const std::string& Value::AsString() const& {
   assert(IsKnownOf(*this, Type::Kind::kString));
   return rep_->str;
 }
 
-const tf::Number& Value::AsNumber() const {
+const tf::Number& Value::AsNumber() const& {
   assert(IsKnownOf(*this, Type::Kind::kNumber));
   return rep_->num;
 }
@@ -577,12 +597,12 @@ bool Value::AsBool() const {
   return rep_->b;
 }
 
-const std::vector<Value>& Value::AsElements() const {
+const std::vector<Value>& Value::AsElements() const& {
   assert(HasElements(*this));
   return rep_->elements;
 }
 
-const std::map<std::string, Value>& Value::AsEntries() const {
+const std::map<std::string, Value>& Value::AsEntries() const& {
   assert(HasEntries(*this));
   return rep_->entries;
 }
@@ -594,7 +614,7 @@ size_t Value::Length() const {
   return 0;
 }
 
-const Value& Value::Attr(std::string_view name) const {
+const Value& Value::Attr(std::string_view name) const& {
   assert(IsKnownOf(*this, Type::Kind::kObject));
   auto it = rep_->entries.find(std::string(name));
   return it == rep_->entries.end() ? NullDynamic() : it->second;
@@ -635,15 +655,21 @@ bool Value::operator==(const Value& other) const {
   if (a.state != b.state || a.type != b.type) return false;
   if (a.state != ValueState::kKnown) return true;  // refinements are ignored
   switch (a.type.kind()) {
-    case Type::Kind::kString: return a.str == b.str;
-    case Type::Kind::kNumber: return a.num == b.num;
-    case Type::Kind::kBool: return a.b == b.b;
+    case Type::Kind::kString:
+      return a.str == b.str;
+    case Type::Kind::kNumber:
+      return a.num == b.num;
+    case Type::Kind::kBool:
+      return a.b == b.b;
     case Type::Kind::kList:
     case Type::Kind::kSet:  // sets are kept in canonical order
-    case Type::Kind::kTuple: return a.elements == b.elements;
+    case Type::Kind::kTuple:
+      return a.elements == b.elements;
     case Type::Kind::kMap:
-    case Type::Kind::kObject: return a.entries == b.entries;
-    case Type::Kind::kDynamic: return true;
+    case Type::Kind::kObject:
+      return a.entries == b.entries;
+    case Type::Kind::kDynamic:
+      return true;
   }
   return false;
 }
@@ -676,9 +702,15 @@ void Render(const Value& v, std::string* out) {
     return;
   }
   switch (v.type().kind()) {
-    case Type::Kind::kString: *out += Quote(v.AsString()); return;
-    case Type::Kind::kNumber: *out += v.AsNumber().ToString(); return;
-    case Type::Kind::kBool: *out += v.AsBool() ? "true" : "false"; return;
+    case Type::Kind::kString:
+      *out += Quote(v.AsString());
+      return;
+    case Type::Kind::kNumber:
+      *out += v.AsNumber().ToString();
+      return;
+    case Type::Kind::kBool:
+      *out += v.AsBool() ? "true" : "false";
+      return;
     case Type::Kind::kList:
     case Type::Kind::kSet:
     case Type::Kind::kTuple: {
@@ -707,7 +739,9 @@ void Render(const Value& v, std::string* out) {
       *out += "}";
       return;
     }
-    case Type::Kind::kDynamic: *out += "?"; return;
+    case Type::Kind::kDynamic:
+      *out += "?";
+      return;
   }
 }
 

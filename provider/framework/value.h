@@ -49,11 +49,16 @@ class Type {
   bool IsDynamic() const { return kind() == Kind::kDynamic; }
 
   // Element type of a list, set or map.
-  const Type& ElementType() const;
+  const Type& ElementType() const&;
   // Attribute types of an object (sorted by name).
-  const std::map<std::string, Type>& AttributeTypes() const;
+  const std::map<std::string, Type>& AttributeTypes() const&;
   // Element types of a tuple.
-  const std::vector<Type>& TupleTypes() const;
+  const std::vector<Type>& TupleTypes() const&;
+  // On a temporary these return copies, so `const auto& a = MakeType().AttributeTypes();` and
+  // range-for over them stay valid (the temporary's shared representation may be freed).
+  Type ElementType() const&& { return ElementType(); }
+  std::map<std::string, Type> AttributeTypes() const&& { return AttributeTypes(); }
+  std::vector<Type> TupleTypes() const&& { return TupleTypes(); }
 
   // cty's JSON type form: "string", ["list","string"], ["object",{"a":"number"}], ...
   nlohmann::json ToJson() const;
@@ -131,22 +136,30 @@ class Value {
   static Value Object(Type object_type, std::map<std::string, Value> attributes);
   static Value Tuple(std::vector<Value> elements);
 
-  const Type& type() const;
+  const Type& type() const&;
+  Type type() const&& { return type(); }  // copies on temporaries, as Type's accessors do
   bool IsNull() const;
   bool IsKnown() const;       // not unknown (null counts as known)
   bool IsWhollyKnown() const; // known here and in every nested value
-  const Refinements& refinements() const;  // of an unknown value
+  const Refinements& refinements() const&;  // of an unknown value
+  Refinements refinements() const&& { return refinements(); }
 
-  // Payload accessors for known, non-null values of the matching kind.
-  const std::string& AsString() const;
-  const tf::Number& AsNumber() const;
+  // Payload accessors for known, non-null values of the matching kind. On a temporary they return
+  // copies, so binding the result to a reference or iterating over it stays valid.
+  const std::string& AsString() const&;
+  const tf::Number& AsNumber() const&;
   bool AsBool() const;
-  const std::vector<Value>& AsElements() const;          // list, set, tuple
-  const std::map<std::string, Value>& AsEntries() const; // map, object
+  const std::vector<Value>& AsElements() const&;          // list, set, tuple
+  const std::map<std::string, Value>& AsEntries() const&; // map, object
+  std::string AsString() const&& { return AsString(); }
+  tf::Number AsNumber() const&& { return AsNumber(); }
+  std::vector<Value> AsElements() const&& { return AsElements(); }
+  std::map<std::string, Value> AsEntries() const&& { return AsEntries(); }
   size_t Length() const;                                  // collections, tuple, object
 
   // Object attribute (the object must be known and non-null). Unknown names return a null dynamic.
-  const Value& Attr(std::string_view name) const;
+  const Value& Attr(std::string_view name) const&;
+  Value Attr(std::string_view name) const&& { return Attr(name); }
   // A copy of this object with one attribute replaced (type unchanged).
   Value WithAttr(std::string_view name, Value v) const;
 

@@ -1,11 +1,11 @@
 // Tests of tf::Type, tf::Number and tf::Value.
 #include "provider/framework/value.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace adbjit::tf {
 namespace {
@@ -37,8 +37,10 @@ INSTANTIATE_TEST_SUITE_P(
                     ParseCase{"-0.5", "-0.5"}, ParseCase{".5", "0.5"}, ParseCase{"5.", "5"},
                     ParseCase{"12345678901234567890", "12345678901234567890"},
                     ParseCase{"100000000000000000000000000001", "100000000000000000000000000001"},
-                    ParseCase{"0.000000000000000000000000000001", "0.000000000000000000000000000001"},
-                    ParseCase{"123456789012345678901234567890.123456789", "123456789012345678901234567890.123456789"}));
+                    ParseCase{"0.000000000000000000000000000001",
+                              "0.000000000000000000000000000001"},
+                    ParseCase{"123456789012345678901234567890.123456789",
+                              "123456789012345678901234567890.123456789"}));
 
 class NumberParseErrorTest : public testing::TestWithParam<std::string> {};
 
@@ -91,8 +93,15 @@ TEST(NumberTest, Doubles) {
 
 TEST(NumberTest, Ordering) {
   const std::pair<const char*, const char*> less[] = {
-      {"-1", "0"},      {"0", "0.5"},     {"0.5", "0.51"},  {"-0.51", "-0.5"}, {"9", "10"},
-      {"-10", "-9"},    {"1.05", "1.5"},  {"-1", "1"},      {"-0.1", "0"},
+      {"-1", "0"},
+      {"0", "0.5"},
+      {"0.5", "0.51"},
+      {"-0.51", "-0.5"},
+      {"9", "10"},
+      {"-10", "-9"},
+      {"1.05", "1.5"},
+      {"-1", "1"},
+      {"-0.1", "0"},
       {"99999999999999999999", "100000000000000000000"},
       {"100000000000000000000000000000", "100000000000000000000000000001"}};
   for (const auto& [a, b] : less) {
@@ -119,27 +128,27 @@ TEST_P(TypeJsonTest, RoundTrips) {
 
 INSTANTIATE_TEST_SUITE_P(
     All, TypeJsonTest,
-    testing::Values(
-        std::pair{Type::String(), std::string(R"("string")")},
-        std::pair{Type::Number(), std::string(R"("number")")},
-        std::pair{Type::Bool(), std::string(R"("bool")")},
-        std::pair{Type::Dynamic(), std::string(R"("dynamic")")},
-        std::pair{Type::List(Type::String()), std::string(R"(["list","string"])")},
-        std::pair{Type::Set(Type::Number()), std::string(R"(["set","number"])")},
-        std::pair{Type::Map(Type::Dynamic()), std::string(R"(["map","dynamic"])")},
-        std::pair{Type::Object({}), std::string(R"(["object",{}])")},
-        std::pair{Type::Tuple({}), std::string(R"(["tuple",[]])")},
-        std::pair{Type::Object({{"b", Type::Tuple({Type::String()})}, {"a", Type::Number()}}),
-                  std::string(R"(["object",{"a":"number","b":["tuple",["string"]]}])")},
-        std::pair{Type::List(Type::Object({{"x", Type::Set(Type::Bool())}})),
-                  std::string(R"(["list",["object",{"x":["set","bool"]}]])")}));
+    testing::Values(std::pair{Type::String(), std::string(R"("string")")},
+                    std::pair{Type::Number(), std::string(R"("number")")},
+                    std::pair{Type::Bool(), std::string(R"("bool")")},
+                    std::pair{Type::Dynamic(), std::string(R"("dynamic")")},
+                    std::pair{Type::List(Type::String()), std::string(R"(["list","string"])")},
+                    std::pair{Type::Set(Type::Number()), std::string(R"(["set","number"])")},
+                    std::pair{Type::Map(Type::Dynamic()), std::string(R"(["map","dynamic"])")},
+                    std::pair{Type::Object({}), std::string(R"(["object",{}])")},
+                    std::pair{Type::Tuple({}), std::string(R"(["tuple",[]])")},
+                    std::pair{
+                        Type::Object({{"b", Type::Tuple({Type::String()})}, {"a", Type::Number()}}),
+                        std::string(R"(["object",{"a":"number","b":["tuple",["string"]]}])")},
+                    std::pair{Type::List(Type::Object({{"x", Type::Set(Type::Bool())}})),
+                              std::string(R"(["list",["object",{"x":["set","bool"]}]])")}));
 
 TEST(TypeTest, FromJsonRejectsMalformed) {
   for (const char* bad :
        {R"("strin")", "5", "null", R"(["list"])", R"(["list","string","x"])", R"(["object",[]])",
         R"(["tuple",{}])", R"(["foo","string"])", "[]", R"(["object",{"a":"bad"}])",
-        R"(["object",{"a":"string"},["b"]])", R"(["object",{"a":"string"},"a"])",
-        R"([5,"string"])", R"({"list":"string"})"}) {
+        R"(["object",{"a":"string"},["b"]])", R"(["object",{"a":"string"},"a"])", R"([5,"string"])",
+        R"({"list":"string"})"}) {
     EXPECT_FALSE(Type::FromJson(nlohmann::json::parse(bad)).ok()) << bad;
   }
   std::string deep = R"("string")";
@@ -174,9 +183,8 @@ TEST(TypeTest, FriendlyNamesAndEquality) {
 // ---------------------------------------------------------------------------------------------
 // Value
 
-const Type kObj = Type::Object({{"name", Type::String()},
-                                {"size", Type::Number()},
-                                {"tags", Type::Map(Type::String())}});
+const Type kObj = Type::Object(
+    {{"name", Type::String()}, {"size", Type::Number()}, {"tags", Type::Map(Type::String())}});
 
 TEST(ValueTest, States) {
   Value null = Value::Null(Type::String());
@@ -234,16 +242,18 @@ TEST(ValueTest, WithAttrReplacesOneAttribute) {
 }
 
 TEST(ValueTest, SetsDedupAndNormaliseOrder) {
-  Value s1 = Value::Set(Type::String(), {Value::String("b"), Value::String("a"), Value::String("b")});
+  Value s1 =
+      Value::Set(Type::String(), {Value::String("b"), Value::String("a"), Value::String("b")});
   Value s2 = Value::Set(Type::String(), {Value::String("a"), Value::String("b")});
   EXPECT_EQ(s1.Length(), 2u);
   EXPECT_EQ(s1, s2);
   EXPECT_NE(s1, Value::Set(Type::String(), {Value::String("a")}));
-  Value nums = Value::Set(Type::Number(), {Value::Number(*Number::Parse("1.0")), Value::Int(1),
-                                           Value::Int(2)});
+  Value nums = Value::Set(Type::Number(),
+                          {Value::Number(*Number::Parse("1.0")), Value::Int(1), Value::Int(2)});
   EXPECT_EQ(nums.Length(), 2u);
   // Unknown elements never collapse (two unknowns are not the same member).
-  Value unk = Value::Set(Type::String(), {Value::Unknown(Type::String()), Value::Unknown(Type::String())});
+  Value unk =
+      Value::Set(Type::String(), {Value::Unknown(Type::String()), Value::Unknown(Type::String())});
   EXPECT_EQ(unk.Length(), 2u);
   EXPECT_FALSE(unk.IsWhollyKnown());
   // Nested sets and objects.
@@ -292,9 +302,11 @@ TEST(ValueTest, Refinements) {
 }
 
 TEST(ValueTest, DebugString) {
-  Value obj = Value::Object(kObj, {{"name", Value::String("a\"b")},
-                                   {"tags", Value::Map(Type::String(), {{"k", Value::Unknown(Type::String())}})}});
-  EXPECT_EQ(obj.DebugString(), R"({name="a\"b", size=null(number), tags=map{"k"=unknown(string)}})");
+  Value obj = Value::Object(
+      kObj, {{"name", Value::String("a\"b")},
+             {"tags", Value::Map(Type::String(), {{"k", Value::Unknown(Type::String())}})}});
+  EXPECT_EQ(obj.DebugString(),
+            R"({name="a\"b", size=null(number), tags=map{"k"=unknown(string)}})");
   EXPECT_EQ(Value::Set(Type::Bool(), {Value::Bool(true), Value::Bool(false)}).DebugString(),
             "set[false, true]");
   EXPECT_EQ(Value::Tuple({Value::Int(1), Value()}).DebugString(), "tuple[1, null]");
@@ -310,6 +322,23 @@ TEST(ValueTest, CopiesShareAndStayImmutable) {
   Value d = c.WithAttr("name", Value::String("z"));
   EXPECT_EQ(c.Attr("name").GetString(), "a");
   EXPECT_NE(c, d);
+}
+
+TEST(ValueTest, AccessorsOnTemporariesReturnCopies) {
+  // Binding a reference to an accessor of a temporary must not dangle (the rep may be freed).
+  const auto& attrs = Type::Object({{"a", Type::String()}}).AttributeTypes();
+  EXPECT_EQ(attrs.at("a"), Type::String());
+  const auto& elem = Type::List(Type::Map(Type::Bool())).ElementType();
+  EXPECT_EQ(elem, Type::Map(Type::Bool()));
+  const auto& s = Value::String(std::string(100, 'x')).AsString();
+  EXPECT_EQ(s.size(), 100u);
+  const auto& attr = Value::Object(kObj, {{"name", Value::String("n")}}).Attr("name");
+  EXPECT_EQ(attr.GetString(), "n");
+  int count = 0;
+  for (const Value& e : Value::List(Type::Number(), {Value::Int(1), Value::Int(2)}).AsElements()) {
+    count += static_cast<int>(*e.GetInt());
+  }
+  EXPECT_EQ(count, 3);
 }
 
 }  // namespace
