@@ -1,6 +1,10 @@
 // Tests for the adbjit provider's configuration schema and Configure.
 #include "provider/adbjit_provider.h"
 
+#include <cstdlib>
+
+#include "resources/common.h"
+
 #include <gtest/gtest.h>
 
 namespace adbjit {
@@ -34,7 +38,9 @@ TEST(AdbjitProviderSchemaTest, EveryInterfaceAttributeIsOptionalAndDescribed) {
     EXPECT_TRUE(attr->optional) << name;
     EXPECT_FALSE(attr->required || attr->computed) << name;
     EXPECT_FALSE(attr->description.empty()) << name;
-    if (env != nullptr) EXPECT_NE(attr->description.find(env), std::string::npos) << name << " should name " << env;
+    if (env != nullptr) {
+      EXPECT_NE(attr->description.find(env), std::string::npos) << name << " should name " << env;
+    }
   }
   EXPECT_TRUE(block.FindAttribute("azure_client_secret")->sensitive);
   EXPECT_TRUE(block.FindAttribute("azure_oidc_token")->sensitive);
@@ -68,9 +74,29 @@ TEST(AdbjitProviderTest, IdentityAndConfigureTolerateUnknowns) {
   p->Configure(req, resp);
   EXPECT_FALSE(resp.diagnostics.HasError());
   ASSERT_NE(resp.data, nullptr);
-  auto* data = static_cast<AdbjitProviderData*>(resp.data.get());
-  EXPECT_EQ(data->terraform_version, "1.11.4");
-  EXPECT_FALSE(data->config.IsKnown());
+  auto* data = dynamic_cast<resources::ApiProviderData*>(resp.data.get());
+  ASSERT_NE(data, nullptr);
+  EXPECT_FALSE(data->api_ready());  // nothing known yet: no clients, no API calls
+  EXPECT_FALSE(data->guardrails.known);
+}
+
+TEST(AdbjitProviderTest, ConfigureReportsMissingCredentialOnTheAttribute) {
+  auto p = NewAdbjitProvider();
+  tf::ConfigureRequest req;
+  req.config = tf::Value::Object(AdbjitProviderSchema().ImpliedType(),
+                                 {{"host", tf::Value::String("http://127.0.0.1:9")},
+                                  {"azure_client_id", tf::Value::String("00000000-0000-4000-8000-000000000002")},
+                                  {"azure_client_secret", tf::Value::String("s3cret-value")},
+                                  {"azure_tenant_id", tf::Value::String("")}});
+  tf::ConfigureResponse resp;
+  ::setenv("ARM_TENANT_ID", "", 1);
+  p->Configure(req, resp);
+  ASSERT_TRUE(resp.diagnostics.HasError());
+  const auto& d = resp.diagnostics.items().front();
+  EXPECT_NE(d.detail.find("azure_tenant_id"), std::string::npos) << d.detail;
+  EXPECT_EQ(d.detail.find("s3cret-value"), std::string::npos);
+  ASSERT_TRUE(d.attribute.has_value());
+  EXPECT_EQ(d.attribute->ToString(), "azure_tenant_id");
 }
 
 }  // namespace
