@@ -44,6 +44,8 @@ class ProviderServer {
   const Provider& provider() const { return *provider_; }
 
   Diagnostics ValidateProviderConfig(const DynamicValue& config);
+  // On success stores the returned ProviderData (replacing an earlier one; on failure the earlier one
+  // stays) and `caps`, which ApplyResourceChange, UpgradeResourceState, Renew and Close then use.
   Diagnostics ConfigureProvider(const std::string& terraform_version, const DynamicValue& config,
                                 const ClientCapabilities& caps);
   // Cancels outstanding work; returns an error text or "".
