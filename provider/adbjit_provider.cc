@@ -1,7 +1,10 @@
 // The adbjit provider: configuration schema, Configure, and the served resources.
 #include "provider/adbjit_provider.h"
 
+#include "provider/clients/clients.h"
+#include "provider/clients/config.h"
 #include "provider/framework/validators.h"
+#include "resources/common.h"
 #include "resources/registry.h"
 
 #ifndef ADBJIT_VERSION
@@ -141,6 +144,31 @@ tf::Schema MakeSchema() {
       }};
 }
 
+// The guardrails block as policy. Unknown values (plan time) switch the checks off until apply.
+resources::Guardrails ReadGuardrails(const tf::Value& config) {
+  resources::Guardrails g;
+  const tf::Value& block = resources::Get(config, a::kGuardrails);
+  if (!config.IsKnown() || !block.IsKnown() || (!block.IsNull() && !block.IsWhollyKnown())) {
+    g.known = false;
+    return g;
+  }
+  if (block.IsNull()) return g;
+  g.max_token_lifetime_seconds = resources::GetInt(block, a::kMaxTokenLifetimeSeconds);
+  g.allowed_node_types = resources::GetStrList(block, a::kAllowedNodeTypes);
+  g.max_pool_capacity = resources::GetInt(block, a::kMaxPoolCapacity);
+  g.required_pool_tags = resources::GetStrList(block, a::kRequiredPoolTags).value_or(std::vector<std::string>{});
+  return g;
+}
+
+// Configuration errors name the attribute first ("azure_tenant_id (ARM_TENANT_ID) is required"):
+// point the diagnostic at it when it is one of ours.
+std::optional<tf::AttributePath> PathNamedIn(const std::string& message) {
+  size_t end = message.find_first_of(" =:(\"");
+  std::string first = message.substr(0, end);
+  if (AdbjitProviderSchema().block.FindAttribute(first) != nullptr) return tf::AttributePath(first);
+  return std::nullopt;
+}
+
 class AdbjitProvider final : public tf::Provider {
  public:
   std::string TypeName() const override { return "adbjit"; }
@@ -148,10 +176,48 @@ class AdbjitProvider final : public tf::Provider {
   const tf::Schema& GetSchema() const override { return AdbjitProviderSchema(); }
 
   void Configure(const tf::ConfigureRequest& req, tf::ConfigureResponse& resp) const override {
-    auto data = std::make_shared<AdbjitProviderData>();
-    data->terraform_version = req.terraform_version;
-    data->config = req.config;  // may hold unknowns at plan time: stored, not interpreted yet
-    resp.data = std::move(data);
+    auto data = std::make_shared<resources::ApiProviderData>();
+    resp.data = data;
+    const tf::Value& config = req.config;
+    data->guardrails = ReadGuardrails(config);
+    // Values known only after apply (a workspace created in the same run): plan without clients;
+    // Terraform configures the provider again, with everything known, before it applies.
+    if (!config.IsWhollyKnown()) return;
+
+    clients::ClientsConfig cc;
+    auto str = [&](const char* name) { return resources::GetStr(config, name).value_or(""); };
+    cc.host = str(a::kHost);
+    cc.workspace_resource_id = str(a::kAzureWorkspaceResourceId);
+    cc.tenant_id = str(a::kAzureTenantId);
+    cc.client_id = str(a::kAzureClientId);
+    cc.client_secret = Secret(str(a::kAzureClientSecret));
+    cc.use_oidc = resources::GetBool(config, a::kAzureUseOidc);
+    cc.oidc_token = Secret(str(a::kAzureOidcToken));
+    cc.oidc_token_file_path = str(a::kAzureOidcTokenFilePath);
+    cc.use_msi = resources::GetBool(config, a::kAzureUseMsi);
+    cc.environment = str(a::kAzureEnvironment);
+    cc.authority_host = str(a::kAzureAuthorityHost);
+    if (auto t = resources::GetInt(config, a::kHttpTimeoutSeconds)) cc.http_timeout_seconds = static_cast<int>(*t);
+    if (auto t = resources::GetInt(config, a::kRetryTimeoutSeconds)) cc.retry_timeout_seconds = static_cast<int>(*t);
+
+    Status env = clients::ApplyEnvironment(cc);
+    if (env.ok()) env = cc.Validate();
+    if (!env.ok()) {
+      resp.diagnostics.AddError("Invalid provider configuration", env.message(), PathNamedIn(env.message()));
+      return;
+    }
+    auto made = clients::Clients::Create(std::move(cc));
+    if (!made.ok()) {
+      resp.diagnostics.AddError("Invalid provider configuration", made.status().message(),
+                                PathNamedIn(made.status().message()));
+      return;
+    }
+    data->clients = std::shared_ptr<clients::Clients>(std::move(made).value());
+  }
+
+  void Stop(const std::shared_ptr<tf::ProviderData>& data) const override {
+    auto* api = dynamic_cast<resources::ApiProviderData*>(data.get());
+    if (api != nullptr && api->clients) api->clients->Cancel();
   }
 
   std::vector<std::shared_ptr<const tf::Resource>> Resources() const override { return resources::AllResources(); }

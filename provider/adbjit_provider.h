@@ -1,6 +1,7 @@
 // The adbjit provider: its configuration schema (every attribute of shared/spec/interface.md,
 // each falling back to an environment variable when unset), validation, Configure, and the
-// resources it serves (resources/registry.h). main.cc hands NewAdbjitProvider() to plugin::Serve.
+// resources it serves (resources/registry.h). Configure builds one clients::Clients per process
+// (resources::ApiProviderData) and the guard rails. main.cc hands NewAdbjitProvider() to plugin::Serve.
 #ifndef ADBJIT_PROVIDER_ADBJIT_PROVIDER_H_
 #define ADBJIT_PROVIDER_ADBJIT_PROVIDER_H_
 
@@ -33,14 +34,6 @@ inline constexpr char kAllowedNodeTypes[] = "allowed_node_types";
 inline constexpr char kMaxPoolCapacity[] = "max_pool_capacity";
 inline constexpr char kRequiredPoolTags[] = "required_pool_tags";
 }  // namespace provider_attr
-
-// What Configure stores for the resources. For now the provider block as Terraform sent it (it
-// may hold unknown values during plan); the API clients are wired in here later.
-class AdbjitProviderData : public tf::ProviderData {
- public:
-  std::string terraform_version;
-  tf::Value config;
-};
 
 // The provider block's schema (static; valid for the life of the process).
 const tf::Schema& AdbjitProviderSchema();
