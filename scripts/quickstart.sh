@@ -75,22 +75,24 @@ echo "vault_url=$VAULT_URL"
 cp "$ROOT/examples/quickstart/main.tf" "$WORK/"
 cd "$WORK"
 
-objects() {
-  curl -sf "$ADMIN/admin/objects" | python3 -c '
+cat >"$WORK/objects.py" <<'PY'
 import json, sys
 o = json.load(sys.stdin)
 tokens = o.get("tokens", [])
 pools = [p for p in o.get("pools", []) if p.get("state") != "DELETED"]
 secrets = [s for s in o.get("secrets", []) if not s.get("deleted")]
-print(f"  tokens:  {len(tokens)}")
-for t in tokens: print(f"    - {t.get(\"token_id\", \"\")[:16]}…  comment={t.get(\"comment\")!r}")
-print(f"  pools:   {len(pools)}")
-for p in pools: print(f"    - {p.get(\"instance_pool_id\")}  {p.get(\"instance_pool_name\")}")
-print(f"  secrets: {len(secrets)}")
-for s in secrets: print(f"    - {s.get(\"name\")}")
-print("COUNT", len(tokens) + len(pools) + len(secrets))
-'
-}
+print("  tokens:  %d" % len(tokens))
+for t in tokens:
+    print("    - %s...  comment=%r" % (str(t.get("token_id", ""))[:16], t.get("comment")))
+print("  pools:   %d" % len(pools))
+for p in pools:
+    print("    - %s  %s" % (p.get("instance_pool_id"), p.get("instance_pool_name")))
+print("  secrets: %d" % len(secrets))
+for s in secrets:
+    print("    - %s" % s.get("name"))
+print("COUNT %d" % (len(tokens) + len(pools) + len(secrets)))
+PY
+objects() { curl -sf "$ADMIN/admin/objects" | python3 "$WORK/objects.py"; }
 
 step "terraform init (offline, from the filesystem mirror)"
 terraform init -input=false -no-color
