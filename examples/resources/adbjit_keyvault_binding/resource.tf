@@ -1,8 +1,9 @@
-# Hand the pool id to Azure Data Factory through Key Vault.
+# Hand a pool id to Azure Data Factory through Key Vault (usually
+# adbjit_instance_pool.<name>.instance_pool_id).
 resource "adbjit_keyvault_binding" "pool_id" {
   vault_url    = "https://contoso-pipelines.vault.azure.net/"
   name         = "databricks-etl-pool-id"
-  value        = adbjit_instance_pool.etl.instance_pool_id
+  value        = "0521-145002-meet10-pool-EP6iFpfl"
   content_type = "text/plain"
   tags = {
     owner = "platform"
