@@ -447,6 +447,32 @@ TEST(MsgpackTest, HostileLengthsAndDepth) {
   EXPECT_NE(ErrorOf(dyn, Type::Dynamic()).find("nested too deeply"), std::string::npos);
 }
 
+TEST(MsgpackTest, DeepTypeJsonInDynamicSlot) {
+  std::string json = std::string(60000, '[') + std::string(60000, ']');
+  std::string bytes = Hex("92 c5") + static_cast<char>(json.size() >> 8) +
+                      static_cast<char>(json.size() & 0xff) + json + Hex("c0");
+  EXPECT_FALSE(DecodeMsgpack(bytes, Type::Dynamic()).ok());
+  std::string type = R"("string")";
+  for (int i = 0; i < 100; ++i) type = R"(["list",)" + type + "]";
+  bytes = Hex("92 c5") + static_cast<char>(type.size() >> 8) +
+          static_cast<char>(type.size() & 0xff) + type + Hex("c0");
+  EXPECT_NE(ErrorOf(bytes, Type::Dynamic()).find("too deep"), std::string::npos);
+}
+
+TEST(MsgpackTest, ConcreteTypesOfDynamicContents) {
+  Type lm = Type::Map(Type::Dynamic());
+  EXPECT_EQ(ConcreteTypeOf(Value::Map(Type::Dynamic(), {{"a", Value::Int(1)}, {"b", Value()}})),
+            Type::Map(Type::Number()));
+  // Mixed element types cannot be unified: the declared type stays.
+  EXPECT_EQ(ConcreteTypeOf(Value::Map(Type::Dynamic(), {{"a", Value::Int(1)}, {"b", Value::Bool(true)}})),
+            lm);
+  EXPECT_EQ(ConcreteTypeOf(Value::List(Type::Dynamic(), {})), Type::List(Type::Dynamic()));
+  Type ot = Type::Object({{"d", Type::Dynamic()}, {"s", Type::String()}});
+  EXPECT_EQ(ConcreteTypeOf(Value::Object(ot, {{"d", Value::Bool(true)}})),
+            Type::Object({{"d", Type::Bool()}, {"s", Type::String()}}));
+  EXPECT_EQ(ConcreteTypeOf(Value::Unknown(ot)), ot);
+}
+
 TEST(MsgpackTest, RandomAndMutatedInputNeverCrash) {
   std::mt19937 rng(12345);
   std::vector<std::string> seeds = {SevenAttributeBytes()};

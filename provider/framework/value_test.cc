@@ -91,6 +91,15 @@ TEST(NumberTest, Doubles) {
   }
 }
 
+TEST(NumberTest, ExtremeDoubles) {
+  for (double d : {5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, -4.9406564584124654e-324}) {
+    Number n = Number::FromDouble(d);
+    EXPECT_EQ(n.ToDouble(), d) << n.ToString();
+    EXPECT_EQ(n.ToExactDouble(), d) << n.ToString();
+  }
+  EXPECT_EQ(Number::FromDouble(1.7976931348623157e308).ToString().size(), 309u);
+}
+
 TEST(NumberTest, Ordering) {
   const std::pair<const char*, const char*> less[] = {
       {"-1", "0"},
