@@ -1,0 +1,138 @@
+// Shared fixture of the adbjit_token end-to-end suites: an in-process emulator, a Workspace pointed
+// at it, an out-of-band API client (changes "outside Terraform") and readers of emulator objects.
+#ifndef ADBJIT_TESTS_E2E_TOKEN_E2E_FIXTURE_H_
+#define ADBJIT_TESTS_E2E_TOKEN_E2E_FIXTURE_H_
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "emulator/server.h"
+#include "provider/clients/clients.h"
+#include "tests/e2e/emulator_env.h"
+#include "tests/e2e/harness.h"
+
+namespace adbjit::e2e {
+
+using json = nlohmann::json;
+
+// "2026-01-02T03:04:05Z": what the provider writes for creation_time / expiry_time.
+inline bool IsRfc3339Utc(const json& v) {
+  static const std::regex kRe(R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$)");
+  return v.is_string() && std::regex_match(v.get<std::string>(), kRe);
+}
+
+inline std::string ReadWholeFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+inline std::string Output(const CommandResult& r) { return r.stdout_text + r.stderr_text; }
+
+class TokenE2eTest : public ::testing::Test {
+ protected:
+  // Starts the emulator and points the workspace's environment at it. Call first in each test.
+  void Start(emulator::Options options = {}) {
+    emu_ = std::make_unique<emulator::Server>(std::move(options));
+    ASSERT_TRUE(emu_->Start()) << emu_->error();
+    ws_.SetEnv(EmulatorEnvironment(*emu_));
+  }
+
+  emulator::Server& emu() { return *emu_; }
+  Workspace& ws() { return ws_; }
+
+  // The emulator's Key Vault as a vault URL for HCL.
+  std::string VaultUrl() const { return emu_->keyvault_url() + "/"; }
+
+  // API clients for the default principal, as a second actor outside Terraform.
+  clients::Clients& Outside() {
+    if (outside_ == nullptr) {
+      emulator::Principal p;
+      clients::ClientsConfig c;
+      c.host = emu_->databricks_url();
+      c.authority_host = emu_->entra_url();
+      c.tenant_id = p.tenant_id;
+      c.client_id = p.client_id;
+      c.client_secret = Secret(p.client_secret);
+      c.retry_timeout_seconds = 10;
+      c.retry_initial_backoff_ms = 10;
+      c.retry_max_backoff_ms = 100;
+      auto made = clients::Clients::Create(c);
+      EXPECT_TRUE(made.ok()) << made.status().message();
+      outside_ = std::move(made).value();
+    }
+    return *outside_;
+  }
+
+  // Ids of the emulator's unexpired tokens.
+  std::set<std::string> LiveTokenIds() const {
+    std::set<std::string> ids;
+    const json objects = emu_->Objects();  // the loop below must not outlive it
+    for (const auto& t : objects["tokens"]) {
+      if (!t.value("expired", false)) ids.insert(t["token_id"].get<std::string>());
+    }
+    return ids;
+  }
+
+  // Every secret the emulator holds (live, soft-deleted or purging).
+  json Secrets() const {
+    json objects = emu_->Objects();
+    return objects["secrets"];
+  }
+
+  // The latest value of a secret, read outside Terraform.
+  std::string SecretValue(const std::string& name) {
+    auto bundle = Outside().keyvault().GetSecret(VaultUrl(), name);
+    EXPECT_TRUE(bundle.ok()) << bundle.status().message();
+    return bundle.ok() ? bundle->value.Reveal() : std::string();
+  }
+
+  // Requests one emulator service ("entra", "databricks", "keyvault") received so far.
+  int Requests(const std::string& service) const {
+    json counters = emu_->Counters();
+    return counters["by_service"][service]["requests"].get<int>();
+  }
+
+  // `terraform show -json` values of one resource (fails the test when absent).
+  json State(const std::string& address) {
+    auto show = ws_.ShowJson();
+    EXPECT_TRUE(show.ok()) << show.status().message();
+    if (!show.ok()) return nullptr;
+    return ResourceValues(*show, address);
+  }
+
+  // `terraform plan -detailed-exitcode`: 0 = no changes, 2 = changes.
+  CommandResult PlanDetailed(std::vector<std::string> extra = {}) {
+    extra.insert(extra.begin(), "-detailed-exitcode");
+    return ws_.Plan(extra);
+  }
+
+  // Expects `terraform plan -detailed-exitcode` to report no changes; `when` names the step.
+  void ExpectNoChanges(const std::string& when) {
+    CommandResult plan = PlanDetailed();
+    EXPECT_EQ(plan.exit_code, 0) << "expected no changes " << when << "\n" << plan.Describe();
+    EXPECT_THAT(plan.stdout_text, ::testing::HasSubstr("No changes")) << when;
+  }
+
+  std::unique_ptr<emulator::Server> emu_;
+  Workspace ws_;
+  std::unique_ptr<clients::Clients> outside_;
+};
+
+}  // namespace adbjit::e2e
+
+#endif  // ADBJIT_TESTS_E2E_TOKEN_E2E_FIXTURE_H_

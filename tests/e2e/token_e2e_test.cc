@@ -1,0 +1,319 @@
+// adbjit_token through the real terraform CLI against the emulator: create (plain and sealed into
+// Key Vault) with a clean second plan, no leak of a sealed value anywhere, drift, rotation, import
+// and destroy.
+#include <string>
+
+#include "tests/e2e/token_e2e_fixture.h"
+
+namespace adbjit::e2e {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::MatchesRegex;
+using ::testing::Not;
+using ::testing::SizeIs;
+
+std::string PlainAndSealedConfig(const std::string& vault_url) {
+  return R"(
+resource "adbjit_token" "plain" {
+  comment          = "plain token"
+  lifetime_seconds = 3600
+}
+
+resource "adbjit_token" "sealed" {
+  comment              = "sealed token"
+  lifetime_seconds     = 7200
+  renew_before_seconds = 60
+  keyvault_secret {
+    vault_url    = ")" + vault_url + R"("
+    name         = "db-pat"
+    content_type = "databricks-pat"
+  }
+}
+)";
+}
+
+TEST_F(TokenE2eTest, CreatesPlainAndSealedTokensWithACleanSecondPlanAndDestroysEverything) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(PlainAndSealedConfig(VaultUrl()));
+  const std::filesystem::path trace_log = ws().root() / "trace.log";
+  ws().SetEnv("TF_LOG", "TRACE");
+  ws().SetEnv("TF_LOG_PATH", trace_log.string());
+
+  CommandResult apply = ws().Apply();
+  ASSERT_TRUE(apply.ok()) << apply.Describe();
+  EXPECT_THAT(apply.stdout_text, HasSubstr("2 added, 0 changed, 0 destroyed"));
+
+  // An immediate second plan, saved to a file: no changes.
+  CommandResult plan = ws().Plan({"-detailed-exitcode", "-out=saved.tfplan"});
+  EXPECT_EQ(plan.exit_code, 0) << plan.Describe();
+  CommandResult show_plan = ws().Terraform({"show", "-json", "saved.tfplan"});
+  ASSERT_TRUE(show_plan.ok()) << show_plan.Describe();
+  CommandResult show_state = ws().Terraform({"show", "-json"});
+  ASSERT_TRUE(show_state.ok()) << show_state.Describe();
+  auto show = nlohmann::json::parse(show_state.stdout_text);
+
+  // State values.
+  json plain = ResourceValues(show, "adbjit_token.plain");
+  json sealed = ResourceValues(show, "adbjit_token.sealed");
+  ASSERT_TRUE(plain.is_object()) << show.dump(2);
+  ASSERT_TRUE(sealed.is_object()) << show.dump(2);
+  EXPECT_THAT(plain["token_value"].get<std::string>(), MatchesRegex("dapi[0-9a-f]+-2"));
+  EXPECT_TRUE(sealed["token_value"].is_null()) << sealed.dump(2);
+  for (const json* v : {&plain, &sealed}) {
+    EXPECT_THAT((*v)["token_id"].get<std::string>(), MatchesRegex("[0-9a-f]{64}"));
+    EXPECT_EQ((*v)["id"], (*v)["token_id"]);
+    EXPECT_TRUE(IsRfc3339Utc((*v)["creation_time"])) << v->dump(2);
+    EXPECT_TRUE(IsRfc3339Utc((*v)["expiry_time"])) << v->dump(2);
+  }
+  EXPECT_EQ(plain["comment"], "plain token");
+  EXPECT_TRUE(plain["keyvault_secret_id"].is_null());
+  const std::string secret_id = sealed["keyvault_secret_id"].get<std::string>();
+  EXPECT_THAT(secret_id, MatchesRegex(".*/secrets/db-pat/[0-9a-f]{32}"));
+  EXPECT_EQ(secret_id.rfind(emu().keyvault_url(), 0), 0u) << secret_id;
+
+  // The emulator holds exactly these two tokens and the one secret version written.
+  EXPECT_EQ(LiveTokenIds(), (std::set<std::string>{plain["token_id"].get<std::string>(),
+                                                    sealed["token_id"].get<std::string>()}));
+  json secrets = Secrets();
+  ASSERT_THAT(secrets, SizeIs(1)) << secrets.dump(2);
+  EXPECT_EQ(secrets[0]["name"], "db-pat");
+  EXPECT_EQ(secrets[0]["state"], "live");
+  EXPECT_EQ(secrets[0]["versions"], 1);
+  EXPECT_EQ(secrets[0]["latest"]["content_type"], "databricks-pat");
+  EXPECT_EQ(secret_id.substr(secret_id.rfind('/') + 1), secrets[0]["latest"]["version"].get<std::string>());
+
+  // The sealed value is a working token of the principal, and it is nowhere in Terraform's hands.
+  const std::string value = SecretValue("db-pat");
+  ASSERT_THAT(value, MatchesRegex("dapi[0-9a-f]+-2"));
+  EXPECT_NE(value, plain["token_value"].get<std::string>());
+  const std::string state_file = ReadWholeFile(ws().work_dir() / "terraform.tfstate");
+  const std::string plan_bytes = ReadWholeFile(ws().work_dir() / "saved.tfplan");
+  ASSERT_THAT(state_file, HasSubstr(sealed["token_id"].get<std::string>()));  // the right file
+  ASSERT_THAT(state_file, HasSubstr(plain["token_value"].get<std::string>())); // a plain value would show
+  ASSERT_FALSE(plan_bytes.empty());
+  const std::string trace = ReadWholeFile(trace_log);
+  ASSERT_THAT(trace, HasSubstr("ApplyResourceChange"));  // the log really is at TRACE
+  // The plan file is a zip; look inside its members too.
+  testing::RunResult unzipped = testing::Run(
+      testing::SpawnOptions{.argv = {"/usr/bin/unzip", "-p", (ws().work_dir() / "saved.tfplan").string()},
+                            .env = {{"PATH", "/usr/bin:/bin"}},
+                            .cwd = ""},
+      std::chrono::seconds(30));
+  ASSERT_EQ(unzipped.exit_code, 0) << unzipped.stderr_text;
+  ASSERT_THAT(unzipped.stdout_text, HasSubstr(sealed["token_id"].get<std::string>()));
+
+  CommandResult destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  const std::string trace_after_destroy = ReadWholeFile(trace_log);
+
+  struct Place {
+    const char* name;
+    const std::string* text;
+  };
+  for (const Place& place : {Place{"terraform.tfstate", &state_file}, Place{"terraform show -json", &show_state.stdout_text},
+                             Place{"saved plan bytes", &plan_bytes}, Place{"saved plan members", &unzipped.stdout_text},
+                             Place{"terraform show -json saved.tfplan", &show_plan.stdout_text},
+                             Place{"TF_LOG=TRACE log", &trace_after_destroy}, Place{"apply stdout", &apply.stdout_text},
+                             Place{"apply stderr", &apply.stderr_text}, Place{"plan stdout", &plan.stdout_text},
+                             Place{"plan stderr", &plan.stderr_text}, Place{"destroy stdout", &destroy.stdout_text},
+                             Place{"destroy stderr", &destroy.stderr_text}}) {
+    EXPECT_THAT(*place.text, Not(HasSubstr(value))) << "sealed token value leaked into " << place.name;
+    EXPECT_THAT(*place.text, Not(HasSubstr(value.substr(4, 32)))) << "part of the sealed value in " << place.name;
+  }
+
+  // Destroy revoked both tokens and deleted and purged the secret.
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+  EXPECT_THAT(Secrets(), IsEmpty()) << Secrets().dump(2);
+  EXPECT_THAT(destroy.stdout_text, HasSubstr("2 destroyed"));
+}
+
+TEST_F(TokenE2eTest, DriftRevokedTokenAndDeletedOrOverwrittenSecretArePlannedBack) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(PlainAndSealedConfig(VaultUrl()));
+  CommandResult apply = ws().Apply();
+  ASSERT_TRUE(apply.ok()) << apply.Describe();
+  const std::string plain_id = State("adbjit_token.plain")["token_id"].get<std::string>();
+  const std::string sealed_id = State("adbjit_token.sealed")["token_id"].get<std::string>();
+
+  // Outside Terraform: the plain token is revoked, the sealed token's secret deleted.
+  ASSERT_TRUE(Outside().databricks().DeleteToken(plain_id).ok());
+  ASSERT_TRUE(Outside().keyvault().DeleteSecret(VaultUrl(), "db-pat").ok());
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("adbjit_token.plain will be created"));
+  EXPECT_THAT(plan.stdout_text, HasSubstr("adbjit_token.sealed must be replaced"));
+  EXPECT_THAT(plan.stdout_text, HasSubstr("Plan: 2 to add, 0 to change, 1 to destroy"));
+
+  apply = ws().Apply();
+  ASSERT_TRUE(apply.ok()) << apply.Describe();
+  ExpectNoChanges("after re-creating the revoked token and replacing the unsealed one");
+  json plain = State("adbjit_token.plain");
+  json sealed = State("adbjit_token.sealed");
+  EXPECT_NE(plain["token_id"], plain_id);
+  EXPECT_NE(sealed["token_id"], sealed_id);
+  EXPECT_EQ(LiveTokenIds(), (std::set<std::string>{plain["token_id"].get<std::string>(),
+                                                    sealed["token_id"].get<std::string>()}));
+  json secrets = Secrets();
+  ASSERT_THAT(secrets, SizeIs(1)) << secrets.dump(2);
+  EXPECT_EQ(secrets[0]["state"], "live");
+  EXPECT_EQ(sealed["keyvault_secret_id"].get<std::string>().substr(sealed["keyvault_secret_id"].get<std::string>().rfind('/') + 1),
+            secrets[0]["latest"]["version"].get<std::string>());
+  // The recovered secret now carries the new token.
+  const std::string delivered = SecretValue("db-pat");
+
+  // Outside Terraform: a new version overwrites the sealed value.
+  keyvault::SetSecretParams tamper;
+  tamper.value = Secret("not-a-token");
+  ASSERT_TRUE(Outside().keyvault().SetSecret(VaultUrl(), "db-pat", tamper).ok());
+  plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("adbjit_token.sealed must be replaced"));
+  EXPECT_THAT(plan.stdout_text, Not(HasSubstr("# adbjit_token.plain")));
+  const std::string second_sealed_id = sealed["token_id"].get<std::string>();
+  apply = ws().Apply();
+  ASSERT_TRUE(apply.ok()) << apply.Describe();
+  ExpectNoChanges("after replacing the token whose secret was overwritten");
+  sealed = State("adbjit_token.sealed");
+  EXPECT_NE(sealed["token_id"], second_sealed_id);
+  const std::string redelivered = SecretValue("db-pat");
+  EXPECT_THAT(redelivered, MatchesRegex("dapi[0-9a-f]+-2"));
+  EXPECT_NE(redelivered, delivered);
+  EXPECT_THAT(LiveTokenIds(), AllOf(SizeIs(2), Not(::testing::Contains(second_sealed_id))));
+  EXPECT_THAT(apply.stdout_text + plan.stdout_text, Not(HasSubstr(redelivered)));
+}
+
+TEST_F(TokenE2eTest, TokenInsideItsRenewalWindowIsReplacedAndTheOldOneRevoked) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(R"(
+resource "adbjit_token" "rotating" {
+  comment              = "rotating"
+  lifetime_seconds     = 120
+  renew_before_seconds = 300
+}
+
+resource "adbjit_token" "steady" {
+  comment              = "steady"
+  lifetime_seconds     = 3600
+  renew_before_seconds = 300
+}
+)");
+  CommandResult apply = ws().Apply();
+  ASSERT_TRUE(apply.ok()) << apply.Describe();
+  const std::string rotating_id = State("adbjit_token.rotating")["token_id"].get<std::string>();
+  const std::string steady_id = State("adbjit_token.steady")["token_id"].get<std::string>();
+
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("adbjit_token.rotating must be replaced"));
+  EXPECT_THAT(plan.stdout_text, HasSubstr("-/+ resource \"adbjit_token\" \"rotating\""));
+  EXPECT_THAT(plan.stdout_text, Not(HasSubstr("# adbjit_token.steady")));
+  EXPECT_THAT(plan.stdout_text, HasSubstr("Plan: 1 to add, 0 to change, 1 to destroy"));
+
+  apply = ws().Apply();
+  ASSERT_TRUE(apply.ok()) << apply.Describe();
+  const std::string rotated_id = State("adbjit_token.rotating")["token_id"].get<std::string>();
+  EXPECT_NE(rotated_id, rotating_id);
+  EXPECT_EQ(State("adbjit_token.steady")["token_id"], steady_id);
+  EXPECT_EQ(LiveTokenIds(), (std::set<std::string>{rotated_id, steady_id}));  // the old one is revoked
+
+  // Changing only renew_before_seconds is an in-place update (no new token).
+  ws().WriteConfig(R"(
+resource "adbjit_token" "steady" {
+  comment              = "steady"
+  lifetime_seconds     = 3600
+  renew_before_seconds = 60
+}
+)");
+  apply = ws().Apply();
+  ASSERT_TRUE(apply.ok()) << apply.Describe();
+  EXPECT_THAT(apply.stdout_text, HasSubstr("0 added, 1 changed, 1 destroyed"));
+  EXPECT_EQ(State("adbjit_token.steady")["token_id"], steady_id);
+  EXPECT_EQ(State("adbjit_token.steady")["renew_before_seconds"], 60);
+  EXPECT_EQ(LiveTokenIds(), (std::set<std::string>{steady_id}));
+  ExpectNoChanges("after the in-place update");
+}
+
+TEST_F(TokenE2eTest, ImportWithTheCliAndAnImportBlockThenNoChanges) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  auto a = Outside().databricks().CreateTokenSafely(3600, "imported a");
+  auto b = Outside().databricks().CreateTokenSafely(1800, "imported b");
+  ASSERT_TRUE(a.ok() && b.ok());
+  const std::string a_id = a->info.token_id;
+  const std::string b_id = b->info.token_id;
+  ws().WriteConfig(R"(
+resource "adbjit_token" "a" {
+  comment          = "imported a"
+  lifetime_seconds = 3600
+}
+
+resource "adbjit_token" "b" {
+  comment          = "imported b"
+  lifetime_seconds = 1800
+}
+
+import {
+  to = adbjit_token.b
+  id = ")" + b_id + R"("
+}
+)");
+  CommandResult missing = ws().Terraform({"import", "-input=false", "adbjit_token.a", std::string(64, '0')});
+  EXPECT_NE(missing.exit_code, 0) << missing.Describe();
+  EXPECT_THAT(missing.stderr_text, HasSubstr("not found"));
+
+  CommandResult import = ws().Terraform({"import", "-input=false", "adbjit_token.a", a_id});
+  ASSERT_TRUE(import.ok()) << import.Describe();
+  EXPECT_THAT(import.stdout_text, HasSubstr("Import successful"));
+
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();  // the import block is pending
+  EXPECT_THAT(plan.stdout_text, HasSubstr("Plan: 1 to import, 0 to add, 0 to change, 0 to destroy"));
+  CommandResult apply = ws().Apply();
+  ASSERT_TRUE(apply.ok()) << apply.Describe();
+  EXPECT_THAT(apply.stdout_text, HasSubstr("1 imported, 0 added, 0 changed, 0 destroyed"));
+
+  ExpectNoChanges("after importing both tokens");
+  json sa = State("adbjit_token.a");
+  json sb = State("adbjit_token.b");
+  EXPECT_EQ(sa["token_id"], a_id);
+  EXPECT_EQ(sb["token_id"], b_id);
+  EXPECT_EQ(sa["comment"], "imported a");
+  EXPECT_EQ(sb["lifetime_seconds"], 1800);
+  EXPECT_TRUE(sa["token_value"].is_null());
+  EXPECT_TRUE(sb["token_value"].is_null());
+  EXPECT_TRUE(IsRfc3339Utc(sb["expiry_time"]));
+  EXPECT_EQ(LiveTokenIds(), (std::set<std::string>{a_id, b_id}));  // nothing created
+
+  CommandResult destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+}
+
+TEST_F(TokenE2eTest, DestroySucceedsWhenTokenAndSecretAreAlreadyGone) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(PlainAndSealedConfig(VaultUrl()));
+  CommandResult apply = ws().Apply();
+  ASSERT_TRUE(apply.ok()) << apply.Describe();
+  for (const char* address : {"adbjit_token.plain", "adbjit_token.sealed"}) {
+    ASSERT_TRUE(Outside().databricks().DeleteToken(State(address)["token_id"].get<std::string>()).ok());
+  }
+  ASSERT_TRUE(Outside().keyvault().DeleteSecret(VaultUrl(), "db-pat").ok());
+  ASSERT_TRUE(Outside().keyvault().PurgeDeletedSecretAndWait(VaultUrl(), "db-pat").ok());
+  ASSERT_THAT(LiveTokenIds(), IsEmpty());
+
+  // Without a refresh the provider's Delete meets a revoked token and a purged secret.
+  CommandResult destroy = ws().Destroy({"-refresh=false"});
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_THAT(destroy.stdout_text, HasSubstr("2 destroyed"));
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+  EXPECT_THAT(Secrets(), IsEmpty()) << Secrets().dump(2);
+  auto show = ws().ShowJson();
+  ASSERT_TRUE(show.ok());
+  EXPECT_TRUE(ResourceValues(*show, "adbjit_token.plain").is_null());
+}
+
+}  // namespace
+}  // namespace adbjit::e2e
