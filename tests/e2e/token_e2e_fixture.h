@@ -43,6 +43,20 @@ inline std::string ReadWholeFile(const std::filesystem::path& path) {
 
 inline std::string Output(const CommandResult& r) { return r.stdout_text + r.stderr_text; }
 
+// `text` with every run of whitespace turned into one space: Terraform wraps diagnostic details.
+inline std::string Squashed(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (!space) {
+      out.push_back(c);
+    } else if (out.empty() || out.back() != ' ') {
+      out.push_back(' ');
+    }
+  }
+  return out;
+}
+
 class TokenE2eTest : public ::testing::Test {
  protected:
   // Starts the emulator and points the workspace's environment at it. Call first in each test.
@@ -105,6 +119,31 @@ class TokenE2eTest : public ::testing::Test {
   int Requests(const std::string& service) const {
     json counters = emu_->Counters();
     return counters["by_service"][service]["requests"].get<int>();
+  }
+
+  // Requests whose path ends with `path_suffix` (e.g. "/token/create"), any method and status
+  // unless `status` is given.
+  int RouteRequests(const std::string& path_suffix, int status = 0) const {
+    json counters = emu_->Counters();
+    int n = 0;
+    for (const auto& r : counters["by_route"]) {
+      const std::string path = r.value("path", "");
+      if (path.size() < path_suffix.size() || path.compare(path.size() - path_suffix.size(), path_suffix.size(), path_suffix) != 0) continue;
+      if (status != 0 && r.value("status", 0) != status) continue;
+      n += r.value("count", 0);
+    }
+    return n;
+  }
+
+  // The 1-based line of work/main.tf holding `needle` (0 when absent), to check where
+  // Terraform points a diagnostic.
+  int ConfigLine(const std::string& needle) const {
+    std::istringstream in(ReadWholeFile(ws_.work_dir() / "main.tf"));
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+      if (line.find(needle) != std::string::npos) return n;
+    }
+    return 0;
   }
 
   // `terraform show -json` values of one resource (fails the test when absent).

@@ -1,0 +1,256 @@
+// adbjit_token failures through the real terraform CLI: guard rails and bad input stopped at
+// validate/plan before any API call, partial failure of sealed delivery leaving nothing alive
+// untracked, and API errors reported with the resource, operation, service code and message.
+#include <string>
+
+#include "tests/e2e/token_e2e_fixture.h"
+
+namespace adbjit::e2e {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::SizeIs;
+
+// Terraform's pointer to a configuration line: "on main.tf line 12, in resource ...".
+std::string OnLine(int line) { return "on main.tf line " + std::to_string(line); }
+
+TEST_F(TokenE2eTest, GuardRailsFailThePlanOnLifetimeBeforeAnyApiCall) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(R"(
+provider "adbjit" {
+  guardrails {
+    max_token_lifetime_seconds = 600
+  }
+}
+
+resource "adbjit_token" "within" {
+  comment          = "within"
+  lifetime_seconds = 600
+}
+
+resource "adbjit_token" "too_long" {
+  comment          = "too long"
+  lifetime_seconds = 3600
+}
+
+resource "adbjit_token" "forever" {
+  comment = "no lifetime"
+}
+
+ephemeral "adbjit_token" "eph_too_long" {
+  lifetime_seconds = 7200
+}
+)");
+  CommandResult plan = ws().Plan();
+  ASSERT_EQ(plan.exit_code, 1) << plan.Describe();
+  const std::string& err = plan.stderr_text;
+  EXPECT_THAT(err, HasSubstr("Error: Token lifetime exceeds guard rail"));
+  EXPECT_THAT(err, HasSubstr("with adbjit_token.too_long"));
+  EXPECT_THAT(err, HasSubstr(OnLine(ConfigLine("lifetime_seconds = 3600")) + ", in resource \"adbjit_token\" \"too_long\""));
+  EXPECT_THAT(Squashed(err), HasSubstr("lifetime_seconds = 3600 is above the provider's guardrails.max_token_lifetime_seconds = 600"));
+  EXPECT_THAT(err, HasSubstr("Error: Token lifetime required by guard rail"));
+  EXPECT_THAT(err, HasSubstr("with adbjit_token.forever"));
+  EXPECT_THAT(Squashed(err), HasSubstr("must set lifetime_seconds"));
+  EXPECT_THAT(err, HasSubstr("with ephemeral.adbjit_token.eph_too_long"));
+  EXPECT_THAT(err, HasSubstr(OnLine(ConfigLine("lifetime_seconds = 7200"))));
+  EXPECT_THAT(err, Not(HasSubstr("with adbjit_token.within")));
+  EXPECT_EQ(Requests("databricks"), 0);
+  EXPECT_EQ(Requests("keyvault"), 0);
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+}
+
+TEST_F(TokenE2eTest, BadInputIsAnErrorNamingTheAttributeAtValidateAndPlan) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(R"(
+resource "adbjit_token" "zero" {
+  lifetime_seconds = 0
+}
+
+resource "adbjit_token" "negative" {
+  lifetime_seconds = -5
+}
+
+resource "adbjit_token" "negative_window" {
+  lifetime_seconds     = 60
+  renew_before_seconds = -1
+}
+
+resource "adbjit_token" "bad_name" {
+  keyvault_secret {
+    vault_url = ")" + VaultUrl() + R"("
+    name      = "bad_name!"
+  }
+}
+
+resource "adbjit_token" "remote_http" {
+  keyvault_secret {
+    vault_url = "http://myvault.vault.azure.net/"
+    name      = "fine-name"
+  }
+}
+
+ephemeral "adbjit_token" "eph_zero" {
+  lifetime_seconds = 0
+}
+)");
+  struct Expected {
+    const char* address;
+    const char* line_text;
+    const char* attribute;
+  };
+  const Expected expected[] = {
+      {"adbjit_token.zero", "lifetime_seconds = 0", "lifetime_seconds"},
+      {"adbjit_token.negative", "lifetime_seconds = -5", "lifetime_seconds"},
+      {"adbjit_token.negative_window", "renew_before_seconds = -1", "renew_before_seconds"},
+      {"adbjit_token.bad_name", "name      = \"bad_name!\"", "name"},
+      {"adbjit_token.remote_http", "vault_url = \"http://myvault", "vault_url"},
+      {"ephemeral.adbjit_token.eph_zero", "lifetime_seconds = 0", "lifetime_seconds"},
+  };
+  for (const CommandResult& r : {ws().Validate(), ws().Plan()}) {
+    ASSERT_EQ(r.exit_code, 1) << r.Describe();
+    for (const Expected& e : expected) {
+      EXPECT_THAT(r.stderr_text, HasSubstr("with " + std::string(e.address) + ",")) << e.address << r.Describe();
+      EXPECT_THAT(r.stderr_text, HasSubstr(std::string(e.line_text))) << e.address;
+      EXPECT_THAT(r.stderr_text, HasSubstr(e.attribute)) << e.address;
+    }
+    EXPECT_THAT(r.stderr_text, HasSubstr(OnLine(ConfigLine("lifetime_seconds = -5"))));
+    EXPECT_THAT(r.stderr_text, HasSubstr(OnLine(ConfigLine("renew_before_seconds = -1"))));
+    EXPECT_THAT(r.stderr_text, HasSubstr(OnLine(ConfigLine("\"bad_name!\""))));
+    EXPECT_THAT(r.stderr_text, HasSubstr(OnLine(ConfigLine("http://myvault"))));
+    EXPECT_THAT(r.stderr_text, HasSubstr("https"));
+  }
+  EXPECT_EQ(Requests("databricks"), 0);
+  EXPECT_EQ(Requests("keyvault"), 0);
+}
+
+constexpr char kForbiddenBody[] =
+    R"({"error":{"code":"Forbidden","message":"The user, group or application does not have secrets set permission on key vault 'emulated'."}})";
+
+std::string SealedConfig(const std::string& vault_url) {
+  return R"(
+resource "adbjit_token" "sealed" {
+  comment          = "sealed"
+  lifetime_seconds = 3600
+  keyvault_secret {
+    vault_url = ")" + vault_url + R"("
+    name      = "db-pat"
+  }
+}
+)";
+}
+
+TEST_F(TokenE2eTest, FailedKeyVaultWriteRevokesTheTokenAndTheNextApplyConverges) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(SealedConfig(VaultUrl()));
+  emu().SetFaults(json::array({{{"service", "keyvault"},
+                                {"method", "PUT"},
+                                {"path", "/secrets/db-pat"},
+                                {"action", "status"},
+                                {"status", 403},
+                                {"headers", {{"Content-Type", "application/json"}}},
+                                {"body", kForbiddenBody}}}));
+  CommandResult apply = ws().Apply();
+  ASSERT_EQ(apply.exit_code, 1) << apply.Describe();
+  const std::string& err = apply.stderr_text;
+  EXPECT_THAT(err, HasSubstr("Error: Cannot write token to Key Vault"));
+  EXPECT_THAT(err, HasSubstr("with adbjit_token.sealed"));
+  EXPECT_THAT(err, HasSubstr("Forbidden"));
+  EXPECT_THAT(Squashed(err), HasSubstr("does not have secrets set permission"));
+  EXPECT_THAT(Squashed(err), HasSubstr("set secret db-pat"));
+  EXPECT_THAT(err, HasSubstr("403"));
+  // The token minted before the failed write is revoked, and Terraform tracks nothing.
+  EXPECT_GE(RouteRequests("/token/create", 200), 1);
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+  EXPECT_THAT(Secrets(), IsEmpty());
+  auto show = ws().ShowJson();
+  ASSERT_TRUE(show.ok());
+  EXPECT_TRUE(ResourceValues(*show, "adbjit_token.sealed").is_null());
+
+  emu().ClearFaults();
+  apply = ws().Apply();
+  ASSERT_TRUE(apply.ok()) << apply.Describe();
+  ExpectNoChanges("after the retried sealed create");
+  json state = State("adbjit_token.sealed");
+  EXPECT_EQ(LiveTokenIds(), (std::set<std::string>{state["token_id"].get<std::string>()}));
+  ASSERT_THAT(Secrets(), SizeIs(1));
+}
+
+TEST_F(TokenE2eTest, TokenThatCannotBeRevokedAfterAFailedWriteStaysInStateAndIsReplacedNextApply) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(SealedConfig(VaultUrl()));
+  emu().SetFaults(json::array(
+      {{{"service", "keyvault"},
+        {"method", "PUT"},
+        {"path", "/secrets/db-pat"},
+        {"action", "status"},
+        {"status", 403},
+        {"headers", {{"Content-Type", "application/json"}}},
+        {"body", kForbiddenBody}},
+       {{"service", "databricks"},
+        {"method", "POST"},
+        {"path", "/token/delete"},
+        {"action", "status"},
+        {"status", 403},
+        {"headers", {{"Content-Type", "application/json"}}},
+        {"body", R"({"error_code":"PERMISSION_DENIED","message":"Revoking tokens is disabled for this test."})"}}}));
+  CommandResult apply = ws().Apply();
+  ASSERT_EQ(apply.exit_code, 1) << apply.Describe();
+  EXPECT_THAT(apply.stderr_text, HasSubstr("Cannot write token to Key Vault"));
+  EXPECT_THAT(apply.stderr_text, HasSubstr("Cannot revoke undelivered token"));
+  EXPECT_THAT(apply.stderr_text, HasSubstr("PERMISSION_DENIED"));
+  EXPECT_THAT(Squashed(apply.stderr_text), HasSubstr("Revoking tokens is disabled for this test."));
+  // The live token is recorded (tainted) so that Terraform still owns it.
+  ASSERT_THAT(LiveTokenIds(), SizeIs(1));
+  const std::string stranded = *LiveTokenIds().begin();
+  json state = State("adbjit_token.sealed");
+  ASSERT_TRUE(state.is_object());
+  EXPECT_EQ(state["token_id"], stranded);
+  EXPECT_TRUE(state["token_value"].is_null());
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("adbjit_token.sealed is tainted, so must be replaced"));
+
+  emu().ClearFaults();
+  apply = ws().Apply();
+  ASSERT_TRUE(apply.ok()) << apply.Describe();
+  ExpectNoChanges("after replacing the tainted token");
+  state = State("adbjit_token.sealed");
+  EXPECT_NE(state["token_id"], stranded);
+  EXPECT_EQ(LiveTokenIds(), (std::set<std::string>{state["token_id"].get<std::string>()}));
+  EXPECT_EQ(SecretValue("db-pat").substr(0, 4), "dapi");
+}
+
+TEST_F(TokenE2eTest, QuotaErrorNamesTheResourceOperationCodeAndMessage) {
+  emulator::Options options;
+  options.token_quota = 1;
+  ASSERT_NO_FATAL_FAILURE(Start(options));
+  ws().WriteConfig(R"(
+resource "adbjit_token" "first" {
+  comment          = "first"
+  lifetime_seconds = 3600
+}
+
+resource "adbjit_token" "second" {
+  comment          = "second"
+  lifetime_seconds = 3600
+  depends_on       = [adbjit_token.first]
+}
+)");
+  CommandResult apply = ws().Apply();
+  ASSERT_EQ(apply.exit_code, 1) << apply.Describe();
+  const std::string& err = apply.stderr_text;
+  EXPECT_THAT(err, HasSubstr("Error: Cannot create Databricks token"));
+  EXPECT_THAT(err, HasSubstr("with adbjit_token.second"));
+  EXPECT_THAT(err, HasSubstr("QUOTA_EXCEEDED"));
+  EXPECT_THAT(Squashed(err), HasSubstr("Cannot create more than 1 tokens."));
+  EXPECT_THAT(err, Not(HasSubstr("with adbjit_token.first")));
+  json first = State("adbjit_token.first");
+  ASSERT_TRUE(first.is_object());
+  EXPECT_EQ(LiveTokenIds(), (std::set<std::string>{first["token_id"].get<std::string>()}));
+  EXPECT_EQ(RouteRequests("/token/create", 400), 1);  // a definite error: not retried
+}
+
+}  // namespace
+}  // namespace adbjit::e2e
