@@ -149,8 +149,10 @@ Value NullWriteOnly(const Block& block, const Value& v) {
 }
 
 // Makes a non-null object returned by a hook safe to hand to Terraform: it must have the schema's
-// type (else false), write-only attributes become null, and unknowns become null with an error.
-bool SanitizeState(const Schema& schema, Value& state, Diagnostics& diags) {
+// type (else false), write-only attributes become null, and unknowns become null with an error
+// unless `allow_unknown` (an ephemeral resource's result follows the plan-validity rules, so its
+// computed attributes may stay unknown while planning).
+bool SanitizeState(const Schema& schema, Value& state, Diagnostics& diags, bool allow_unknown = false) {
   const Type type = schema.ImpliedType();
   if (!TypeConforms(state.type(), type)) {
     diags.AddError("Provider produced invalid object",
@@ -159,6 +161,7 @@ bool SanitizeState(const Schema& schema, Value& state, Diagnostics& diags) {
     return false;
   }
   state = NullWriteOnly(schema.block, state);
+  if (allow_unknown) return true;
   std::vector<AttributePath> unknown;
   state = ReplaceUnknowns(state, AttributePath(), unknown);
   for (const AttributePath& p : unknown) {
@@ -570,7 +573,7 @@ ProviderServer::OpenResult ProviderServer::OpenEphemeralResource(const std::stri
                                                                      "the provider.");
       return result;
     }
-    if (!SanitizeState(schema, resp.result, result.diagnostics)) return result;
+    if (!SanitizeState(schema, resp.result, result.diagnostics, /*allow_unknown=*/true)) return result;
     result.result = Encode(resp.result, schema.ImpliedType());
     if (!resp.private_data.empty()) result.private_data = std::move(resp.private_data);
     result.renew_at = resp.renew_at;

@@ -189,7 +189,9 @@ class Token : public EphemeralResource {
   std::string TypeName() const override { return "fake_token"; }
   const Schema& GetSchema() const override { return schema_; }
   void Open(const CallContext& ctx, const OpenRequest& req, OpenResponse& resp) const override {
-    resp.result = req.config.WithAttr("value", Value::String("tok"));
+    // lifetime 0 stands for "configuration not known yet": the value stays unknown.
+    bool planning = req.config.Attr("lifetime") == Value::Int(0);
+    resp.result = req.config.WithAttr("value", planning ? Value::Unknown(S) : Value::String("tok"));
     resp.private_data = "open-private";
     resp.renew_at = system_clock::time_point(std::chrono::seconds(1700000000));
   }
@@ -621,6 +623,14 @@ TEST_F(ServerTest, EphemeralLifecycle) {
   EXPECT_TRUE(server_.CloseEphemeralResource("fake_token", std::nullopt).empty());
   EXPECT_EQ(provider_->log.Take(),
             (std::vector<std::string>{"renew open-private", "renew rotate", "close open-private", "close "}));
+}
+
+TEST_F(ServerTest, EphemeralResultMayKeepComputedValuesUnknown) {
+  Type t = server_.GetSchemas().ephemeral_resources.at("fake_token")->ImpliedType();
+  ProviderServer::OpenResult open =
+      server_.OpenEphemeralResource("fake_token", Mp(Value::Object(t, {{"lifetime", Value::Int(0)}}), t), {});
+  ASSERT_FALSE(open.diagnostics.HasError());
+  EXPECT_FALSE(Dec(open.result, t).Attr("value").IsKnown());
 }
 
 TEST_F(ServerTest, ConcurrentCalls) {
