@@ -1,7 +1,9 @@
 // Ephemeral adbjit_token: a token for one Terraform run. Open creates it (the token id travels in
 // private data), Close revokes it; nothing reaches plan or state. Terraform passes Open's private
-// data to Close, so the id is always the one Open created.
+// data to Close, so the id is always the one Open created. While the provider configuration is
+// still unknown (plan only), Open returns unknown token attributes and creates nothing.
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -32,6 +34,14 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
                                 AttributePath("lifetime_seconds"));
       return;
     }
+    if (api != nullptr && !api->api_ready()) {
+      // The provider configuration holds values known only after apply (a workspace created in the
+      // same run), which happens only while planning: plan with an unknown token. The apply run
+      // configures the provider with known values and opens a real one.
+      resp.result = Result(req.config, lifetime, Value::Unknown(tf::Type::String()),
+                           Value::Unknown(tf::Type::String()), Value::Unknown(tf::Type::String()));
+      return;
+    }
     api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
     auto created = api->databricks().CreateTokenSafely(lifetime, GetStr(req.config, "comment").value_or(""));
@@ -40,14 +50,20 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
       return;
     }
     const auto& info = created->info;
-    resp.result = Value::Object(
-        GetSchema().ImpliedType(),
-        {{"comment", Get(req.config, "comment").IsNull() ? Str(std::nullopt) : Get(req.config, "comment")},
-         {"lifetime_seconds", Value::Int(lifetime)},
-         {"token_id", Value::String(info.token_id)},
-         {"token_value", Value::String(created->token_value.Reveal())},
-         {"expiry_time", info.expiry_time < 0 ? Str(std::nullopt) : Value::String(EpochMsToRfc3339(info.expiry_time))}});
+    resp.result = Result(req.config, lifetime, Value::String(info.token_id), Value::String(created->token_value.Reveal()),
+                         info.expiry_time < 0 ? Str(std::nullopt) : Value::String(EpochMsToRfc3339(info.expiry_time)));
     resp.private_data = nlohmann::json{{"token_id", info.token_id}}.dump();
+  }
+
+  // The result object: the configured arguments and the token's attributes.
+  Value Result(const Value& config, int64_t lifetime, Value token_id, Value token_value, Value expiry_time) const {
+    return Value::Object(
+        GetSchema().ImpliedType(),
+        {{"comment", Get(config, "comment").IsNull() ? Str(std::nullopt) : Get(config, "comment")},
+         {"lifetime_seconds", Value::Int(lifetime)},
+         {"token_id", std::move(token_id)},
+         {"token_value", std::move(token_value)},
+         {"expiry_time", std::move(expiry_time)}});
   }
 
   void Close(const tf::CallContext& ctx, const tf::CloseRequest& req, tf::CloseResponse& resp) const override {

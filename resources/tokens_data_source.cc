@@ -17,7 +17,19 @@ class TokensDataSource final : public tf::DataSource {
   const tf::Schema& GetSchema() const override { return TokensDataSourceSchema(); }
 
   void Read(const tf::CallContext& ctx, const tf::DataReadRequest& req, tf::DataReadResponse& resp) const override {
-    const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
+    const ApiProviderData* api = Api(ctx);
+    if (api != nullptr && !api->api_ready()) {
+      // Terraform reads a data source during plan even when the provider configuration depends on
+      // values known only after apply, and a data source cannot answer with unknown values.
+      resp.diagnostics.AddError(
+          "Provider configuration not known yet",
+          "The adbjit provider configuration depends on values known only after apply, so the token list "
+          "cannot be read during this plan. Add depends_on with the resource the provider configuration "
+          "refers to (for example depends_on = [azurerm_databricks_workspace.this]) so that Terraform "
+          "reads this data source during apply, once the configuration is known.");
+      return;
+    }
+    api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
     auto tokens = api->databricks().ListTokens();
     if (!tokens.ok()) {
