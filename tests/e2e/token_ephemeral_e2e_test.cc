@@ -1,0 +1,255 @@
+// The ephemeral adbjit_token, the adbjit_tokens data source and a provider configuration known only
+// after apply, through the real terraform CLI against the emulator.
+#include <httplib.h>
+
+#include <string>
+
+#include "tests/e2e/token_e2e_fixture.h"
+
+namespace adbjit::e2e {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::MatchesRegex;
+using ::testing::Not;
+using ::testing::SizeIs;
+
+// Status of GET /api/2.0/token/list on the emulator's workspace with `pat` as bearer.
+int TokenListStatus(const std::string& databricks_url, const std::string& pat) {
+  httplib::Client cli(databricks_url);
+  auto res = cli.Get("/api/2.0/token/list", {{"Authorization", "Bearer " + pat}});
+  return res ? res->status : -1;
+}
+
+TEST_F(TokenE2eTest, EphemeralTokenServesAProvisionerForOneRunAndIsRevokedAtClose) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(R"(
+ephemeral "adbjit_token" "jit" {
+  comment          = "jit run"
+  lifetime_seconds = 600
+}
+
+resource "terraform_data" "use" {
+  provisioner "local-exec" {
+    # Succeeds only with a valid token; keeps the token so the test can try it after the run.
+    command = "curl -sf -H \"Authorization: Bearer $TOKEN\" \"$HOST/api/2.0/token/list\" > list.json && printf %s \"$TOKEN\" > used-token"
+    environment = {
+      TOKEN = ephemeral.adbjit_token.jit.token_value
+      HOST  = ")" + emu().databricks_url() + R"("
+    }
+  }
+}
+)");
+  CommandResult apply = ws().Apply();
+  ASSERT_TRUE(apply.ok()) << apply.Describe();
+  EXPECT_THAT(apply.stdout_text, HasSubstr("ephemeral.adbjit_token.jit: Opening..."));
+  EXPECT_THAT(apply.stdout_text, HasSubstr("ephemeral.adbjit_token.jit: Closing..."));
+
+  // The provisioner used the token: the workspace listed it, with its comment.
+  const std::string used = ReadWholeFile(ws().work_dir() / "used-token");
+  ASSERT_THAT(used, MatchesRegex("dapi[0-9a-f]+-2"));
+  json listed = json::parse(ReadWholeFile(ws().work_dir() / "list.json"), nullptr, false);
+  ASSERT_TRUE(listed.is_object()) << ReadWholeFile(ws().work_dir() / "list.json");
+  ASSERT_THAT(listed["token_infos"], SizeIs(1)) << listed.dump(2);
+  EXPECT_THAT(listed["token_infos"][0]["comment"].get<std::string>(), HasSubstr("jit run"));
+
+  // Revoked when the run closed it: no token is left and the value no longer works.
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+  EXPECT_EQ(TokenListStatus(emu().databricks_url(), used), 403);
+  // Every token opened (plan and apply each open one) was revoked.
+  const int created = RouteRequests("/token/create", 200);
+  EXPECT_GE(created, 1);
+  EXPECT_EQ(RouteRequests("/token/delete", 200), created);
+
+  // Nothing about it in state or in any output.
+  const std::string state_file = ReadWholeFile(ws().work_dir() / "terraform.tfstate");
+  ASSERT_THAT(state_file, HasSubstr("terraform_data"));
+  const std::string used_id = listed["token_infos"][0]["token_id"].get<std::string>();
+  EXPECT_THAT(state_file, Not(HasSubstr("jit run")));
+  EXPECT_THAT(state_file, Not(HasSubstr(used_id)));
+  EXPECT_THAT(state_file, Not(HasSubstr(used)));
+  EXPECT_THAT(Output(apply), Not(HasSubstr(used)));
+  auto show = ws().ShowJson();
+  ASSERT_TRUE(show.ok());
+  ASSERT_THAT((*show)["values"]["root_module"]["resources"], SizeIs(1)) << show->dump(2);
+  EXPECT_EQ((*show)["values"]["root_module"]["resources"][0]["address"], "terraform_data.use");
+  EXPECT_THAT(show->dump(), Not(HasSubstr(used_id)));
+
+  // A plan opens and closes it again, leaving nothing behind either.
+  ExpectNoChanges("with only an ephemeral token and a provisioned resource");
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+  EXPECT_EQ(RouteRequests("/token/delete", 200), RouteRequests("/token/create", 200));
+  EXPECT_GT(RouteRequests("/token/create", 200), created);
+}
+
+TEST_F(TokenE2eTest, TokensDataSourceListsFiltersAndShowsNeverExpiringTokens) {
+  emulator::Options options;
+  options.max_token_lifetime_days = 0;  // allow tokens without expiry
+  ASSERT_NO_FATAL_FAILURE(Start(options));
+  auto ci = Outside().databricks().CreateTokenSafely(3600, "audit: ci");
+  auto forever = Outside().databricks().CreateTokenSafely(std::nullopt, "audit: forever");
+  auto other = Outside().databricks().CreateTokenSafely(600, "other");
+  ASSERT_TRUE(ci.ok() && forever.ok() && other.ok());
+  ASSERT_NE(forever->info.raw_comment, "audit: forever");  // stored with the client's marker
+  ws().WriteConfig(R"(
+data "adbjit_tokens" "all" {}
+
+data "adbjit_tokens" "audit" {
+  comment_contains = "audit"
+}
+
+output "all" {
+  value = data.adbjit_tokens.all.tokens
+}
+
+output "audit_comments" {
+  value = sort([for t in data.adbjit_tokens.audit.tokens : t.comment])
+}
+
+output "never_expiring" {
+  value = [for t in data.adbjit_tokens.all.tokens : t.token_id if t.expiry_time == null]
+}
+)");
+  CommandResult apply = ws().Apply();
+  ASSERT_TRUE(apply.ok()) << apply.Describe();
+  CommandResult out = ws().Terraform({"output", "-json"});
+  ASSERT_TRUE(out.ok()) << out.Describe();
+  json outputs = json::parse(out.stdout_text);
+
+  const json& all = outputs["all"]["value"];
+  ASSERT_THAT(all, SizeIs(3)) << all.dump(2);
+  std::map<std::string, json> by_comment;
+  for (const auto& t : all) by_comment[t["comment"].get<std::string>()] = t;
+  ASSERT_EQ(by_comment.size(), 3u) << all.dump(2);  // "audit: ci", "audit: forever", "other": markers stripped
+  EXPECT_EQ(by_comment["audit: ci"]["token_id"], ci->info.token_id);
+  EXPECT_EQ(by_comment["audit: forever"]["token_id"], forever->info.token_id);
+  EXPECT_EQ(by_comment["other"]["token_id"], other->info.token_id);
+  EXPECT_TRUE(by_comment["audit: forever"]["expiry_time"].is_null());
+  EXPECT_TRUE(IsRfc3339Utc(by_comment["audit: forever"]["creation_time"]));
+  EXPECT_TRUE(IsRfc3339Utc(by_comment["audit: ci"]["expiry_time"]));
+  EXPECT_EQ(outputs["audit_comments"]["value"], json({"audit: ci", "audit: forever"}));
+  EXPECT_EQ(outputs["never_expiring"]["value"], json({forever->info.token_id}));
+
+  // Reading creates nothing, and with nothing changed the next plan is clean.
+  EXPECT_THAT(LiveTokenIds(), SizeIs(3));
+  ExpectNoChanges("after reading the token list");
+  // A token revoked outside drops out of the list.
+  ASSERT_TRUE(Outside().databricks().DeleteToken(other->info.token_id).ok());
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("Changes to Outputs"));
+}
+
+TEST_F(TokenE2eTest, ProviderHostKnownOnlyAfterApplyPlansWithUnknownsThenApplies) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().UnsetEnv("DATABRICKS_HOST");  // the host comes from the configuration only
+  ws().WriteConfig(R"(
+resource "terraform_data" "ws" {
+  input = ")" + emu().databricks_url() + R"("
+}
+
+provider "adbjit" {
+  host = terraform_data.ws.output
+}
+
+resource "adbjit_token" "t" {
+  comment          = "late host"
+  lifetime_seconds = 3600
+}
+)");
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("adbjit_token.t will be created"));
+  EXPECT_THAT(plan.stdout_text, MatchesRegex("(.|\n)*token_id +=  ?\\(known after apply\\)(.|\n)*"));
+  EXPECT_THAT(plan.stdout_text, HasSubstr("Plan: 2 to add, 0 to change, 0 to destroy"));
+  EXPECT_EQ(Requests("databricks"), 0);
+
+  CommandResult apply = ws().Apply();
+  ASSERT_TRUE(apply.ok()) << apply.Describe();
+  json t = State("adbjit_token.t");
+  ASSERT_TRUE(t.is_object());
+  EXPECT_EQ(LiveTokenIds(), (std::set<std::string>{t["token_id"].get<std::string>()}));
+  ExpectNoChanges("once the host is known");
+
+  CommandResult destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+}
+
+TEST_F(TokenE2eTest, EphemeralTokenAndDataSourceWorkWithAProviderKnownOnlyAfterApply) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().UnsetEnv("DATABRICKS_HOST");
+  const std::string common = R"(
+resource "terraform_data" "ws" {
+  input = ")" + emu().databricks_url() + R"("
+}
+
+provider "adbjit" {
+  host = terraform_data.ws.output
+}
+)";
+  // Terraform reads a data source at plan time even when its provider's configuration is unknown:
+  // the error says how to defer the read.
+  ws().WriteConfig(common + R"(
+data "adbjit_tokens" "early" {}
+)");
+  CommandResult early = ws().Plan();
+  EXPECT_EQ(early.exit_code, 1) << early.Describe();
+  EXPECT_THAT(early.stderr_text, HasSubstr("with data.adbjit_tokens.early"));
+  EXPECT_THAT(early.stderr_text, HasSubstr("depends_on"));
+
+  ws().WriteConfig(common + R"(
+ephemeral "adbjit_token" "jit" {
+  comment          = "jit run"
+  lifetime_seconds = 600
+}
+
+resource "terraform_data" "use" {
+  provisioner "local-exec" {
+    command = "curl -sf -H \"Authorization: Bearer $TOKEN\" \"$HOST/api/2.0/token/list\" > list.json"
+    environment = {
+      TOKEN = ephemeral.adbjit_token.jit.token_value
+      HOST  = terraform_data.ws.output
+    }
+  }
+}
+
+resource "adbjit_token" "managed" {
+  comment          = "managed late"
+  lifetime_seconds = 3600
+}
+
+data "adbjit_tokens" "managed" {
+  comment_contains = "managed late"
+  depends_on       = [terraform_data.ws, adbjit_token.managed]
+}
+
+output "listed" {
+  value = [for t in data.adbjit_tokens.managed.tokens : t.token_id]
+}
+)");
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("Plan: 3 to add, 0 to change, 0 to destroy"));
+  EXPECT_THAT(plan.stdout_text, HasSubstr("data.adbjit_tokens.managed will be read during apply"));
+  EXPECT_EQ(Requests("databricks"), 0);
+
+  CommandResult apply = ws().Apply();
+  ASSERT_TRUE(apply.ok()) << apply.Describe();
+  json listed = json::parse(ReadWholeFile(ws().work_dir() / "list.json"), nullptr, false);
+  ASSERT_TRUE(listed.is_object()) << ReadWholeFile(ws().work_dir() / "list.json");
+  bool saw_jit = false;
+  for (const auto& t : listed["token_infos"]) saw_jit |= t.value("comment", "").find("jit run") != std::string::npos;
+  EXPECT_TRUE(saw_jit) << listed.dump(2);
+  const std::string managed_id = State("adbjit_token.managed")["token_id"].get<std::string>();
+  EXPECT_EQ(LiveTokenIds(), (std::set<std::string>{managed_id}));  // the ephemeral one is revoked
+  CommandResult out = ws().Terraform({"output", "-json", "listed"});
+  ASSERT_TRUE(out.ok()) << out.Describe();
+  EXPECT_EQ(json::parse(out.stdout_text), json({managed_id}));
+  ExpectNoChanges("once the host is known");
+  EXPECT_EQ(LiveTokenIds(), (std::set<std::string>{managed_id}));
+}
+
+}  // namespace
+}  // namespace adbjit::e2e
