@@ -15,22 +15,6 @@ using testing::EmulatorTest;
 
 class DatabricksClientTest : public EmulatorTest {
  protected:
-  // Token ids the emulator holds as live (valid) tokens.
-  std::set<std::string> LiveTokenIds() {
-    std::set<std::string> ids;
-    nlohmann::json objects = server_->Objects();
-    for (const auto& t : objects["databricks"]["tokens"]) {
-      if (t.value("valid", true) && !t.value("revoked", false)) ids.insert(t.value("token_id", ""));
-    }
-    return ids;
-  }
-  std::set<std::string> PoolNames() {
-    std::set<std::string> names;
-    for (const auto& p : server_->Objects()["databricks"]["instance_pools"]) {
-      if (p.value("state", "ACTIVE") != "DELETED") names.insert(p.value("instance_pool_name", ""));
-    }
-    return names;
-  }
   static InstancePool PoolSpec(const std::string& name) {
     InstancePool p;
     p.instance_pool_name = name;

@@ -65,7 +65,8 @@ std::chrono::milliseconds RetryBudget::NextBackoff() {
   return std::chrono::milliseconds(jitter(rng_));
 }
 
-Status RetryBudget::WaitBeforeRetry(std::optional<std::chrono::milliseconds> server_hint) {
+Status RetryBudget::WaitBeforeRetry(std::optional<std::chrono::milliseconds> server_hint,
+                                    const std::function<void(std::chrono::milliseconds)>& on_wait) {
   if (stop_ != nullptr && stop_->stopped()) return CancelledError("cancelled");
   if (policy_.max_attempts > 0 && attempts_ >= policy_.max_attempts) {
     return DeadlineExceededError("attempt limit reached");
@@ -77,6 +78,7 @@ Status RetryBudget::WaitBeforeRetry(std::optional<std::chrono::milliseconds> ser
     return DeadlineExceededError("next attempt in " + FormatDuration(delay) + " would exceed the retry budget of " +
                                  FormatDuration(policy_.budget));
   }
+  if (on_wait) on_wait(delay);
   if (!clock_->SleepFor(delay, stop_)) return CancelledError("cancelled");
   return Status::OK();
 }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -52,7 +53,9 @@ class RetryBudget {
   // Waits the backoff for the next attempt (at least `server_hint` when the server sent one).
   // OK: go again. kDeadlineExceeded: the wait would overrun the budget (or max_attempts reached);
   // nothing was waited. kCancelled: the stop signal fired (before or during the wait).
-  Status WaitBeforeRetry(std::optional<std::chrono::milliseconds> server_hint = std::nullopt);
+  // `on_wait` (optional) is told the delay just before the wait starts (for logging).
+  Status WaitBeforeRetry(std::optional<std::chrono::milliseconds> server_hint = std::nullopt,
+                         const std::function<void(std::chrono::milliseconds)>& on_wait = nullptr);
   // The delay the next WaitBeforeRetry would use without a server hint (advances the jitter).
   std::chrono::milliseconds NextBackoff();
 

@@ -49,7 +49,11 @@ StatusOr<Response> RetryingTransport::Send(const Request& request) {
     }
     if (!retry) return result;
 
-    Status wait = budget.WaitBeforeRetry(hint);
+    Status wait = budget.WaitBeforeRetry(hint, [&](std::chrono::milliseconds delay) {
+      log::Debug("http", "retrying",
+                 {{"operation", op}, {"attempt", std::to_string(budget.attempts() + 1)}, {"after", last},
+                  {"in", FormatDuration(delay)}, {"retry_after", hint ? FormatDuration(*hint) : ""}});
+    });
     if (wait.code() == StatusCode::kCancelled) {
       return Status(StatusCode::kCancelled, op + ": cancelled while waiting to retry (" + last + ")")
           .WithServiceCode(kTransportCancelled);
@@ -66,9 +70,6 @@ StatusOr<Response> RetryingTransport::Send(const Request& request) {
       return Status(s.code(), op + ": " + budget.GaveUpSummary() + ": " + WithoutPrefix(s.message(), op))
           .WithServiceCode(s.service_code());
     }
-    log::Debug("http", "retrying",
-               {{"operation", op}, {"attempt", std::to_string(budget.attempts() + 1)}, {"after", last},
-                {"retry_after", hint ? FormatDuration(*hint) : ""}});
   }
 }
 

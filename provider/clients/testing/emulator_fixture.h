@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <set>
 #include <string>
 
 #include "emulator/server.h"
@@ -52,13 +53,31 @@ class EmulatorTest : public ::testing::Test {
 
   std::string VaultUrl() const { return server_->keyvault_url(); }
 
+  // Ids of the tokens the emulator holds as live (unexpired, unrevoked).
+  std::set<std::string> LiveTokenIds() const {
+    std::set<std::string> ids;
+    const nlohmann::json objects = server_->Objects();
+    for (const auto& t : objects["tokens"]) {
+      if (!t.value("expired", false)) ids.insert(t.value("token_id", ""));
+    }
+    return ids;
+  }
+  // Instance pools the emulator holds that are not deleted.
+  int LivePools() const {
+    int n = 0;
+    const nlohmann::json objects = server_->Objects();
+    for (const auto& p : objects["pools"]) n += p.value("state", "") != "DELETED";
+    return n;
+  }
+
   void Faults(const nlohmann::json& rules) { server_->SetFaults(rules); }
 
   // Requests the emulator answered on (service, method, path) with `status` (-1 = any).
   int64_t RouteCount(const std::string& service, const std::string& method, const std::string& path,
                      int status = -1) const {
     int64_t n = 0;
-    for (const auto& r : server_->Counters()["by_route"]) {
+    const nlohmann::json counters = server_->Counters();
+    for (const auto& r : counters["by_route"]) {
       if (r.value("service", "") == service && r.value("method", "") == method && r.value("path", "") == path &&
           (status < 0 || r.value("status", 0) == status)) {
         n += r.value("count", int64_t{0});
@@ -67,7 +86,8 @@ class EmulatorTest : public ::testing::Test {
     return n;
   }
   int64_t ServiceCounter(const std::string& service, const std::string& counter) const {
-    return server_->Counters()["by_service"][service].value(counter, int64_t{0});
+    const nlohmann::json counters = server_->Counters();
+    return counters["by_service"][service].value(counter, int64_t{0});
   }
   int64_t EntraTokenRequests() const {
     return RouteCount("entra", "POST", "/" + principal_.tenant_id + "/oauth2/v2.0/token");
