@@ -257,6 +257,11 @@ bool Server::Start() {
     svr->set_keep_alive_max_count(kKeepAliveMax);
     svr->set_keep_alive_timeout(kKeepAliveSec);
     svr->set_tcp_nodelay(true);
+    // httplib's default also sets SO_REUSEPORT, which lets a second emulator silently share a port.
+    svr->set_socket_options([](socket_t sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     if (s == kAdmin) {
       d.InstallAdmin(*svr);
     } else {

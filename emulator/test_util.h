@@ -53,10 +53,11 @@ class EmulatorTest : public ::testing::Test {
   Server& server() { return *server_; }
   const Principal& principal(size_t i = 0) const { return options_.principals.at(i); }
 
-  static std::unique_ptr<httplib::Client> ClientFor(const std::string& url) {
+  std::unique_ptr<httplib::Client> ClientFor(const std::string& url) {
     auto c = std::make_unique<httplib::Client>(url);
     c->set_connection_timeout(5);
     c->set_read_timeout(10);
+    if (!server_->ca_file().empty()) c->set_ca_cert_path(server_->ca_file().c_str());
     return c;
   }
   std::unique_ptr<httplib::Client> Entra() { return ClientFor(server_->entra_url()); }
