@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "provider/clients/http/transport.h"
 #include "provider/clients/testing/emulator_fixture.h"
 
 namespace adbjit::clients {
@@ -204,6 +205,41 @@ TEST_F(ClientsTest, OneTokenRequestPerScopePerProcess) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), 6);
   EXPECT_EQ(EntraTokenRequests(), 3);  // Databricks, management, Key Vault: once each
+}
+
+TEST_F(ClientsTest, TlsIsVerifiedAndConnectionsAreReused) {
+  emulator::Options o;
+  o.tls_dir = ::testing::TempDir() + "/adbjit-clients-tls";
+  Restart(o);
+  ASSERT_FALSE(server_->ca_file().empty());
+  ASSERT_EQ(server_->databricks_url().rfind("https://", 0), 0u);
+  auto config = Config();  // https URLs now
+
+  // The emulator's CA is not trusted by default: verification is on, so the call is refused.
+  Status untrusted = NewClients(config)->databricks().ListTokens().status();
+  EXPECT_EQ(untrusted.code(), StatusCode::kFailedPrecondition) << untrusted.ToString();
+  EXPECT_EQ(untrusted.service_code(), http::kTransportTls);
+  EXPECT_NE(untrusted.message().find("SSL_CERT_FILE"), std::string::npos);
+
+  server_->ResetCounters();
+  config.ca_file = server_->ca_file();
+  auto clients = NewClients(config);
+  constexpr int kThreads = 3;
+  constexpr int kCalls = 4;
+  std::barrier start(kThreads);
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&] {
+      start.arrive_and_wait();
+      for (int c = 0; c < kCalls; ++c) ok += clients->databricks().ListInstancePools().ok();
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), kThreads * kCalls);
+  // One TLS handshake per connection, and no more connections than concurrent callers.
+  EXPECT_LE(ServiceCounter("databricks", "connections"), kThreads);
+  EXPECT_EQ(ServiceCounter("entra", "connections"), 1);
 }
 
 TEST_F(ClientsTest, CancelEndsRetryWaitsPromptly) {
