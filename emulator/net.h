@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include <sys/socket.h>
+
 #include <httplib.h>
 
 namespace adbjit::emulator {
@@ -36,6 +38,15 @@ class ConnectionPool : public httplib::TaskQueue {
   std::vector<std::thread> threads_;
   size_t busy_ = 0;
   bool shutdown_ = false;
+};
+
+// httplib 0.11.4 listens with a backlog of 5, so a burst of parallel connects waits for SYN
+// retries (~1 s). Re-calling listen() on the bound socket raises the backlog.
+template <typename Base>
+class Listener : public Base {
+ public:
+  using Base::Base;
+  void RaiseBacklog(int backlog) { ::listen(this->svr_sock_, backlog); }
 };
 
 // Shuts down (without closing: httplib owns the descriptor) the server-side socket that carries

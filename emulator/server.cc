@@ -20,6 +20,7 @@ constexpr size_t kServiceThreads = 128;
 constexpr size_t kAdminThreads = 16;
 constexpr size_t kKeepAliveMax = 100000;
 constexpr time_t kKeepAliveSec = 30;
+constexpr int kBacklog = 512;
 
 // Error bodies in each service's own shape, for status faults without an explicit body.
 nlohmann::json DefaultFaultBody(int service, int status) {
@@ -240,9 +241,9 @@ bool Server::Start() {
   for (int s = 0; s < kServiceCount; ++s) {
     std::unique_ptr<httplib::Server> svr;
     if (d.scheme == "https") {
-      svr = std::make_unique<httplib::SSLServer>(tls.cert_pem.c_str(), tls.key_pem.c_str());
+      svr = std::make_unique<Listener<httplib::SSLServer>>(tls.cert_pem.c_str(), tls.key_pem.c_str());
     } else {
-      svr = std::make_unique<httplib::Server>();
+      svr = std::make_unique<Listener<httplib::Server>>();
     }
     if (!svr->is_valid()) {
       d.error = "cannot set up the TLS server (certificate files in " + d.options.tls_dir + ")";
@@ -276,6 +277,11 @@ bool Server::Start() {
       d.error = std::string("cannot bind ") + ServiceName(s) + " to " + bind_host + ":" + std::to_string(wanted[s]);
       for (auto& other : d.servers) other.reset();
       return false;
+    }
+    if (d.scheme == "https") {
+      static_cast<Listener<httplib::SSLServer>*>(svr.get())->RaiseBacklog(kBacklog);
+    } else {
+      static_cast<Listener<httplib::Server>*>(svr.get())->RaiseBacklog(kBacklog);
     }
     d.ports[s] = port;
     d.servers[s] = std::move(svr);
