@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
 #include <set>
@@ -16,8 +17,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "emulator/server.h"
 #include "provider/clients/clients.h"
@@ -128,7 +127,9 @@ class TokenE2eTest : public ::testing::Test {
     int n = 0;
     for (const auto& r : counters["by_route"]) {
       const std::string path = r.value("path", "");
-      if (path.size() < path_suffix.size() || path.compare(path.size() - path_suffix.size(), path_suffix.size(), path_suffix) != 0) continue;
+      if (path.size() < path_suffix.size() ||
+          path.compare(path.size() - path_suffix.size(), path_suffix.size(), path_suffix) != 0)
+        continue;
       if (status != 0 && r.value("status", 0) != status) continue;
       n += r.value("count", 0);
     }

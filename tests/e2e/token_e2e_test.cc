@@ -28,7 +28,8 @@ resource "adbjit_token" "sealed" {
   lifetime_seconds     = 7200
   renew_before_seconds = 60
   keyvault_secret {
-    vault_url    = ")" + vault_url + R"("
+    vault_url    = ")" +
+         vault_url + R"("
     name         = "db-pat"
     content_type = "databricks-pat"
   }
@@ -76,14 +77,18 @@ TEST_F(TokenE2eTest, CreatesPlainAndSealedTokensWithACleanSecondPlanAndDestroysE
   EXPECT_EQ(secret_id.rfind(emu().keyvault_url(), 0), 0u) << secret_id;
 
   // The emulator holds exactly these two tokens and the one secret version written.
-  EXPECT_EQ(LiveTokenIds(), (std::set<std::string>{plain["token_id"].get<std::string>(),
-                                                    sealed["token_id"].get<std::string>()}));
+  EXPECT_EQ(LiveTokenIds(),
+            (std::set<std::string>{plain["token_id"].get<std::string>(), sealed["token_id"].get<std::string>()}));
   json secrets = Secrets();
   ASSERT_THAT(secrets, SizeIs(1)) << secrets.dump(2);
   EXPECT_EQ(secrets[0]["name"], "db-pat");
   EXPECT_EQ(secrets[0]["state"], "live");
   EXPECT_EQ(secrets[0]["versions"], 1);
   EXPECT_EQ(secrets[0]["latest"]["content_type"], "databricks-pat");
+  // The secret expires with the token.
+  auto token_expiry = Outside().databricks().GetToken(sealed["token_id"].get<std::string>());
+  ASSERT_TRUE(token_expiry.ok());
+  EXPECT_EQ(secrets[0]["latest"].value("exp", int64_t{0}), token_expiry->expiry_time / 1000);
   EXPECT_EQ(secret_id.substr(secret_id.rfind('/') + 1), secrets[0]["latest"]["version"].get<std::string>());
 
   // The sealed value is a working token of the principal, and it is nowhere in Terraform's hands.
@@ -92,17 +97,17 @@ TEST_F(TokenE2eTest, CreatesPlainAndSealedTokensWithACleanSecondPlanAndDestroysE
   EXPECT_NE(value, plain["token_value"].get<std::string>());
   const std::string state_file = ReadWholeFile(ws().work_dir() / "terraform.tfstate");
   const std::string plan_bytes = ReadWholeFile(ws().work_dir() / "saved.tfplan");
-  ASSERT_THAT(state_file, HasSubstr(sealed["token_id"].get<std::string>()));  // the right file
-  ASSERT_THAT(state_file, HasSubstr(plain["token_value"].get<std::string>())); // a plain value would show
+  ASSERT_THAT(state_file, HasSubstr(sealed["token_id"].get<std::string>()));    // the right file
+  ASSERT_THAT(state_file, HasSubstr(plain["token_value"].get<std::string>()));  // a plain value would show
   ASSERT_FALSE(plan_bytes.empty());
   const std::string trace = ReadWholeFile(trace_log);
   ASSERT_THAT(trace, HasSubstr("ApplyResourceChange"));  // the log really is at TRACE
   // The plan file is a zip; look inside its members too.
-  testing::RunResult unzipped = testing::Run(
-      testing::SpawnOptions{.argv = {"/usr/bin/unzip", "-p", (ws().work_dir() / "saved.tfplan").string()},
-                            .env = {{"PATH", "/usr/bin:/bin"}},
-                            .cwd = ""},
-      std::chrono::seconds(30));
+  testing::RunResult unzipped =
+      testing::Run(testing::SpawnOptions{.argv = {"/usr/bin/unzip", "-p", (ws().work_dir() / "saved.tfplan").string()},
+                                         .env = {{"PATH", "/usr/bin:/bin"}},
+                                         .cwd = ""},
+                   std::chrono::seconds(30));
   ASSERT_EQ(unzipped.exit_code, 0) << unzipped.stderr_text;
   ASSERT_THAT(unzipped.stdout_text, HasSubstr(sealed["token_id"].get<std::string>()));
 
@@ -114,13 +119,14 @@ TEST_F(TokenE2eTest, CreatesPlainAndSealedTokensWithACleanSecondPlanAndDestroysE
     const char* name;
     const std::string* text;
   };
-  for (const Place& place : {Place{"terraform.tfstate", &state_file}, Place{"terraform show -json", &show_state.stdout_text},
-                             Place{"saved plan bytes", &plan_bytes}, Place{"saved plan members", &unzipped.stdout_text},
-                             Place{"terraform show -json saved.tfplan", &show_plan.stdout_text},
-                             Place{"TF_LOG=TRACE log", &trace_after_destroy}, Place{"apply stdout", &apply.stdout_text},
-                             Place{"apply stderr", &apply.stderr_text}, Place{"plan stdout", &plan.stdout_text},
-                             Place{"plan stderr", &plan.stderr_text}, Place{"destroy stdout", &destroy.stdout_text},
-                             Place{"destroy stderr", &destroy.stderr_text}}) {
+  for (const Place& place :
+       {Place{"terraform.tfstate", &state_file}, Place{"terraform show -json", &show_state.stdout_text},
+        Place{"saved plan bytes", &plan_bytes}, Place{"saved plan members", &unzipped.stdout_text},
+        Place{"terraform show -json saved.tfplan", &show_plan.stdout_text},
+        Place{"TF_LOG=TRACE log", &trace_after_destroy}, Place{"apply stdout", &apply.stdout_text},
+        Place{"apply stderr", &apply.stderr_text}, Place{"plan stdout", &plan.stdout_text},
+        Place{"plan stderr", &plan.stderr_text}, Place{"destroy stdout", &destroy.stdout_text},
+        Place{"destroy stderr", &destroy.stderr_text}}) {
     EXPECT_THAT(*place.text, Not(HasSubstr(value))) << "sealed token value leaked into " << place.name;
     EXPECT_THAT(*place.text, Not(HasSubstr(value.substr(4, 32)))) << "part of the sealed value in " << place.name;
   }
@@ -155,12 +161,13 @@ TEST_F(TokenE2eTest, DriftRevokedTokenAndDeletedOrOverwrittenSecretArePlannedBac
   json sealed = State("adbjit_token.sealed");
   EXPECT_NE(plain["token_id"], plain_id);
   EXPECT_NE(sealed["token_id"], sealed_id);
-  EXPECT_EQ(LiveTokenIds(), (std::set<std::string>{plain["token_id"].get<std::string>(),
-                                                    sealed["token_id"].get<std::string>()}));
+  EXPECT_EQ(LiveTokenIds(),
+            (std::set<std::string>{plain["token_id"].get<std::string>(), sealed["token_id"].get<std::string>()}));
   json secrets = Secrets();
   ASSERT_THAT(secrets, SizeIs(1)) << secrets.dump(2);
   EXPECT_EQ(secrets[0]["state"], "live");
-  EXPECT_EQ(sealed["keyvault_secret_id"].get<std::string>().substr(sealed["keyvault_secret_id"].get<std::string>().rfind('/') + 1),
+  EXPECT_EQ(sealed["keyvault_secret_id"].get<std::string>().substr(
+                sealed["keyvault_secret_id"].get<std::string>().rfind('/') + 1),
             secrets[0]["latest"]["version"].get<std::string>());
   // The recovered secret now carries the new token.
   const std::string delivered = SecretValue("db-pat");

@@ -36,7 +36,8 @@ resource "terraform_data" "use" {
     command = "curl -sf -H \"Authorization: Bearer $TOKEN\" \"$HOST/api/2.0/token/list\" > list.json && printf %s \"$TOKEN\" > used-token"
     environment = {
       TOKEN = ephemeral.adbjit_token.jit.token_value
-      HOST  = ")" + emu().databricks_url() + R"("
+      HOST  = ")" + emu().databricks_url() +
+                   R"("
     }
   }
 }
@@ -146,7 +147,8 @@ TEST_F(TokenE2eTest, ProviderHostKnownOnlyAfterApplyPlansWithUnknownsThenApplies
   ws().UnsetEnv("DATABRICKS_HOST");  // the host comes from the configuration only
   ws().WriteConfig(R"(
 resource "terraform_data" "ws" {
-  input = ")" + emu().databricks_url() + R"("
+  input = ")" + emu().databricks_url() +
+                   R"("
 }
 
 provider "adbjit" {
@@ -182,7 +184,8 @@ TEST_F(TokenE2eTest, EphemeralTokenAndDataSourceWorkWithAProviderKnownOnlyAfterA
   ws().UnsetEnv("DATABRICKS_HOST");
   const std::string common = R"(
 resource "terraform_data" "ws" {
-  input = ")" + emu().databricks_url() + R"("
+  input = ")" + emu().databricks_url() +
+                             R"("
 }
 
 provider "adbjit" {

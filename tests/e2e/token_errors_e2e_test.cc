@@ -48,8 +48,10 @@ ephemeral "adbjit_token" "eph_too_long" {
   const std::string& err = plan.stderr_text;
   EXPECT_THAT(err, HasSubstr("Error: Token lifetime exceeds guard rail"));
   EXPECT_THAT(err, HasSubstr("with adbjit_token.too_long"));
-  EXPECT_THAT(err, HasSubstr(OnLine(ConfigLine("lifetime_seconds = 3600")) + ", in resource \"adbjit_token\" \"too_long\""));
-  EXPECT_THAT(Squashed(err), HasSubstr("lifetime_seconds = 3600 is above the provider's guardrails.max_token_lifetime_seconds = 600"));
+  EXPECT_THAT(err,
+              HasSubstr(OnLine(ConfigLine("lifetime_seconds = 3600")) + ", in resource \"adbjit_token\" \"too_long\""));
+  EXPECT_THAT(Squashed(err),
+              HasSubstr("lifetime_seconds = 3600 is above the provider's guardrails.max_token_lifetime_seconds = 600"));
   EXPECT_THAT(err, HasSubstr("Error: Token lifetime required by guard rail"));
   EXPECT_THAT(err, HasSubstr("with adbjit_token.forever"));
   EXPECT_THAT(Squashed(err), HasSubstr("must set lifetime_seconds"));
@@ -58,6 +60,34 @@ ephemeral "adbjit_token" "eph_too_long" {
   EXPECT_THAT(err, Not(HasSubstr("with adbjit_token.within")));
   EXPECT_EQ(Requests("databricks"), 0);
   EXPECT_EQ(Requests("keyvault"), 0);
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+}
+
+TEST_F(TokenE2eTest, GuardRailKnownOnlyAfterApplyIsEnforcedBeforeTheTokenIsCreated) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(R"(
+resource "terraform_data" "policy" {
+  input = 600
+}
+
+provider "adbjit" {
+  guardrails {
+    max_token_lifetime_seconds = terraform_data.policy.output
+  }
+}
+
+resource "adbjit_token" "t" {
+  lifetime_seconds = 3600
+}
+)");
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();  // unknown policy: checked once known
+  CommandResult apply = ws().Apply();
+  ASSERT_EQ(apply.exit_code, 1) << apply.Describe();
+  EXPECT_THAT(apply.stderr_text, HasSubstr("Error: Token lifetime exceeds guard rail"));
+  EXPECT_THAT(apply.stderr_text, HasSubstr(OnLine(ConfigLine("lifetime_seconds = 3600"))));
+  EXPECT_THAT(apply.stdout_text, HasSubstr("terraform_data.policy: Creation complete"));
+  EXPECT_EQ(Requests("databricks"), 0);
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
 }
 
@@ -79,7 +109,8 @@ resource "adbjit_token" "negative_window" {
 
 resource "adbjit_token" "bad_name" {
   keyvault_secret {
-    vault_url = ")" + VaultUrl() + R"("
+    vault_url = ")" +
+                   VaultUrl() + R"("
     name      = "bad_name!"
   }
 }
@@ -134,7 +165,8 @@ resource "adbjit_token" "sealed" {
   comment          = "sealed"
   lifetime_seconds = 3600
   keyvault_secret {
-    vault_url = ")" + vault_url + R"("
+    vault_url = ")" +
+         vault_url + R"("
     name      = "db-pat"
   }
 }
