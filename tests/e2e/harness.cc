@@ -122,6 +122,9 @@ void Workspace::WriteFile(const std::string& relative_path, const std::string& c
 }
 
 void Workspace::SetEnv(const std::string& name, const std::string& value) { env_[name] = value; }
+void Workspace::SetEnv(const testing::Environment& vars) {
+  for (const auto& [k, v] : vars) env_[k] = v;
+}
 void Workspace::UnsetEnv(const std::string& name) { env_.erase(name); }
 
 CommandResult Workspace::Terraform(std::vector<std::string> args, std::chrono::milliseconds timeout) const {

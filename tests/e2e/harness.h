@@ -73,6 +73,7 @@ class Workspace {
 
   // Environment of the commands that follow.
   void SetEnv(const std::string& name, const std::string& value);
+  void SetEnv(const testing::Environment& vars);
   void UnsetEnv(const std::string& name);
   const testing::Environment& env() const { return env_; }
 
