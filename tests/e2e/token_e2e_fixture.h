@@ -62,7 +62,7 @@ class TokenE2eTest : public ::testing::Test {
   void Start(emulator::Options options = {}) {
     emu_ = std::make_unique<emulator::Server>(std::move(options));
     ASSERT_TRUE(emu_->Start()) << emu_->error();
-    ws_.SetEnv(EmulatorEnvironment(*emu_));
+    for (const auto& [name, value] : EmulatorEnvironment(*emu_)) ws_.SetEnv(name, value);
   }
 
   emulator::Server& emu() { return *emu_; }
