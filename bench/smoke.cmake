@@ -1,0 +1,27 @@
+# ctest bench.quick_smoke: run the quick benchmark, then check that the table and the JSON exist
+# and hold every figure (values are not judged).
+file(REMOVE_RECURSE "${OUT}")
+execute_process(COMMAND "${PYTHON}" "${DRIVER}" --quick --provider "${PROVIDER}" --emulator "${EMULATOR}"
+                        --terraform "${TERRAFORM}" --out "${OUT}"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 1700)
+message("${out}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "bench.py --quick failed (${rc}):\n${err}")
+endif()
+if(NOT out MATCHES "figure +value +target +result")
+  message(FATAL_ERROR "the benchmark printed no table")
+endif()
+if(NOT EXISTS "${OUT}/results.json")
+  message(FATAL_ERROR "the benchmark wrote no ${OUT}/results.json")
+endif()
+file(READ "${OUT}/results.json" json)
+string(JSON rows LENGTH "${json}" table)
+if(rows LESS 14)
+  message(FATAL_ERROR "results.json has ${rows} table rows, expected every figure (14)")
+endif()
+foreach(key startup binary core latency frugality scaling)
+  string(JSON type ERROR_VARIABLE missing TYPE "${json}" ${key})
+  if(missing)
+    message(FATAL_ERROR "results.json lacks '${key}'")
+  endif()
+endforeach()
