@@ -275,8 +275,10 @@ void Entra::Imds(const httplib::Request& req, httplib::Response& res) {
   }
   if (principal == nullptr) return bad("Identity not found");
   if (!KnownResource(resource)) {
-    return bad("Multiple user assigned identities exist, please specify the clientId / resourceId "
-               "of the identity in the token request");
+    ReplyJson(res, 400, {{"error", "invalid_resource"},
+                         {"error_description", "AADSTS500011: The resource principal named " + resource +
+                                                   " was not found in the tenant named " + principal->tenant_id + "."}});
+    return;
   }
   int64_t exp = 0;
   std::string token = MintAccessToken(*principal, resource, &exp);

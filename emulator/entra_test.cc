@@ -195,6 +195,11 @@ TEST_F(EntraTest, ImdsNeedsMetadataHeaderAndAnswersWithStrings) {
   ASSERT_TRUE(other);
   EXPECT_EQ(other->status, 400);
   EXPECT_EQ(Body(other)["error_description"], "Identity not found");
+  auto unknown = Entra()->Get("/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://nothing.example",
+                              {{"Metadata", "true"}});
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 400);
+  EXPECT_EQ(Body(unknown)["error"], "invalid_resource");
 }
 
 TEST_F(EntraTest, ImdsWithoutManagedIdentity) {
