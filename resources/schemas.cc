@@ -74,10 +74,13 @@ Schema MakeTokenSchema() {
                   {.name = "lifetime_seconds",
                    .type = Type::Number(),
                    .description = "Lifetime in seconds. When omitted the workspace's default and maximum "
-                                  "apply. Must be positive and within `guardrails.max_token_lifetime_seconds`. "
-                                  "Changing it forces a new token.",
+                                  "apply, and the lifetime Databricks gave the token is recorded here (null "
+                                  "for a token without expiry). Must be positive and within "
+                                  "`guardrails.max_token_lifetime_seconds`. Changing it forces a new token.",
                    .optional = true,
+                   .computed = true,
                    .requires_replace = true,
+                   .use_state_for_unknown = true,
                    .validators = {v::IntAtLeast(1)}},
                   {.name = "renew_before_seconds",
                    .type = Type::Number(),

@@ -31,8 +31,16 @@ std::optional<SealTarget> SealTargetOf(const Value& state) {
                     GetStr(block, "content_type")};
 }
 
-// Fills the attributes that come from the remote token.
+// The lifetime Databricks gave a token (whole seconds), null for a token without expiry.
+Value LifetimeOf(const databricks::TokenInfo& info) {
+  if (info.expiry_time < 0) return Int(std::nullopt);
+  return Value::Int((info.expiry_time - info.creation_time) / 1000);
+}
+
+// Fills the attributes that come from the remote token. lifetime_seconds is filled only where it
+// is not known yet (the user left it to the workspace default, or an import).
 Value WithTokenInfo(Value state, const databricks::TokenInfo& info) {
+  if (!state.Attr("lifetime_seconds").IsKnown()) state = state.WithAttr("lifetime_seconds", LifetimeOf(info));
   return state.WithAttr("id", Value::String(info.token_id))
       .WithAttr("token_id", Value::String(info.token_id))
       .WithAttr("creation_time", Value::String(EpochMsToRfc3339(info.creation_time)))
@@ -200,10 +208,7 @@ class TokenResource final : public tf::Resource {
     Value state = Value::Object(GetSchema().ImpliedType(), {});
     state = WithTokenInfo(state, *info);
     if (!info->comment.empty()) state = state.WithAttr("comment", Value::String(info->comment));
-    if (info->expiry_time >= 0) {
-      state = state.WithAttr("lifetime_seconds", Value::Int((info->expiry_time - info->creation_time) / 1000));
-    }
-    resp.state = state;
+    resp.state = state.WithAttr("lifetime_seconds", LifetimeOf(*info));
   }
 };
 
