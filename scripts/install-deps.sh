@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages adbjit needs to build and test (compiler, CMake/Ninja, gRPC and
-# protobuf with their code generators, libcurl, OpenSSL, nlohmann-json, cpp-httplib, GoogleTest,
-# zip). Idempotent: when everything is already installed it only checks, without apt-get update.
+# protobuf with their code generators, libcurl, OpenSSL, nlohmann-json, cpp-httplib, GoogleTest;
+# zip/unzip and binutils to make and inspect the release zip, debootstrap for the minimal Debian
+# root the release test runs it in). Idempotent: when everything is already installed it only
+# checks, without apt-get update.
 # terraform itself (>= 1.5) is expected on PATH; it is not a Debian package.
 set -euo pipefail
 
@@ -11,6 +13,7 @@ PACKAGES=(
   libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev
   zip unzip curl python3
+  binutils debootstrap
 )
 
 missing=()

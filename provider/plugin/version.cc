@@ -11,6 +11,18 @@
 #ifndef ADBJIT_BUILD_TYPE
 #define ADBJIT_BUILD_TYPE "unknown"
 #endif
+// How the binary is linked; set by cmake/Packaging.cmake (ADBJIT_PORTABLE).
+#ifndef ADBJIT_LINKAGE
+#define ADBJIT_LINKAGE "unknown"
+#endif
+
+#if defined(__x86_64__)
+#define ADBJIT_ARCH "amd64"
+#elif defined(__aarch64__)
+#define ADBJIT_ARCH "arm64"
+#else
+#define ADBJIT_ARCH "unknown"
+#endif
 
 namespace adbjit::plugin {
 
@@ -19,7 +31,8 @@ std::string VersionText(std::string_view provider_version) {
   out += "plugin protocol " + std::string(kAppProtocolMinor) + " (Terraform 1.5 or later; ephemeral resources "
          "need 1.10, write-only attributes 1.11)\n";
   out += "provider address " + std::string(kProviderAddress) + "\n";
-  out += "compiler " __VERSION__ ", build type " ADBJIT_BUILD_TYPE "\n";
+  out += "platform linux_" ADBJIT_ARCH ", compiler " __VERSION__ ", build type " ADBJIT_BUILD_TYPE "\n";
+  out += "linkage " ADBJIT_LINKAGE "\n";
   out += "gRPC " + grpc::Version() + ", protobuf " +
          google::protobuf::internal::VersionString(GOOGLE_PROTOBUF_VERSION) + ", libcurl " LIBCURL_VERSION ", " +
          OpenSSL_version(OPENSSL_VERSION) + "\n";

@@ -409,6 +409,9 @@ TEST(PluginVersionTest, VersionFlag) {
   EXPECT_NE(r.stdout_text.find("gRPC 1."), std::string::npos);
   EXPECT_NE(r.stdout_text.find("OpenSSL 3"), std::string::npos);
   EXPECT_NE(r.stdout_text.find("libcurl"), std::string::npos);
+  EXPECT_NE(r.stdout_text.find("\nplatform linux_"), std::string::npos) << r.stdout_text;
+  // "linkage shared (...)" here, "linkage portable (...)" in the release zip (release_test.cc).
+  EXPECT_NE(r.stdout_text.find("\nlinkage "), std::string::npos) << r.stdout_text;
 }
 
 }  // namespace
