@@ -3,7 +3,8 @@
 # protobuf with their code generators, libcurl, OpenSSL, nlohmann-json, cpp-httplib, GoogleTest;
 # zip/unzip and binutils to make and inspect the release zip, debootstrap for the minimal Debian
 # root the release test runs it in). Idempotent: when everything is already installed it only
-# checks, without apt-get update.
+# checks, without apt-get update. clang and libclang-rt-14-dev (libFuzzer, clang's sanitizer
+# runtimes) build the fuzz targets in fuzz/; the main build stays on g++.
 # terraform itself (>= 1.5) is expected on PATH; it is not a Debian package.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   zip unzip curl python3
   binutils debootstrap
+  clang libclang-rt-14-dev
 )
 
 missing=()
