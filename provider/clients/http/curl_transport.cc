@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <vector>
 
@@ -48,6 +50,29 @@ size_t WriteHeader(char* ptr, size_t size, size_t n, void* user) {
   return size * n;
 }
 
+// The body of a non-idempotent request is handed to libcurl through a read callback that cannot
+// rewind. libcurl silently resends a request whose reused keep-alive connection died before any
+// answer byte; for a body it has to rewind first, so refusing the rewind turns that silent resend
+// into an error (CURLE_SEND_FAIL_REWIND, reported as a lost connection, which callers treat as an
+// ambiguous outcome and reconcile). That makes keep-alive reuse safe for creates.
+struct OneShotBody {
+  const std::string* data;
+  size_t sent = 0;
+};
+
+size_t ReadBody(char* buffer, size_t size, size_t n, void* user) {
+  auto* body = static_cast<OneShotBody*>(user);
+  size_t len = std::min(size * n, body->data->size() - body->sent);
+  std::memcpy(buffer, body->data->data() + body->sent, len);
+  body->sent += len;
+  return len;
+}
+
+int RefuseRewind(void* user, curl_off_t offset, int origin) {
+  const auto* body = static_cast<const OneShotBody*>(user);
+  return offset == 0 && origin == SEEK_SET && body->sent == 0 ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_CANTSEEK;
+}
+
 int Progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   const auto* stop = static_cast<const StopSignal*>(user);
   return stop != nullptr && stop->stopped() ? 1 : 0;
@@ -75,6 +100,7 @@ Classified Classify(CURLcode rc, bool connected) {
     case CURLE_PARTIAL_FILE:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
+    case CURLE_SEND_FAIL_REWIND:  // a one-shot body that libcurl wanted to resend (see OneShotBody)
       return {StatusCode::kUnavailable, kTransportConnectionLost, "connection dropped or reset"};
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
@@ -193,7 +219,6 @@ StatusOr<Response> CurlTransport::Send(const Request& req) {
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, std::min<long>(timeout_ms, 15000));
   curl_easy_setopt(c, CURLOPT_USERAGENT, impl_->options.user_agent.c_str());
   curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
-  if (!req.idempotent) curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
 
   if (req.method == "GET") {
     curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
@@ -202,9 +227,18 @@ StatusOr<Response> CurlTransport::Send(const Request& req) {
   } else {
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
   }
+  OneShotBody one_shot{&req.body};
   if (req.method != "GET" && (req.method == "POST" || !req.body.empty())) {
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.c_str());
+    if (req.idempotent) {
+      curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.c_str());
+    } else {
+      curl_easy_setopt(c, CURLOPT_POST, 1L);
+      curl_easy_setopt(c, CURLOPT_READFUNCTION, &ReadBody);
+      curl_easy_setopt(c, CURLOPT_READDATA, &one_shot);
+      curl_easy_setopt(c, CURLOPT_SEEKFUNCTION, &RefuseRewind);
+      curl_easy_setopt(c, CURLOPT_SEEKDATA, &one_shot);
+    }
   }
 
   curl_slist* headers = nullptr;

@@ -26,9 +26,10 @@ struct Request {
   Headers headers;
   std::string body;
   std::chrono::milliseconds timeout{60000};
-  // Safe to repeat blindly? Non-idempotent requests are retried only when provably never sent,
-  // and always go out on a fresh connection (libcurl silently resends a request whose reused
-  // connection died before answering, which would duplicate a create).
+  // Safe to repeat blindly? Non-idempotent requests are retried only when provably never sent.
+  // They reuse keep-alive connections like any other, but their body can be sent only once: where
+  // libcurl would silently resend it (a reused connection that died before answering, which could
+  // duplicate a create) the transport fails with kTransportConnectionLost instead.
   bool idempotent = true;
   // Human name of the call ("create token"), used in every error message and log line.
   std::string operation;
