@@ -1,6 +1,9 @@
 // The adbjit provider: configuration schema, Configure, and the served resources.
 #include "provider/adbjit_provider.h"
 
+#include <mutex>
+#include <tuple>
+
 #include "provider/clients/clients.h"
 #include "provider/clients/config.h"
 #include "provider/framework/validators.h"
@@ -169,6 +172,30 @@ std::optional<tf::AttributePath> PathNamedIn(const std::string& message) {
   return std::nullopt;
 }
 
+// Terraform configures a provider once per graph walk. A process that serves several walks (all
+// of them when attached through TF_REATTACH_PROVIDERS, e.g. `-debug`) keeps the clients of the
+// previous configuration while the configuration is the same and they were not cancelled, so
+// their Entra token cache, keep-alive connections and shared token list carry over.
+bool SameClientsConfig(const clients::ClientsConfig& a, const clients::ClientsConfig& b) {
+  auto tie = [](const clients::ClientsConfig& c) {
+    return std::tie(c.host, c.workspace_resource_id, c.tenant_id, c.client_id, c.client_secret.Reveal(), c.use_oidc,
+                    c.oidc_token.Reveal(), c.oidc_token_file_path, c.oidc_request_url, c.oidc_request_token.Reveal(),
+                    c.use_msi, c.msi_endpoint, c.environment, c.authority_host, c.http_timeout_seconds,
+                    c.retry_timeout_seconds, c.retry_initial_backoff_ms, c.retry_max_backoff_ms, c.ca_file);
+  };
+  return tie(a) == tie(b);
+}
+
+StatusOr<std::shared_ptr<clients::Clients>> ClientsFor(clients::ClientsConfig cc) {
+  static std::mutex mu;
+  static std::shared_ptr<clients::Clients>* last = new std::shared_ptr<clients::Clients>();
+  std::lock_guard lock(mu);
+  if (*last && !(*last)->cancelled() && SameClientsConfig((*last)->config(), cc)) return *last;
+  ADBJIT_ASSIGN_OR_RETURN(auto made, clients::Clients::Create(std::move(cc)));
+  *last = std::shared_ptr<clients::Clients>(std::move(made));
+  return *last;
+}
+
 class AdbjitProvider final : public tf::Provider {
  public:
   std::string TypeName() const override { return "adbjit"; }
@@ -206,13 +233,13 @@ class AdbjitProvider final : public tf::Provider {
       resp.diagnostics.AddError("Invalid provider configuration", env.message(), PathNamedIn(env.message()));
       return;
     }
-    auto made = clients::Clients::Create(std::move(cc));
+    auto made = ClientsFor(std::move(cc));
     if (!made.ok()) {
       resp.diagnostics.AddError("Invalid provider configuration", made.status().message(),
                                 PathNamedIn(made.status().message()));
       return;
     }
-    data->clients = std::shared_ptr<clients::Clients>(std::move(made).value());
+    data->clients = std::move(made).value();
   }
 
   void Stop(const std::shared_ptr<tf::ProviderData>& data) const override {
