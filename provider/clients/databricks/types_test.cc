@@ -144,5 +144,16 @@ TEST(PoolJsonTest, ParsesEverything) {
   EXPECT_EQ(p.custom_tags->at("a"), "b");
 }
 
+// Found by fuzz/api_response_fuzz: a double outside int64's range was cast (undefined behaviour).
+TEST(PoolJsonTest, OutOfRangeNumbersAreIgnored) {
+  auto p = nlohmann::json::parse(R"({"instance_pool_id":"p","max_capacity":-1e19,"min_idle_instances":1e300,
+                                     "stats":{"used_count":1e20}})").get<InstancePool>();
+  EXPECT_EQ(p.instance_pool_id, "p");
+  EXPECT_FALSE(p.max_capacity.has_value());
+  EXPECT_FALSE(p.min_idle_instances.has_value());
+  ASSERT_TRUE(p.stats.has_value());
+  EXPECT_EQ(p.stats->used_count, 0);
+}
+
 }  // namespace
 }  // namespace adbjit::databricks

@@ -33,7 +33,12 @@ inline std::optional<int64_t> GetInt64(const nlohmann::json& j, const char* key)
   auto it = j.find(key);
   if (it == j.end()) return std::nullopt;
   if (it->is_number_integer()) return it->get<int64_t>();
-  if (it->is_number_float()) return static_cast<int64_t>(it->get<double>());
+  if (it->is_number_float()) {
+    // Casting a double outside int64's range (1e300, inf) is undefined behaviour: refuse it.
+    const double d = it->get<double>();
+    if (!(d >= -9.2e18 && d <= 9.2e18)) return std::nullopt;
+    return static_cast<int64_t>(d);
+  }
   if (it->is_string()) {
     const std::string& s = it->get_ref<const std::string&>();
     if (s.empty()) return std::nullopt;
