@@ -75,6 +75,21 @@ TEST(TokenReplyTest, NumbersAsNumbersOrStrings) {
   EXPECT_EQ(ParseTokenResponse("{}", now, "op").status().code(), StatusCode::kUnauthenticated);
 }
 
+// Found by fuzz/api_response_fuzz (regressions in fuzz/regressions/api_response_fuzz/): lifetimes
+// whose conversion to the clock's nanoseconds overflowed, or doubles out of int64's range.
+TEST(TokenReplyTest, OutOfRangeLifetimesFallBackToTheDefault) {
+  auto now = std::chrono::system_clock::from_time_t(1700000000);
+  for (const char* body : {R"({"access_token":"tok-dddd","expires_in":1e300})",
+                           R"({"access_token":"tok-dddd","expires_in":9223372036854775807})",
+                           R"({"access_token":"tok-dddd","expires_in":-5})",
+                           R"({"access_token":"tok-dddd","expires_on":"9223372036854775807"})",
+                           R"({"access_token":"tok-dddd","expires_on":-1e300})"}) {
+    auto t = ParseTokenResponse(body, now, "op");
+    ASSERT_TRUE(t.ok()) << body;
+    EXPECT_EQ(t->expires_at, now + std::chrono::minutes(5)) << body;
+  }
+}
+
 TEST(EntraErrorTest, KeepsErrorAndAadstsButNoTraceIds) {
   http::Response r;
   r.status = 401;

@@ -42,9 +42,15 @@ StatusOr<AccessToken> ParseTokenResponse(const std::string& body, std::chrono::s
   std::string token = internal::GetString(*j, "access_token");
   if (token.empty()) return UnauthenticatedError(operation + ": token reply has no access_token");
   AccessToken out{Secret(std::move(token)), now + std::chrono::minutes(5)};
-  if (auto in = internal::GetInt64(*j, "expires_in")) {
+  // Out-of-range lifetimes are ignored (the 5-minute default stands): converting them to the
+  // clock's nanoseconds would overflow.
+  constexpr int64_t kMaxExpiresIn = int64_t{10} * 365 * 24 * 3600;  // ten years
+  constexpr int64_t kMaxExpiresOn = 253402300799;                    // 9999-12-31T23:59:59Z
+  auto in = internal::GetInt64(*j, "expires_in");
+  auto on = internal::GetInt64(*j, "expires_on");
+  if (in && *in >= 0 && *in <= kMaxExpiresIn) {
     out.expires_at = now + std::chrono::seconds(*in);
-  } else if (auto on = internal::GetInt64(*j, "expires_on")) {
+  } else if (on && *on >= 0 && *on <= kMaxExpiresOn) {
     out.expires_at = std::chrono::system_clock::time_point(std::chrono::seconds(*on));
   }
   return out;
