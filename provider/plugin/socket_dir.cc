@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <vector>
 
@@ -15,7 +16,15 @@ namespace adbjit::plugin {
 namespace {
 
 StatusOr<long> ResolveGroup(const std::string& group) {
-  if (group.find_first_not_of("0123456789") == std::string::npos) return std::stol(group);
+  if (group.find_first_not_of("0123456789") == std::string::npos) {
+    // Numeric: a gid. std::from_chars (not std::stol, which throws on overflow) and gid_t's range.
+    unsigned long gid = 0;
+    auto [end, ec] = std::from_chars(group.data(), group.data() + group.size(), gid);
+    if (ec != std::errc() || end != group.data() + group.size() || gid >= static_cast<gid_t>(-1)) {
+      return InvalidArgumentError("PLUGIN_UNIX_SOCKET_GROUP is not a valid group id: " + group);
+    }
+    return static_cast<long>(gid);
+  }
   std::vector<char> buf(16384);
   struct group grp;
   struct group* result = nullptr;

@@ -52,6 +52,16 @@ TEST(SocketDirTest, UnknownGroupIsAnError) {
   EXPECT_EQ(sd.status().code(), StatusCode::kInvalidArgument);
 }
 
+// Found by fuzz/handshake_fuzz: std::stol threw std::out_of_range (terminating the plugin) on a
+// numeric PLUGIN_UNIX_SOCKET_GROUP beyond long's range.
+TEST(SocketDirTest, OutOfRangeNumericGroupIsAnError) {
+  for (const char* group : {"99999999999999999999999", "4294967295", "4294967296"}) {
+    auto sd = SocketDir::Create(TestBase(), group);
+    ASSERT_FALSE(sd.ok()) << group;
+    EXPECT_EQ(sd.status().code(), StatusCode::kInvalidArgument) << group;
+  }
+}
+
 TEST(SocketDirTest, NumericGroupMakesDirectoryGroupReadable) {
   auto sd = SocketDir::Create(TestBase(), std::to_string(getgid()));
   ASSERT_TRUE(sd.ok()) << sd.status().ToString();
