@@ -625,28 +625,6 @@ class Writer {
   std::string out_;
 };
 
-bool ContainsDynamic(const Type& t) {
-  switch (t.kind()) {
-    case Type::Kind::kDynamic:
-      return true;
-    case Type::Kind::kList:
-    case Type::Kind::kSet:
-    case Type::Kind::kMap:
-      return ContainsDynamic(t.ElementType());
-    case Type::Kind::kObject:
-      for (const auto& [n, a] : t.AttributeTypes()) {
-        if (ContainsDynamic(a)) return true;
-      }
-      return false;
-    case Type::Kind::kTuple:
-      for (const Type& e : t.TupleTypes()) {
-        if (ContainsDynamic(e)) return true;
-      }
-      return false;
-    default:
-      return false;
-  }
-}
 
 // One concrete element type shared by every known element, else `declared`.
 template <typename Range, typename Get>
@@ -666,7 +644,7 @@ Type UnifiedElementType(const Range& range, Get get, const Type& declared) {
 
 Type ConcreteTypeOf(const Value& v) {
   const Type& t = v.type();
-  if (v.IsNull() || !v.IsKnown() || !ContainsDynamic(t)) return t;
+  if (v.IsNull() || !v.IsKnown() || !t.ContainsDynamic()) return t;
   switch (t.kind()) {
     case Type::Kind::kList:
     case Type::Kind::kSet: {
@@ -681,7 +659,7 @@ Type ConcreteTypeOf(const Value& v) {
     case Type::Kind::kObject: {
       std::map<std::string, Type> attrs;
       for (const auto& [name, at] : t.AttributeTypes()) {
-        attrs.emplace(name, ContainsDynamic(at) ? ConcreteTypeOf(v.Attr(name)) : at);
+        attrs.emplace(name, at.ContainsDynamic() ? ConcreteTypeOf(v.Attr(name)) : at);
       }
       return Type::Object(std::move(attrs));
     }

@@ -7,28 +7,6 @@
 namespace adbjit::tf {
 namespace {
 
-bool HasDynamic(const Type& t) {
-  switch (t.kind()) {
-    case Type::Kind::kDynamic:
-      return true;
-    case Type::Kind::kList:
-    case Type::Kind::kSet:
-    case Type::Kind::kMap:
-      return HasDynamic(t.ElementType());
-    case Type::Kind::kObject:
-      for (const auto& [name, at] : t.AttributeTypes()) {
-        if (HasDynamic(at)) return true;
-      }
-      return false;
-    case Type::Kind::kTuple:
-      for (const Type& et : t.TupleTypes()) {
-        if (HasDynamic(et)) return true;
-      }
-      return false;
-    default:
-      return false;
-  }
-}
 
 bool ValidName(const std::string& name) {
   if (name.empty()) return false;
@@ -87,7 +65,7 @@ Status ValidateAttribute(const Attribute& a, const std::string& where, bool in_s
     return Invalid(where, "requires_replace has no effect on a write_only attribute (it is always planned null)");
   }
   if (in_set && a.write_only) return Invalid(where, "write_only attributes are not allowed inside SET blocks");
-  if (in_set && HasDynamic(a.type)) return Invalid(where, "dynamic types are not allowed inside SET blocks");
+  if (in_set && a.type.ContainsDynamic()) return Invalid(where, "dynamic types are not allowed inside SET blocks");
   if (a.use_state_for_unknown && !a.computed) return Invalid(where, "use_state_for_unknown needs computed");
   if (a.default_value.has_value()) {
     if (!a.optional || !a.computed) return Invalid(where, "a default needs optional and computed");
@@ -291,13 +269,13 @@ Type Block::ImpliedType() const {
         types[nb.type_name] = element;
         break;
       case Nesting::kList:
-        types[nb.type_name] = HasDynamic(element) ? Type::Dynamic() : Type::List(element);
+        types[nb.type_name] = element.ContainsDynamic() ? Type::Dynamic() : Type::List(element);
         break;
       case Nesting::kSet:
         types[nb.type_name] = Type::Set(element);
         break;
       case Nesting::kMap:
-        types[nb.type_name] = HasDynamic(element) ? Type::Dynamic() : Type::Map(element);
+        types[nb.type_name] = element.ContainsDynamic() ? Type::Dynamic() : Type::Map(element);
         break;
     }
   }

@@ -199,6 +199,29 @@ StatusOr<Type> TypeFromJson(const nlohmann::json& j, int depth) {
 
 StatusOr<Type> Type::FromJson(const nlohmann::json& j) { return TypeFromJson(j, 0); }
 
+bool Type::ContainsDynamic() const {
+  switch (kind()) {
+    case Kind::kDynamic:
+      return true;
+    case Kind::kList:
+    case Kind::kSet:
+    case Kind::kMap:
+      return ElementType().ContainsDynamic();
+    case Kind::kObject:
+      for (const auto& [name, attr] : AttributeTypes()) {
+        if (attr.ContainsDynamic()) return true;
+      }
+      return false;
+    case Kind::kTuple:
+      for (const Type& e : TupleTypes()) {
+        if (e.ContainsDynamic()) return true;
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
 std::string Type::FriendlyName() const {
   switch (kind()) {
     case Kind::kDynamic:

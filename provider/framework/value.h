@@ -47,6 +47,8 @@ class Type {
   bool IsPrimitive() const;   // string, number, bool
   bool IsCollection() const;  // list, set, map
   bool IsDynamic() const { return kind() == Kind::kDynamic; }
+  // True when `dynamic` appears anywhere in this type (such values need [type, value] wrapping).
+  bool ContainsDynamic() const;
 
   // Element type of a list, set or map.
   const Type& ElementType() const&;
