@@ -93,6 +93,24 @@ StatusOr<http::Response> Client::Call(const std::string& method, const std::stri
   }
 }
 
+StatusOr<http::Response> Client::CallIdempotentMutation(const std::string& path, const json& body,
+                                                         const std::string& op) {
+  http::RetryBudget budget(options_.retry, clock_, stop_.get(), g_seed.fetch_add(0x9E3779B97F4A7C15ULL));
+  for (;;) {
+    ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call("POST", path, &body, op, /*idempotent=*/true));
+    budget.RecordAttempt();
+    if (r.status != 200 || r.body.empty() || internal::ParseJson(r.body)) return r;
+    log::Debug("databricks", "the reply is not JSON; sending the request again", {{"operation", op}});
+    Status wait = budget.WaitBeforeRetry();
+    if (wait.code() == StatusCode::kCancelled) return CancelledError(op + ": cancelled while waiting to retry");
+    if (!wait.ok()) {
+      return Status(StatusCode::kInternal, op + ": " + budget.GaveUpSummary() + ": HTTP 200 with a reply that is not JSON")
+          .WithHttpStatus(200)
+          .WithRequestId(r.RequestId());
+    }
+  }
+}
+
 Status Client::ErrorFor(const http::Response& r, const std::string& op, bool missing_means_not_found) {
   Status s = DatabricksError(r, op);
   if (missing_means_not_found && s.code() == StatusCode::kInvalidArgument && LooksMissing(s.message())) {
@@ -171,7 +189,7 @@ StatusOr<TokenInfo> Client::GetToken(const std::string& token_id) {
 Status Client::DeleteToken(const std::string& token_id) {
   const std::string op = "revoke token " + token_id;
   json body = {{"token_id", token_id}};
-  auto r = Call("POST", kTokenDelete, &body, op, true);
+  auto r = CallIdempotentMutation(kTokenDelete, body, op);
   InvalidateTokenList();
   if (!r.ok()) return r.status();
   if (r->status == 200) return Status::OK();
@@ -363,7 +381,7 @@ StatusOr<InstancePool> Client::GetInstancePool(const std::string& pool_id) {
 Status Client::EditInstancePool(const InstancePool& pool) {
   const std::string op = "edit instance pool " + pool.instance_pool_id;
   json body = PoolEditJson(pool);
-  ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call("POST", kPoolEdit, &body, op, true));
+  ADBJIT_ASSIGN_OR_RETURN(http::Response r, CallIdempotentMutation(kPoolEdit, body, op));
   if (r.status != 200) return ErrorFor(r, op, true);
   return Status::OK();
 }
@@ -371,7 +389,7 @@ Status Client::EditInstancePool(const InstancePool& pool) {
 Status Client::DeleteInstancePool(const std::string& pool_id) {
   const std::string op = "delete instance pool " + pool_id;
   json body = {{"instance_pool_id", pool_id}};
-  ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call("POST", kPoolDelete, &body, op, true));
+  ADBJIT_ASSIGN_OR_RETURN(http::Response r, CallIdempotentMutation(kPoolDelete, body, op));
   if (r.status != 200) return ErrorFor(r, op, true);
   return Status::OK();
 }

@@ -90,6 +90,11 @@ class Client {
   // One authenticated request. `body` null = no body. Returns the raw response (any status).
   StatusOr<http::Response> Call(const std::string& method, const std::string& path, const nlohmann::json* body,
                                 const std::string& operation, bool idempotent);
+  // An idempotent mutation whose reply must be JSON: a 200 with a body that is not JSON did not
+  // come from the API (proxy, cut reply) and may mean nothing happened, so the call is repeated
+  // within the retry budget; when the budget runs out, an error. Other statuses come back as-is.
+  StatusOr<http::Response> CallIdempotentMutation(const std::string& path, const nlohmann::json& body,
+                                                  const std::string& operation);
   // Maps a non-2xx response; `missing_means_not_found` also maps 400 "does not exist" texts.
   Status ErrorFor(const http::Response& r, const std::string& operation, bool missing_means_not_found);
   StatusOr<std::vector<TokenInfo>> FetchTokenList();

@@ -233,5 +233,30 @@ TEST_F(DatabricksClientTest, NoHostConfigured) {
   EXPECT_NE(s.message().find("DATABRICKS_HOST"), std::string::npos);
 }
 
+// A 200 whose body is not JSON did not come from the API and may mean nothing happened: revoke,
+// edit and delete are sent again (idempotent) rather than reported as done.
+TEST_F(DatabricksClientTest, MutationAnsweredWithMalformedBodyIsSentAgain) {
+  auto clients = NewClients();
+  Client& db = clients->databricks();
+  auto created = db.CreateTokenSafely(3600, "malformed revoke");
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  auto id = db.CreateInstancePoolSafely(PoolSpec("malformed-pool"));
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+
+  Faults({{"service", "databricks"}, {"path", "/token/delete$|/instance-pools/(edit|delete)$"},
+          {"action", "malformed"}, {"count", 3}});
+  ASSERT_TRUE(db.DeleteToken(created->info.token_id).ok());
+  EXPECT_TRUE(LiveTokenIds().empty()) << "the token is still alive after a revoke reported as done";
+  InstancePool edit = PoolSpec("malformed-pool");
+  edit.instance_pool_id = *id;
+  edit.max_capacity = 7;
+  ASSERT_TRUE(db.EditInstancePool(edit).ok());
+  auto pool = db.GetInstancePool(*id);
+  ASSERT_TRUE(pool.ok());
+  EXPECT_EQ(pool->max_capacity, 7);
+  ASSERT_TRUE(db.DeleteInstancePool(*id).ok());
+  EXPECT_EQ(LivePools(), 0);
+}
+
 }  // namespace
 }  // namespace adbjit::databricks

@@ -158,13 +158,18 @@ StatusOr<SecretBundle> Client::SetSecret(const std::string& vault_url, const std
   for (;;) {
     ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call(v, "PUT", "/secrets/" + name, &body, op));
     b.RecordAttempt();
+    Status s;
     if (r.status == 200) {
       auto j = internal::ParseJson(r.body);
-      if (!j) return InternalError(op + ": the reply is not JSON");
-      return j->get<SecretBundle>();
+      if (j && j->is_object()) return j->get<SecretBundle>();
+      // The write may or may not have happened and the new version's id is unknown. A PUT is
+      // idempotent for the value (it only adds a version), so write again rather than leave a
+      // secret that no state records.
+      s = Status(StatusCode::kInternal, op + ": HTTP 200 with a reply that is not JSON").WithRequestId(r.RequestId());
+    } else {
+      s = KeyVaultError(r, op);
+      if (s.service_code() != kObjectIsBeingDeleted) return s;
     }
-    Status s = KeyVaultError(r, op);
-    if (s.service_code() != kObjectIsBeingDeleted) return s;
     Status w = b.WaitBeforeRetry();
     if (!w.ok()) return GiveUp(b, w, s, op);
   }
@@ -229,11 +234,19 @@ StatusOr<SecretBundle> Client::DeleteSecret(const std::string& vault_url, const 
   ADBJIT_ASSIGN_OR_RETURN(Vault v, ParseVault(vault_url));
   ADBJIT_RETURN_IF_ERROR(ValidateSecretName(name));
   const std::string op = "delete secret " + name;
-  ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call(v, "DELETE", "/secrets/" + name, nullptr, op));
-  if (r.status != 200) return KeyVaultError(r, op);
-  auto j = internal::ParseJson(r.body);
-  if (!j) return SecretBundle{};
-  return j->get<SecretBundle>();
+  http::RetryBudget b(PollPolicy(v), clock_, stop_.get(), g_seed.fetch_add(0x9E3779B97F4A7C15ULL));
+  for (;;) {
+    ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call(v, "DELETE", "/secrets/" + name, nullptr, op));
+    b.RecordAttempt();
+    if (r.status != 200) return KeyVaultError(r, op);
+    if (r.body.empty()) return SecretBundle{};
+    if (auto j = internal::ParseJson(r.body); j && j->is_object()) return j->get<SecretBundle>();
+    // Not the vault's answer (a proxy, a cut reply): the delete may not have happened. Deleting
+    // again is safe (404 once it has).
+    Status s = Status(StatusCode::kInternal, op + ": HTTP 200 with a reply that is not JSON").WithRequestId(r.RequestId());
+    Status w = b.WaitBeforeRetry();
+    if (!w.ok()) return GiveUp(b, w, s, op);
+  }
 }
 
 StatusOr<SecretBundle> Client::GetDeletedSecret(const std::string& vault_url, const std::string& name) {
@@ -255,8 +268,16 @@ Status Client::PurgeDeletedSecretAndWait(const std::string& vault_url, const std
   for (;;) {
     ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call(v, "DELETE", "/deletedsecrets/" + name, nullptr, op));
     b.RecordAttempt();
-    if (r.status == 204 || r.status == 200) break;
-    Status s = KeyVaultError(r, op);
+    Status s;
+    if (r.status == 204 || (r.status == 200 && (r.body.empty() || internal::ParseJson(r.body)))) break;
+    if (r.status == 200) {
+      // Not the vault's answer (purge replies 204 without a body): purge again (404 once done).
+      s = Status(StatusCode::kInternal, op + ": HTTP 200 with a reply that is not JSON").WithRequestId(r.RequestId());
+      Status w = b.WaitBeforeRetry();
+      if (!w.ok()) return GiveUp(b, w, s, op);
+      continue;
+    }
+    s = KeyVaultError(r, op);
     if (r.status == 404) {
       // Nothing soft-deleted (yet). If the live secret still answers, a delete is in progress.
       ADBJIT_ASSIGN_OR_RETURN(http::Response live, Call(v, "GET", "/secrets/" + name, nullptr, op));

@@ -53,8 +53,9 @@ class Client {
   // InvalidArgument with the reason (scheme, host suffix, path) when the URL is not a vault URL.
   Status ValidateVaultUrl(const std::string& vault_url) const;
 
-  // PUT: a new version. Retries 409 ObjectIsBeingDeleted (name still being purged) within the
-  // budget; 409 ObjectIsDeletedButRecoverable comes back as kAlreadyExists.
+  // PUT: a new version. Retries 409 ObjectIsBeingDeleted (name still being purged) and a 200 whose
+  // reply is not JSON within the budget; 409 ObjectIsDeletedButRecoverable comes back as
+  // kAlreadyExists.
   StatusOr<SecretBundle> SetSecret(const std::string& vault_url, const std::string& name, const SetSecretParams& p);
   // The latest version when `version` is empty. kNotFound when absent (or only soft-deleted);
   // kPermissionDenied with service code SecretDisabled for a disabled secret.

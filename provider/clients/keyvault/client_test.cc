@@ -194,5 +194,29 @@ TEST_F(KeyVaultClientTest, BearerChallengeIsAnsweredOnceThenFails) {
   EXPECT_NE(s.message().find("rejected again"), std::string::npos) << s.message();
 }
 
+// A write whose 200 reply is unreadable is written again (a PUT only adds a version), so the
+// caller learns the id of a version that exists; a delete or purge answered that way is sent
+// again, so a secret reported as removed is removed.
+TEST_F(KeyVaultClientTest, MalformedRepliesToWritesAndDeletesAreRetried) {
+  auto clients = NewClients();
+  Client& kv = clients->keyvault();
+  const std::string vault = VaultUrl();
+  Faults({{"service", "keyvault"}, {"method", "PUT"}, {"action", "malformed"}, {"phase", "after"}, {"count", 1}});
+  auto written = kv.SetSecret(vault, "garbled", Params("value-1"));
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  auto latest = kv.GetSecret(vault, "garbled");
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ(latest->id, written->id);
+
+  Faults({{"service", "keyvault"}, {"method", "DELETE"}, {"path", "^/secrets/"}, {"action", "malformed"}, {"count", 1}});
+  ASSERT_TRUE(kv.DeleteSecret(vault, "garbled").ok());
+  EXPECT_EQ(kv.GetSecret(vault, "garbled").status().code(), StatusCode::kNotFound);
+  Faults({{"service", "keyvault"}, {"method", "DELETE"}, {"path", "^/deletedsecrets/"}, {"action", "malformed"},
+          {"count", 1}});
+  ASSERT_TRUE(kv.PurgeDeletedSecretAndWait(vault, "garbled").ok());
+  EXPECT_EQ(kv.GetSecret(vault, "garbled").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(kv.GetDeletedSecret(vault, "garbled").status().code(), StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace adbjit::keyvault
