@@ -42,6 +42,23 @@ std::string WoHash(const std::string& private_data) {
   return j["wo_sha256"].get<std::string>();
 }
 
+// The private state's "purge_pending" flag: set by a destroy that failed part-way.
+bool PurgePending(const std::string& private_data) {
+  auto j = nlohmann::json::parse(private_data, nullptr, false);
+  return !j.is_discarded() && j.is_object() && j.value("purge_pending", false);
+}
+
+std::string WithPurgePending(const std::string& private_data, bool pending) {
+  auto j = nlohmann::json::parse(private_data, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) j = nlohmann::json::object();
+  if (pending) {
+    j["purge_pending"] = true;
+  } else {
+    j.erase("purge_pending");
+  }
+  return j.empty() ? "" : j.dump();
+}
+
 // A date attribute refreshed from epoch seconds, keeping the user's spelling of the same instant.
 Value DateFrom(const std::optional<int64_t>& remote, const Value& prior) {
   if (!remote) return Str(std::nullopt);
@@ -140,7 +157,12 @@ class KeyVaultBindingResource final : public tf::Resource {
     const Value& state = req.current_state;
     auto bundle = api->keyvault().GetSecret(GetStr(state, "vault_url").value_or(""), GetStr(state, "name").value_or(""));
     if (!bundle.ok()) {
-      if (bundle.status().IsNotFound()) {
+      if (bundle.status().IsNotFound() && PurgePending(req.private_data)) {
+        // A destroy deleted the secret but could not purge it: stay in state so that the next
+        // destroy purges it, and show the value as gone so that an apply writes it again.
+        resp.new_state = GetStr(state, "value") ? state.WithAttr("value", Str(std::nullopt))
+                                                : state.WithAttr("value_wo_version", Int(std::nullopt));
+      } else if (bundle.status().IsNotFound()) {
         resp.new_state = Value::Null(GetSchema().ImpliedType());
       } else if (bundle.status().service_code() == keyvault::kSecretDisabled) {
         resp.diagnostics.AddWarning("Secret is disabled",
@@ -152,6 +174,7 @@ class KeyVaultBindingResource final : public tf::Resource {
       return;
     }
     resp.new_state = Refresh(state, *bundle, req.private_data);
+    resp.private_data = WithPurgePending(req.private_data, false);
   }
 
   void Update(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
@@ -171,7 +194,12 @@ class KeyVaultBindingResource final : public tf::Resource {
     RemoveSecret(api->keyvault(), GetStr(req.prior_state, "vault_url").value_or(""),
                  GetStr(req.prior_state, "name").value_or(""),
                  GetBool(req.prior_state, "purge_on_destroy").value_or(true), resp.diagnostics);
-    if (resp.diagnostics.HasError()) resp.new_state = req.prior_state;
+    if (resp.diagnostics.HasError()) {
+      // Keep the binding (the secret may be live, or soft-deleted but not purged) and remember
+      // that a destroy is unfinished, so that a refresh that finds no live secret keeps it.
+      resp.new_state = req.prior_state;
+      resp.private_data = WithPurgePending(req.planned_private, true);
+    }
   }
 
   void Import(const tf::CallContext& ctx, const tf::ImportRequest& req, tf::ImportResponse& resp) const override {

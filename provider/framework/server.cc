@@ -433,8 +433,16 @@ ProviderServer::ApplyResult ProviderServer::ApplyResourceChange(const std::strin
     if (req.planned_state.IsNull()) {
       (*r)->Delete(ctx, req, resp);
       result.diagnostics = std::move(resp.diagnostics);
+      if (result.diagnostics.HasError() && !resp.new_state.IsNull() &&
+          SanitizeState(schema, resp.new_state, result.diagnostics)) {
+        // A failed delete that keeps the object: Terraform stores this state and private data
+        // (e.g. a note that the next destroy must finish the job).
+        result.new_state = Encode(resp.new_state, type);
+        result.private_data = std::move(resp.private_data);
+        return result;
+      }
       result.new_state = EncodeNull(type);
-      result.private_data = planned_private;  // kept with the prior state if the delete failed
+      result.private_data = planned_private;  // Terraform keeps the prior state if the delete failed
       return result;
     }
     const bool create = req.prior_state.IsNull();
