@@ -121,12 +121,14 @@ Block AzureAttributesBlock() {
            .description = "`ON_DEMAND_AZURE`, `SPOT_AZURE` or `SPOT_WITH_FALLBACK_AZURE`.",
            .optional = true,
            .computed = true,
+           .use_state_for_unknown = true,  // immutable: a change replaces the pool
            .validators = {v::StringOneOf({"ON_DEMAND_AZURE", "SPOT_AZURE", "SPOT_WITH_FALLBACK_AZURE"})}},
           {.name = "spot_bid_max_price",
            .type = Type::Number(),
            .description = "Highest price for spot instances, in US dollars; `-1` means never evict on price.",
            .optional = true,
-           .computed = true},
+           .computed = true,
+           .use_state_for_unknown = true},
       }};
 }
 
