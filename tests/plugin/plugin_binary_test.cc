@@ -228,6 +228,106 @@ TEST_F(PluginBinaryTest, ClientWithoutCertificateIsRefused) {
   ShutdownAndExpectPromptExit(*p);
 }
 
+// AutoMTLS pins the exact certificate Terraform sent: another self-signed certificate with the
+// same subject (O=HashiCorp, CN=localhost), the same key type and the same extensions is refused.
+TEST_F(PluginBinaryTest, ClientWithAnotherCertificateOfTheSameSubjectIsRefused) {
+  auto p = StartAndHandshake();
+  ASSERT_NE(p, nullptr);
+  auto impostor = plugin::GenerateServerCertificate();
+  ASSERT_TRUE(impostor.ok()) << impostor.status().ToString();
+  auto call = [](std::shared_ptr<grpc::Channel> channel) {
+    auto stub = pb::Provider::NewStub(channel);
+    pb::GetProviderSchema::Response resp;
+    grpc::ClientContext ctx;
+    SetDeadline(ctx, seconds(3));
+    return stub->GetProviderSchema(&ctx, pb::GetProviderSchema::Request(), &resp);
+  };
+  grpc::Status refused = call(p->ChannelWithClientCert(*impostor));
+  EXPECT_FALSE(refused.ok()) << "a certificate other than PLUGIN_CLIENT_CERT was accepted";
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAVAILABLE) << refused.error_message();
+  // Control: the genuine certificate still works on the same server after the refusal.
+  grpc::Status genuine = call(p->Channel());
+  EXPECT_TRUE(genuine.ok()) << genuine.error_message();
+  ShutdownAndExpectPromptExit(*p);
+}
+
+// When Terraform asks for mTLS (PLUGIN_CLIENT_CERT set) but the certificate cannot be read, the
+// plugin must not fall back to plaintext: it exits 1 before listening, with no handshake line and
+// no socket directory.
+TEST_F(PluginBinaryTest, UnreadableClientCertificateRefusesToServe) {
+  for (const std::string& pem : {std::string("not a certificate"),
+                                 std::string("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")}) {
+    PluginOptions opts;
+    opts.extra_env["PLUGIN_CLIENT_CERT"] = pem;
+    auto p = StartPlugin(opts);
+    ASSERT_NE(p, nullptr);
+    auto code = p->process().Wait(seconds(10));
+    ASSERT_TRUE(code.has_value()) << "still running with an unreadable PLUGIN_CLIENT_CERT";
+    EXPECT_EQ(*code, 1) << p->process().stderr_text();
+    EXPECT_EQ(p->process().stdout_text(), "") << "printed a handshake line";
+    EXPECT_FALSE(p->process().stderr_text().empty());
+    EXPECT_TRUE(fs::is_empty(base_)) << "created a socket directory anyway";
+  }
+}
+
+// Another local user cannot reach the socket: the directory is the current user's, mode 0700,
+// so even with a traversable parent a connect() as `nobody` fails with EACCES (run through
+// setpriv, which needs root; a non-root run cannot switch users and skips).
+TEST_F(PluginBinaryTest, AnotherUserCannotConnectToTheSocket) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to run a client as another user (setpriv)";
+  ASSERT_EQ(access("/usr/bin/setpriv", X_OK), 0) << "setpriv (util-linux) is missing";
+  ASSERT_EQ(access("/usr/bin/python3", X_OK), 0) << "python3 is missing (scripts/install-deps.sh)";
+  // The test's base directory (and its parents) must be traversable by `nobody`, so that only the
+  // plugin's own directory stands in the way.
+  fs::permissions(base_, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+  for (fs::path d = base_.parent_path(); d != d.root_path(); d = d.parent_path()) {
+    ASSERT_NE(fs::status(d).permissions() & fs::perms::others_exec, fs::perms::none)
+        << d << " is not traversable by other users; set TMPDIR to a directory that is";
+  }
+  auto p = StartAndHandshake();
+  ASSERT_NE(p, nullptr);
+  const std::string socket = p->handshake().socket_path;
+  const fs::path dir = fs::path(socket).parent_path();
+  struct stat st;
+  ASSERT_EQ(stat(dir.c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, geteuid());
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  ASSERT_EQ(stat(socket.c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, geteuid());
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+  // Prints the errno name of each attempt: reaching the base directory (must work, or the test
+  // proves nothing), listing the plugin's directory, connecting to the socket.
+  const std::string script =
+      "import errno, os, socket, sys\n"
+      "def attempt(f):\n"
+      "    try:\n"
+      "        f()\n"
+      "        return 'OK'\n"
+      "    except OSError as e:\n"
+      "        return errno.errorcode.get(e.errno, str(e.errno))\n"
+      "def connect():\n"
+      "    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\n"
+      "    s.settimeout(5)\n"
+      "    s.connect(sys.argv[3])\n"
+      "print(attempt(lambda: os.stat(sys.argv[1])), attempt(lambda: os.listdir(sys.argv[2])), attempt(connect))\n";
+  SpawnOptions spawn;
+  spawn.argv = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3",
+                "-c", script, base_.string(), dir.string(), socket};
+  spawn.env = {{"PATH", "/usr/bin:/bin"}};
+  RunResult r = ::adbjit::testing::Run(spawn, seconds(30));
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_EQ(r.stdout_text, "OK EACCES EACCES\n") << "stat(base) listdir(plugin dir) connect(socket) as nobody";
+
+  // The plugin is unharmed and still serves its own client.
+  auto stub = pb::Provider::NewStub(p->Channel());
+  pb::GetProviderSchema::Response resp;
+  grpc::ClientContext ctx;
+  SetDeadline(ctx);
+  EXPECT_TRUE(stub->GetProviderSchema(&ctx, pb::GetProviderSchema::Request(), &resp).ok());
+  ShutdownAndExpectPromptExit(*p);
+}
+
 TEST_F(PluginBinaryTest, SixteenConcurrentCalls) {
   auto p = StartAndHandshake();
   ASSERT_NE(p, nullptr);

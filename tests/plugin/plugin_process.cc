@@ -91,6 +91,16 @@ std::shared_ptr<grpc::Channel> PluginProcess::Channel() const {
   return grpc::CreateCustomChannel("unix:" + handshake_.socket_path, grpc::SslCredentials(opts), args);
 }
 
+std::shared_ptr<grpc::Channel> PluginProcess::ChannelWithClientCert(const plugin::ServerCertificate& cert) const {
+  grpc::SslCredentialsOptions opts;
+  opts.pem_root_certs = DerToPem(handshake_.cert_der);
+  opts.pem_private_key = cert.key_pem;
+  opts.pem_cert_chain = cert.cert_pem;
+  grpc::ChannelArguments args;
+  args.SetSslTargetNameOverride("localhost");
+  return grpc::CreateCustomChannel("unix:" + handshake_.socket_path, grpc::SslCredentials(opts), args);
+}
+
 std::shared_ptr<grpc::Channel> PluginProcess::ChannelWithoutClientCert() const {
   grpc::SslCredentialsOptions opts;
   opts.pem_root_certs = DerToPem(handshake_.cert_der);

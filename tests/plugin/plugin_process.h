@@ -50,6 +50,9 @@ class PluginProcess {
   // TLS that trusts the server but presents no client certificate.
   std::shared_ptr<grpc::Channel> ChannelWithoutClientCert() const;
   std::shared_ptr<grpc::Channel> PlaintextChannel() const;
+  // mTLS that trusts the server but presents `cert` instead of the certificate the plugin was
+  // started with (e.g. another self-signed certificate with the same subject).
+  std::shared_ptr<grpc::Channel> ChannelWithClientCert(const plugin::ServerCertificate& cert) const;
 
  private:
   std::unique_ptr<Subprocess> process_;
