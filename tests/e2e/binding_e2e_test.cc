@@ -1,0 +1,434 @@
+// adbjit_keyvault_binding through the real terraform CLI against the emulator: create and in-place
+// updates (each a new secret version), replacement, drift (value changed, secret deleted), the
+// write-only value, bad input, destroy with and without purge (and under purge protection), import.
+#include <string>
+
+#include "tests/e2e/pool_binding_e2e_fixture.h"
+
+namespace adbjit::e2e {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
+using ::testing::Not;
+using ::testing::SizeIs;
+
+// 2030-01-01T00:00:00Z and friends as Key Vault stores them (epoch seconds).
+constexpr int64_t k2025 = 1735689600;  // 2025-01-01T00:00:00Z
+constexpr int64_t k2030 = 1893456000;  // 2030-01-01T00:00:00Z
+constexpr int64_t k2031 = 1924992000;  // 2031-01-01T00:00:00Z
+
+std::string Binding(const std::string& vault_url, const std::string& body, const std::string& name = "b",
+                    const std::string& secret = "pool-id") {
+  return "resource \"adbjit_keyvault_binding\" \"" + name + "\" {\n  vault_url = \"" + vault_url +
+         "\"\n  name = \"" + secret + "\"\n" + body + "}\n";
+}
+
+// `terraform show -json PLAN` without its "configuration" section, which echoes the user's
+// literals (a constant value_wo included): Terraform's copy of the configuration, not provider data.
+std::string WithoutConfiguration(const std::string& show_json) {
+  json j = json::parse(show_json, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return show_json;
+  j.erase("configuration");
+  return j.dump();
+}
+
+// The secret's version from a versioned id.
+std::string VersionOf(const json& id) {
+  std::string s = id.get<std::string>();
+  return s.substr(s.rfind('/') + 1);
+}
+
+TEST_F(PoolBindingE2eTest, BindingCreatesUpdatesInPlaceWithNewVersionsAndReplaces) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const std::string vault = VaultUrl();
+  Config(Binding(vault, R"(
+  value           = "0521-145002-meet10-pool-EP6iFpfl"
+  content_type    = "text/plain"
+  expiration_date = "2030-01-01T00:00:00Z"
+  not_before_date = "2025-01-01T00:00:00Z"
+  tags = {
+    purpose = "adf"
+  }
+)"));
+  CommandResult create = MustApply();
+  ASSERT_TRUE(create.ok());
+  EXPECT_THAT(create.stdout_text, HasSubstr("1 added"));
+  ExpectNoChanges("right after create");
+
+  json state = State("adbjit_keyvault_binding.b");
+  ASSERT_TRUE(state.is_object());
+  const std::string versionless = emu().keyvault_url() + "/secrets/pool-id";
+  EXPECT_EQ(state["versionless_id"], versionless);
+  EXPECT_THAT(state["id"].get<std::string>(), MatchesRegex(versionless + "/[0-9a-f]{32}"));
+  EXPECT_EQ(VersionOf(state["id"]), state["version"]);
+  EXPECT_EQ(state["purge_on_destroy"], true);
+  EXPECT_EQ(state["recover_soft_deleted"], true);
+  keyvault::SecretBundle b = SecretBundle("pool-id");
+  EXPECT_EQ(b.value.Reveal(), "0521-145002-meet10-pool-EP6iFpfl");
+  EXPECT_EQ(b.content_type, "text/plain");
+  EXPECT_EQ(b.attributes.exp, k2030);
+  EXPECT_EQ(b.attributes.nbf, k2025);
+  EXPECT_EQ(b.tags, (std::map<std::string, std::string>{{"purpose", "adf"}}));
+  EXPECT_EQ(b.version, state["version"]);
+
+  // The same vault and instants spelled differently are not changes.
+  Config(Binding(emu().keyvault_url(), R"(
+  value           = "0521-145002-meet10-pool-EP6iFpfl"
+  content_type    = "text/plain"
+  expiration_date = "2030-01-01T01:00:00+01:00"
+  not_before_date = "2025-01-01T00:00:00Z"
+  tags = {
+    purpose = "adf"
+  }
+)"));
+  ExpectNoChanges("with the vault URL without its slash and the expiry in another zone");
+
+  // A new value: a new version in place (the id changes, the name does not).
+  Config(Binding(vault, R"(
+  value           = "0601-101010-calm20-pool-AbCdEfGh"
+  content_type    = "text/plain"
+  expiration_date = "2030-01-01T00:00:00Z"
+  not_before_date = "2025-01-01T00:00:00Z"
+  tags = {
+    purpose = "adf"
+  }
+)"));
+  CommandResult value_plan = PlanDetailed();
+  EXPECT_EQ(value_plan.exit_code, 2) << value_plan.Describe();
+  EXPECT_THAT(value_plan.stdout_text, HasSubstr("will be updated in-place"));
+  EXPECT_THAT(value_plan.stdout_text, HasSubstr("0 to add, 1 to change, 0 to destroy"));
+  EXPECT_THAT(value_plan.stdout_text, Not(HasSubstr("0601-101010")));  // sensitive
+  ASSERT_TRUE(MustApply().ok());
+  json after_value = State("adbjit_keyvault_binding.b");
+  EXPECT_NE(after_value["id"], state["id"]);
+  EXPECT_EQ(after_value["name"], "pool-id");
+  EXPECT_EQ(after_value["versionless_id"], versionless);
+  EXPECT_EQ(SecretValue("pool-id"), "0601-101010-calm20-pool-AbCdEfGh");
+  EXPECT_EQ(SecretRecord("pool-id")["versions"], 2);
+  EXPECT_EQ(SecretRecord("pool-id")["latest"]["version"], after_value["version"]);
+  ExpectNoChanges("after the value change");
+
+  // Content type, tags and both dates: in place, one new version carrying all of them.
+  Config(Binding(vault, R"(
+  value           = "0601-101010-calm20-pool-AbCdEfGh"
+  content_type    = "application/x-pool-id"
+  expiration_date = "2031-01-01T00:00:00Z"
+  not_before_date = "2030-01-01T00:00:00Z"
+  tags = {
+    purpose = "adf"
+    team    = "data"
+  }
+)"));
+  CommandResult meta_plan = PlanDetailed();
+  EXPECT_EQ(meta_plan.exit_code, 2) << meta_plan.Describe();
+  EXPECT_THAT(meta_plan.stdout_text, HasSubstr("0 to add, 1 to change, 0 to destroy"));
+  ASSERT_TRUE(MustApply().ok());
+  b = SecretBundle("pool-id");
+  EXPECT_EQ(b.value.Reveal(), "0601-101010-calm20-pool-AbCdEfGh");
+  EXPECT_EQ(b.content_type, "application/x-pool-id");
+  EXPECT_EQ(b.attributes.exp, k2031);
+  EXPECT_EQ(b.attributes.nbf, k2030);
+  EXPECT_EQ(b.tags, (std::map<std::string, std::string>{{"purpose", "adf"}, {"team", "data"}}));
+  EXPECT_EQ(SecretRecord("pool-id")["versions"], 3);
+  EXPECT_EQ(State("adbjit_keyvault_binding.b")["version"], b.version);
+  ExpectNoChanges("after the metadata change");
+
+  // Removing the expiry (and every other optional field): a new version without them.
+  Config(Binding(vault, "  value = \"0601-101010-calm20-pool-AbCdEfGh\"\n"));
+  ASSERT_TRUE(MustApply().ok());
+  b = SecretBundle("pool-id");
+  EXPECT_FALSE(b.attributes.exp.has_value()) << *b.attributes.exp;
+  EXPECT_FALSE(b.attributes.nbf.has_value());
+  EXPECT_FALSE(b.content_type.has_value());
+  EXPECT_TRUE(b.tags.empty());
+  EXPECT_EQ(SecretRecord("pool-id")["versions"], 4);
+  json plain = State("adbjit_keyvault_binding.b");
+  EXPECT_TRUE(plain["expiration_date"].is_null()) << plain.dump(2);
+  EXPECT_TRUE(plain["tags"].is_null()) << plain.dump(2);
+  ExpectNoChanges("after removing the expiry");
+
+  // Only Terraform-side settings: no new version.
+  Config(Binding(vault, "  value = \"0601-101010-calm20-pool-AbCdEfGh\"\n  purge_on_destroy = true\n"
+                        "  recover_soft_deleted = false\n"));
+  ASSERT_TRUE(MustApply().ok());
+  EXPECT_EQ(SecretRecord("pool-id")["versions"], 4);
+  EXPECT_EQ(State("adbjit_keyvault_binding.b")["id"], plain["id"]);
+  ExpectNoChanges("after changing only recover_soft_deleted");
+
+  // Another vault or another name: a new secret.
+  const std::string other_vault = "http://localhost:" + vault.substr(vault.rfind(':') + 1);
+  Config(Binding(other_vault, "  value = \"0601-101010-calm20-pool-AbCdEfGh\"\n"));
+  CommandResult vault_plan = PlanDetailed();
+  EXPECT_EQ(vault_plan.exit_code, 2) << vault_plan.Describe();
+  EXPECT_THAT(vault_plan.stdout_text, MatchesRegex("(.|\n)*vault_url[^\n]*# forces replacement(.|\n)*"))
+      << vault_plan.stdout_text;
+  Config(Binding(vault, "  value = \"0601-101010-calm20-pool-AbCdEfGh\"\n", "b", "pool-id-v2"));
+  CommandResult name_plan = PlanDetailed();
+  EXPECT_EQ(name_plan.exit_code, 2) << name_plan.Describe();
+  EXPECT_THAT(name_plan.stdout_text, MatchesRegex("(.|\n)*name[^\n]*# forces replacement(.|\n)*"));
+  CommandResult renamed = MustApply();
+  EXPECT_THAT(renamed.stdout_text, HasSubstr("1 added, 0 changed, 1 destroyed"));
+  EXPECT_TRUE(SecretRecord("pool-id").is_null()) << Secrets().dump(2);  // deleted and purged
+  EXPECT_EQ(SecretValue("pool-id-v2"), "0601-101010-calm20-pool-AbCdEfGh");
+  ExpectNoChanges("after the rename");
+
+  // Destroy deletes and purges: nothing left, not even soft-deleted.
+  CommandResult destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_THAT(Secrets(), SizeIs(0)) << Secrets().dump(2);
+}
+
+TEST_F(PoolBindingE2eTest, BindingDriftIsPlannedBackAndSoftDeletedNamesAreRecovered) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const std::string vault = VaultUrl();
+  Config(Binding(vault, "  value = \"from-terraform\"\n  content_type = \"text/plain\"\n"));
+  ASSERT_TRUE(MustApply().ok());
+
+  // Value changed outside Terraform (a new version): planned back, then converged.
+  keyvault::SetSecretParams outside{.value = Secret("changed-outside"), .content_type = "text/plain"};
+  ASSERT_TRUE(Outside().keyvault().SetSecret(vault, "pool-id", outside).ok());
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("will be updated in-place"));
+  EXPECT_THAT(plan.stdout_text, HasSubstr("value"));
+  EXPECT_THAT(plan.stdout_text, Not(HasSubstr("changed-outside")));
+  ASSERT_TRUE(MustApply().ok());
+  EXPECT_EQ(SecretValue("pool-id"), "from-terraform");
+  EXPECT_EQ(SecretRecord("pool-id")["versions"], 3);
+  ExpectNoChanges("after writing the value back");
+
+  // Content type changed outside (PATCH of the latest version): planned back too.
+  keyvault::UpdateSecretParams patch;
+  patch.content_type = "application/json";
+  ASSERT_TRUE(Outside().keyvault().UpdateSecret(vault, "pool-id", "", patch).ok());
+  CommandResult ct_plan = PlanDetailed();
+  EXPECT_EQ(ct_plan.exit_code, 2) << ct_plan.Describe();
+  EXPECT_THAT(ct_plan.stdout_text, HasSubstr("\"application/json\" -> \"text/plain\""));
+  ASSERT_TRUE(MustApply().ok());
+  EXPECT_EQ(SecretBundle("pool-id").content_type, "text/plain");
+
+  // Deleted outside Terraform (soft delete keeps the name blocked): planned as a create, which
+  // recovers the deleted secret and writes the value.
+  ASSERT_TRUE(Outside().keyvault().DeleteSecret(vault, "pool-id").ok());
+  CommandResult recreate = PlanDetailed();
+  EXPECT_EQ(recreate.exit_code, 2) << recreate.Describe();
+  EXPECT_THAT(recreate.stdout_text, HasSubstr("will be created"));
+  ASSERT_TRUE(MustApply().ok());
+  EXPECT_EQ(SecretRecord("pool-id")["state"], "live");
+  EXPECT_EQ(SecretValue("pool-id"), "from-terraform");
+  ExpectNoChanges("after re-creating the deleted secret");
+
+  // With recover_soft_deleted = false the blocked name is a clear error, and nothing is tracked.
+  Config(Binding(vault, "  value = \"from-terraform\"\n  content_type = \"text/plain\"\n"
+                        "  recover_soft_deleted = false\n"));
+  ASSERT_TRUE(MustApply().ok());
+  ASSERT_TRUE(Outside().keyvault().DeleteSecret(vault, "pool-id").ok());
+  CommandResult conflict = ws().Apply();
+  EXPECT_EQ(conflict.exit_code, 1) << conflict.Describe();
+  const std::string err = Squash(conflict.stderr_text);
+  EXPECT_THAT(err, HasSubstr("Cannot write Key Vault secret"));
+  EXPECT_THAT(err, HasSubstr("ObjectIsDeletedButRecoverable"));
+  EXPECT_THAT(err, HasSubstr("recover_soft_deleted = true"));
+  EXPECT_THAT(err, HasSubstr("adbjit_keyvault_binding.b"));
+  EXPECT_TRUE(State("adbjit_keyvault_binding.b").is_null());
+  EXPECT_EQ(SecretRecord("pool-id")["state"], "deleted");
+
+  // Destroying what is already gone succeeds (the soft-deleted secret is not Terraform's any more).
+  CommandResult destroy = ws().Destroy();
+  EXPECT_TRUE(destroy.ok()) << destroy.Describe();
+}
+
+TEST_F(PoolBindingE2eTest, WriteOnlyValueStaysOutOfStateAndPlanAndIsRewrittenOnVersionOrDrift) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const std::string vault = VaultUrl();
+  const std::string first = "wo-first-7f3a9c2e51";
+  const std::string second = "wo-second-b84d06a1c3";
+  Config(Binding(vault, "  value_wo = \"" + first + "\"\n  value_wo_version = 1\n"));
+  CommandResult plan = ws().Plan({"-out=create.tfplan"});
+  ASSERT_TRUE(plan.ok()) << plan.Describe();
+  CommandResult apply = ws().Terraform({"apply", "-input=false", "create.tfplan"});
+  ASSERT_TRUE(apply.ok()) << apply.Describe();
+  EXPECT_EQ(SecretValue("pool-id"), first);
+
+  // The value is nowhere in Terraform's files or outputs.
+  CommandResult saved = ws().Plan({"-out=second.tfplan"});
+  ASSERT_TRUE(saved.ok()) << saved.Describe();
+  CommandResult show = ws().Terraform({"show", "-json"});
+  ASSERT_TRUE(show.ok()) << show.Describe();
+  CommandResult show_plan = ws().Terraform({"show", "-json", "create.tfplan"});
+  ASSERT_TRUE(show_plan.ok()) << show_plan.Describe();
+  testing::RunResult unzipped = testing::Run(
+      // The plan file also holds a snapshot of the configuration (tfconfig/), where the literal is
+      // the user's own text; what the provider produced is in the plan and the state snapshots.
+      testing::SpawnOptions{.argv = {"/usr/bin/unzip", "-p", (ws().work_dir() / "create.tfplan").string(), "-x",
+                                     "tfconfig/*"},
+                            .env = {{"PATH", "/usr/bin:/bin"}},
+                            .cwd = ""},
+      std::chrono::seconds(30));
+  ASSERT_EQ(unzipped.exit_code, 0) << unzipped.stderr_text;
+  const std::string state_file = ReadFileText(ws().work_dir() / "terraform.tfstate");
+  ASSERT_THAT(state_file, HasSubstr("value_wo_version"));  // the right file
+  ASSERT_THAT(unzipped.stdout_text, HasSubstr("pool-id"));
+  for (const auto& [where, text] : std::vector<std::pair<std::string, std::string>>{
+           {"state file", state_file},
+           {"show -json", show.stdout_text},
+           {"saved plan", unzipped.stdout_text},
+           {"show -json of the plan (without the configuration section)", WithoutConfiguration(show_plan.stdout_text)},
+           {"plan output", plan.stdout_text + plan.stderr_text},
+           {"apply output", apply.stdout_text + apply.stderr_text}}) {
+    EXPECT_THAT(text, Not(HasSubstr(first))) << "the write-only value leaked into the " << where;
+  }
+  json state = State("adbjit_keyvault_binding.b");
+  EXPECT_TRUE(state["value"].is_null());
+  EXPECT_TRUE(state["value_wo"].is_null());
+  EXPECT_EQ(state["value_wo_version"], 1);
+  ExpectNoChanges("after the write-only create");
+
+  // A new value without a new version is (by design) not seen; a new version writes it.
+  Config(Binding(vault, "  value_wo = \"" + second + "\"\n  value_wo_version = 1\n"));
+  ExpectNoChanges("with a new value_wo but the same version");
+  Config(Binding(vault, "  value_wo = \"" + second + "\"\n  value_wo_version = 2\n"));
+  CommandResult bump = PlanDetailed();
+  EXPECT_EQ(bump.exit_code, 2) << bump.Describe();
+  EXPECT_THAT(bump.stdout_text, HasSubstr("will be updated in-place"));
+  ASSERT_TRUE(MustApply().ok());
+  EXPECT_EQ(SecretValue("pool-id"), second);
+  EXPECT_EQ(SecretRecord("pool-id")["versions"], 2);
+  EXPECT_THAT(ReadFileText(ws().work_dir() / "terraform.tfstate"), Not(HasSubstr(second)));
+  ExpectNoChanges("after the version bump");
+
+  // Changed outside: the hash kept in private state no longer matches, so it is written again.
+  keyvault::SetSecretParams outside{.value = Secret("tampered")};
+  ASSERT_TRUE(Outside().keyvault().SetSecret(vault, "pool-id", outside).ok());
+  CommandResult drift = PlanDetailed();
+  EXPECT_EQ(drift.exit_code, 2) << drift.Describe();
+  EXPECT_THAT(drift.stdout_text, HasSubstr("will be updated in-place"));
+  ASSERT_TRUE(MustApply().ok());
+  EXPECT_EQ(SecretValue("pool-id"), second);
+  ExpectNoChanges("after writing the write-only value back");
+  EXPECT_THAT(ReadFileText(ws().work_dir() / "terraform.tfstate"), Not(HasSubstr(second)));
+
+  CommandResult destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_THAT(Secrets(), SizeIs(0));
+}
+
+TEST_F(PoolBindingE2eTest, BindingBadInputIsStoppedAtValidateNamingTheAttribute) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const std::string vault = VaultUrl();
+  Config(Binding(vault, "  value = \"x\"\n  value_wo = \"y\"\n  value_wo_version = 1\n", "both", "both") +
+         Binding(vault, "  content_type = \"neither\"\n", "neither", "neither") +
+         Binding(vault, "  value = \"x\"\n", "underscore", "a_b") +
+         Binding(vault, "  value = \"x\"\n", "long", std::string(128, 'n')) +
+         Binding(vault, "  value = \"x\"\n  expiration_date = \"2030-01-01 00:00:00\"\n", "date", "date") +
+         Binding("http://myvault.vault.azure.net/", "  value = \"x\"\n", "plainhttp", "plainhttp"));
+  CommandResult validate = ws().Validate();
+  EXPECT_EQ(validate.exit_code, 1) << validate.Describe();
+  const std::string out = validate.stderr_text;
+  ExpectErrorAt(out, "Conflicting secret values", "value_wo = \"y\"");
+  ExpectErrorAt(out, "Missing secret value", "resource \"adbjit_keyvault_binding\" \"neither\"");
+  const std::string squashed = Squash(out);
+  EXPECT_THAT(squashed, HasSubstr("name must be a Key Vault secret name: 1 to 127 letters, digits and dashes, got \"a_b\""));
+  EXPECT_THAT(squashed, HasSubstr("got \"" + std::string(128, 'n') + "\""));
+  EXPECT_THAT(squashed, HasSubstr("expiration_date must be an RFC 3339 date-time"));
+  EXPECT_THAT(squashed, HasSubstr("vault_url must use https://"));
+  EXPECT_EQ(CountOccurrences(out, "Error: "), 6) << out;
+  for (const char* needle : {"name = \"a_b\"", "expiration_date = ", "http://myvault"}) {
+    EXPECT_THAT(out, HasSubstr(needle)) << "the source line of the failing attribute is quoted";
+  }
+  EXPECT_EQ(Requests("keyvault"), 0);
+}
+
+TEST_F(PoolBindingE2eTest, DestroyPurgesByDefaultKeepsSoftDeletedOnRequestAndToleratesGone) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const std::string vault = VaultUrl();
+  Config(Binding(vault, "  value = \"purged\"\n", "purged", "purged") +
+         Binding(vault, "  value = \"kept\"\n  purge_on_destroy = false\n", "kept", "kept") +
+         Binding(vault, "  value = \"gone\"\n", "gone", "gone"));
+  ASSERT_TRUE(MustApply().ok());
+  EXPECT_THAT(Secrets(), SizeIs(3));
+  // One is deleted and purged outside before the destroy.
+  ASSERT_TRUE(Outside().keyvault().DeleteSecret(vault, "gone").ok());
+  ASSERT_TRUE(Outside().keyvault().PurgeDeletedSecretAndWait(vault, "gone").ok());
+  CommandResult destroy = ws().Destroy({"-refresh=false"});
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_THAT(destroy.stdout_text, HasSubstr("3 destroyed"));
+  json secrets = Secrets();
+  ASSERT_THAT(secrets, SizeIs(1)) << secrets.dump(2);
+  EXPECT_EQ(secrets[0]["name"], "kept");
+  EXPECT_EQ(secrets[0]["state"], "deleted");
+  auto deleted = Outside().keyvault().GetDeletedSecret(vault, "kept");
+  EXPECT_TRUE(deleted.ok()) << deleted.status().message();
+}
+
+TEST_F(PoolBindingE2eTest, DestroyUnderPurgeProtectionSucceedsWithAWarning) {
+  emulator::Options options;
+  options.kv_purge_protection = true;
+  ASSERT_NO_FATAL_FAILURE(Start(options));
+  Config(Binding(VaultUrl(), "  value = \"protected\"\n"));
+  ASSERT_TRUE(MustApply().ok());
+  CommandResult destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_THAT(destroy.stdout_text + destroy.stderr_text, HasSubstr("Warning: Secret not purged"));
+  EXPECT_THAT(Squash(destroy.stdout_text + destroy.stderr_text), HasSubstr("Purge protection is enabled"));
+  ASSERT_THAT(Secrets(), SizeIs(1));
+  EXPECT_EQ(Secrets()[0]["state"], "deleted");
+  EXPECT_TRUE(State("adbjit_keyvault_binding.b").is_null());
+}
+
+TEST_F(PoolBindingE2eTest, BindingsImportByVersionlessIdWithACleanPlan) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const std::string vault = VaultUrl();
+  // Two secrets made outside Terraform, one with every kind of metadata.
+  keyvault::SetSecretParams rich{.value = Secret("imported-rich"),
+                                 .content_type = "text/plain",
+                                 .tags = {{"owner", "data"}},
+                                 .nbf = k2025,
+                                 .exp = k2030};
+  ASSERT_TRUE(Outside().keyvault().SetSecret(vault, "rich", rich).ok());
+  ASSERT_TRUE(Outside().keyvault().SetSecret(vault, "bare", {.value = Secret("imported-bare")}).ok());
+  const std::string resources =
+      Binding(vault, R"(
+  value           = "imported-rich"
+  content_type    = "text/plain"
+  expiration_date = "2030-01-01T00:00:00Z"
+  not_before_date = "2025-01-01T00:00:00Z"
+  tags = {
+    owner = "data"
+  }
+)",
+              "rich", "rich") +
+      Binding(vault, "  value = \"imported-bare\"\n", "bare", "bare");
+  Config(resources);
+  CommandResult imported = ws().Terraform(
+      {"import", "-input=false", "adbjit_keyvault_binding.rich", emu().keyvault_url() + "/secrets/rich"});
+  ASSERT_TRUE(imported.ok()) << imported.Describe();
+  EXPECT_THAT(imported.stdout_text, HasSubstr("Import successful"));
+  Config(resources + "import {\n  to = adbjit_keyvault_binding.bare\n  id = \"" + emu().keyvault_url() +
+         "/secrets/bare\"\n}\n");
+  CommandResult apply = MustApply();
+  EXPECT_THAT(apply.stdout_text, HasSubstr("1 imported, 0 added, 0 changed, 0 destroyed"));
+  ExpectNoChanges("after importing both secrets");
+  EXPECT_EQ(SecretRecord("rich")["versions"], 1);  // import writes nothing
+  EXPECT_EQ(SecretRecord("bare")["versions"], 1);
+  json rich_state = State("adbjit_keyvault_binding.rich");
+  EXPECT_EQ(rich_state["versionless_id"], emu().keyvault_url() + "/secrets/rich");
+  EXPECT_EQ(rich_state["expiration_date"], "2030-01-01T00:00:00Z");
+
+  // A malformed id and a missing secret fail clearly.
+  CommandResult state_rm = ws().Terraform({"state", "rm", "adbjit_keyvault_binding.bare"});
+  ASSERT_TRUE(state_rm.ok()) << state_rm.Describe();
+  Config(resources);
+  CommandResult bad_id = ws().Terraform({"import", "-input=false", "adbjit_keyvault_binding.bare", "bare"});
+  EXPECT_NE(bad_id.exit_code, 0);
+  EXPECT_THAT(Squash(bad_id.stderr_text), HasSubstr("Invalid import id"));
+  CommandResult missing = ws().Terraform(
+      {"import", "-input=false", "adbjit_keyvault_binding.bare", emu().keyvault_url() + "/secrets/missing"});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_THAT(Squash(missing.stderr_text), HasSubstr("Secret not found"));
+}
+
+}  // namespace
+}  // namespace adbjit::e2e

@@ -1,0 +1,207 @@
+// Shared fixture of the adbjit_instance_pool / adbjit_keyvault_binding end-to-end suites: an
+// in-process emulator, a Workspace pointed at it, API clients acting "outside Terraform", and
+// readers of the emulator's objects, counters and Terraform's diagnostics.
+#ifndef ADBJIT_TESTS_E2E_POOL_BINDING_E2E_FIXTURE_H_
+#define ADBJIT_TESTS_E2E_POOL_BINDING_E2E_FIXTURE_H_
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "emulator/server.h"
+#include "provider/clients/clients.h"
+#include "tests/e2e/emulator_env.h"
+#include "tests/e2e/harness.h"
+
+namespace adbjit::e2e {
+
+using json = nlohmann::json;
+
+class PoolBindingE2eTest : public ::testing::Test {
+ protected:
+  // Starts the emulator and points the workspace's environment at it. Call first in each test.
+  void Start(emulator::Options options = {}) {
+    emu_ = std::make_unique<emulator::Server>(std::move(options));
+    ASSERT_TRUE(emu_->Start()) << emu_->error();
+    ws_.SetEnv(EmulatorEnvironment(*emu_));
+  }
+
+  emulator::Server& emu() { return *emu_; }
+  Workspace& ws() { return ws_; }
+
+  // The emulator's Key Vault as a vault URL for HCL ("http://127.0.0.1:<port>/").
+  std::string VaultUrl() const { return emu_->keyvault_url() + "/"; }
+
+  // Writes main.tf: the provider block (empty unless given) followed by `resources`.
+  void Config(const std::string& resources, const std::string& provider_body = "") {
+    ws_.WriteConfig("provider \"adbjit\" {\n" + provider_body + "\n}\n" + resources);
+  }
+
+  // API clients for the default principal: a second actor, outside Terraform.
+  clients::Clients& Outside() {
+    if (outside_ == nullptr) {
+      emulator::Principal p;
+      clients::ClientsConfig c;
+      c.host = emu_->databricks_url();
+      c.authority_host = emu_->entra_url();
+      c.tenant_id = p.tenant_id;
+      c.client_id = p.client_id;
+      c.client_secret = Secret(p.client_secret);
+      c.retry_timeout_seconds = 10;
+      c.retry_initial_backoff_ms = 10;
+      c.retry_max_backoff_ms = 100;
+      auto made = clients::Clients::Create(c);
+      EXPECT_TRUE(made.ok()) << made.status().message();
+      outside_ = std::move(made).value();
+    }
+    return *outside_;
+  }
+
+  // The emulator's pools that are not deleted.
+  json LivePools() const {
+    json out = json::array();
+    const json objects = emu_->Objects();
+    for (const auto& p : objects["pools"]) {
+      if (p.value("state", "") != "DELETED") out.push_back(p);
+    }
+    return out;
+  }
+
+  // The live pool with this name (null JSON when none).
+  json PoolNamed(const std::string& name) const {
+    for (const auto& p : LivePools()) {
+      if (p.value("instance_pool_name", "") == name) return p;
+    }
+    return nullptr;
+  }
+
+  // Every secret the emulator holds (live, soft-deleted or purging).
+  json Secrets() const {
+    json objects = emu_->Objects();
+    return objects["secrets"];
+  }
+
+  // The emulator's record of one secret (null JSON when it has none, in any phase).
+  json SecretRecord(const std::string& name) const {
+    for (const auto& s : Secrets()) {
+      if (s.value("name", "") == name) return s;
+    }
+    return nullptr;
+  }
+
+  // The latest version of a secret, read outside Terraform (value included).
+  keyvault::SecretBundle SecretBundle(const std::string& name) {
+    auto bundle = Outside().keyvault().GetSecret(VaultUrl(), name);
+    EXPECT_TRUE(bundle.ok()) << name << ": " << bundle.status().message();
+    return bundle.ok() ? *bundle : keyvault::SecretBundle{};
+  }
+  std::string SecretValue(const std::string& name) { return SecretBundle(name).value.Reveal(); }
+
+  // Requests one emulator service ("entra", "databricks", "keyvault") received so far.
+  int Requests(const std::string& service) const {
+    json counters = emu_->Counters();
+    return counters["by_service"][service].value("requests", 0);
+  }
+
+  // Requests whose path ends with `path_suffix`, with `method` unless empty.
+  int RouteRequests(const std::string& path_suffix, const std::string& method = "") const {
+    json counters = emu_->Counters();
+    int n = 0;
+    for (const auto& r : counters["by_route"]) {
+      const std::string path = r.value("path", "");
+      if (path.size() < path_suffix.size() ||
+          path.compare(path.size() - path_suffix.size(), path_suffix.size(), path_suffix) != 0)
+        continue;
+      if (!method.empty() && r.value("method", "") != method) continue;
+      n += r.value("count", 0);
+    }
+    return n;
+  }
+
+  // The 1-based line of work/main.tf holding `needle` (0 when absent).
+  int ConfigLine(const std::string& needle) const {
+    std::ifstream in(ws_.work_dir() / "main.tf");
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+      if (line.find(needle) != std::string::npos) return n;
+    }
+    return 0;
+  }
+
+  // Expects a diagnostic "Error: <summary>" in `output` that Terraform attributes to the config
+  // line holding `line_needle` (so the provider named that attribute).
+  void ExpectErrorAt(const std::string& output, const std::string& summary, const std::string& line_needle) {
+    size_t at = output.find("Error: " + summary);
+    ASSERT_NE(at, std::string::npos) << "no error \"" << summary << "\" in\n" << output;
+    size_t end = output.find("Error: ", at + 7);
+    const std::string block = output.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    const int line = ConfigLine(line_needle);
+    ASSERT_GT(line, 0) << line_needle << " is not in main.tf";
+    EXPECT_THAT(block, ::testing::HasSubstr("main.tf line " + std::to_string(line) + ","))
+        << "error \"" << summary << "\" does not point at the line of " << line_needle << "\n" << block;
+  }
+
+  // `terraform show -json` values of one resource (null JSON when absent).
+  json State(const std::string& address) {
+    auto show = ws_.ShowJson();
+    EXPECT_TRUE(show.ok()) << show.status().message();
+    if (!show.ok()) return nullptr;
+    return ResourceValues(*show, address);
+  }
+
+  // `terraform plan -detailed-exitcode`: 0 = no changes, 2 = changes.
+  CommandResult PlanDetailed(std::vector<std::string> extra = {}) {
+    extra.insert(extra.begin(), "-detailed-exitcode");
+    return ws_.Plan(extra);
+  }
+
+  // Expects `terraform plan -detailed-exitcode` to report no changes; `when` names the step.
+  void ExpectNoChanges(const std::string& when) {
+    CommandResult plan = PlanDetailed();
+    EXPECT_EQ(plan.exit_code, 0) << "expected no changes " << when << "\n" << plan.Describe();
+  }
+
+  // Runs apply and expects success.
+  CommandResult MustApply(std::vector<std::string> extra = {}) {
+    CommandResult r = ws_.Apply(std::move(extra));
+    EXPECT_TRUE(r.ok()) << r.Describe();
+    return r;
+  }
+
+  std::unique_ptr<emulator::Server> emu_;
+  Workspace ws_;
+  std::unique_ptr<clients::Clients> outside_;
+};
+
+inline std::string ReadFileText(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// `text` with every run of whitespace turned into one space: Terraform wraps diagnostic details.
+inline std::string Squash(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (!space) {
+      out.push_back(c);
+    } else if (out.empty() || out.back() != ' ') {
+      out.push_back(' ');
+    }
+  }
+  return out;
+}
+
+}  // namespace adbjit::e2e
+
+#endif  // ADBJIT_TESTS_E2E_POOL_BINDING_E2E_FIXTURE_H_

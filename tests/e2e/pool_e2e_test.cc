@@ -1,0 +1,396 @@
+// adbjit_instance_pool through the real terraform CLI against the emulator: every field and the
+// minimal form without perpetual diffs, in-place updates versus replacements, drift (deleted in
+// both of Databricks' forms, edited outside), guard rails, bad input and import.
+#include <string>
+
+#include "tests/e2e/pool_binding_e2e_fixture.h"
+
+namespace adbjit::e2e {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
+using ::testing::Not;
+using ::testing::SizeIs;
+
+constexpr char kPoolIdPattern[] = "[0-9]{4}-[0-9]{6}-[a-z]+[0-9]+-pool-[A-Za-z0-9]{8}";
+
+// Three pools: every field set, only an availability in azure_attributes (the bid price is then
+// filled in by Databricks), and only the two required fields.
+std::string ThreePools() {
+  return R"(
+resource "adbjit_instance_pool" "full" {
+  instance_pool_name                    = "full-pool"
+  node_type_id                          = "Standard_DS3_v2"
+  min_idle_instances                    = 1
+  max_capacity                          = 8
+  idle_instance_autotermination_minutes = 15
+  custom_tags = {
+    owner = "data-team"
+    env   = "test"
+  }
+  enable_elastic_disk      = false
+  preloaded_spark_versions = ["15.4.x-scala2.12"]
+  azure_attributes {
+    availability       = "SPOT_AZURE"
+    spot_bid_max_price = 0.5
+  }
+  disk_spec {
+    disk_count = 2
+    disk_size  = 128
+    disk_type {
+      azure_disk_volume_type = "PREMIUM_LRS"
+    }
+  }
+}
+
+resource "adbjit_instance_pool" "partial" {
+  instance_pool_name = "partial-pool"
+  node_type_id       = "Standard_DS3_v2"
+  azure_attributes {
+    availability = "SPOT_WITH_FALLBACK_AZURE"
+  }
+}
+
+resource "adbjit_instance_pool" "minimal" {
+  instance_pool_name = "minimal-pool"
+  node_type_id       = "Standard_DS3_v2"
+}
+)";
+}
+
+TEST_F(PoolBindingE2eTest, PoolsWithEveryFieldAndMinimalHaveNoPerpetualDiffAndImportCleanly) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  Config(ThreePools());
+  CommandResult apply = MustApply();
+  ASSERT_TRUE(apply.ok());
+  EXPECT_THAT(apply.stdout_text, HasSubstr("3 added, 0 changed, 0 destroyed"));
+  ExpectNoChanges("right after create");
+
+  // What Databricks stored is what was declared (elastic disk false really sent).
+  json full_remote = PoolNamed("full-pool");
+  ASSERT_TRUE(full_remote.is_object()) << emu().Objects().dump(2);
+  EXPECT_EQ(full_remote["node_type_id"], "Standard_DS3_v2");
+  EXPECT_EQ(full_remote["min_idle_instances"], 1);
+  EXPECT_EQ(full_remote["max_capacity"], 8);
+  EXPECT_EQ(full_remote["idle_instance_autotermination_minutes"], 15);
+  EXPECT_EQ(full_remote["custom_tags"], (json{{"owner", "data-team"}, {"env", "test"}}));
+  EXPECT_EQ(full_remote["enable_elastic_disk"], false);
+  EXPECT_EQ(full_remote["preloaded_spark_versions"], json::array({"15.4.x-scala2.12"}));
+  EXPECT_EQ(full_remote["azure_attributes"], (json{{"availability", "SPOT_AZURE"}, {"spot_bid_max_price", 0.5}}));
+  EXPECT_EQ(full_remote["disk_spec"],
+            (json{{"disk_count", 2}, {"disk_size", 128}, {"disk_type", {{"azure_disk_volume_type", "PREMIUM_LRS"}}}}));
+  json minimal_remote = PoolNamed("minimal-pool");
+  ASSERT_TRUE(minimal_remote.is_object());
+  EXPECT_EQ(minimal_remote["enable_elastic_disk"], true);
+  EXPECT_EQ(minimal_remote["azure_attributes"]["availability"], "ON_DEMAND_AZURE");
+
+  // State: ids, computed values, and server defaults where the user declared nothing.
+  json full = State("adbjit_instance_pool.full");
+  json partial = State("adbjit_instance_pool.partial");
+  json minimal = State("adbjit_instance_pool.minimal");
+  ASSERT_TRUE(full.is_object() && partial.is_object() && minimal.is_object());
+  EXPECT_THAT(full["id"].get<std::string>(), MatchesRegex(kPoolIdPattern));
+  EXPECT_EQ(full["id"], full["instance_pool_id"]);
+  EXPECT_EQ(full["id"], full_remote["instance_pool_id"]);
+  EXPECT_EQ(full["state"], "ACTIVE");
+  EXPECT_EQ(full["default_tags"]["Vendor"], "Databricks");
+  EXPECT_EQ(full["default_tags"]["DatabricksInstancePoolId"], full["id"]);
+  EXPECT_EQ(full["enable_elastic_disk"], false);
+  EXPECT_EQ(partial["azure_attributes"]["availability"], "SPOT_WITH_FALLBACK_AZURE");
+  EXPECT_EQ(partial["azure_attributes"]["spot_bid_max_price"], -1);  // filled in by Databricks
+  EXPECT_EQ(minimal["min_idle_instances"], 0);
+  EXPECT_EQ(minimal["enable_elastic_disk"], true);
+  EXPECT_EQ(minimal["idle_instance_autotermination_minutes"], 60);  // the server's default
+  EXPECT_TRUE(minimal["max_capacity"].is_null());
+  EXPECT_TRUE(minimal["custom_tags"].is_null());
+  EXPECT_TRUE(minimal["azure_attributes"].is_null() || minimal["azure_attributes"].empty()) << minimal.dump(2);
+  EXPECT_TRUE(minimal["disk_spec"].is_null() || minimal["disk_spec"].empty()) << minimal.dump(2);
+
+  // Import: `terraform import` for two, an import block for the third; then nothing to change.
+  const std::string full_id = full["id"], partial_id = partial["id"], minimal_id = minimal["id"];
+  CommandResult rm = ws().Terraform({"state", "rm", "adbjit_instance_pool.full", "adbjit_instance_pool.partial",
+                                     "adbjit_instance_pool.minimal"});
+  ASSERT_TRUE(rm.ok()) << rm.Describe();
+  for (const auto& [address, id] : {std::pair<std::string, std::string>{"adbjit_instance_pool.full", full_id},
+                                    {"adbjit_instance_pool.minimal", minimal_id}}) {
+    CommandResult imported = ws().Terraform({"import", "-input=false", address, id});
+    ASSERT_TRUE(imported.ok()) << imported.Describe();
+    EXPECT_THAT(imported.stdout_text, HasSubstr("Import successful"));
+  }
+  Config(ThreePools() + "\nimport {\n  to = adbjit_instance_pool.partial\n  id = \"" + partial_id + "\"\n}\n");
+  CommandResult import_plan = ws().Plan();
+  ASSERT_TRUE(import_plan.ok()) << import_plan.Describe();
+  EXPECT_THAT(import_plan.stdout_text, HasSubstr("1 to import, 0 to add, 0 to change, 0 to destroy"));
+  CommandResult import_apply = MustApply();
+  EXPECT_THAT(import_apply.stdout_text, HasSubstr("1 imported, 0 added, 0 changed, 0 destroyed"));
+  ExpectNoChanges("after importing the pools");
+  EXPECT_EQ(State("adbjit_instance_pool.full")["id"], full_id);
+  EXPECT_EQ(State("adbjit_instance_pool.partial")["id"], partial_id);
+  EXPECT_THAT(LivePools(), SizeIs(3));
+
+  // Destroy deletes every pool; destroying again (nothing left) succeeds.
+  CommandResult destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_THAT(destroy.stdout_text, HasSubstr("3 destroyed"));
+  EXPECT_THAT(LivePools(), SizeIs(0)) << emu().Objects().dump(2);
+}
+
+TEST_F(PoolBindingE2eTest, PoolImportOfAnUnknownIdFailsClearly) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  Config(R"(
+resource "adbjit_instance_pool" "p" {
+  instance_pool_name = "p"
+  node_type_id       = "Standard_DS3_v2"
+}
+)");
+  CommandResult imported =
+      ws().Terraform({"import", "-input=false", "adbjit_instance_pool.p", "0101-000000-none1-pool-AAAAAAAA"});
+  EXPECT_NE(imported.exit_code, 0);
+  EXPECT_THAT(Squash(imported.stderr_text), HasSubstr("Instance pool not found"));
+  EXPECT_THAT(Squash(imported.stderr_text), HasSubstr("0101-000000-none1-pool-AAAAAAAA"));
+}
+
+// A pool whose attributes the test rewrites between applies.
+struct PoolSpec {
+  std::string name = "etl-pool";
+  std::string node_type = "Standard_DS3_v2";
+  int min_idle = 1;
+  int max_capacity = 4;
+  int autotermination = 20;
+  std::string tags = "{ owner = \"data-team\" }";  // empty: no custom_tags
+  // A partial azure_attributes block: Databricks fills in the bid price.
+  std::string azure = "  azure_attributes {\n    availability = \"ON_DEMAND_AZURE\"\n  }\n";
+  std::string extra;  // more attributes / blocks
+
+  std::string Hcl() const {
+    std::string hcl = "resource \"adbjit_instance_pool\" \"p\" {\n  instance_pool_name = \"" + name +
+                      "\"\n  node_type_id = \"" + node_type + "\"\n  min_idle_instances = " +
+                      std::to_string(min_idle) + "\n  max_capacity = " + std::to_string(max_capacity) +
+                      "\n  idle_instance_autotermination_minutes = " + std::to_string(autotermination) + "\n";
+    if (!tags.empty()) hcl += "  custom_tags = " + tags + "\n";
+    return hcl + azure + extra + "}\n";
+  }
+};
+
+TEST_F(PoolBindingE2eTest, PoolEditableFieldsUpdateInPlaceAndOthersForceReplacement) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  PoolSpec spec;
+  Config(spec.Hcl());
+  ASSERT_TRUE(MustApply().ok());
+  const std::string id = State("adbjit_instance_pool.p")["id"];
+
+  // Every editable field at once: one edit, same pool.
+  spec.name = "etl-pool-renamed";
+  spec.min_idle = 2;
+  spec.max_capacity = 6;
+  spec.autotermination = 30;
+  spec.tags = "{ owner = \"ml-team\", cost = \"42\" }";
+  Config(spec.Hcl());
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("will be updated in-place"));
+  EXPECT_THAT(plan.stdout_text, Not(HasSubstr("forces replacement")));
+  EXPECT_THAT(plan.stdout_text, Not(HasSubstr("known after apply"))) << "nothing computed changes in an edit";
+  EXPECT_THAT(plan.stdout_text, HasSubstr("0 to add, 1 to change, 0 to destroy"));
+  CommandResult update = MustApply();
+  EXPECT_THAT(update.stdout_text, HasSubstr("0 added, 1 changed, 0 destroyed"));
+  EXPECT_EQ(RouteRequests("/instance-pools/edit", "POST"), 1);
+  json remote = PoolNamed("etl-pool-renamed");
+  ASSERT_TRUE(remote.is_object()) << emu().Objects().dump(2);
+  EXPECT_EQ(remote["instance_pool_id"], id);
+  EXPECT_EQ(remote["min_idle_instances"], 2);
+  EXPECT_EQ(remote["max_capacity"], 6);
+  EXPECT_EQ(remote["idle_instance_autotermination_minutes"], 30);
+  EXPECT_EQ(remote["custom_tags"], (json{{"owner", "ml-team"}, {"cost", "42"}}));
+  EXPECT_EQ(State("adbjit_instance_pool.p")["id"], id);
+  ExpectNoChanges("after the in-place update");
+
+  // Fields the edit API cannot change: each forces a new pool, and the plan says which.
+  struct Replacing {
+    std::string what;
+    std::string extra;
+    std::string node_type = "Standard_DS3_v2";
+    std::string azure = "  azure_attributes {\n    availability = \"ON_DEMAND_AZURE\"\n  }\n";
+  };
+  const std::vector<Replacing> replacing = {
+      {"node_type_id", "", "Standard_DS4_v2"},
+      {"enable_elastic_disk", "  enable_elastic_disk = false\n"},
+      {"preloaded_spark_versions", "  preloaded_spark_versions = [\"15.4.x-scala2.12\"]\n"},
+      {"azure_attributes", "", "Standard_DS3_v2", "  azure_attributes {\n    availability = \"SPOT_AZURE\"\n  }\n"},
+      {"disk_spec", "  disk_spec {\n    disk_count = 1\n    disk_size = 64\n  }\n"},
+  };
+  for (const Replacing& r : replacing) {
+    PoolSpec changed = spec;
+    changed.extra = r.extra;
+    changed.node_type = r.node_type;
+    changed.azure = r.azure;
+    Config(changed.Hcl());
+    CommandResult p = PlanDetailed();
+    EXPECT_EQ(p.exit_code, 2) << r.what << "\n" << p.Describe();
+    EXPECT_THAT(p.stdout_text, HasSubstr("must be replaced")) << r.what;
+    EXPECT_THAT(p.stdout_text, HasSubstr("1 to add, 0 to change, 1 to destroy")) << r.what;
+    EXPECT_THAT(p.stdout_text, MatchesRegex("(.|\n)*" + r.what + "[^\n]*# forces replacement(.|\n)*"))
+        << r.what << "\n" << p.stdout_text;
+  }
+
+  // Apply one replacement: a new pool, the old one deleted, then a clean plan.
+  spec.node_type = "Standard_DS4_v2";
+  spec.extra = "  disk_spec {\n    disk_count = 1\n    disk_size = 64\n    disk_type {\n"
+               "      azure_disk_volume_type = \"STANDARD_LRS\"\n    }\n  }\n";
+  Config(spec.Hcl());
+  CommandResult replaced = MustApply();
+  EXPECT_THAT(replaced.stdout_text, HasSubstr("1 added, 0 changed, 1 destroyed"));
+  const std::string new_id = State("adbjit_instance_pool.p")["id"];
+  EXPECT_NE(new_id, id);
+  ASSERT_THAT(LivePools(), SizeIs(1));
+  EXPECT_EQ(LivePools()[0]["instance_pool_id"], new_id);
+  EXPECT_EQ(LivePools()[0]["node_type_id"], "Standard_DS4_v2");
+  ExpectNoChanges("after the replacement");
+
+  // Removing every tag: Databricks cannot do that in place, so the pool is replaced.
+  spec.tags = "";
+  Config(spec.Hcl());
+  CommandResult untag_plan = PlanDetailed();
+  EXPECT_EQ(untag_plan.exit_code, 2) << untag_plan.Describe();
+  EXPECT_THAT(untag_plan.stdout_text, MatchesRegex("(.|\n)*custom_tags[^\n]*# forces replacement(.|\n)*"))
+      << untag_plan.stdout_text;
+  CommandResult untagged = MustApply();
+  EXPECT_THAT(untagged.stdout_text, HasSubstr("1 added, 0 changed, 1 destroyed"));
+  ASSERT_THAT(LivePools(), SizeIs(1));
+  EXPECT_FALSE(LivePools()[0].contains("custom_tags")) << LivePools()[0].dump(2);
+  ExpectNoChanges("after removing every tag");
+
+  // Adding tags back is an edit again.
+  spec.tags = "{ owner = \"data-team\" }";
+  Config(spec.Hcl());
+  CommandResult retag = PlanDetailed();
+  EXPECT_EQ(retag.exit_code, 2);
+  EXPECT_THAT(retag.stdout_text, HasSubstr("0 to add, 1 to change, 0 to destroy"));
+}
+
+class PoolDriftTest : public PoolBindingE2eTest, public ::testing::WithParamInterface<bool> {};
+
+TEST_P(PoolDriftTest, DeletedOrEditedOutsideIsPlannedBackAndConverges) {
+  emulator::Options options;
+  options.pool_deleted_form = GetParam();
+  ASSERT_NO_FATAL_FAILURE(Start(options));
+  PoolSpec spec;
+  Config(spec.Hcl());
+  ASSERT_TRUE(MustApply().ok());
+  const std::string id = State("adbjit_instance_pool.p")["id"];
+
+  // Edited outside Terraform: the refresh sees it and the plan edits it back.
+  auto pool = Outside().databricks().GetInstancePool(id);
+  ASSERT_TRUE(pool.ok()) << pool.status().message();
+  pool->max_capacity = 9;
+  pool->idle_instance_autotermination_minutes = 45;
+  ASSERT_TRUE(Outside().databricks().EditInstancePool(*pool).ok());
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("will be updated in-place"));
+  EXPECT_THAT(plan.stdout_text, MatchesRegex("(.|\n)*max_capacity += 9 -> 4(.|\n)*")) << plan.stdout_text;
+  EXPECT_THAT(plan.stdout_text, MatchesRegex("(.|\n)*idle_instance_autotermination_minutes += 45 -> 20(.|\n)*"));
+  ASSERT_TRUE(MustApply().ok());
+  EXPECT_EQ(PoolNamed("etl-pool")["max_capacity"], 4);
+  EXPECT_EQ(PoolNamed("etl-pool")["idle_instance_autotermination_minutes"], 20);
+  ExpectNoChanges("after editing the pool back");
+
+  // Deleted outside Terraform: planned as a new pool.
+  ASSERT_TRUE(Outside().databricks().DeleteInstancePool(id).ok());
+  CommandResult recreate_plan = PlanDetailed();
+  EXPECT_EQ(recreate_plan.exit_code, 2) << recreate_plan.Describe();
+  EXPECT_THAT(recreate_plan.stdout_text, HasSubstr("will be created"));
+  EXPECT_THAT(recreate_plan.stdout_text, HasSubstr("1 to add, 0 to change, 0 to destroy"));
+  ASSERT_TRUE(MustApply().ok());
+  json state = State("adbjit_instance_pool.p");
+  EXPECT_NE(state["id"], id);
+  ASSERT_THAT(LivePools(), SizeIs(1));
+  EXPECT_EQ(LivePools()[0]["instance_pool_id"], state["id"]);
+  ExpectNoChanges("after re-creating the pool");
+
+  // Deleted outside again, then destroyed: already gone is success.
+  ASSERT_TRUE(Outside().databricks().DeleteInstancePool(state["id"].get<std::string>()).ok());
+  CommandResult destroy = ws().Destroy({"-refresh=false"});
+  EXPECT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_THAT(LivePools(), SizeIs(0));
+}
+
+INSTANTIATE_TEST_SUITE_P(DeletedForms, PoolDriftTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "GetAnswersStateDeleted" : "GetAnswersNotFound";
+                         });
+
+TEST_F(PoolBindingE2eTest, PoolGuardRailsAndBadInputFailAtPlanTimeBeforeAnyApiCall) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const std::string guardrails = R"(
+  guardrails {
+    allowed_node_types = ["Standard_DS3_v2", "Standard_DS4_v2"]
+    max_pool_capacity  = 10
+    required_pool_tags = ["owner", "cost-center"]
+  }
+)";
+  Config(R"(
+resource "adbjit_instance_pool" "p" {
+  instance_pool_name = "guarded"
+  node_type_id       = "Standard_E64s_v3"
+  max_capacity       = 50
+  custom_tags = {
+    owner = "data-team"
+  }
+}
+)",
+         guardrails);
+  CommandResult plan = ws().Plan();
+  EXPECT_EQ(plan.exit_code, 1) << plan.Describe();
+  const std::string out = plan.stderr_text;
+  ExpectErrorAt(out, "Node type not allowed by guard rail", "node_type_id");
+  ExpectErrorAt(out, "Pool capacity exceeds guard rail", "max_capacity");
+  ExpectErrorAt(out, "Pool tag required by guard rail", "custom_tags");
+  EXPECT_THAT(Squash(out), HasSubstr("\"cost-center\""));
+  EXPECT_THAT(Squash(out), Not(HasSubstr("key \"owner\"")));
+  EXPECT_EQ(Requests("databricks"), 0);
+
+  // A pool within the rails passes; without any tags every required key is reported.
+  Config(R"(
+resource "adbjit_instance_pool" "p" {
+  instance_pool_name = "guarded"
+  node_type_id       = "Standard_DS4_v2"
+  max_capacity       = 10
+  custom_tags = {
+    owner         = "data-team"
+    "cost-center" = "42"
+  }
+}
+resource "adbjit_instance_pool" "untagged" {
+  instance_pool_name = "untagged"
+  node_type_id       = "Standard_DS3_v2"
+  max_capacity       = 2
+}
+)",
+         guardrails);
+  CommandResult untagged = ws().Plan();
+  EXPECT_EQ(untagged.exit_code, 1) << untagged.Describe();
+  EXPECT_EQ(CountOccurrences(untagged.stderr_text, "Error: Pool tag required by guard rail"), 2)
+      << untagged.stderr_text;
+  EXPECT_THAT(untagged.stderr_text, HasSubstr("adbjit_instance_pool.untagged"));
+  EXPECT_THAT(untagged.stderr_text, Not(HasSubstr("adbjit_instance_pool.p,")));
+  EXPECT_EQ(Requests("databricks"), 0);
+
+  // Bad input: more idle instances than capacity, stopped by validate.
+  Config(R"(
+resource "adbjit_instance_pool" "p" {
+  instance_pool_name = "bad"
+  node_type_id       = "Standard_DS3_v2"
+  min_idle_instances = 5
+  max_capacity       = 2
+}
+)");
+  CommandResult validate = ws().Validate();
+  EXPECT_EQ(validate.exit_code, 1) << validate.Describe();
+  ExpectErrorAt(validate.stderr_text, "Invalid pool size", "min_idle_instances");
+  EXPECT_EQ(Requests("databricks"), 0);
+}
+
+}  // namespace
+}  // namespace adbjit::e2e
