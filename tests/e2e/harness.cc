@@ -3,8 +3,10 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <set>
 
 namespace adbjit::e2e {
@@ -80,6 +82,52 @@ std::string CommandResult::Describe() const {
 }
 
 Workspace::Workspace(Install install) : env_(HermeticEnvironment()) {
+  if (install == Install::kFilesystemMirrorPacked) std::abort();  // needs a release zip
+  MakeRoot();
+  if (install == Install::kDevOverrides) {
+    WriteText(cli_config_, "provider_installation {\n  dev_overrides {\n    \"adbjit/adbjit\" = " +
+                               HclString(ProviderBinaryDir().string()) + "\n  }\n}\n");
+    return;
+  }
+  const std::string version = ADBJIT_PROJECT_VERSION;
+  const fs::path package = mirror_dir() / "registry.terraform.io/adbjit/adbjit" / version / "linux_amd64";
+  fs::create_directories(package);
+  const fs::path target = package / ("terraform-provider-adbjit_v" + version);
+  fs::copy_file(ProviderBinaryDir() / "terraform-provider-adbjit", target, fs::copy_options::overwrite_existing);
+  fs::permissions(target, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
+  WriteMirrorCliConfig();
+}
+
+Workspace::Workspace(Install install, const fs::path& release_zip) : env_(HermeticEnvironment()) {
+  // terraform-provider-adbjit_<version>_linux_amd64.zip
+  static const std::regex kZipName(R"(terraform-provider-adbjit_([0-9][^_]*)_linux_amd64\.zip)");
+  std::smatch m;
+  const std::string name = release_zip.filename().string();
+  if (install == Install::kDevOverrides || !std::regex_match(name, m, kZipName) || !fs::is_regular_file(release_zip)) {
+    std::fprintf(stderr, "Workspace: not a release zip: %s\n", release_zip.c_str());
+    std::abort();
+  }
+  MakeRoot();
+  const fs::path provider_dir = mirror_dir() / "registry.terraform.io/adbjit/adbjit";
+  if (install == Install::kFilesystemMirrorPacked) {
+    fs::create_directories(provider_dir);
+    fs::copy_file(release_zip, provider_dir / name);
+  } else {
+    const fs::path package = provider_dir / m[1].str() / "linux_amd64";
+    fs::create_directories(package);
+    testing::RunResult r = testing::Run(
+        testing::SpawnOptions{.argv = {"/usr/bin/unzip", "-q", release_zip.string(), "-d", package.string()},
+                              .env = env_},
+        std::chrono::seconds(60));
+    if (r.exit_code != 0) {
+      std::fprintf(stderr, "Workspace: unzip %s failed: %s\n", release_zip.c_str(), r.stderr_text.c_str());
+      std::abort();
+    }
+  }
+  WriteMirrorCliConfig();
+}
+
+void Workspace::MakeRoot() {
   const char* tmp = std::getenv("TMPDIR");
   std::string tmpl = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/adbjit-e2e-XXXXXX";
   if (mkdtemp(tmpl.data()) == nullptr) std::abort();
@@ -87,25 +135,14 @@ Workspace::Workspace(Install install) : env_(HermeticEnvironment()) {
   work_dir_ = root_ / "work";
   cli_config_ = root_ / "cli.tfrc";
   fs::create_directories(work_dir_);
-
-  std::string cli;
-  if (install == Install::kDevOverrides) {
-    cli = "provider_installation {\n  dev_overrides {\n    \"adbjit/adbjit\" = " +
-          HclString(ProviderBinaryDir().string()) + "\n  }\n}\n";
-  } else {
-    const fs::path mirror = root_ / "mirror";
-    const std::string version = ADBJIT_PROJECT_VERSION;
-    const fs::path package = mirror / "registry.terraform.io/adbjit/adbjit" / version / "linux_amd64";
-    fs::create_directories(package);
-    const fs::path target = package / ("terraform-provider-adbjit_v" + version);
-    fs::copy_file(ProviderBinaryDir() / "terraform-provider-adbjit", target, fs::copy_options::overwrite_existing);
-    fs::permissions(target, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
-    cli = "provider_installation {\n  filesystem_mirror {\n    path    = " + HclString(mirror.string()) +
-          "\n    include = [\"registry.terraform.io/adbjit/*\"]\n  }\n  direct {\n    exclude = "
-          "[\"registry.terraform.io/adbjit/*\"]\n  }\n}\n";
-  }
-  WriteText(cli_config_, cli);
   env_["TF_CLI_CONFIG_FILE"] = cli_config_.string();
+}
+
+void Workspace::WriteMirrorCliConfig() {
+  WriteText(cli_config_, "provider_installation {\n  filesystem_mirror {\n    path    = " +
+                             HclString(mirror_dir().string()) +
+                             "\n    include = [\"registry.terraform.io/adbjit/*\"]\n  }\n  direct {\n    exclude = "
+                             "[\"registry.terraform.io/adbjit/*\"]\n  }\n}\n");
 }
 
 Workspace::~Workspace() {

@@ -8,7 +8,7 @@
 //   EXPECT_THAT(r.stderr_text, HasSubstr("http_timeout_seconds"));
 //
 // Each Workspace owns <tmp>/adbjit-e2e-XXXXXX with `work/` (the Terraform working directory,
-// where .tf files go), `cli.tfrc` (the CLI config), and for the mirror mode `mirror/`. Commands
+// where .tf files go), `cli.tfrc` (the CLI config), and for the mirror modes `mirror/`. Commands
 // run with a controlled environment: the test process's environment minus anything that could
 // leak into the run (TF_*, ARM_*, DATABRICKS_*, AZURE_*, ACTIONS_ID_TOKEN_*), plus
 // TF_IN_AUTOMATION=1, CHECKPOINT_DISABLE=1, TF_CLI_CONFIG_FILE and whatever SetEnv() added (e.g.
@@ -37,6 +37,9 @@ std::filesystem::path TerraformBinary();  // $ADBJIT_TERRAFORM, else /usr/local/
 enum class Install {
   kDevOverrides,      // dev_overrides: no `terraform init` needed (nor possible offline)
   kFilesystemMirror,  // an unpacked filesystem_mirror with a copy of the binary: run Init() first
+  // Only with a release zip (the Workspace constructor taking one): the zip itself in the packed
+  // layout, MIRROR/registry.terraform.io/adbjit/adbjit/<zip name>. Run Init() first.
+  kFilesystemMirrorPacked,
 };
 
 struct CommandResult {
@@ -58,6 +61,11 @@ inline constexpr char kRequiredProviders[] =
 class Workspace {
  public:
   explicit Workspace(Install install = Install::kDevOverrides);
+  // A filesystem mirror holding a release zip (terraform-provider-adbjit_<V>_linux_amd64.zip)
+  // instead of the built binary: kFilesystemMirrorPacked copies the zip into the mirror as is,
+  // kFilesystemMirror extracts it (with `unzip`, keeping modes) into <V>/linux_amd64/. The
+  // version is read from the zip's name. Aborts when the zip cannot be installed.
+  Workspace(Install install, const std::filesystem::path& release_zip);
   ~Workspace();
   Workspace(const Workspace&) = delete;
   Workspace& operator=(const Workspace&) = delete;
@@ -65,6 +73,7 @@ class Workspace {
   const std::filesystem::path& root() const { return root_; }
   const std::filesystem::path& work_dir() const { return work_dir_; }
   const std::filesystem::path& cli_config() const { return cli_config_; }
+  std::filesystem::path mirror_dir() const { return root_ / "mirror"; }
 
   // Writes `work/main.tf` = kRequiredProviders + hcl.
   void WriteConfig(const std::string& hcl);
@@ -93,6 +102,11 @@ class Workspace {
   StatusOr<nlohmann::json> ProvidersSchemaJson() const;
 
  private:
+  // Creates root_, work_dir_ and cli_config_ paths and the directories.
+  void MakeRoot();
+  // Writes the CLI config with a filesystem_mirror for adbjit/* at mirror_dir().
+  void WriteMirrorCliConfig();
+
   std::filesystem::path root_;
   std::filesystem::path work_dir_;
   std::filesystem::path cli_config_;
