@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job: install dependencies, build, start the emulator, install the provider into a local
-# filesystem mirror (as a release is installed), then terraform init / apply / destroy
-# examples/quickstart against the emulator, showing what was created and that it was all revoked.
+# The main job: install dependencies, build the release zip and the emulator, start the emulator,
+# install the zip into a local filesystem mirror (as a user installs a release), then terraform
+# init / apply / destroy examples/quickstart against the emulator, showing what was created and
+# that it was all revoked.
 # Exits non-zero with a clear message at the first failure.
 set -euo pipefail
 
@@ -16,16 +17,21 @@ step "Installing dependencies"
 bash "$ROOT/scripts/install-deps.sh"
 command -v terraform >/dev/null || fail "terraform is not installed (Terraform >= 1.5 is required)"
 
-step "Building the provider and the emulator"
+step "Building the release package and the emulator"
 if [ ! -f "$BUILD/CMakeCache.txt" ]; then
   cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DADBJIT_BUILD_TESTS=OFF
 fi
-cmake --build "$BUILD" --target terraform-provider-adbjit adbjit-emulator --parallel "$(nproc)"
-PROVIDER="$(find "$BUILD" -name terraform-provider-adbjit -type f -perm -u+x | head -n1)"
+# `package` makes the portable release zip (cmake/Packaging.cmake), the same a user downloads.
+cmake --build "$BUILD" --target adbjit-emulator package --parallel "$(nproc)"
+VERSION="$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$BUILD/CMakeCache.txt")"
+[ -n "$VERSION" ] || fail "could not read the project version from $BUILD/CMakeCache.txt"
+ZIP="$BUILD/terraform-provider-adbjit_${VERSION}_linux_amd64.zip"
+SUMS="$BUILD/terraform-provider-adbjit_${VERSION}_SHA256SUMS"
 EMULATOR="$(find "$BUILD" -name adbjit-emulator -type f -perm -u+x | head -n1)"
-[ -x "$PROVIDER" ] || fail "the provider binary was not built"
+[ -f "$ZIP" ] || fail "the release zip was not built ($ZIP)"
 [ -x "$EMULATOR" ] || fail "the emulator binary was not built"
-"$PROVIDER" --version
+(cd "$BUILD" && sha256sum --check "$SUMS") || fail "$ZIP does not match $SUMS"
+unzip -l "$ZIP"
 
 step "Starting adbjit-emulator (Entra ID, Databricks and Key Vault on loopback)"
 rm -rf "$WORK" && mkdir -p "$WORK"
@@ -43,12 +49,11 @@ cat "$WORK/emulator.log"
 url() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$WORK/emulator.json" "$1"; }
 ADMIN="$(url admin)"
 
-step "Installing the provider into a local filesystem mirror"
-VERSION="$("$PROVIDER" --version | sed -n 's/^terraform-provider-adbjit v\{0,1\}\([0-9][0-9.]*\).*/\1/p' | head -n1)"
-[ -n "$VERSION" ] || fail "could not read the provider version"
-PLATFORM_DIR="$WORK/mirror/registry.terraform.io/adbjit/adbjit/$VERSION/linux_amd64"
-mkdir -p "$PLATFORM_DIR"
-cp "$PROVIDER" "$PLATFORM_DIR/terraform-provider-adbjit_v$VERSION"
+step "Installing the release zip into a local filesystem mirror (packed layout)"
+mkdir -p "$WORK/mirror/registry.terraform.io/adbjit/adbjit"
+cp "$ZIP" "$WORK/mirror/registry.terraform.io/adbjit/adbjit/"
+unzip -q -o "$ZIP" -d "$WORK/provider"
+"$WORK/provider/terraform-provider-adbjit_v$VERSION" --version
 cat >"$WORK/terraformrc" <<CFG
 provider_installation {
   filesystem_mirror {
@@ -60,7 +65,7 @@ provider_installation {
   }
 }
 CFG
-echo "mirror: $WORK/mirror (adbjit/adbjit $VERSION)"
+echo "mirror: $WORK/mirror/registry.terraform.io/adbjit/adbjit/$(basename "$ZIP")"
 
 step "Pointing the provider at the emulator"
 export TF_CLI_CONFIG_FILE="$WORK/terraformrc" TF_IN_AUTOMATION=1
