@@ -128,7 +128,11 @@ class Widget : public Resource {
 
   void Delete(const CallContext& ctx, const ApplyRequest& req, ApplyResponse& resp) const override {
     log_->Add("delete " + *req.prior_state.Attr("id").GetString());
-    resp.new_state = req.prior_state;  // ignored by the server: a delete always answers null
+    resp.new_state = req.prior_state;  // ignored by the server unless the delete failed
+    if (req.prior_state.Attr("name") == Value::String("stuck")) {
+      resp.diagnostics.AddError("Cannot Delete Widget", "half done");
+      resp.private_data = "delete-pending";
+    }
   }
 
   void Import(const CallContext& ctx, const ImportRequest& req, ImportResponse& resp) const override {
@@ -413,6 +417,21 @@ TEST_F(ServerTest, UpdateAndDeleteDispatch) {
   EXPECT_FALSE(del.diagnostics.HasError());
   EXPECT_EQ(del.new_state.msgpack, "\xc0");
   EXPECT_EQ(provider_->log.Take(), (std::vector<std::string>{"update w-a", "delete w-a"}));
+}
+
+// A failed delete that keeps the object hands Terraform its state and private data, so that the
+// next run knows the delete is unfinished; a successful one answers null whatever the hook left.
+TEST_F(ServerTest, FailedDeleteKeepsStateAndPrivateData) {
+  Configure("https://api");
+  Value prior = WidgetValue({{"id", Value::String("w-s")}, {"name", Value::String("stuck")},
+                             {"size", Value::Int(1)}, {"etag", Value::String("e1")}});
+  ProviderServer::ApplyResult del = server_.ApplyResourceChange(
+      "fake_widget", Mp(prior, kWidgetT), Mp(Value::Null(kWidgetT), kWidgetT), Mp(Value::Null(kWidgetT), kWidgetT),
+      "p0");
+  EXPECT_TRUE(del.diagnostics.HasError());
+  EXPECT_EQ(Dec(del.new_state, kWidgetT), prior);
+  EXPECT_EQ(del.private_data, "delete-pending");
+  EXPECT_EQ(provider_->log.Take(), std::vector<std::string>{"delete w-s"});
 }
 
 TEST_F(ServerTest, PlanNoOpDestroyAndReplace) {
