@@ -227,7 +227,7 @@ TEST_F(PoolBindingE2eTest, BindingDriftIsPlannedBackAndSoftDeletedNamesAreRecove
   ASSERT_TRUE(Outside().keyvault().DeleteSecret(vault, "pool-id").ok());
   CommandResult conflict = ws().Apply();
   EXPECT_EQ(conflict.exit_code, 1) << conflict.Describe();
-  const std::string err = Squash(conflict.stderr_text);
+  const std::string err = Squashed(conflict.stderr_text);
   EXPECT_THAT(err, HasSubstr("Cannot write Key Vault secret"));
   EXPECT_THAT(err, HasSubstr("ObjectIsDeletedButRecoverable"));
   EXPECT_THAT(err, HasSubstr("recover_soft_deleted = true"));
@@ -329,7 +329,7 @@ TEST_F(PoolBindingE2eTest, BindingBadInputIsStoppedAtValidateNamingTheAttribute)
   const std::string out = validate.stderr_text;
   ExpectErrorAt(out, "Conflicting secret values", "value_wo = \"y\"");
   ExpectErrorAt(out, "Missing secret value", "resource \"adbjit_keyvault_binding\" \"neither\"");
-  const std::string squashed = Squash(out);
+  const std::string squashed = Squashed(out);
   EXPECT_THAT(squashed, HasSubstr("name must be a Key Vault secret name: 1 to 127 letters, digits and dashes, got \"a_b\""));
   EXPECT_THAT(squashed, HasSubstr("got \"" + std::string(128, 'n') + "\""));
   EXPECT_THAT(squashed, HasSubstr("expiration_date must be an RFC 3339 date-time"));
@@ -372,7 +372,7 @@ TEST_F(PoolBindingE2eTest, DestroyUnderPurgeProtectionSucceedsWithAWarning) {
   CommandResult destroy = ws().Destroy();
   ASSERT_TRUE(destroy.ok()) << destroy.Describe();
   EXPECT_THAT(destroy.stdout_text + destroy.stderr_text, HasSubstr("Warning: Secret not purged"));
-  EXPECT_THAT(Squash(destroy.stdout_text + destroy.stderr_text), HasSubstr("Purge protection is enabled"));
+  EXPECT_THAT(Squashed(destroy.stdout_text + destroy.stderr_text), HasSubstr("Purge protection is enabled"));
   ASSERT_THAT(Secrets(), SizeIs(1));
   EXPECT_EQ(Secrets()[0]["state"], "deleted");
   EXPECT_TRUE(State("adbjit_keyvault_binding.b").is_null());
@@ -423,11 +423,11 @@ TEST_F(PoolBindingE2eTest, BindingsImportByVersionlessIdWithACleanPlan) {
   Config(resources);
   CommandResult bad_id = ws().Terraform({"import", "-input=false", "adbjit_keyvault_binding.bare", "bare"});
   EXPECT_NE(bad_id.exit_code, 0);
-  EXPECT_THAT(Squash(bad_id.stderr_text), HasSubstr("Invalid import id"));
+  EXPECT_THAT(Squashed(bad_id.stderr_text), HasSubstr("Invalid import id"));
   CommandResult missing = ws().Terraform(
       {"import", "-input=false", "adbjit_keyvault_binding.bare", emu().keyvault_url() + "/secrets/missing"});
   EXPECT_NE(missing.exit_code, 0);
-  EXPECT_THAT(Squash(missing.stderr_text), HasSubstr("Secret not found"));
+  EXPECT_THAT(Squashed(missing.stderr_text), HasSubstr("Secret not found"));
 }
 
 }  // namespace

@@ -101,20 +101,6 @@ inline std::string CrashSign(const CommandResult& r) {
   return "";
 }
 
-// Whitespace runs folded to one space: Terraform wraps diagnostic details.
-inline std::string Folded(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
-    if (!space) {
-      out.push_back(c);
-    } else if (out.empty() || out.back() != ' ') {
-      out.push_back(' ');
-    }
-  }
-  return out;
-}
-
 // An emulator plus a workspace pointed at it.
 class EmulatorWorkspace {
  public:

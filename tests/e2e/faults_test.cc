@@ -190,7 +190,7 @@ TEST_P(FaultE2eTest, SurvivesOrReportsAndConverges) {
   env.emu().SetFaults(json{{"replace", true}, {"rules", json::array({rule})}});
 
   CommandResult faulted = destroy ? ws.Destroy() : ws.Apply();
-  const std::string output = Folded(faulted.stdout_text + faulted.stderr_text);
+  const std::string output = Squashed(faulted.stdout_text + faulted.stderr_text);
   const json objects = env.emu().Objects();  // as they were right after the faulted command
 
   // The fault was actually met. The emulator logs a request when it is done with it, and a

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <regex>
 #include <set>
+#include <sstream>
 
 namespace adbjit::e2e {
 namespace {
@@ -235,6 +236,26 @@ int CountOccurrences(const std::string& haystack, const std::string& needle) {
     ++n;
   }
   return n;
+}
+
+std::string ReadFileText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::string Squashed(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (!space) {
+      out.push_back(c);
+    } else if (out.empty() || out.back() != ' ') {
+      out.push_back(' ');
+    }
+  }
+  return out;
 }
 
 }  // namespace adbjit::e2e

@@ -33,6 +33,11 @@ namespace adbjit::e2e {
 std::filesystem::path ProviderBinaryDir();
 std::filesystem::path TerraformBinary();  // $ADBJIT_TERRAFORM, else /usr/local/bin/terraform, else PATH
 
+// The whole file as bytes ("" when it cannot be read).
+std::string ReadFileText(const std::filesystem::path& path);
+// `text` with every run of whitespace turned into one space: Terraform wraps diagnostic details.
+std::string Squashed(const std::string& text);
+
 // How Terraform finds the provider.
 enum class Install {
   kDevOverrides,      // dev_overrides: no `terraform init` needed (nor possible offline)

@@ -20,6 +20,7 @@
 #include "provider/clients/clients.h"
 #include "tests/e2e/emulator_env.h"
 #include "tests/e2e/harness.h"
+#include "tests/e2e/outside_clients.h"
 
 namespace adbjit::e2e {
 
@@ -47,21 +48,8 @@ class PoolBindingE2eTest : public ::testing::Test {
 
   // API clients for the default principal: a second actor, outside Terraform.
   clients::Clients& Outside() {
-    if (outside_ == nullptr) {
-      emulator::Principal p;
-      clients::ClientsConfig c;
-      c.host = emu_->databricks_url();
-      c.authority_host = emu_->entra_url();
-      c.tenant_id = p.tenant_id;
-      c.client_id = p.client_id;
-      c.client_secret = Secret(p.client_secret);
-      c.retry_timeout_seconds = 10;
-      c.retry_initial_backoff_ms = 10;
-      c.retry_max_backoff_ms = 100;
-      auto made = clients::Clients::Create(c);
-      EXPECT_TRUE(made.ok()) << made.status().message();
-      outside_ = std::move(made).value();
-    }
+    if (outside_ == nullptr) outside_ = OutsideClients(*emu_);
+    EXPECT_NE(outside_, nullptr) << "the outside clients could not be configured";
     return *outside_;
   }
 
@@ -180,27 +168,6 @@ class PoolBindingE2eTest : public ::testing::Test {
   Workspace ws_;
   std::unique_ptr<clients::Clients> outside_;
 };
-
-inline std::string ReadFileText(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-// `text` with every run of whitespace turned into one space: Terraform wraps diagnostic details.
-inline std::string Squash(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
-    if (!space) {
-      out.push_back(c);
-    } else if (out.empty() || out.back() != ' ') {
-      out.push_back(' ');
-    }
-  }
-  return out;
-}
 
 }  // namespace adbjit::e2e
 

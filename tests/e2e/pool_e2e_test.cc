@@ -147,8 +147,8 @@ resource "adbjit_instance_pool" "p" {
   CommandResult imported =
       ws().Terraform({"import", "-input=false", "adbjit_instance_pool.p", "0101-000000-none1-pool-AAAAAAAA"});
   EXPECT_NE(imported.exit_code, 0);
-  EXPECT_THAT(Squash(imported.stderr_text), HasSubstr("Instance pool not found"));
-  EXPECT_THAT(Squash(imported.stderr_text), HasSubstr("0101-000000-none1-pool-AAAAAAAA"));
+  EXPECT_THAT(Squashed(imported.stderr_text), HasSubstr("Instance pool not found"));
+  EXPECT_THAT(Squashed(imported.stderr_text), HasSubstr("0101-000000-none1-pool-AAAAAAAA"));
 }
 
 // A pool whose attributes the test rewrites between applies.
@@ -347,8 +347,8 @@ resource "adbjit_instance_pool" "p" {
   ExpectErrorAt(out, "Node type not allowed by guard rail", "node_type_id");
   ExpectErrorAt(out, "Pool capacity exceeds guard rail", "max_capacity");
   ExpectErrorAt(out, "Pool tag required by guard rail", "custom_tags");
-  EXPECT_THAT(Squash(out), HasSubstr("\"cost-center\""));
-  EXPECT_THAT(Squash(out), Not(HasSubstr("key \"owner\"")));
+  EXPECT_THAT(Squashed(out), HasSubstr("\"cost-center\""));
+  EXPECT_THAT(Squashed(out), Not(HasSubstr("key \"owner\"")));
   EXPECT_EQ(Requests("databricks"), 0);
 
   // A pool within the rails passes; without any tags every required key is reported.

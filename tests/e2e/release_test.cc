@@ -32,13 +32,6 @@ constexpr char kZip[] = ADBJIT_RELEASE_ZIP;
 constexpr char kSums[] = ADBJIT_RELEASE_SHA256SUMS;
 constexpr char kExeName[] = "terraform-provider-adbjit_v" ADBJIT_PROJECT_VERSION;
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 std::string Sha256Hex(const std::string& data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
@@ -89,7 +82,7 @@ std::string PackageHashV1(const fs::path& dir) {
   }
   std::sort(names.begin(), names.end());
   std::string summary;
-  for (const auto& name : names) summary += Sha256Hex(ReadFile(dir / name)) + "  " + name + "\n";
+  for (const auto& name : names) summary += Sha256Hex(ReadFileText(dir / name)) + "  " + name + "\n";
   return "h1:" + Base64(HexToBytes(Sha256Hex(summary)));
 }
 
@@ -124,7 +117,7 @@ TEST(ReleasePackageTest, Sha256SumsListsTheZipWithItsDigest) {
   EXPECT_EQ(zip_name, std::string("terraform-provider-adbjit_") + kVersion + "_linux_amd64.zip");
   EXPECT_EQ(fs::path(kSums).filename().string(), std::string("terraform-provider-adbjit_") + kVersion + "_SHA256SUMS");
   // Registry format: "<64 hex>  <file name>\n" per artifact; this release has one.
-  EXPECT_EQ(ReadFile(kSums), Sha256Hex(ReadFile(kZip)) + "  " + zip_name + "\n");
+  EXPECT_EQ(ReadFileText(kSums), Sha256Hex(ReadFileText(kZip)) + "  " + zip_name + "\n");
 }
 
 TEST(ReleasePackageTest, ZipHoldsTheExecutableAtTopLevelWithItsExecBit) {
@@ -197,7 +190,7 @@ CommandResult InitWithoutNetwork(const Workspace& ws) {
     out.stderr_text = "cannot run without network (unshare): " + why;
     return out;
   }
-  for (const std::string a : {TerraformBinary().string(), std::string("init"), std::string("-input=false"),
+  for (const std::string& a : {TerraformBinary().string(), std::string("init"), std::string("-input=false"),
                               std::string("-no-color")}) {
     argv.push_back(a);
   }
@@ -243,7 +236,7 @@ TEST_P(ReleaseMirrorTest, InitInstallsTheZipOfflineAndPlanRunsAgainstTheEmulator
   ASSERT_FALSE(x.dir().empty());
   testing::RunResult unzip = x.Unzip();
   ASSERT_EQ(unzip.exit_code, 0) << unzip.stderr_text;
-  const std::string lock = ReadFile(ws.work_dir() / ".terraform.lock.hcl");
+  const std::string lock = ReadFileText(ws.work_dir() / ".terraform.lock.hcl");
   EXPECT_THAT(lock, HasSubstr("provider \"registry.terraform.io/adbjit/adbjit\" {"));
   EXPECT_THAT(lock, HasSubstr(std::string("version = \"") + kVersion + "\""));
   EXPECT_THAT(lock, HasSubstr("\"" + PackageHashV1(x.dir()) + "\"")) << lock;

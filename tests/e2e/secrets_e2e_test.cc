@@ -23,6 +23,7 @@
 #include "provider/clients/clients.h"
 #include "tests/e2e/emulator_env.h"
 #include "tests/e2e/harness.h"
+#include "tests/e2e/outside_clients.h"
 
 namespace adbjit::e2e {
 namespace {
@@ -35,13 +36,6 @@ constexpr char kClientSecret[] = "hygiene-client-secret-7Qx9vZ2mK4pL8wR3";
 constexpr char kBindingValue[] = "hygiene-binding-value-Jr5tY8uN2bV6cX1z";
 constexpr char kValueWo1[] = "hygiene-write-only-one-Hd3fG7kP9sA2qW5e";
 constexpr char kValueWo2[] = "hygiene-write-only-two-Lm4nB8vC1xZ6tR9y";
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 std::string Config(const std::string& vault_url, const std::string& value_wo, int value_wo_version) {
   return R"(
@@ -99,19 +93,9 @@ class SecretsE2eTest : public ::testing::Test {
 
   // The latest value of a Key Vault secret, read outside Terraform with the same principal.
   std::string SecretValue(const std::string& name) {
-    if (outside_ == nullptr) {
-      clients::ClientsConfig c;
-      c.host = emu_->databricks_url();
-      c.authority_host = emu_->entra_url();
-      c.tenant_id = principal_.tenant_id;
-      c.client_id = principal_.client_id;
-      c.client_secret = Secret(principal_.client_secret);
-      c.retry_timeout_seconds = 10;
-      auto made = clients::Clients::Create(c);
-      EXPECT_TRUE(made.ok()) << made.status().message();
-      if (!made.ok()) return "";
-      outside_ = std::move(made).value();
-    }
+    if (outside_ == nullptr) outside_ = OutsideClients(*emu_, principal_);
+    EXPECT_NE(outside_, nullptr);
+    if (outside_ == nullptr) return "";
     auto bundle = outside_->keyvault().GetSecret(VaultUrl(), name);
     EXPECT_TRUE(bundle.ok()) << name << ": " << bundle.status().message();
     return bundle.ok() ? bundle->value.Reveal() : std::string();
@@ -170,7 +154,7 @@ TEST_F(SecretsE2eTest, NoSecretInOutputLogsOrLeftoverFilesAtTrace) {
   // Sanity: the runs authenticated with the known client secret, and the trace log carries the
   // provider's own log lines (so the absence checks below look at them).
   EXPECT_GT(emu_->Counters()["by_service"]["entra"].value("requests", 0), 0);
-  const std::string trace = ReadFile(trace_log_);
+  const std::string trace = ReadFileText(trace_log_);
   ASSERT_GT(trace.size(), 10000u) << "no TRACE log at " << trace_log_;
   EXPECT_THAT(trace, HasSubstr("provider.terraform-provider-adbjit"));
   EXPECT_THAT(trace, HasSubstr("create token"));
@@ -205,7 +189,7 @@ TEST_F(SecretsE2eTest, NoSecretInOutputLogsOrLeftoverFilesAtTrace) {
                             (name == "terraform.tfstate" || name == "terraform.tfstate.backup");
     // The configuration is the user's own file, where the test wrote the values as literals.
     if (entry.path() == ws_.work_dir() / "main.tf") continue;
-    const std::string content = ReadFile(entry.path());
+    const std::string content = ReadFileText(entry.path());
     if (state_file && content.find(plain_pat) != std::string::npos) saw_state = true;
     for (const auto& [what, value] : secrets) {
       if (state_file && allowed_in_state.count(what)) continue;

@@ -22,6 +22,7 @@
 #include "provider/clients/clients.h"
 #include "tests/e2e/emulator_env.h"
 #include "tests/e2e/harness.h"
+#include "tests/e2e/outside_clients.h"
 
 namespace adbjit::e2e {
 
@@ -33,28 +34,7 @@ inline bool IsRfc3339Utc(const json& v) {
   return v.is_string() && std::regex_match(v.get<std::string>(), kRe);
 }
 
-inline std::string ReadWholeFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 inline std::string Output(const CommandResult& r) { return r.stdout_text + r.stderr_text; }
-
-// `text` with every run of whitespace turned into one space: Terraform wraps diagnostic details.
-inline std::string Squashed(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
-    if (!space) {
-      out.push_back(c);
-    } else if (out.empty() || out.back() != ' ') {
-      out.push_back(' ');
-    }
-  }
-  return out;
-}
 
 class TokenE2eTest : public ::testing::Test {
  protected:
@@ -73,21 +53,8 @@ class TokenE2eTest : public ::testing::Test {
 
   // API clients for the default principal, as a second actor outside Terraform.
   clients::Clients& Outside() {
-    if (outside_ == nullptr) {
-      emulator::Principal p;
-      clients::ClientsConfig c;
-      c.host = emu_->databricks_url();
-      c.authority_host = emu_->entra_url();
-      c.tenant_id = p.tenant_id;
-      c.client_id = p.client_id;
-      c.client_secret = Secret(p.client_secret);
-      c.retry_timeout_seconds = 10;
-      c.retry_initial_backoff_ms = 10;
-      c.retry_max_backoff_ms = 100;
-      auto made = clients::Clients::Create(c);
-      EXPECT_TRUE(made.ok()) << made.status().message();
-      outside_ = std::move(made).value();
-    }
+    if (outside_ == nullptr) outside_ = OutsideClients(*emu_);
+    EXPECT_NE(outside_, nullptr) << "the outside clients could not be configured";
     return *outside_;
   }
 
@@ -139,7 +106,7 @@ class TokenE2eTest : public ::testing::Test {
   // The 1-based line of work/main.tf holding `needle` (0 when absent), to check where
   // Terraform points a diagnostic.
   int ConfigLine(const std::string& needle) const {
-    std::istringstream in(ReadWholeFile(ws_.work_dir() / "main.tf"));
+    std::istringstream in(ReadFileText(ws_.work_dir() / "main.tf"));
     std::string line;
     for (int n = 1; std::getline(in, line); ++n) {
       if (line.find(needle) != std::string::npos) return n;

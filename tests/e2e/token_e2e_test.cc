@@ -95,12 +95,12 @@ TEST_F(TokenE2eTest, CreatesPlainAndSealedTokensWithACleanSecondPlanAndDestroysE
   const std::string value = SecretValue("db-pat");
   ASSERT_THAT(value, MatchesRegex("dapi[0-9a-f]+-2"));
   EXPECT_NE(value, plain["token_value"].get<std::string>());
-  const std::string state_file = ReadWholeFile(ws().work_dir() / "terraform.tfstate");
-  const std::string plan_bytes = ReadWholeFile(ws().work_dir() / "saved.tfplan");
+  const std::string state_file = ReadFileText(ws().work_dir() / "terraform.tfstate");
+  const std::string plan_bytes = ReadFileText(ws().work_dir() / "saved.tfplan");
   ASSERT_THAT(state_file, HasSubstr(sealed["token_id"].get<std::string>()));    // the right file
   ASSERT_THAT(state_file, HasSubstr(plain["token_value"].get<std::string>()));  // a plain value would show
   ASSERT_FALSE(plan_bytes.empty());
-  const std::string trace = ReadWholeFile(trace_log);
+  const std::string trace = ReadFileText(trace_log);
   ASSERT_THAT(trace, HasSubstr("ApplyResourceChange"));  // the log really is at TRACE
   // The plan file is a zip; look inside its members too.
   testing::RunResult unzipped =
@@ -113,7 +113,7 @@ TEST_F(TokenE2eTest, CreatesPlainAndSealedTokensWithACleanSecondPlanAndDestroysE
 
   CommandResult destroy = ws().Destroy();
   ASSERT_TRUE(destroy.ok()) << destroy.Describe();
-  const std::string trace_after_destroy = ReadWholeFile(trace_log);
+  const std::string trace_after_destroy = ReadFileText(trace_log);
 
   struct Place {
     const char* name;

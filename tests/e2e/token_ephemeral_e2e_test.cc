@@ -48,10 +48,10 @@ resource "terraform_data" "use" {
   EXPECT_THAT(apply.stdout_text, HasSubstr("ephemeral.adbjit_token.jit: Closing..."));
 
   // The provisioner used the token: the workspace listed it, with its comment.
-  const std::string used = ReadWholeFile(ws().work_dir() / "used-token");
+  const std::string used = ReadFileText(ws().work_dir() / "used-token");
   ASSERT_THAT(used, MatchesRegex("dapi[0-9a-f]+-2"));
-  json listed = json::parse(ReadWholeFile(ws().work_dir() / "list.json"), nullptr, false);
-  ASSERT_TRUE(listed.is_object()) << ReadWholeFile(ws().work_dir() / "list.json");
+  json listed = json::parse(ReadFileText(ws().work_dir() / "list.json"), nullptr, false);
+  ASSERT_TRUE(listed.is_object()) << ReadFileText(ws().work_dir() / "list.json");
   ASSERT_THAT(listed["token_infos"], SizeIs(1)) << listed.dump(2);
   EXPECT_THAT(listed["token_infos"][0]["comment"].get<std::string>(), HasSubstr("jit run"));
 
@@ -64,7 +64,7 @@ resource "terraform_data" "use" {
   EXPECT_EQ(RouteRequests("/token/delete", 200), created);
 
   // Nothing about it in state or in any output.
-  const std::string state_file = ReadWholeFile(ws().work_dir() / "terraform.tfstate");
+  const std::string state_file = ReadFileText(ws().work_dir() / "terraform.tfstate");
   ASSERT_THAT(state_file, HasSubstr("terraform_data"));
   const std::string used_id = listed["token_infos"][0]["token_id"].get<std::string>();
   EXPECT_THAT(state_file, Not(HasSubstr("jit run")));
@@ -240,8 +240,8 @@ output "listed" {
 
   CommandResult apply = ws().Apply();
   ASSERT_TRUE(apply.ok()) << apply.Describe();
-  json listed = json::parse(ReadWholeFile(ws().work_dir() / "list.json"), nullptr, false);
-  ASSERT_TRUE(listed.is_object()) << ReadWholeFile(ws().work_dir() / "list.json");
+  json listed = json::parse(ReadFileText(ws().work_dir() / "list.json"), nullptr, false);
+  ASSERT_TRUE(listed.is_object()) << ReadFileText(ws().work_dir() / "list.json");
   bool saw_jit = false;
   for (const auto& t : listed["token_infos"]) saw_jit |= t.value("comment", "").find("jit run") != std::string::npos;
   EXPECT_TRUE(saw_jit) << listed.dump(2);
