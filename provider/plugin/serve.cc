@@ -72,7 +72,8 @@ int Serve(std::shared_ptr<const tf::Provider> provider, const ServeOptions& opti
     cfg = std::move(parsed).value();
   }
 
-  static ShutdownSignal shutdown;  // outlives the detached signal thread
+  // Never destroyed: the detached signal thread may still hold it while the process exits.
+  static ShutdownSignal& shutdown = *new ShutdownSignal;
   StartSignalThread(&shutdown, options.debug);
 
   std::optional<ServerCertificate> cert;

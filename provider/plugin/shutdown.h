@@ -15,12 +15,12 @@ class ShutdownSignal {
  public:
   // The first request wins; its reason is kept for the log.
   void Request(std::string reason) {
-    {
-      std::lock_guard lock(mu_);
-      if (requested_) return;
-      requested_ = true;
-      reason_ = std::move(reason);
-    }
+    // Notified under the lock: a waiter returns only after notify_all() is done, so it may then
+    // destroy this object (e.g. at exit) while the requesting thread no longer touches it.
+    std::lock_guard lock(mu_);
+    if (requested_) return;
+    requested_ = true;
+    reason_ = std::move(reason);
     cv_.notify_all();
   }
   bool requested() const {
