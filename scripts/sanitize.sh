@@ -46,7 +46,9 @@ mkdir -p "$LOGS"
 # Inherited by the test binaries, terraform and, through terraform, the provider binary.
 export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:log_path=$LOGS/asan"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$LOGS/ubsan"
-export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:log_path=$LOGS/tsan${TSAN_SUPPRESSIONS:+:suppressions=$TSAN_SUPPRESSIONS}"
+# TSAN_SUPPRESSIONS overrides the suppressions for uninstrumented third-party libraries.
+TSAN_SUPPRESSIONS="${TSAN_SUPPRESSIONS:-$ROOT/scripts/tsan-suppressions.txt}"
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:log_path=$LOGS/tsan:suppressions=$TSAN_SUPPRESSIONS"
 
 failed=()
 run() {  # run NAME COMMAND...
