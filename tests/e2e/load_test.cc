@@ -2,7 +2,7 @@
 // holding pool ids, and pools, applied, planned and destroyed with -parallelism=20 while about 5%
 // of all remote calls meet a 429, a 503 or a dropped connection (seeded, so reproducible in
 // distribution). Everything is created exactly once, the plan is clean, nothing is left behind.
-// ADBJIT_LOAD_SCALE selects the size: 1 = 100 resources (CI), 5 = 500 resources (label `load`).
+// ADBJIT_LOAD_SCALE selects the size: 1 = 100 resources, 5 = 500 resources (what the suite runs).
 #include <chrono>
 #include <cstdio>
 #include <string>
