@@ -20,37 +20,18 @@
 #include "provider/clients/clients.h"
 #include "tests/e2e/emulator_env.h"
 #include "tests/e2e/harness.h"
+#include "tests/e2e/emulator_e2e_test.h"
 #include "tests/e2e/outside_clients.h"
 
 namespace adbjit::e2e {
 
 using json = nlohmann::json;
 
-class PoolBindingE2eTest : public ::testing::Test {
+class PoolBindingE2eTest : public EmulatorE2eTest {
  protected:
-  // Starts the emulator and points the workspace's environment at it. Call first in each test.
-  void Start(emulator::Options options = {}) {
-    emu_ = std::make_unique<emulator::Server>(std::move(options));
-    ASSERT_TRUE(emu_->Start()) << emu_->error();
-    ws_.SetEnv(EmulatorEnvironment(*emu_));
-  }
-
-  emulator::Server& emu() { return *emu_; }
-  Workspace& ws() { return ws_; }
-
-  // The emulator's Key Vault as a vault URL for HCL ("http://127.0.0.1:<port>/").
-  std::string VaultUrl() const { return emu_->keyvault_url() + "/"; }
-
   // Writes main.tf: the provider block (empty unless given) followed by `resources`.
   void Config(const std::string& resources, const std::string& provider_body = "") {
     ws_.WriteConfig("provider \"adbjit\" {\n" + provider_body + "\n}\n" + resources);
-  }
-
-  // API clients for the default principal: a second actor, outside Terraform.
-  clients::Clients& Outside() {
-    if (outside_ == nullptr) outside_ = OutsideClients(*emu_);
-    EXPECT_NE(outside_, nullptr) << "the outside clients could not be configured";
-    return *outside_;
   }
 
   // The emulator's pools that are not deleted.
@@ -93,12 +74,6 @@ class PoolBindingE2eTest : public ::testing::Test {
   }
   std::string SecretValue(const std::string& name) { return SecretBundle(name).value.Reveal(); }
 
-  // Requests one emulator service ("entra", "databricks", "keyvault") received so far.
-  int Requests(const std::string& service) const {
-    json counters = emu_->Counters();
-    return counters["by_service"][service].value("requests", 0);
-  }
-
   // Requests whose path ends with `path_suffix`, with `method` unless empty.
   int RouteRequests(const std::string& path_suffix, const std::string& method = "") const {
     json counters = emu_->Counters();
@@ -136,37 +111,6 @@ class PoolBindingE2eTest : public ::testing::Test {
     EXPECT_THAT(block, ::testing::HasSubstr("main.tf line " + std::to_string(line) + ","))
         << "error \"" << summary << "\" does not point at the line of " << line_needle << "\n" << block;
   }
-
-  // `terraform show -json` values of one resource (null JSON when absent).
-  json State(const std::string& address) {
-    auto show = ws_.ShowJson();
-    EXPECT_TRUE(show.ok()) << show.status().message();
-    if (!show.ok()) return nullptr;
-    return ResourceValues(*show, address);
-  }
-
-  // `terraform plan -detailed-exitcode`: 0 = no changes, 2 = changes.
-  CommandResult PlanDetailed(std::vector<std::string> extra = {}) {
-    extra.insert(extra.begin(), "-detailed-exitcode");
-    return ws_.Plan(extra);
-  }
-
-  // Expects `terraform plan -detailed-exitcode` to report no changes; `when` names the step.
-  void ExpectNoChanges(const std::string& when) {
-    CommandResult plan = PlanDetailed();
-    EXPECT_EQ(plan.exit_code, 0) << "expected no changes " << when << "\n" << plan.Describe();
-  }
-
-  // Runs apply and expects success.
-  CommandResult MustApply(std::vector<std::string> extra = {}) {
-    CommandResult r = ws_.Apply(std::move(extra));
-    EXPECT_TRUE(r.ok()) << r.Describe();
-    return r;
-  }
-
-  std::unique_ptr<emulator::Server> emu_;
-  Workspace ws_;
-  std::unique_ptr<clients::Clients> outside_;
 };
 
 }  // namespace adbjit::e2e

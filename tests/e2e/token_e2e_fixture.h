@@ -22,6 +22,7 @@
 #include "provider/clients/clients.h"
 #include "tests/e2e/emulator_env.h"
 #include "tests/e2e/harness.h"
+#include "tests/e2e/emulator_e2e_test.h"
 #include "tests/e2e/outside_clients.h"
 
 namespace adbjit::e2e {
@@ -36,28 +37,8 @@ inline bool IsRfc3339Utc(const json& v) {
 
 inline std::string Output(const CommandResult& r) { return r.stdout_text + r.stderr_text; }
 
-class TokenE2eTest : public ::testing::Test {
+class TokenE2eTest : public EmulatorE2eTest {
  protected:
-  // Starts the emulator and points the workspace's environment at it. Call first in each test.
-  void Start(emulator::Options options = {}) {
-    emu_ = std::make_unique<emulator::Server>(std::move(options));
-    ASSERT_TRUE(emu_->Start()) << emu_->error();
-    for (const auto& [name, value] : EmulatorEnvironment(*emu_)) ws_.SetEnv(name, value);
-  }
-
-  emulator::Server& emu() { return *emu_; }
-  Workspace& ws() { return ws_; }
-
-  // The emulator's Key Vault as a vault URL for HCL.
-  std::string VaultUrl() const { return emu_->keyvault_url() + "/"; }
-
-  // API clients for the default principal, as a second actor outside Terraform.
-  clients::Clients& Outside() {
-    if (outside_ == nullptr) outside_ = OutsideClients(*emu_);
-    EXPECT_NE(outside_, nullptr) << "the outside clients could not be configured";
-    return *outside_;
-  }
-
   // Ids of the emulator's unexpired tokens.
   std::set<std::string> LiveTokenIds() const {
     std::set<std::string> ids;
@@ -79,12 +60,6 @@ class TokenE2eTest : public ::testing::Test {
     auto bundle = Outside().keyvault().GetSecret(VaultUrl(), name);
     EXPECT_TRUE(bundle.ok()) << bundle.status().message();
     return bundle.ok() ? bundle->value.Reveal() : std::string();
-  }
-
-  // Requests one emulator service ("entra", "databricks", "keyvault") received so far.
-  int Requests(const std::string& service) const {
-    json counters = emu_->Counters();
-    return counters["by_service"][service]["requests"].get<int>();
   }
 
   // Requests whose path ends with `path_suffix` (e.g. "/token/create"), any method and status
@@ -113,31 +88,6 @@ class TokenE2eTest : public ::testing::Test {
     }
     return 0;
   }
-
-  // `terraform show -json` values of one resource (fails the test when absent).
-  json State(const std::string& address) {
-    auto show = ws_.ShowJson();
-    EXPECT_TRUE(show.ok()) << show.status().message();
-    if (!show.ok()) return nullptr;
-    return ResourceValues(*show, address);
-  }
-
-  // `terraform plan -detailed-exitcode`: 0 = no changes, 2 = changes.
-  CommandResult PlanDetailed(std::vector<std::string> extra = {}) {
-    extra.insert(extra.begin(), "-detailed-exitcode");
-    return ws_.Plan(extra);
-  }
-
-  // Expects `terraform plan -detailed-exitcode` to report no changes; `when` names the step.
-  void ExpectNoChanges(const std::string& when) {
-    CommandResult plan = PlanDetailed();
-    EXPECT_EQ(plan.exit_code, 0) << "expected no changes " << when << "\n" << plan.Describe();
-    EXPECT_THAT(plan.stdout_text, ::testing::HasSubstr("No changes")) << when;
-  }
-
-  std::unique_ptr<emulator::Server> emu_;
-  Workspace ws_;
-  std::unique_ptr<clients::Clients> outside_;
 };
 
 }  // namespace adbjit::e2e

@@ -1,0 +1,88 @@
+// The base fixture of the resource end-to-end suites: an in-process emulator, a Workspace whose
+// terraform runs point at it, API clients acting outside Terraform, and the plan/apply/state
+// helpers every suite uses. Link adbjit_e2e_harness and adbjit_clients.
+#ifndef ADBJIT_TESTS_E2E_EMULATOR_E2E_TEST_H_
+#define ADBJIT_TESTS_E2E_EMULATOR_E2E_TEST_H_
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "emulator/server.h"
+#include "provider/clients/clients.h"
+#include "tests/e2e/emulator_env.h"
+#include "tests/e2e/harness.h"
+#include "tests/e2e/outside_clients.h"
+
+namespace adbjit::e2e {
+
+class EmulatorE2eTest : public ::testing::Test {
+ protected:
+  // Starts the emulator and points the workspace's environment at it. Call first in each test.
+  void Start(emulator::Options options = {}) {
+    emu_ = std::make_unique<emulator::Server>(std::move(options));
+    ASSERT_TRUE(emu_->Start()) << emu_->error();
+    ws_.SetEnv(EmulatorEnvironment(*emu_));
+  }
+
+  emulator::Server& emu() { return *emu_; }
+  Workspace& ws() { return ws_; }
+
+  // The emulator's Key Vault as a vault URL for HCL ("http://127.0.0.1:<port>/").
+  std::string VaultUrl() const { return emu_->keyvault_url() + "/"; }
+
+  // API clients for the default principal: a second actor, outside Terraform.
+  clients::Clients& Outside() {
+    if (outside_ == nullptr) outside_ = OutsideClients(*emu_);
+    EXPECT_NE(outside_, nullptr) << "the outside clients could not be configured";
+    return *outside_;
+  }
+
+  // Requests one emulator service ("entra", "databricks", "keyvault") received so far.
+  int Requests(const std::string& service) const {
+    nlohmann::json counters = emu_->Counters();
+    return counters["by_service"][service].value("requests", 0);
+  }
+
+  // `terraform show -json` values of one resource (null JSON, and a test failure, when absent).
+  nlohmann::json State(const std::string& address) {
+    auto show = ws_.ShowJson();
+    EXPECT_TRUE(show.ok()) << show.status().message();
+    if (!show.ok()) return nullptr;
+    return ResourceValues(*show, address);
+  }
+
+  // `terraform plan -detailed-exitcode`: 0 = no changes, 2 = changes.
+  CommandResult PlanDetailed(std::vector<std::string> extra = {}) {
+    extra.insert(extra.begin(), "-detailed-exitcode");
+    return ws_.Plan(extra);
+  }
+
+  // Expects `terraform plan -detailed-exitcode` to report no changes; `when` names the step.
+  void ExpectNoChanges(const std::string& when) {
+    CommandResult plan = PlanDetailed();
+    EXPECT_EQ(plan.exit_code, 0) << "expected no changes " << when << "\n" << plan.Describe();
+    EXPECT_THAT(plan.stdout_text, ::testing::HasSubstr("No changes")) << when;
+  }
+
+  // Runs apply and expects success.
+  CommandResult MustApply(std::vector<std::string> extra = {}) {
+    CommandResult r = ws_.Apply(std::move(extra));
+    EXPECT_TRUE(r.ok()) << r.Describe();
+    return r;
+  }
+
+  std::unique_ptr<emulator::Server> emu_;
+  Workspace ws_;
+  std::unique_ptr<clients::Clients> outside_;
+};
+
+}  // namespace adbjit::e2e
+
+#endif  // ADBJIT_TESTS_E2E_EMULATOR_E2E_TEST_H_
