@@ -83,17 +83,20 @@ void ForEachConnectedSocket(Fn fn) {
 }
 }  // namespace
 
-bool DropConnection(const httplib::Request& req) {
-  bool found = false;
+int ConnectionOf(const httplib::Request& req) {
+  int found = -1;
   ForEachConnectedSocket([&](int fd, int local, int peer) {
     if (local != req.local_port || peer != req.remote_port) return false;
-    linger l{1, 0};  // reset rather than linger on close
-    setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
-    ::shutdown(fd, SHUT_RDWR);
-    found = true;
+    found = fd;
     return true;
   });
   return found;
+}
+
+void DropConnection(int fd) {
+  linger l{1, 0};  // reset rather than linger on close
+  setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  ::shutdown(fd, SHUT_RDWR);
 }
 
 void ShutdownAcceptedSockets(const std::set<int>& ports) {

@@ -49,10 +49,12 @@ class Listener : public Base {
   void RaiseBacklog(int backlog) { ::listen(this->svr_sock_, backlog); }
 };
 
-// Shuts down (without closing: httplib owns the descriptor) the server-side socket that carries
-// `req`, so the client sees the connection end without an HTTP response. Returns false when the
-// socket could not be found.
-bool DropConnection(const httplib::Request& req);
+// The server-side descriptor of the connection that carries `req`, or -1 when it cannot be found.
+int ConnectionOf(const httplib::Request& req);
+
+// Resets (without closing: httplib owns the descriptor) a connection found by ConnectionOf, so the
+// client sees it end without an HTTP response.
+void DropConnection(int fd);
 
 // Shuts down every accepted (connected) socket of this process whose local port is in `ports`.
 void ShutdownAcceptedSockets(const std::set<int>& ports);

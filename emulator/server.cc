@@ -104,7 +104,7 @@ void Server::Impl::Dispatch(int service, const httplib::Request& req, httplib::R
   rec.path = req.path;
   rec.route = req.path;
   rec.time_ms = NowMs();
-  bool dropped = false;
+  int drop_fd = -1;
   auto handle = [&] {
     if (service == kEntra) entra.Handle(req, res, &rec.route);
     if (service == kDatabricks) databricks.Handle(req, res, &rec.route);
@@ -133,15 +133,18 @@ void Server::Impl::Dispatch(int service, const httplib::Request& req, httplib::R
       res.set_content(body, "application/json; charset=utf-8");
     } else {  // drop, timeout
       if (hit->action == "timeout") Sleep(hit->delay_ms);
-      dropped = DropConnection(req);
+      drop_fd = ConnectionOf(req);
       res.status = 500;
       res.set_content("", "text/plain");
     }
   }
-  rec.status = dropped ? 0 : res.status;
+  rec.status = drop_fd >= 0 ? 0 : res.status;
   rec.duration_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  // Recorded before the client can learn the outcome: an answer is written after Dispatch returns,
+  // and a dropped connection is reset only once the log and counters show the request.
   metrics.Record(std::move(rec));
+  if (drop_fd >= 0) DropConnection(drop_fd);
 }
 
 nlohmann::json Server::Impl::Objects() const {
