@@ -2,9 +2,11 @@
 #
 #   -DBINARY=<built terraform-provider-adbjit>  -DVERSION=0.1.0  -DOUT_DIR=<dir>  -DSTAGING_DIR=<dir>
 #   -DSTRIP=<strip program>  -DBASE_LIBS=<cmake/base-system-libs.txt>  [-DZIP=<zip program>]
+#   [-DMODULES=<libraries the binary dlopens, by their soname path, e.g. .../libcurl.so.4>]
 #
-# The zip holds terraform-provider-adbjit_v<VERSION> (stripped, mode 0755) and every shared library
-# it loads that a minimal Debian system lacks (mode 0644, named by soname), all at the top level.
+# The zip holds terraform-provider-adbjit_v<VERSION> (stripped, mode 0755), the MODULES, and every
+# shared library the binary or a module loads that a minimal Debian system lacks (mode 0644, named
+# by soname), all at the top level.
 # Entries carry a fixed timestamp (SOURCE_DATE_EPOCH, else 2020-01-01) and no extra attributes,
 # so the same binary always gives the same zip and the same checksum.
 cmake_minimum_required(VERSION 3.25)
@@ -38,8 +40,13 @@ foreach(lib IN LISTS base_libs)
   list(APPEND base_regexes "^${escaped}$")
 endforeach()
 
+set(module_args "")
+if(MODULES)
+  set(module_args MODULES ${MODULES})
+endif()
 file(GET_RUNTIME_DEPENDENCIES
   EXECUTABLES "${STAGING_DIR}/${exe_name}"
+  ${module_args}
   RESOLVED_DEPENDENCIES_VAR bundled
   UNRESOLVED_DEPENDENCIES_VAR unresolved
   PRE_EXCLUDE_REGEXES ${base_regexes})
@@ -48,12 +55,13 @@ if(unresolved)
 endif()
 
 set(entries "${exe_name}")
-foreach(lib IN LISTS bundled)
+foreach(lib IN LISTS MODULES bundled)
   get_filename_component(soname "${lib}" NAME)
   file(COPY_FILE "${lib}" "${STAGING_DIR}/${soname}")
   file(CHMOD "${STAGING_DIR}/${soname}" FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
   list(APPEND entries "${soname}")
 endforeach()
+list(REMOVE_DUPLICATES entries)
 list(SORT entries)
 list(REMOVE_ITEM entries "${exe_name}")
 list(PREPEND entries "${exe_name}")

@@ -7,12 +7,14 @@
 #   * libcurl cannot be linked statically from Debian: libcurl.a needs nghttp2, libssh2, librtmp,
 #     libpsl, GSSAPI/Kerberos and OpenLDAP, which ship no static archives. So libcurl stays shared,
 #     and OpenSSL with it (two copies of OpenSSL in one process, one static in the executable and
-#     one loaded for libcurl, would interpose each other's symbols). Every shared library the
-#     binary needs that is not part of a minimal Debian system (cmake/base-system-libs.txt) is
-#     copied beside the executable in the zip, and the executable carries DT_RPATH=$ORIGIN.
-#     DT_RPATH rather than DT_RUNPATH on purpose: RUNPATH only applies to the executable's own
-#     NEEDED entries, while libcurl's dependencies (libnghttp2, libssh2, ...) are loaded on behalf
-#     of libcurl, which has no search path of its own; RPATH is inherited along the load chain.
+#     one loaded for libcurl, would interpose each other's symbols). libcurl is not even linked:
+#     it is loaded at the first HTTP request (provider/clients/http/libcurl.h), so the zip bundles
+#     it as a module. Every shared library the binary or libcurl needs that is not part of a
+#     minimal Debian system (cmake/base-system-libs.txt) is copied beside the executable in the
+#     zip, and the executable carries DT_RPATH=$ORIGIN. DT_RPATH rather than DT_RUNPATH on
+#     purpose: RUNPATH only applies to the executable's own NEEDED entries, while libcurl (opened
+#     by the executable) and its dependencies (libnghttp2, libssh2, ...) are loaded on behalf of
+#     libraries with no search path of their own; the executable's RPATH covers the whole chain.
 #   * The packaged executable is stripped.
 #   Developer builds (ADBJIT_PORTABLE=OFF) link everything shared and stay fast.
 #
@@ -97,6 +99,13 @@ set_source_files_properties("${PROJECT_SOURCE_DIR}/provider/plugin/version.cc"
   TARGET_DIRECTORY adbjit_plugin PROPERTIES COMPILE_DEFINITIONS "ADBJIT_LINKAGE=\"${_adbjit_linkage}\"")
 
 if(ADBJIT_PORTABLE)
+  # The libcurl the provider opens at run time (by soname, next to the linkable libcurl.so).
+  get_target_property(_adbjit_curl_dev CURL::libcurl LOCATION)
+  get_filename_component(_adbjit_curl_dir "${_adbjit_curl_dev}" DIRECTORY)
+  set(ADBJIT_LIBCURL_MODULE "${_adbjit_curl_dir}/libcurl.so.4")
+  if(NOT EXISTS "${ADBJIT_LIBCURL_MODULE}")
+    message(FATAL_ERROR "ADBJIT_PORTABLE: no ${ADBJIT_LIBCURL_MODULE} to bundle")
+  endif()
   add_custom_command(
     OUTPUT "${ADBJIT_PACKAGE_ZIP}" "${ADBJIT_PACKAGE_SHA256SUMS}"
     COMMAND "${CMAKE_COMMAND}"
@@ -106,6 +115,7 @@ if(ADBJIT_PORTABLE)
       "-DSTAGING_DIR=${CMAKE_BINARY_DIR}/package-staging"
       "-DSTRIP=${CMAKE_STRIP}"
       "-DBASE_LIBS=${ADBJIT_BASE_SYSTEM_LIBS}"
+      "-DMODULES=${ADBJIT_LIBCURL_MODULE}"
       -P "${PROJECT_SOURCE_DIR}/cmake/MakeReleaseZip.cmake"
     DEPENDS terraform-provider-adbjit "${PROJECT_SOURCE_DIR}/cmake/MakeReleaseZip.cmake" "${ADBJIT_BASE_SYSTEM_LIBS}"
     COMMENT "Packaging ${ADBJIT_PACKAGE_BASENAME}_linux_amd64.zip"

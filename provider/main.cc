@@ -3,7 +3,10 @@
 #include <cstdio>
 #include <cstring>
 
+#include <string>
+
 #include "provider/adbjit_provider.h"
+#include "provider/clients/http/libcurl.h"
 #include "provider/plugin/serve.h"
 #include "provider/plugin/version.h"
 
@@ -14,7 +17,8 @@ constexpr char kUsage[] =
     "\n"
     "A Terraform provider plugin: Terraform starts it itself (see the provider's README).\n"
     "  -debug      serve standalone and print a TF_REATTACH_PROVIDERS value to attach Terraform\n"
-    "  --version   print the version, plugin protocol and build information\n";
+    "  --version   print the version, plugin protocol and build information (exits 1 when\n"
+    "              libcurl, which is loaded at the first HTTP request, cannot be loaded)\n";
 
 bool Is(const char* arg, const char* name) {
   // Accept both -flag and --flag, like Go's flag package.
@@ -30,8 +34,14 @@ int main(int argc, char** argv) {
     if (Is(argv[i], "-debug")) {
       options.debug = true;
     } else if (Is(argv[i], "-version")) {
-      std::fputs(adbjit::plugin::VersionText(adbjit::NewAdbjitProvider()->Version()).c_str(), stdout);
-      return 0;
+      // libcurl is loaded here on purpose: `--version` proves that an installed provider can load
+      // it (scripts/check-portable.sh runs it on a minimal Debian system).
+      std::string text = adbjit::plugin::VersionText(adbjit::NewAdbjitProvider()->Version());
+      const std::string& curl_error = adbjit::http::LibcurlLoadError();
+      text += curl_error.empty() ? "libcurl " + adbjit::http::LibcurlVersion() + " (loaded at the first HTTP request)\n"
+                                 : "libcurl: " + curl_error + "\n";
+      std::fputs(text.c_str(), stdout);
+      return curl_error.empty() ? 0 : 1;
     } else if (Is(argv[i], "-help") || Is(argv[i], "-h")) {
       std::fputs(kUsage, stdout);
       return 0;

@@ -8,7 +8,8 @@
 #     PID and network namespaces (no network at all), the real terraform installs the zip from a
 #     packed filesystem_mirror, starts the provider (handshake, AutoMTLS, GetProviderSchema) for
 #     `terraform providers schema -json` and `terraform validate`, and the installed binary prints
-#     `--version`. The list in 1 is only a claim; 2 is what proves it on a real base system.
+#     `--version`, which loads the bundled libcurl (the provider opens it at the first HTTP
+#     request). The list in 1 is only a claim; 2 is what proves it on a real base system.
 # Trade-off: 2 needs root (chroot, namespaces) and a one-off ~3 min debootstrap, cached per build
 # directory; a mere LD_LIBRARY_PATH/ldd check on the build machine could not notice a library
 # that happens to be installed here but not on a base system.
@@ -63,6 +64,8 @@ for f in "$WORK"/pkg/*; do
     fi
   done
 done
+[ -f "$WORK/pkg/libcurl.so.4" ] || fail "libcurl.so.4 (loaded at the first HTTP request) is not bundled"
+readelf -d "$EXE" | grep -q '(NEEDED).*libcurl' && fail "$EXE_NAME links libcurl; it should load it on first use"
 step "  $EXE_NAME needs: $(readelf -d "$EXE" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')"
 step "  bundled: $(cd "$WORK/pkg" && ls | grep -vxF "$EXE_NAME" | tr '\n' ' ')"
 
@@ -129,5 +132,7 @@ grep -q "not found" "$WORK/run.log" && fail "ldd reports missing libraries insid
 grep -q '"adbjit_token"' "$JAIL/schema.json" || fail "the provider schema lacks adbjit_token"
 grep -q "^terraform-provider-adbjit $VERSION\$" "$JAIL/version.txt" || fail "unexpected --version: $(cat "$JAIL/version.txt")"
 grep -q "^linkage portable" "$JAIL/version.txt" || fail "--version does not report a portable build: $(cat "$JAIL/version.txt")"
+# --version loads libcurl (exit 1 if it cannot): the bundled libcurl and its dependencies load here.
+grep -q "^libcurl [0-9]" "$JAIL/version.txt" || fail "--version did not load libcurl: $(cat "$JAIL/version.txt")"
 cat "$JAIL/version.txt"
 step "PASS: $(basename "$ZIP") runs on a minimal Debian system"

@@ -1,7 +1,6 @@
 // Version and build information.
 #include "provider/plugin/version.h"
 
-#include <curl/curlver.h>
 #include <google/protobuf/stubs/common.h>
 #include <grpcpp/grpcpp.h>
 #include <openssl/crypto.h>
@@ -34,7 +33,7 @@ std::string VersionText(std::string_view provider_version) {
   out += "platform linux_" ADBJIT_ARCH ", compiler " __VERSION__ ", build type " ADBJIT_BUILD_TYPE "\n";
   out += "linkage " ADBJIT_LINKAGE "\n";
   out += "gRPC " + grpc::Version() + ", protobuf " +
-         google::protobuf::internal::VersionString(GOOGLE_PROTOBUF_VERSION) + ", libcurl " LIBCURL_VERSION ", " +
+         google::protobuf::internal::VersionString(GOOGLE_PROTOBUF_VERSION) + ", " +
          OpenSSL_version(OPENSSL_VERSION) + "\n";
   return out;
 }

@@ -1,5 +1,7 @@
 // The real terraform-provider-adbjit binary over gRPC, driven the way Terraform drives it:
 // handshake, AutoMTLS, GetProviderSchema, ValidateProviderConfig, StopProvider, Shutdown, signals.
+#include <dlfcn.h>
+#include <link.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +11,7 @@
 #include <mutex>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include <google/protobuf/empty.pb.h>
@@ -51,6 +54,14 @@ std::string ProviderConfigMsgpack(const pb::Schema& schema, const std::string& n
     out += k == name ? value : std::string(1, static_cast<char>(0xc0));
   }
   return out;
+}
+
+// Whether the process has libcurl mapped (it is loaded on first use, provider/clients/http/libcurl.h).
+bool MapsLibcurl(pid_t pid) {
+  std::ifstream in(fs::path("/proc") / std::to_string(pid) / "maps");
+  std::string maps((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_FALSE(maps.empty()) << "cannot read /proc/" << pid << "/maps";
+  return maps.find("/libcurl.so") != std::string::npos;
 }
 
 std::string MsgpackStr(const std::string& s) { return std::string(1, static_cast<char>(0xd9)) + static_cast<char>(s.size()) + s; }
@@ -155,7 +166,6 @@ TEST_F(PluginBinaryTest, SchemaValidateStopShutdownOverMtls) {
   ASSERT_EQ(schema.provider().block().block_types_size(), 1);
   EXPECT_EQ(schema.provider().block().block_types(0).type_name(), "guardrails");
   EXPECT_EQ(schema.provider().block().block_types(0).nesting(), pb::Schema::NestedBlock::SINGLE);
-
   {  // http_timeout_seconds = 0 -> an error diagnostic pointing at that attribute
     pb::ValidateProviderConfig::Request req;
     req.mutable_config()->set_msgpack(ProviderConfigMsgpack(schema.provider(), "http_timeout_seconds", std::string(1, '\0')));
@@ -189,6 +199,9 @@ TEST_F(PluginBinaryTest, SchemaValidateStopShutdownOverMtls) {
     ASSERT_TRUE(stub->ValidateProviderConfig(&ctx, req, &resp).ok());
     EXPECT_EQ(resp.diagnostics_size(), 0) << resp.DebugString();
   }
+  // Serving the schema and validating (all that most of Terraform's provider starts do) never
+  // loads libcurl; the first HTTP request does (the e2e suites), and so does --version.
+  EXPECT_FALSE(MapsLibcurl(p->process().pid()));
   {
     pb::StopProvider::Response resp;
     grpc::ClientContext ctx;
@@ -508,10 +521,31 @@ TEST(PluginVersionTest, VersionFlag) {
   EXPECT_NE(r.stdout_text.find("plugin protocol 6.8"), std::string::npos);
   EXPECT_NE(r.stdout_text.find("gRPC 1."), std::string::npos);
   EXPECT_NE(r.stdout_text.find("OpenSSL 3"), std::string::npos);
-  EXPECT_NE(r.stdout_text.find("libcurl"), std::string::npos);
+  // --version loads libcurl and names the version it found.
+  EXPECT_NE(r.stdout_text.find("\nlibcurl "), std::string::npos) << r.stdout_text;
+  EXPECT_NE(r.stdout_text.find("(loaded at the first HTTP request)"), std::string::npos) << r.stdout_text;
   EXPECT_NE(r.stdout_text.find("\nplatform linux_"), std::string::npos) << r.stdout_text;
   // "linkage shared (...)" here, "linkage portable (...)" in the release zip (release_test.cc).
   EXPECT_NE(r.stdout_text.find("\nlinkage "), std::string::npos) << r.stdout_text;
+}
+
+TEST(PluginVersionTest, WithoutLibcurlVersionSaysWhyAndExits1) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to hide libcurl in a private mount namespace";
+  // Where this system's libcurl.so.4 is: the file to hide behind /dev/null.
+  void* lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+  ASSERT_NE(lib, nullptr) << dlerror();
+  link_map* map = nullptr;
+  ASSERT_EQ(dlinfo(lib, RTLD_DI_LINKMAP, &map), 0);
+  const std::string path = fs::canonical(map->l_name).string();
+  RunResult r = adbjit::testing::Run(
+      SpawnOptions{.argv = {"/usr/bin/unshare", "--mount", "/bin/sh", "-c", "mount --bind /dev/null \"$1\" && exec \"$2\" --version",
+                            "sh", path, ADBJIT_PROVIDER_BINARY},
+                   .env = CurrentEnvironment(),
+                   .cwd = ""},
+      seconds(10));
+  EXPECT_EQ(r.exit_code, 1) << r.stdout_text << r.stderr_text;
+  EXPECT_EQ(r.stdout_text.rfind("terraform-provider-adbjit " ADBJIT_PROJECT_VERSION "\n", 0), 0u) << r.stdout_text;
+  EXPECT_NE(r.stdout_text.find("\nlibcurl: cannot load libcurl.so.4: "), std::string::npos) << r.stdout_text;
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <vector>
 
+#include "provider/clients/http/libcurl.h"
 #include "provider/clients/http/url.h"
 #include "provider/util/log.h"
 
@@ -188,6 +189,9 @@ StatusOr<Response> CurlTransport::Send(const Request& req) {
   const std::string op = req.operation.empty() ? "HTTP request" : req.operation;
   if (impl_->options.stop != nullptr && impl_->options.stop->stopped()) {
     return Status(StatusCode::kCancelled, op + ": cancelled").WithServiceCode(kTransportCancelled);
+  }
+  if (const std::string& missing = LibcurlLoadError(); !missing.empty()) {
+    return FailedPreconditionError(op + ": " + missing);
   }
   Status allowed = CheckUrlAllowed(req.url, req.imds);
   if (!allowed.ok()) {

@@ -7,6 +7,8 @@
 #include <cctype>
 #include <memory>
 
+#include "provider/clients/http/libcurl.h"
+
 namespace adbjit::http {
 namespace {
 
@@ -39,6 +41,7 @@ std::string Url::Origin() const {
 
 StatusOr<Url> ParseUrl(std::string_view text) {
   std::unique_ptr<CURLU, UrlDeleter> u(curl_url());
+  if (u == nullptr) return FailedPreconditionError("cannot parse a URL: " + LibcurlLoadError());
   std::string s(text);
   if (curl_url_set(u.get(), CURLUPART_URL, s.c_str(), 0) != CURLUE_OK) {
     return InvalidArgumentError("malformed URL \"" + s + "\"");
