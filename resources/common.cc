@@ -1,8 +1,6 @@
 // Shared helpers of the adbjit resources.
 #include "resources/common.h"
 
-#include <openssl/evp.h>
-
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -110,19 +108,6 @@ int64_t NowEpochMs() {
 void AddApiError(tf::Diagnostics& diags, const Status& status, const std::string& summary,
                  std::optional<tf::AttributePath> path) {
   diags.AddStatus(status, summary, std::move(path));
-}
-
-std::string Sha256Hex(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 0xf]);
-  }
-  return out;
 }
 
 StatusOr<keyvault::SecretBundle> WriteSecret(keyvault::Client& kv, const std::string& vault_url,

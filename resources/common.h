@@ -81,8 +81,6 @@ int64_t NowEpochMs();
 void AddApiError(tf::Diagnostics& diags, const Status& status, const std::string& summary,
                  std::optional<tf::AttributePath> path = std::nullopt);
 
-// The hex SHA-256 of a string (to detect out-of-band changes of values we must not store).
-std::string Sha256Hex(const std::string& data);
 
 // Writes a secret, recovering a soft-deleted one of the same name first when `recover` is set
 // (409 ObjectIsDeletedButRecoverable); without `recover` that conflict comes back with a hint.

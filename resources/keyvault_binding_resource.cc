@@ -9,6 +9,7 @@
 
 #include "provider/clients/keyvault/errors.h"
 #include "provider/clients/keyvault/types.h"
+#include "provider/util/digest.h"
 #include "resources/common.h"
 #include "resources/resources.h"
 #include "resources/schemas.h"

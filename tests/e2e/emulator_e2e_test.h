@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,6 +49,30 @@ class EmulatorE2eTest : public ::testing::Test {
   int Requests(const std::string& service) const {
     nlohmann::json counters = emu_->Counters();
     return counters["by_service"][service].value("requests", 0);
+  }
+
+  // Requests the emulator received on paths ending with `path_suffix` (e.g. "/token/create"),
+  // only with `method` and only answered with `status` when those are given.
+  int RouteRequests(const std::string& path_suffix, const std::string& method = "", int status = 0) const {
+    nlohmann::json counters = emu_->Counters();
+    int n = 0;
+    for (const auto& r : counters["by_route"]) {
+      if (!r.value("path", "").ends_with(path_suffix)) continue;
+      if (!method.empty() && r.value("method", "") != method) continue;
+      if (status != 0 && r.value("status", 0) != status) continue;
+      n += r.value("count", 0);
+    }
+    return n;
+  }
+
+  // The 1-based line of the workspace's main.tf that contains `needle`, 0 when none does.
+  int ConfigLine(const std::string& needle) const {
+    std::istringstream in(ReadFileText(ws_.work_dir() / "main.tf"));
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+      if (line.find(needle) != std::string::npos) return n;
+    }
+    return 0;
   }
 
   // `terraform show -json` values of one resource (null JSON, and a test failure, when absent).

@@ -7,7 +7,7 @@
 
 #include "emulator/server.h"
 #include "provider/clients/clients.h"
-#include "provider/util/secret.h"
+#include "provider/clients/testing/emulator_config.h"
 
 namespace adbjit::e2e {
 
@@ -16,12 +16,7 @@ namespace adbjit::e2e {
 // ASSERT) only if the configuration is refused, which would be a bug in this helper.
 inline std::unique_ptr<clients::Clients> OutsideClients(const emulator::Server& emu,
                                                         const emulator::Principal& principal = {}) {
-  clients::ClientsConfig c;
-  c.host = emu.databricks_url();
-  c.authority_host = emu.entra_url();
-  c.tenant_id = principal.tenant_id;
-  c.client_id = principal.client_id;
-  c.client_secret = Secret(principal.client_secret);
+  clients::ClientsConfig c = adbjit::testing::EmulatorClientsConfig(emu, principal);
   c.retry_timeout_seconds = 10;
   c.retry_initial_backoff_ms = 10;
   c.retry_max_backoff_ms = 100;

@@ -74,30 +74,7 @@ class PoolBindingE2eTest : public EmulatorE2eTest {
   }
   std::string SecretValue(const std::string& name) { return SecretBundle(name).value.Reveal(); }
 
-  // Requests whose path ends with `path_suffix`, with `method` unless empty.
-  int RouteRequests(const std::string& path_suffix, const std::string& method = "") const {
-    json counters = emu_->Counters();
-    int n = 0;
-    for (const auto& r : counters["by_route"]) {
-      const std::string path = r.value("path", "");
-      if (path.size() < path_suffix.size() ||
-          path.compare(path.size() - path_suffix.size(), path_suffix.size(), path_suffix) != 0)
-        continue;
-      if (!method.empty() && r.value("method", "") != method) continue;
-      n += r.value("count", 0);
-    }
-    return n;
-  }
 
-  // The 1-based line of work/main.tf holding `needle` (0 when absent).
-  int ConfigLine(const std::string& needle) const {
-    std::ifstream in(ws_.work_dir() / "main.tf");
-    std::string line;
-    for (int n = 1; std::getline(in, line); ++n) {
-      if (line.find(needle) != std::string::npos) return n;
-    }
-    return 0;
-  }
 
   // Expects a diagnostic "Error: <summary>" in `output` that Terraform attributes to the config
   // line holding `line_needle` (so the provider named that attribute).

@@ -30,7 +30,7 @@ set_tests_properties(release_portable PROPERTIES
 
 add_executable(release_test ${CMAKE_CURRENT_SOURCE_DIR}/release_test.cc)
 target_link_libraries(release_test PRIVATE
-  adbjit_e2e_harness OpenSSL::Crypto GTest::gmock GTest::gtest GTest::gtest_main adbjit_warnings)
+  adbjit_e2e_harness adbjit_util GTest::gmock GTest::gtest GTest::gtest_main adbjit_warnings)
 target_compile_definitions(release_test PRIVATE
   ADBJIT_RELEASE_ZIP="${_adbjit_release_zip}"
   ADBJIT_RELEASE_SHA256SUMS="${_adbjit_release_sums}"

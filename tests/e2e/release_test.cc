@@ -3,7 +3,6 @@
 // followed by a plan against the in-process emulator.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +15,7 @@
 #include <vector>
 
 #include "emulator/server.h"
+#include "provider/util/digest.h"
 #include "tests/e2e/emulator_env.h"
 #include "tests/e2e/harness.h"
 #include "tests/support/subprocess.h"
@@ -31,19 +31,6 @@ constexpr char kVersion[] = ADBJIT_PROJECT_VERSION;
 constexpr char kZip[] = ADBJIT_RELEASE_ZIP;
 constexpr char kSums[] = ADBJIT_RELEASE_SHA256SUMS;
 constexpr char kExeName[] = "terraform-provider-adbjit_v" ADBJIT_PROJECT_VERSION;
-
-std::string Sha256Hex(const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 0xf];
-  }
-  return out;
-}
 
 std::string Base64(const std::string& bytes) {
   static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

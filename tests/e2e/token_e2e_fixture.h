@@ -62,32 +62,7 @@ class TokenE2eTest : public EmulatorE2eTest {
     return bundle.ok() ? bundle->value.Reveal() : std::string();
   }
 
-  // Requests whose path ends with `path_suffix` (e.g. "/token/create"), any method and status
-  // unless `status` is given.
-  int RouteRequests(const std::string& path_suffix, int status = 0) const {
-    json counters = emu_->Counters();
-    int n = 0;
-    for (const auto& r : counters["by_route"]) {
-      const std::string path = r.value("path", "");
-      if (path.size() < path_suffix.size() ||
-          path.compare(path.size() - path_suffix.size(), path_suffix.size(), path_suffix) != 0)
-        continue;
-      if (status != 0 && r.value("status", 0) != status) continue;
-      n += r.value("count", 0);
-    }
-    return n;
-  }
 
-  // The 1-based line of work/main.tf holding `needle` (0 when absent), to check where
-  // Terraform points a diagnostic.
-  int ConfigLine(const std::string& needle) const {
-    std::istringstream in(ReadFileText(ws_.work_dir() / "main.tf"));
-    std::string line;
-    for (int n = 1; std::getline(in, line); ++n) {
-      if (line.find(needle) != std::string::npos) return n;
-    }
-    return 0;
-  }
 };
 
 }  // namespace adbjit::e2e

@@ -59,9 +59,9 @@ resource "terraform_data" "use" {
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
   EXPECT_EQ(TokenListStatus(emu().databricks_url(), used), 403);
   // Every token opened (plan and apply each open one) was revoked.
-  const int created = RouteRequests("/token/create", 200);
+  const int created = RouteRequests("/token/create", "POST", 200);
   EXPECT_GE(created, 1);
-  EXPECT_EQ(RouteRequests("/token/delete", 200), created);
+  EXPECT_EQ(RouteRequests("/token/delete", "POST", 200), created);
 
   // Nothing about it in state or in any output.
   const std::string state_file = ReadFileText(ws().work_dir() / "terraform.tfstate");
@@ -80,8 +80,8 @@ resource "terraform_data" "use" {
   // A plan opens and closes it again, leaving nothing behind either.
   ExpectNoChanges("with only an ephemeral token and a provisioned resource");
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
-  EXPECT_EQ(RouteRequests("/token/delete", 200), RouteRequests("/token/create", 200));
-  EXPECT_GT(RouteRequests("/token/create", 200), created);
+  EXPECT_EQ(RouteRequests("/token/delete", "POST", 200), RouteRequests("/token/create", "POST", 200));
+  EXPECT_GT(RouteRequests("/token/create", "POST", 200), created);
 }
 
 TEST_F(TokenE2eTest, TokensDataSourceListsFiltersAndShowsNeverExpiringTokens) {

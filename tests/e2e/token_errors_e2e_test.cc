@@ -193,7 +193,7 @@ TEST_F(TokenE2eTest, FailedKeyVaultWriteRevokesTheTokenAndTheNextApplyConverges)
   EXPECT_THAT(Squashed(err), HasSubstr("set secret db-pat"));
   EXPECT_THAT(err, HasSubstr("403"));
   // The token minted before the failed write is revoked, and Terraform tracks nothing.
-  EXPECT_GE(RouteRequests("/token/create", 200), 1);
+  EXPECT_GE(RouteRequests("/token/create", "POST", 200), 1);
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
   EXPECT_THAT(Secrets(), IsEmpty());
   auto show = ws().ShowJson();
@@ -281,7 +281,7 @@ resource "adbjit_token" "second" {
   json first = State("adbjit_token.first");
   ASSERT_TRUE(first.is_object());
   EXPECT_EQ(LiveTokenIds(), (std::set<std::string>{first["token_id"].get<std::string>()}));
-  EXPECT_EQ(RouteRequests("/token/create", 400), 1);  // a definite error: not retried
+  EXPECT_EQ(RouteRequests("/token/create", "POST", 400), 1);  // a definite error: not retried
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "emulator/server.h"
 #include "provider/clients/clients.h"
+#include "provider/clients/testing/emulator_config.h"
 #include "provider/util/log.h"
 
 namespace adbjit::testing {
@@ -31,12 +32,7 @@ class EmulatorTest : public ::testing::Test {
 
   // A client-secret configuration for the default principal, with fast backoff.
   clients::ClientsConfig Config() const {
-    clients::ClientsConfig c;
-    c.host = server_->databricks_url();
-    c.authority_host = server_->entra_url();
-    c.tenant_id = principal_.tenant_id;
-    c.client_id = principal_.client_id;
-    c.client_secret = Secret(principal_.client_secret);
+    clients::ClientsConfig c = EmulatorClientsConfig(*server_, principal_);
     c.http_timeout_seconds = 10;
     c.retry_timeout_seconds = 20;
     c.retry_initial_backoff_ms = 50;
