@@ -465,6 +465,14 @@ def main():
     results = {"machine": args.machine or "%d cores, %s" % (os.cpu_count(), os.uname().release),
                "quick": quick, "reps": reps, "n": n_main, "latency_ms": LATENCY_MS, "parallelism": PARALLELISM}
 
+    # Figures of an unoptimised provider say little: name the build type in the table.
+    version = subprocess.run([args.provider, "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             timeout=30).stdout.decode(errors="replace")
+    m = re.search(r"build type (\S+)", version)
+    results["build_type"] = m.group(1) if m else "unknown"
+    if results["build_type"] not in ("Release", "RelWithDebInfo", "MinSizeRel"):
+        log("WARNING: the provider is a %s build; configure with -DCMAKE_BUILD_TYPE=Release" % results["build_type"])
+
     log("binary size and start-up (%d starts)" % startup_reps)
     results["binary"] = binary_size(args.provider, workdir)
     results["startup"] = measure_startup(args.provider, workdir, startup_reps)
@@ -622,8 +630,8 @@ def report(r, out_dir):
     w1 = max(len(x["figure"]) for x in rows)
     w2 = max(len(x["value"]) for x in rows)
     w3 = max(len(x["target"]) for x in rows)
-    lines = ["adbjit benchmark (%s%s, reps %d, machine: %s)" % ("quick, " if r["quick"] else "", "N=%d" % r["n"],
-                                                             r["reps"], r["machine"]),
+    lines = ["adbjit benchmark (%s%s, reps %d, machine: %s, provider build type %s)" % (
+                 "quick, " if r["quick"] else "", "N=%d" % r["n"], r["reps"], r["machine"], r.get("build_type", "?")),
              "%-*s  %-*s  %-*s  %s" % (w1, "figure", w2, "value", w3, "target", "result"),
              "-" * (w1 + w2 + w3 + 14)]
     for x in rows:
