@@ -7,7 +7,6 @@
 #include <curl/curl.h>
 #include <dlfcn.h>
 
-#include <atomic>
 #include <cstdarg>
 
 namespace adbjit::http {
@@ -39,8 +38,6 @@ struct Api {
 
   bool ok() const { return error.empty(); }
 };
-
-std::atomic<bool> loaded{false};
 
 template <typename Fn>
 void Bind(void* lib, Api& api, Fn& fn, const char* name) {
@@ -77,7 +74,6 @@ Api* Load() {
   Bind(lib, *api, api->url_set, "curl_url_set");
   Bind(lib, *api, api->free, "curl_free");
   Bind(lib, *api, api->version_info, "curl_version_info");
-  if (api->ok()) loaded.store(true, std::memory_order_release);
   return api;  // never unloaded: handles live until exit
 }
 
@@ -90,8 +86,6 @@ const Api& Lib() {
 }  // namespace
 
 const std::string& LibcurlLoadError() { return Lib().error; }
-
-bool LibcurlLoaded() { return loaded.load(std::memory_order_acquire); }
 
 std::string LibcurlVersion() {
   const Api& a = Lib();

@@ -26,9 +26,6 @@ const std::string& LibcurlLoadError();
 // The version of the loaded libcurl (e.g. "7.88.1"), or "not loadable (<reason>)".
 std::string LibcurlVersion();
 
-// True once libcurl has been loaded in this process (without loading it).
-bool LibcurlLoaded();
-
 }  // namespace adbjit::http
 
 #endif  // ADBJIT_PROVIDER_CLIENTS_HTTP_LIBCURL_H_
