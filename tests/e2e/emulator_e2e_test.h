@@ -45,6 +45,20 @@ class EmulatorE2eTest : public ::testing::Test {
     return *outside_;
   }
 
+  // Every secret the emulator holds (live, soft-deleted or purging).
+  nlohmann::json Secrets() const {
+    nlohmann::json objects = emu_->Objects();
+    return objects["secrets"];
+  }
+
+  // The latest version of a secret, read outside Terraform (value included).
+  keyvault::SecretBundle SecretBundle(const std::string& name) {
+    auto bundle = Outside().keyvault().GetSecret(VaultUrl(), name);
+    EXPECT_TRUE(bundle.ok()) << name << ": " << bundle.status().message();
+    return bundle.ok() ? *bundle : keyvault::SecretBundle{};
+  }
+  std::string SecretValue(const std::string& name) { return SecretBundle(name).value.Reveal(); }
+
   // Requests one emulator service ("entra", "databricks", "keyvault") received so far.
   int Requests(const std::string& service) const {
     nlohmann::json counters = emu_->Counters();

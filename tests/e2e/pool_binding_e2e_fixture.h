@@ -52,12 +52,6 @@ class PoolBindingE2eTest : public EmulatorE2eTest {
     return nullptr;
   }
 
-  // Every secret the emulator holds (live, soft-deleted or purging).
-  json Secrets() const {
-    json objects = emu_->Objects();
-    return objects["secrets"];
-  }
-
   // The emulator's record of one secret (null JSON when it has none, in any phase).
   json SecretRecord(const std::string& name) const {
     for (const auto& s : Secrets()) {
@@ -65,16 +59,6 @@ class PoolBindingE2eTest : public EmulatorE2eTest {
     }
     return nullptr;
   }
-
-  // The latest version of a secret, read outside Terraform (value included).
-  keyvault::SecretBundle SecretBundle(const std::string& name) {
-    auto bundle = Outside().keyvault().GetSecret(VaultUrl(), name);
-    EXPECT_TRUE(bundle.ok()) << name << ": " << bundle.status().message();
-    return bundle.ok() ? *bundle : keyvault::SecretBundle{};
-  }
-  std::string SecretValue(const std::string& name) { return SecretBundle(name).value.Reveal(); }
-
-
 
   // Expects a diagnostic "Error: <summary>" in `output` that Terraform attributes to the config
   // line holding `line_needle` (so the provider named that attribute).

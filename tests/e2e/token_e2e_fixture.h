@@ -48,21 +48,6 @@ class TokenE2eTest : public EmulatorE2eTest {
     }
     return ids;
   }
-
-  // Every secret the emulator holds (live, soft-deleted or purging).
-  json Secrets() const {
-    json objects = emu_->Objects();
-    return objects["secrets"];
-  }
-
-  // The latest value of a secret, read outside Terraform.
-  std::string SecretValue(const std::string& name) {
-    auto bundle = Outside().keyvault().GetSecret(VaultUrl(), name);
-    EXPECT_TRUE(bundle.ok()) << bundle.status().message();
-    return bundle.ok() ? bundle->value.Reveal() : std::string();
-  }
-
-
 };
 
 }  // namespace adbjit::e2e

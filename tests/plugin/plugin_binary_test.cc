@@ -166,6 +166,7 @@ TEST_F(PluginBinaryTest, SchemaValidateStopShutdownOverMtls) {
   ASSERT_EQ(schema.provider().block().block_types_size(), 1);
   EXPECT_EQ(schema.provider().block().block_types(0).type_name(), "guardrails");
   EXPECT_EQ(schema.provider().block().block_types(0).nesting(), pb::Schema::NestedBlock::SINGLE);
+
   {  // http_timeout_seconds = 0 -> an error diagnostic pointing at that attribute
     pb::ValidateProviderConfig::Request req;
     req.mutable_config()->set_msgpack(ProviderConfigMsgpack(schema.provider(), "http_timeout_seconds", std::string(1, '\0')));
@@ -530,16 +531,17 @@ TEST(PluginVersionTest, VersionFlag) {
 }
 
 TEST(PluginVersionTest, WithoutLibcurlVersionSaysWhyAndExits1) {
-  if (geteuid() != 0) GTEST_SKIP() << "needs root to hide libcurl in a private mount namespace";
-  // Where this system's libcurl.so.4 is: the file to hide behind /dev/null.
+  // Where this system's libcurl.so.4 is: the file to hide behind /dev/null, in a private mount
+  // namespace inside a user namespace (so no root is needed).
   void* lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
   ASSERT_NE(lib, nullptr) << dlerror();
   link_map* map = nullptr;
   ASSERT_EQ(dlinfo(lib, RTLD_DI_LINKMAP, &map), 0);
   const std::string path = fs::canonical(map->l_name).string();
   RunResult r = adbjit::testing::Run(
-      SpawnOptions{.argv = {"/usr/bin/unshare", "--mount", "/bin/sh", "-c", "mount --bind /dev/null \"$1\" && exec \"$2\" --version",
-                            "sh", path, ADBJIT_PROVIDER_BINARY},
+      SpawnOptions{.argv = {"/usr/bin/unshare", "--user", "--map-root-user", "--mount", "/bin/sh", "-c",
+                            "mount --bind /dev/null \"$1\" && exec \"$2\" --version", "sh", path,
+                            ADBJIT_PROVIDER_BINARY},
                    .env = CurrentEnvironment(),
                    .cwd = ""},
       seconds(10));
