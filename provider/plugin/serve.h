@@ -9,7 +9,9 @@
 // Debug mode (-debug): no cookie, plaintext; prints the TF_REATTACH_PROVIDERS line and serves
 // until SIGINT or SIGTERM, so one process serves many terraform commands.
 //
-// Returns the process exit code; the socket and its directory are removed before returning.
+// Returns the process exit code when it cannot serve. After serving, the socket and its directory
+// are removed and the process ends at once with status 0, without running destructors (Terraform
+// waits for the exit); sanitizer builds return 0 instead.
 #ifndef ADBJIT_PROVIDER_PLUGIN_SERVE_H_
 #define ADBJIT_PROVIDER_PLUGIN_SERVE_H_
 
