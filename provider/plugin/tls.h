@@ -14,7 +14,7 @@
 namespace adbjit::plugin {
 
 struct ServerCertificate {
-  std::string key_pem;   // PKCS#8 private key
+  std::string key_pem;   // SEC1 ("EC PRIVATE KEY") PEM private key
   std::string cert_pem;
   std::string cert_der;  // what the handshake line carries (base64, unpadded)
 };
