@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import statistics
@@ -337,6 +338,11 @@ class DebugProvider:
                     return int(line.split()[1]) * 1024
         return None
 
+    def cpu_seconds(self):
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -440,6 +446,44 @@ def ratio_stats(res, command):
     return {"adbjit_s": median(a), "data_s": median(d), "ratio": median(ratios)}
 
 
+def children_cpu_seconds():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def attached_plan(tf, provider, workdir, n, reps):
+    """The per-call part of the plan's overhead: plans through one warm provider process that
+    terraform attaches to (TF_REATTACH_PROVIDERS: no process to start or stop, no TLS), against
+    terraform_data. The attached provider is not terraform's child, so the children's CPU time of
+    each run is terraform's own."""
+    ws_a = tf.workspace("adbjit", n)
+    ws_d = tf.workspace("data", n)
+    tf.run(ws_a, "apply")
+    tf.run(ws_d, "apply")
+    dp = DebugProvider(provider, workdir, tf.env)
+    attach = {"TF_REATTACH_PROVIDERS": dp.reattach}
+    runs = {"adbjit": [], "data": []}
+    try:
+        tf.run(ws_a, "plan", extra_env=attach)  # warm: Entra tokens, libcurl, connections
+        for i in range(reps):
+            log("attached plan N=%d rep %d/%d" % (n, i + 1, reps))
+            for kind, ws, env in (("data", ws_d, None), ("adbjit", ws_a, attach)):
+                c0, p0 = children_cpu_seconds(), dp.cpu_seconds()
+                t, _ = tf.run(ws, "plan", extra_env=env)
+                runs[kind].append({"s": t, "terraform_cpu_s": children_cpu_seconds() - c0,
+                                   "provider_cpu_s": dp.cpu_seconds() - p0})
+    finally:
+        dp.stop()
+    tf.run(ws_a, "destroy")
+    tf.run(ws_d, "destroy")
+    pick = lambda kind, key: [r[key] for r in runs[kind]]
+    return {"adbjit_s": median(pick("adbjit", "s")), "data_s": median(pick("data", "s")),
+            "ratio": median([a / d for a, d in zip(pick("adbjit", "s"), pick("data", "s"))]),
+            "terraform_cpu_s": median(pick("adbjit", "terraform_cpu_s")),
+            "data_terraform_cpu_s": median(pick("data", "terraform_cpu_s")),
+            "provider_cpu_s": median(pick("adbjit", "provider_cpu_s"))}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--provider", required=True)
@@ -484,6 +528,7 @@ def main():
         # Core overhead (zero latency), interleaved with the terraform_data baseline.
         core = paired(tf, emulator, n_main, reps, 0, "core")
         results["core"] = {c: ratio_stats(core, c) for c in ("apply", "plan", "destroy")}
+        results["attached_plan"] = attached_plan(tf, args.provider, workdir, n_main, reps)
 
         # Latency-bound: 25 ms per request, -parallelism=10.
         lat = paired(tf, emulator, n_main, reps, LATENCY_MS, "latency")
@@ -594,6 +639,12 @@ def report(r, out_dir):
         x = r["core"][c]
         row("core overhead: %s (N=%d, 0 ms)" % (c, r["n"]), "%.2fx" % x["ratio"], "<= 1.5x", x["ratio"] <= 1.5,
             "adbjit %.2f s / terraform_data %.2f s" % (x["adbjit_s"], x["data_s"]))
+    x = r.get("attached_plan")
+    if x:
+        row("  plan through one attached provider (no start, no TLS)", "%.2fx" % x["ratio"], "reported", None,
+            "adbjit %.2f s / terraform_data %.2f s; CPU: terraform %.2f s (with terraform_data %.2f s), "
+            "provider %.2f s" % (x["adbjit_s"], x["data_s"], x["terraform_cpu_s"], x["data_terraform_cpu_s"],
+                                 x["provider_cpu_s"]))
     for c in ("apply", "plan", "destroy"):
         x = r["latency"][c]
         row("latency-bound: %s (%d ms, -parallelism=%d)" % (c, r["latency_ms"], r["parallelism"]),
