@@ -81,7 +81,6 @@ int64_t NowEpochMs();
 void AddApiError(tf::Diagnostics& diags, const Status& status, const std::string& summary,
                  std::optional<tf::AttributePath> path = std::nullopt);
 
-
 // Writes a secret, recovering a soft-deleted one of the same name first when `recover` is set
 // (409 ObjectIsDeletedButRecoverable); without `recover` that conflict comes back with a hint.
 StatusOr<keyvault::SecretBundle> WriteSecret(keyvault::Client& kv, const std::string& vault_url,

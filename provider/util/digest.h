@@ -1,4 +1,4 @@
-// Message digests (OpenSSL) as lower-case hex strings.
+// Lower-case hex, and message digests (OpenSSL) in it.
 #ifndef ADBJIT_PROVIDER_UTIL_DIGEST_H_
 #define ADBJIT_PROVIDER_UTIL_DIGEST_H_
 
@@ -6,6 +6,9 @@
 #include <string_view>
 
 namespace adbjit {
+
+// `bytes` as lower-case hex, two digits a byte.
+std::string HexLower(std::string_view bytes);
 
 // The SHA-256 of `data`, 64 lower-case hex digits.
 std::string Sha256Hex(std::string_view data);

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "provider/clients/internal/json_util.h"
+#include "provider/util/digest.h"
 
 namespace adbjit::databricks {
 namespace {
@@ -71,14 +72,7 @@ std::string MakeMarker() {
     std::random_device rd;
     for (auto& b : bytes) b = static_cast<unsigned char>(rd());
   }
-  static const char kHex[] = "0123456789abcdef";
-  std::string out = kMarkerPrefix;
-  for (unsigned char b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  out.push_back(']');
-  return out;
+  return kMarkerPrefix + HexLower(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes)) + "]";
 }
 
 std::string CommentWithMarker(const std::string& comment, const std::string& marker) {
