@@ -83,6 +83,10 @@ TEST(TokenReplyTest, OutOfRangeLifetimesFallBackToTheDefault) {
                            R"({"access_token":"tok-dddd","expires_in":9223372036854775807})",
                            R"({"access_token":"tok-dddd","expires_in":-5})",
                            R"({"access_token":"tok-dddd","expires_on":"9223372036854775807"})",
+                           // Year 2509: before 9999, but past the clock's range (2262).
+                           R"({"access_token":"tok-dddd","expires_on":"17014563600"})",
+                           // Eleven years from now.
+                           R"({"access_token":"tok-dddd","expires_on":2046880000})",
                            R"({"access_token":"tok-dddd","expires_on":-1e300})"}) {
     auto t = ParseTokenResponse(body, now, "op");
     ASSERT_TRUE(t.ok()) << body;

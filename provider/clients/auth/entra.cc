@@ -42,15 +42,17 @@ StatusOr<AccessToken> ParseTokenResponse(const std::string& body, std::chrono::s
   std::string token = internal::GetString(*j, "access_token");
   if (token.empty()) return UnauthenticatedError(operation + ": token reply has no access_token");
   AccessToken out{Secret(std::move(token)), now + std::chrono::minutes(5)};
-  // Out-of-range lifetimes are ignored (the 5-minute default stands): converting them to the
-  // clock's nanoseconds would overflow.
-  constexpr int64_t kMaxExpiresIn = int64_t{10} * 365 * 24 * 3600;  // ten years
-  constexpr int64_t kMaxExpiresOn = 253402300799;                    // 9999-12-31T23:59:59Z
+  // Lifetimes beyond ten years from now, and negative ones, are ignored (the 5-minute default
+  // stands): the clock counts nanoseconds in an int64, which ends in 2262, so converting an
+  // arbitrary number of seconds would overflow. expires_on is bounded relative to now for the
+  // same reason: an absolute bound would have to move with the clock.
+  constexpr int64_t kMaxLifetime = int64_t{10} * 365 * 24 * 3600;  // ten years
+  const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   auto in = internal::GetInt64(*j, "expires_in");
   auto on = internal::GetInt64(*j, "expires_on");
-  if (in && *in >= 0 && *in <= kMaxExpiresIn) {
+  if (in && *in >= 0 && *in <= kMaxLifetime) {
     out.expires_at = now + std::chrono::seconds(*in);
-  } else if (on && *on >= 0 && *on <= kMaxExpiresOn) {
+  } else if (on && *on >= 0 && *on - now_s <= kMaxLifetime) {
     out.expires_at = std::chrono::system_clock::time_point(std::chrono::seconds(*on));
   }
   return out;
