@@ -6,6 +6,10 @@
 #                                               corpus, then fuzz for SECONDS
 #   fuzz/run.sh all BUILD_DIR SECONDS           build, then run every target
 #
+# Each run draws a random seed (printed by libFuzzer as "Seed: N"): exploring is the point.
+# ADBJIT_FUZZ_SEED=N and ADBJIT_FUZZ_RUNS=M make a run repeatable (the same M inputs from the
+# same seed, SECONDS only a cap); the CTest entries do that, so CI passes or fails on the code.
+#
 # The working corpus grows in BUILD_DIR/corpus/TARGET (seeded from fuzz/corpus/TARGET). A crash
 # leaves BUILD_DIR/artifacts/TARGET/crash-* and fails; keep it as a regression case by copying it
 # to fuzz/regressions/TARGET/ with a descriptive name once the bug is fixed. Exit status: 0 clean,
@@ -39,11 +43,19 @@ run() {
   fi
   local corpus="$dir/corpus/$target" artifacts="$dir/artifacts/$target"
   mkdir -p "$corpus" "$artifacts"
-  echo "fuzz: $target: fuzzing for ${seconds}s"
+  local repeat=()
+  if [ -n "${ADBJIT_FUZZ_SEED:-}" ]; then
+    # A repeatable run starts from the checked-in seeds only, not a corpus left by earlier runs.
+    repeat=(-seed="$ADBJIT_FUZZ_SEED" -runs="${ADBJIT_FUZZ_RUNS:--1}")
+    rm -rf "$corpus"; mkdir -p "$corpus"
+    echo "fuzz: $target: ${ADBJIT_FUZZ_RUNS:-unlimited} inputs from seed $ADBJIT_FUZZ_SEED (at most ${seconds}s)"
+  else
+    echo "fuzz: $target: fuzzing for ${seconds}s"
+  fi
   # -timeout: one input taking over 10 s is a hang; -rss_limit_mb bounds memory per input;
   # -print_funcs=0: symbolizing every newly covered function would eat a short run.
-  "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -print_funcs=0 \
-    -artifact_prefix="$artifacts/" "$corpus" "$ROOT/fuzz/corpus/$target"
+  "$bin" -max_total_time="$seconds" "${repeat[@]}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -print_funcs=0 -artifact_prefix="$artifacts/" "$corpus" "$ROOT/fuzz/corpus/$target"
 }
 
 case "${1:-}" in
