@@ -42,10 +42,9 @@ StatusOr<AccessToken> ParseTokenResponse(const std::string& body, std::chrono::s
   std::string token = internal::GetString(*j, "access_token");
   if (token.empty()) return UnauthenticatedError(operation + ": token reply has no access_token");
   AccessToken out{Secret(std::move(token)), now + std::chrono::minutes(5)};
-  // Lifetimes beyond ten years from now, and negative ones, are ignored (the 5-minute default
-  // stands): the clock counts nanoseconds in an int64, which ends in 2262, so converting an
-  // arbitrary number of seconds would overflow. expires_on is bounded relative to now for the
-  // same reason: an absolute bound would have to move with the clock.
+  // A lifetime that is negative or ends more than ten years from now is ignored (the 5-minute
+  // default stands). The bound also keeps the arithmetic safe: the clock counts nanoseconds in an
+  // int64, which runs out in 2262, so an arbitrary number of seconds would overflow.
   constexpr int64_t kMaxLifetime = int64_t{10} * 365 * 24 * 3600;  // ten years
   const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   auto in = internal::GetInt64(*j, "expires_in");
