@@ -17,7 +17,7 @@ resource "adbjit_keyvault_binding" "api_key" {
   name             = "partner-api-key"
   value_wo         = var.partner_api_key
   value_wo_version = 1
-  expiration_date  = "2027-01-01T00:00:00Z"
+  expiration_date  = "2030-01-01T00:00:00Z"
 }
 
 variable "partner_api_key" {
