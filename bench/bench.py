@@ -339,9 +339,11 @@ class DebugProvider:
         return None
 
     def cpu_seconds(self):
+        # The process's utime + stime, which keep the time of threads that have ended (gRPC ends
+        # idle ones); cpu_ns() sums the live threads only, which suits start-up but not this.
         with open("/proc/%d/stat" % self.proc.pid) as f:
             fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self):
         if self.proc.poll() is None:
