@@ -16,17 +16,24 @@
 #     by the executable) and its dependencies (libnghttp2, libssh2, ...) are loaded on behalf of
 #     libraries with no search path of their own; the executable's RPATH covers the whole chain.
 #   * The packaged executable is stripped.
-#   Developer builds (ADBJIT_PORTABLE=OFF) link everything shared and stay fast.
+#   Developer builds (ADBJIT_PORTABLE=OFF) link libstdc++ and OpenSSL shared (and gRPC too when
+#   its static archives are missing or a sanitizer is on).
 #
 # The `package` target: CMake reserves the name for CPack only when the CPack module is included
 # (policy CMP0037), so this is a plain custom target. CPack is not used because its `package`
 # target depends on `all` (every test in a CI build) and runs install rules, while the release zip
 # needs a computed set of bundled libraries, a renamed stripped binary and a SHA256SUMS file; a
-# short CMake script does exactly that (cmake/MakeReleaseZip.cmake). In a build directory that is
-# not portable (dev, ci), `package` configures and builds a nested portable build in
-# ADBJIT_PORTABLE_BUILD_DIR (default <build>/portable-release; provider only, no tests) and copies
-# its zip and SHA256SUMS into <build>, so the package is always the release artifact whichever
-# build directory makes it. The price is a second compile of the provider in such directories.
+# short CMake script does exactly that (cmake/MakeReleaseZip.cmake). Whichever build directory
+# makes it, the package is the release artifact:
+#   * portable (the `release` preset): the provider itself is linked for distribution;
+#   * Release with gRPC linked statically and no sanitizer (the `ci` preset): the objects are the
+#     ones a portable build compiles (same flags), so a second executable,
+#     terraform-provider-adbjit-portable (<build>/portable/terraform-provider-adbjit), links them
+#     the portable way; only main.cc is compiled again;
+#   * anything else (Debug, sanitizers, shared gRPC): `package` configures and builds a nested
+#     portable build in ADBJIT_PORTABLE_BUILD_DIR (default <build>/portable-release; provider
+#     only, no tests) and copies its zip and SHA256SUMS into <build>, at the price of compiling
+#     the provider a second time.
 
 option(ADBJIT_PORTABLE "Link the provider for distribution (static gRPC/protobuf/Abseil, bundled libcurl)" OFF)
 
@@ -86,30 +93,53 @@ if(ADBJIT_PORTABLE)
     message(FATAL_ERROR "ADBJIT_PORTABLE does not combine with ADBJIT_SANITIZE")
   endif()
   _adbjit_use_static_archives()
-  set(_adbjit_linkage "portable (static gRPC, protobuf, Abseil, RE2, c-ares, libstdc++ and libgcc, libcurl and OpenSSL bundled beside the executable)")
-  # --as-needed drops NEEDED entries of shared libraries nothing references any more.
-  target_link_options(terraform-provider-adbjit PRIVATE
-    -static-libstdc++ -static-libgcc -Wl,--disable-new-dtags -Wl,--as-needed)
-  set_target_properties(terraform-provider-adbjit PROPERTIES BUILD_RPATH "\$ORIGIN")
-else()
-  set(_adbjit_linkage "shared (development build linked against the system libraries, not for distribution)")
 endif()
-# `--version` reports the link mode (only version.cc sees the definition).
-set_source_files_properties("${PROJECT_SOURCE_DIR}/provider/plugin/version.cc"
-  TARGET_DIRECTORY adbjit_plugin PROPERTIES COMPILE_DEFINITIONS "ADBJIT_LINKAGE=\"${_adbjit_linkage}\"")
 
+# Links `target` (an executable made from provider/main.cc) for distribution.
+function(_adbjit_link_portably target)
+  # --as-needed drops NEEDED entries of shared libraries nothing references any more.
+  target_link_options(${target} PRIVATE
+    -static-libstdc++ -static-libgcc -Wl,--disable-new-dtags -Wl,--as-needed)
+  set_target_properties(${target} PROPERTIES BUILD_RPATH "\$ORIGIN")
+  # `--version` reports the link mode (main.cc prints ADBJIT_LINKAGE).
+  target_compile_definitions(${target} PRIVATE "ADBJIT_LINKAGE=\"portable (static gRPC, protobuf, Abseil, RE2, c-ares, libstdc++ and libgcc, libcurl and OpenSSL bundled beside the executable)\"")
+endfunction()
+
+set(_adbjit_release_binary "")
 if(ADBJIT_PORTABLE)
+  set(_adbjit_release_binary terraform-provider-adbjit)
+elseif(ADBJIT_GRPC_LINKED_STATICALLY AND NOT ADBJIT_SANITIZE AND CMAKE_BUILD_TYPE STREQUAL "Release")
+  get_target_property(_adbjit_provider_libs terraform-provider-adbjit LINK_LIBRARIES)
+  add_executable(terraform-provider-adbjit-portable EXCLUDE_FROM_ALL "${PROJECT_SOURCE_DIR}/provider/main.cc")
+  target_link_libraries(terraform-provider-adbjit-portable PRIVATE ${_adbjit_provider_libs})
+  set_target_properties(terraform-provider-adbjit-portable PROPERTIES
+    OUTPUT_NAME terraform-provider-adbjit RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/portable")
+  set(_adbjit_release_binary terraform-provider-adbjit-portable)
+endif()
+if(_adbjit_release_binary)
+  _adbjit_link_portably(${_adbjit_release_binary})
+endif()
+if(NOT ADBJIT_PORTABLE)
+  if(ADBJIT_GRPC_LINKED_STATICALLY)
+    set(_adbjit_dev_linkage "development (static gRPC, protobuf, Abseil, RE2 and c-ares, the rest shared from the system, not for distribution)")
+  else()
+    set(_adbjit_dev_linkage "shared (development build linked against the system libraries, not for distribution)")
+  endif()
+  target_compile_definitions(terraform-provider-adbjit PRIVATE "ADBJIT_LINKAGE=\"${_adbjit_dev_linkage}\"")
+endif()
+
+if(_adbjit_release_binary)
   # The libcurl the provider opens at run time (by soname, next to the linkable libcurl.so).
   get_target_property(_adbjit_curl_dev CURL::libcurl LOCATION)
   get_filename_component(_adbjit_curl_dir "${_adbjit_curl_dev}" DIRECTORY)
   set(ADBJIT_LIBCURL_MODULE "${_adbjit_curl_dir}/libcurl.so.4")
   if(NOT EXISTS "${ADBJIT_LIBCURL_MODULE}")
-    message(FATAL_ERROR "ADBJIT_PORTABLE: no ${ADBJIT_LIBCURL_MODULE} to bundle")
+    message(FATAL_ERROR "package: no ${ADBJIT_LIBCURL_MODULE} to bundle")
   endif()
   add_custom_command(
     OUTPUT "${ADBJIT_PACKAGE_ZIP}" "${ADBJIT_PACKAGE_SHA256SUMS}"
     COMMAND "${CMAKE_COMMAND}"
-      "-DBINARY=$<TARGET_FILE:terraform-provider-adbjit>"
+      "-DBINARY=$<TARGET_FILE:${_adbjit_release_binary}>"
       "-DVERSION=${PROJECT_VERSION}"
       "-DOUT_DIR=${CMAKE_BINARY_DIR}"
       "-DSTAGING_DIR=${CMAKE_BINARY_DIR}/package-staging"
@@ -117,7 +147,7 @@ if(ADBJIT_PORTABLE)
       "-DBASE_LIBS=${ADBJIT_BASE_SYSTEM_LIBS}"
       "-DMODULES=${ADBJIT_LIBCURL_MODULE}"
       -P "${PROJECT_SOURCE_DIR}/cmake/MakeReleaseZip.cmake"
-    DEPENDS terraform-provider-adbjit "${PROJECT_SOURCE_DIR}/cmake/MakeReleaseZip.cmake" "${ADBJIT_BASE_SYSTEM_LIBS}"
+    DEPENDS ${_adbjit_release_binary} "${PROJECT_SOURCE_DIR}/cmake/MakeReleaseZip.cmake" "${ADBJIT_BASE_SYSTEM_LIBS}"
     COMMENT "Packaging ${ADBJIT_PACKAGE_BASENAME}_linux_amd64.zip"
     VERBATIM)
   add_custom_target(package DEPENDS "${ADBJIT_PACKAGE_ZIP}" "${ADBJIT_PACKAGE_SHA256SUMS}")

@@ -10,6 +10,11 @@
 #include "provider/plugin/serve.h"
 #include "provider/plugin/version.h"
 
+// How this executable is linked; set per executable target by cmake/Packaging.cmake.
+#ifndef ADBJIT_LINKAGE
+#define ADBJIT_LINKAGE "unknown"
+#endif
+
 namespace {
 
 constexpr char kUsage[] =
@@ -36,7 +41,7 @@ int main(int argc, char** argv) {
     } else if (Is(argv[i], "-version")) {
       // libcurl is loaded here on purpose: `--version` proves that an installed provider can load
       // it (scripts/check-portable.sh runs it on a minimal Debian system).
-      std::string text = adbjit::plugin::VersionText(adbjit::NewAdbjitProvider()->Version());
+      std::string text = adbjit::plugin::VersionText(adbjit::NewAdbjitProvider()->Version(), ADBJIT_LINKAGE);
       const std::string& curl_error = adbjit::http::LibcurlLoadError();
       text += curl_error.empty() ? "libcurl " + adbjit::http::LibcurlVersion() + " (loaded at the first HTTP request)\n"
                                  : "libcurl: " + curl_error + "\n";

@@ -9,7 +9,9 @@
 namespace adbjit::plugin {
 
 // Several lines, newline-terminated, starting "terraform-provider-adbjit <provider_version>".
-std::string VersionText(std::string_view provider_version);
+// `linkage` says how the executable is linked (each executable target knows its own: the same
+// libraries are linked into the development and the portable provider, see cmake/Packaging.cmake).
+std::string VersionText(std::string_view provider_version, std::string_view linkage);
 
 }  // namespace adbjit::plugin
 

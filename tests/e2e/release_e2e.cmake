@@ -2,8 +2,9 @@
 # installed through a filesystem mirror and run on a minimal Debian system.
 #
 #   release_package        fixture: builds the `package` target (a no-op once built; the ci build
-#                          preset builds it with everything else). RUN_SERIAL so that a first,
-#                          nested portable build never competes with timed tests.
+#                          preset builds it with everything else). RUN_SERIAL so that building
+#                          it (in Debug and sanitizer directories, a nested portable build) never
+#                          competes with timed tests.
 #   release_minbase_root   fixture: debootstrap --variant=minbase bookworm, once per build
 #                          directory, into <build>/minbase-bookworm (~3 min the first time).
 #   release_portable       scripts/check-portable.sh: the packaged provider inside that root.
