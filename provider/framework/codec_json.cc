@@ -206,6 +206,24 @@ class Parser {
     }
   }
 
+  // The length of the well-formed UTF-8 sequence that `s` starts with (RFC 3629: no overlong
+  // forms, no surrogates, nothing above U+10FFFF), or 0 if it starts with none.
+  static size_t Utf8SequenceLength(std::string_view s) {
+    auto at = [&](size_t i) { return i < s.size() ? static_cast<unsigned char>(s[i]) : 0u; };
+    auto cont = [&](size_t i, unsigned lo = 0x80, unsigned hi = 0xbf) { return at(i) >= lo && at(i) <= hi; };
+    unsigned b = at(0);
+    if (b >= 0xc2 && b <= 0xdf) return cont(1) ? 2 : 0;
+    if (b >= 0xe0 && b <= 0xef) {
+      unsigned lo = b == 0xe0 ? 0xa0 : 0x80, hi = b == 0xed ? 0x9f : 0xbf;
+      return cont(1, lo, hi) && cont(2) ? 3 : 0;
+    }
+    if (b >= 0xf0 && b <= 0xf4) {
+      unsigned lo = b == 0xf0 ? 0x90 : 0x80, hi = b == 0xf4 ? 0x8f : 0xbf;
+      return cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
+    }
+    return 0;
+  }
+
   bool String(std::string* out) {
     ++pos_;  // opening quote
     while (true) {
@@ -213,6 +231,19 @@ class Parser {
       char c = s_[pos_++];
       if (c == '"') return true;
       if (static_cast<unsigned char>(c) < 0x20) return Fail("control character in string");
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        // Each byte that does not begin a well-formed sequence becomes U+FFFD, as in Go's
+        // encoding/json, which reads the state Terraform writes: decoded strings are always valid
+        // UTF-8, so they encode back unchanged.
+        size_t n = Utf8SequenceLength(s_.substr(pos_ - 1));
+        if (n == 0) {
+          AppendUtf8(0xfffd, out);
+        } else {
+          out->append(s_.substr(pos_ - 1, n));
+          pos_ += n - 1;
+        }
+        continue;
+      }
       if (c != '\\') {
         out->push_back(c);
         continue;

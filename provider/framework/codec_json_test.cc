@@ -135,6 +135,41 @@ TEST(JsonTest, StringEscapes) {
   EXPECT_EQ(*EncodeJson(Value::String("\xff"), Type::String()), "\"\xef\xbf\xbd\"");
 }
 
+TEST(JsonTest, RawBytesThatAreNotUtf8DecodeToReplacementCharactersAsInGo) {
+  const std::string r = "\xef\xbf\xbd";  // U+FFFD
+  auto decoded = [](const std::string& body) {
+    auto v = DecodeJson("\"" + body + "\"", Type::String());
+    return v.ok() ? *v->GetString() : "error: " + v.status().message();
+  };
+  // Well-formed sequences of every length stay as they are.
+  EXPECT_EQ(decoded("a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80z"), "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80z");
+  EXPECT_EQ(decoded("\xed\x9f\xbf\xf4\x8f\xbf\xbf"), "\xed\x9f\xbf\xf4\x8f\xbf\xbf");  // U+D7FF, U+10FFFF
+  // Otherwise one U+FFFD per byte that begins no well-formed sequence (Go's utf8.DecodeRune).
+  EXPECT_EQ(decoded("a\x80" "b"), "a" + r + "b");         // a stray continuation byte
+  EXPECT_EQ(decoded("\xe2\x82x"), r + r + "x");           // a truncated sequence
+  EXPECT_EQ(decoded("\xc0\xaf"), r + r);                  // '/' in two bytes (overlong)
+  EXPECT_EQ(decoded("\xe0\x80\xaf"), r + r + r);          // '/' in three bytes
+  EXPECT_EQ(decoded("\xed\xa0\x80"), r + r + r);          // the surrogate U+D800
+  EXPECT_EQ(decoded("\xf4\x90\x80\x80"), r + r + r + r);  // above U+10FFFF
+  EXPECT_EQ(decoded("\xf5\xff"), r + r);                  // bytes that never start one
+  EXPECT_EQ(decoded("\xf0\x9f\x98"), r + r + r);          // truncated by the closing quote
+
+  // Map keys too. Found by codec_fuzz: a map was ordered by its raw keys but written with U+FFFD
+  // in place of their invalid bytes, so reading what it wrote gave another order ("\xf0x" sorts
+  // before "\xfe", but U+FFFD "x" after U+FFFD).
+  Type t = Type::Map(Type::String());
+  auto m = DecodeJson("{\"\xfe\":\"a\",\"\xf0x\":\"b\"}", t);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  auto first = EncodeJson(*m, t);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(*first, "{\"" + r + "\":\"a\",\"" + r + "x\":\"b\"}");
+  EXPECT_EQ(*EncodeJson(*DecodeJson(*first, t), t), *first);
+  // Keys that differ only in their invalid bytes are the same key.
+  auto dup = DecodeJson("{\"k\x80\":\"a\",\"k\x81\":\"b\"}", t);
+  ASSERT_FALSE(dup.ok());
+  EXPECT_NE(dup.status().message().find("duplicate key"), std::string::npos) << dup.status().message();
+}
+
 TEST(JsonTest, EncodeFailsOnUnknownsNamingThePath) {
   Value v = Value::Object(
       kState, {{"tags", Value::Map(Type::String(), {{"k", Value::Unknown(Type::String())}})}});
