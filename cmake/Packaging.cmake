@@ -88,25 +88,13 @@ function(_adbjit_use_static_archives)
   message(STATUS "ADBJIT_PORTABLE: ${swapped} imported library locations now use static archives")
 endfunction()
 
+# The executable the zip is made from, if this tree links one.
+set(_adbjit_release_binary "")
 if(ADBJIT_PORTABLE)
   if(ADBJIT_SANITIZE)
     message(FATAL_ERROR "ADBJIT_PORTABLE does not combine with ADBJIT_SANITIZE")
   endif()
   _adbjit_use_static_archives()
-endif()
-
-# Links `target` (an executable made from provider/main.cc) for distribution.
-function(_adbjit_link_portably target)
-  # --as-needed drops NEEDED entries of shared libraries nothing references any more.
-  target_link_options(${target} PRIVATE
-    -static-libstdc++ -static-libgcc -Wl,--disable-new-dtags -Wl,--as-needed)
-  set_target_properties(${target} PROPERTIES BUILD_RPATH "\$ORIGIN")
-  # `--version` reports the link mode (main.cc prints ADBJIT_LINKAGE).
-  target_compile_definitions(${target} PRIVATE "ADBJIT_LINKAGE=\"portable (static gRPC, protobuf, Abseil, RE2, c-ares, libstdc++ and libgcc, libcurl and OpenSSL bundled beside the executable)\"")
-endfunction()
-
-set(_adbjit_release_binary "")
-if(ADBJIT_PORTABLE)
   set(_adbjit_release_binary terraform-provider-adbjit)
 elseif(ADBJIT_GRPC_LINKED_STATICALLY AND NOT ADBJIT_SANITIZE AND CMAKE_BUILD_TYPE STREQUAL "Release")
   get_target_property(_adbjit_provider_libs terraform-provider-adbjit LINK_LIBRARIES)
@@ -116,9 +104,7 @@ elseif(ADBJIT_GRPC_LINKED_STATICALLY AND NOT ADBJIT_SANITIZE AND CMAKE_BUILD_TYP
     OUTPUT_NAME terraform-provider-adbjit RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/portable")
   set(_adbjit_release_binary terraform-provider-adbjit-portable)
 endif()
-if(_adbjit_release_binary)
-  _adbjit_link_portably(${_adbjit_release_binary})
-endif()
+# `--version` reports the link mode (main.cc prints ADBJIT_LINKAGE).
 if(NOT ADBJIT_PORTABLE)
   if(ADBJIT_GRPC_LINKED_STATICALLY)
     set(_adbjit_dev_linkage "development (static gRPC, protobuf, Abseil, RE2 and c-ares, the rest shared from the system, not for distribution)")
@@ -129,6 +115,13 @@ if(NOT ADBJIT_PORTABLE)
 endif()
 
 if(_adbjit_release_binary)
+  # Linked for distribution; --as-needed drops NEEDED entries of shared libraries nothing
+  # references any more.
+  target_link_options(${_adbjit_release_binary} PRIVATE
+    -static-libstdc++ -static-libgcc -Wl,--disable-new-dtags -Wl,--as-needed)
+  set_target_properties(${_adbjit_release_binary} PROPERTIES BUILD_RPATH "\$ORIGIN")
+  target_compile_definitions(${_adbjit_release_binary} PRIVATE "ADBJIT_LINKAGE=\"portable (static gRPC, protobuf, Abseil, RE2, c-ares, libstdc++ and libgcc, libcurl and OpenSSL bundled beside the executable)\"")
+
   # The libcurl the provider opens at run time (by soname, next to the linkable libcurl.so).
   get_target_property(_adbjit_curl_dev CURL::libcurl LOCATION)
   get_filename_component(_adbjit_curl_dir "${_adbjit_curl_dev}" DIRECTORY)
