@@ -42,16 +42,16 @@ run() {
     fi
   fi
   local corpus="$dir/corpus/$target" artifacts="$dir/artifacts/$target"
-  mkdir -p "$corpus" "$artifacts"
   local repeat=()
   if [ -n "${ADBJIT_FUZZ_SEED:-}" ]; then
     # A repeatable run starts from the checked-in seeds only, not a corpus left by earlier runs.
     repeat=(-seed="$ADBJIT_FUZZ_SEED" -runs="${ADBJIT_FUZZ_RUNS:--1}")
-    rm -rf "$corpus"; mkdir -p "$corpus"
+    rm -rf "$corpus"
     echo "fuzz: $target: ${ADBJIT_FUZZ_RUNS:-unlimited} inputs from seed $ADBJIT_FUZZ_SEED (at most ${seconds}s)"
   else
     echo "fuzz: $target: fuzzing for ${seconds}s"
   fi
+  mkdir -p "$corpus" "$artifacts"
   # -timeout: one input taking over 10 s is a hang; -rss_limit_mb bounds memory per input;
   # -print_funcs=0: symbolizing every newly covered function would eat a short run.
   "$bin" -max_total_time="$seconds" "${repeat[@]}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
