@@ -91,8 +91,9 @@ Schema MakeTokenSchema() {
                    .validators = {v::IntAtLeast(0)}},
                   {.name = "token_value",
                    .type = Type::String(),
-                   .description = "The token. Null when `keyvault_secret` is set (the value went to Key "
-                                  "Vault only) and after import (Databricks never returns it again).",
+                   .description = "The token. Null when `keyvault_secret` is set (the value goes to Key "
+                                  "Vault only; the plan already shows it as null) and after import "
+                                  "(Databricks never returns it again).",
                    .computed = true,
                    .sensitive = true,
                    .use_state_for_unknown = true},
@@ -100,7 +101,9 @@ Schema MakeTokenSchema() {
                   Computed("expiry_time", Type::String(),
                            "When the token expires (RFC 3339, UTC); null for a token without expiry.", true),
                   Computed("keyvault_secret_id", Type::String(),
-                           "Versioned id of the Key Vault secret written by `keyvault_secret`.", true),
+                           "Versioned id of the Key Vault secret written by `keyvault_secret`; null, "
+                           "already in the plan, for a token without that block.",
+                           true),
               },
           .block_types = {
               {.type_name = "keyvault_secret",

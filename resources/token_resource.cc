@@ -1,8 +1,9 @@
 // adbjit_token: a Databricks personal access token minted on create, revoked on delete, optionally
 // sealed into a Key Vault secret. Every attribute but renew_before_seconds forces a new token, so
-// Update only records renew_before_seconds. Plan-time work: guard rails, and rotation (a token
-// inside renew_before_seconds of its expiry, or whose sealed secret was removed or overwritten, is
-// planned for replacement).
+// Update only records renew_before_seconds. Plan-time work: guard rails, rotation (a token inside
+// renew_before_seconds of its expiry, or whose sealed secret was removed or overwritten, is planned
+// for replacement), and planning as null whichever of token_value and keyvault_secret_id the
+// configuration leaves empty.
 #include <string>
 
 #include "provider/framework/plan.h"
@@ -29,6 +30,17 @@ std::optional<SealTarget> SealTargetOf(const Value& state) {
   if (block.IsNull() || !block.IsKnown()) return std::nullopt;
   return SealTarget{GetStr(block, "vault_url").value_or(""), GetStr(block, "name").value_or(""),
                     GetStr(block, "content_type")};
+}
+
+// The configuration already says where a new token's value goes: into token_value, or into the
+// keyvault_secret block's secret. Plan the other one as null rather than unknown, so the plan does
+// not show "(known after apply)" for an attribute that stays empty and other expressions can rely
+// on it while planning. A block that is itself unknown (a dynamic block over unknown values)
+// leaves both unknown.
+Value WithDeliveryPlanned(const Value& planned, const Value& config) {
+  const Value& block = Get(config, kSecretBlock);
+  if (!block.IsKnown()) return planned;
+  return planned.WithAttr(block.IsNull() ? "keyvault_secret_id" : "token_value", Str(std::nullopt));
 }
 
 // The lifetime Databricks gave a token (whole seconds), null for a token without expiry.
@@ -74,31 +86,8 @@ class TokenResource final : public tf::Resource {
 
   void ModifyPlan(const tf::CallContext& ctx, const tf::PlanRequest& req, tf::PlanResponse& resp) const override {
     CheckLifetimeGuardrail(Api(ctx), req.config, resp.diagnostics);
-    if (req.prior_state.IsNull()) return;
-
-    // Rotation: replace a token inside its renewal window (or already expired).
-    std::string why;
-    auto expiry = GetStr(req.prior_state, "expiry_time");
-    auto renew_before = GetInt(resp.planned_state, "renew_before_seconds");
-    if (expiry) {
-      auto expiry_s = Rfc3339ToEpochSeconds(*expiry);
-      int64_t now_s = NowEpochMs() / 1000;
-      if (expiry_s && *expiry_s - now_s < renew_before.value_or(0)) why = "expiry_time";
-      if (expiry_s && *expiry_s <= now_s) why = "expiry_time";
-    }
-    // A sealed token whose secret was deleted or overwritten outside Terraform: the value cannot be
-    // written again (Databricks never returns it), so a new token is the only way back.
-    if (why.empty() && SealTargetOf(req.config) && !IsUnknown(req.prior_state, "keyvault_secret_id") &&
-        !GetStr(req.prior_state, "keyvault_secret_id")) {
-      why = "keyvault_secret_id";
-    }
-    if (why.empty()) return;
-    resp.planned_state = tf::MarkComputedUnknown(GetSchema(), resp.planned_state, req.config);
-    // MarkComputedUnknown keeps use_state_for_unknown values; a replacement needs fresh ones.
-    for (const char* attr : {"id", "token_id", "token_value", "creation_time", "expiry_time", "keyvault_secret_id"}) {
-      resp.planned_state = resp.planned_state.WithAttr(attr, Value::Unknown(tf::Type::String()));
-    }
-    resp.requires_replace.push_back(AttributePath(why));
+    PlanRotation(req, resp);
+    resp.planned_state = WithDeliveryPlanned(resp.planned_state, req.config);
   }
 
   void Create(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
@@ -209,6 +198,34 @@ class TokenResource final : public tf::Resource {
     state = WithTokenInfo(state, *info);
     if (!info->comment.empty()) state = state.WithAttr("comment", Value::String(info->comment));
     resp.state = state.WithAttr("lifetime_seconds", LifetimeOf(*info));
+  }
+
+ private:
+  // Rotation: replace a token inside its renewal window (or already expired).
+  void PlanRotation(const tf::PlanRequest& req, tf::PlanResponse& resp) const {
+    if (req.prior_state.IsNull()) return;
+    std::string why;
+    auto expiry = GetStr(req.prior_state, "expiry_time");
+    auto renew_before = GetInt(resp.planned_state, "renew_before_seconds");
+    if (expiry) {
+      auto expiry_s = Rfc3339ToEpochSeconds(*expiry);
+      int64_t now_s = NowEpochMs() / 1000;
+      if (expiry_s && *expiry_s - now_s < renew_before.value_or(0)) why = "expiry_time";
+      if (expiry_s && *expiry_s <= now_s) why = "expiry_time";
+    }
+    // A sealed token whose secret was deleted or overwritten outside Terraform: the value cannot be
+    // written again (Databricks never returns it), so a new token is the only way back.
+    if (why.empty() && SealTargetOf(req.config) && !IsUnknown(req.prior_state, "keyvault_secret_id") &&
+        !GetStr(req.prior_state, "keyvault_secret_id")) {
+      why = "keyvault_secret_id";
+    }
+    if (why.empty()) return;
+    resp.planned_state = tf::MarkComputedUnknown(GetSchema(), resp.planned_state, req.config);
+    // MarkComputedUnknown keeps use_state_for_unknown values; a replacement needs fresh ones.
+    for (const char* attr : {"id", "token_id", "token_value", "creation_time", "expiry_time", "keyvault_secret_id"}) {
+      resp.planned_state = resp.planned_state.WithAttr(attr, Value::Unknown(tf::Type::String()));
+    }
+    resp.requires_replace.push_back(AttributePath(why));
   }
 };
 

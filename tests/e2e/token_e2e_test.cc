@@ -44,6 +44,27 @@ TEST_F(TokenE2eTest, CreatesPlainAndSealedTokensWithACleanSecondPlanAndDestroysE
   ws().SetEnv("TF_LOG", "TRACE");
   ws().SetEnv("TF_LOG_PATH", trace_log.string());
 
+  // The create plan already knows which of token_value and keyvault_secret_id stays null.
+  CommandResult create_plan = ws().Plan({"-out=create.tfplan"});
+  ASSERT_TRUE(create_plan.ok()) << create_plan.Describe();
+  CommandResult show_create = ws().Terraform({"show", "-json", "create.tfplan"});
+  ASSERT_TRUE(show_create.ok()) << show_create.Describe();
+  for (const json& change : json::parse(show_create.stdout_text)["resource_changes"]) {
+    const json& after = change["change"]["after"];
+    const json& unknown = change["change"]["after_unknown"];
+    const std::string stays_null = change["name"] == "plain" ? "keyvault_secret_id" : "token_value";
+    const std::string filled = change["name"] == "plain" ? "token_value" : "keyvault_secret_id";
+    EXPECT_TRUE(after.contains(stays_null) && after[stays_null].is_null()) << change.dump(2);
+    EXPECT_FALSE(unknown.value(stays_null, false)) << change.dump(2);
+    EXPECT_TRUE(unknown.value(filled, false)) << change.dump(2);
+  }
+  // Nor does its text: the plain token (listed first) shows no keyvault_secret_id at all.
+  const std::string& plan_text = create_plan.stdout_text;
+  const size_t plain_at = plan_text.find("# adbjit_token.plain will be created");
+  const size_t sealed_at = plan_text.find("# adbjit_token.sealed will be created");
+  ASSERT_LT(plain_at, sealed_at) << plan_text;
+  EXPECT_THAT(plan_text.substr(plain_at, sealed_at - plain_at), Not(HasSubstr("keyvault_secret_id"))) << plan_text;
+
   CommandResult apply = ws().Apply();
   ASSERT_TRUE(apply.ok()) << apply.Describe();
   EXPECT_THAT(apply.stdout_text, HasSubstr("2 added, 0 changed, 0 destroyed"));
