@@ -35,11 +35,14 @@ std::optional<SealTarget> SealTargetOf(const Value& state) {
 // The configuration already says where a new token's value goes: into token_value, or into the
 // keyvault_secret block's secret. Plan the other one as null rather than unknown, so the plan does
 // not show "(known after apply)" for an attribute that stays empty and other expressions can rely
-// on it while planning. A block that is itself unknown (a dynamic block over unknown values)
-// leaves both unknown.
+// on it while planning. A block that may not be there after all leaves both unknown: an unknown
+// block, or one whose vault_url and name are both unknown, which is also how Terraform 1.11 shows
+// a dynamic block over a for_each it does not know yet (if that turns out empty, Terraform reports
+// the vanished block itself; a null token_value would only add a second, misleading error).
 Value WithDeliveryPlanned(const Value& planned, const Value& config) {
   const Value& block = Get(config, kSecretBlock);
   if (!block.IsKnown()) return planned;
+  if (!block.IsNull() && IsUnknown(block, "vault_url") && IsUnknown(block, "name")) return planned;
   return planned.WithAttr(block.IsNull() ? "keyvault_secret_id" : "token_value", Str(std::nullopt));
 }
 
