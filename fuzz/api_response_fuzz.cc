@@ -16,6 +16,7 @@
 #include "provider/clients/internal/json_util.h"
 #include "provider/clients/keyvault/errors.h"
 #include "provider/clients/keyvault/types.h"
+#include "provider/util/rfc3339.h"
 
 namespace {
 
@@ -74,6 +75,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)adbjit::auth::CheckChallengeResource(*challenge, "myvault.vault.azure.net");
     (void)adbjit::auth::CheckChallengeResource(*challenge, "127.0.0.1");
   }
-  (void)adbjit::keyvault::ParseRfc3339(body);
+  // A time that parses formats back to the same instant (the form a refresh writes to state), within
+  // years 0000-9999: an offset can move an instant just outside them, where RFC 3339 has no spelling.
+  constexpr int64_t kYear0 = -62167219200, kYear10000 = 253402300800;
+  if (auto t = adbjit::ParseRfc3339(body); t && *t >= kYear0 && *t < kYear10000 &&
+                                           adbjit::ParseRfc3339(adbjit::FormatRfc3339(*t)) != t) {
+    __builtin_trap();
+  }
   return 0;
 }

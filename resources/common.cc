@@ -2,11 +2,10 @@
 #include "resources/common.h"
 
 #include <chrono>
-#include <cstdio>
-#include <ctime>
 
 #include "provider/clients/keyvault/errors.h"
 #include "provider/clients/keyvault/types.h"
+#include "provider/util/rfc3339.h"
 
 namespace adbjit::resources {
 
@@ -91,13 +90,7 @@ Value StrList(const std::optional<std::vector<std::string>>& l) {
   return Value::List(Type::String(), std::move(elems));
 }
 
-std::string EpochMsToRfc3339(int64_t epoch_ms) { return keyvault::ToRfc3339(epoch_ms / 1000); }
-
-std::optional<int64_t> Rfc3339ToEpochSeconds(const std::string& text) {
-  auto r = keyvault::ParseRfc3339(text);
-  if (!r.ok()) return std::nullopt;
-  return *r;
-}
+std::string EpochMsToRfc3339(int64_t epoch_ms) { return FormatRfc3339(epoch_ms / 1000); }
 
 int64_t NowEpochMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -71,9 +71,9 @@ tf::Value StrMap(const std::optional<std::map<std::string, std::string>>& m);
 tf::Value StrList(const std::optional<std::vector<std::string>>& l);
 
 // --- time ---
-// Epoch milliseconds -> "2026-11-23T08:31:43Z" (whole seconds, UTC).
+// Epoch milliseconds -> "2026-11-23T08:31:43Z" (whole seconds, UTC). Parsing and formatting epoch
+// seconds: provider/util/rfc3339.h.
 std::string EpochMsToRfc3339(int64_t epoch_ms);
-std::optional<int64_t> Rfc3339ToEpochSeconds(const std::string& text);
 int64_t NowEpochMs();
 
 // --- diagnostics ---

@@ -10,6 +10,7 @@
 #include "provider/clients/keyvault/errors.h"
 #include "provider/clients/keyvault/types.h"
 #include "provider/util/digest.h"
+#include "provider/util/rfc3339.h"
 #include "resources/common.h"
 #include "resources/resources.h"
 #include "resources/schemas.h"
@@ -32,8 +33,8 @@ std::string CanonicalVaultUrl(std::string url) {
 
 bool SameInstant(const std::optional<std::string>& a, const std::optional<std::string>& b) {
   if (!a || !b) return a == b;
-  auto x = Rfc3339ToEpochSeconds(*a);
-  auto y = Rfc3339ToEpochSeconds(*b);
+  auto x = ParseRfc3339(*a);
+  auto y = ParseRfc3339(*b);
   return x && y && *x == *y;
 }
 
@@ -63,7 +64,7 @@ std::string WithPurgePending(const std::string& private_data, bool pending) {
 // A date attribute refreshed from epoch seconds, keeping the user's spelling of the same instant.
 Value DateFrom(const std::optional<int64_t>& remote, const Value& prior) {
   if (!remote) return Str(std::nullopt);
-  std::string text = keyvault::ToRfc3339(*remote);
+  std::string text = FormatRfc3339(*remote);
   auto p = prior.GetString();
   if (p && SameInstant(p, text)) return prior;
   return Value::String(text);
@@ -103,8 +104,8 @@ class KeyVaultBindingResource final : public tf::Resource {
     auto nbf = GetStr(config, "not_before_date");
     auto exp = GetStr(config, "expiration_date");
     if (nbf && exp) {
-      auto a = Rfc3339ToEpochSeconds(*nbf);
-      auto b = Rfc3339ToEpochSeconds(*exp);
+      auto a = ParseRfc3339(*nbf);
+      auto b = ParseRfc3339(*exp);
       if (a && b && *a >= *b) {
         diags.AddError("Invalid secret validity window", "not_before_date must be earlier than expiration_date.",
                        AttributePath("not_before_date"));
@@ -239,8 +240,8 @@ class KeyVaultBindingResource final : public tf::Resource {
     keyvault::SetSecretParams params{.value = Secret(value.value_or("")),
                                      .content_type = GetStr(planned, "content_type"),
                                      .tags = GetStrMap(planned, "tags").value_or(std::map<std::string, std::string>{})};
-    if (auto exp = GetStr(planned, "expiration_date")) params.exp = Rfc3339ToEpochSeconds(*exp);
-    if (auto nbf = GetStr(planned, "not_before_date")) params.nbf = Rfc3339ToEpochSeconds(*nbf);
+    if (auto exp = GetStr(planned, "expiration_date")) params.exp = ParseRfc3339(*exp);
+    if (auto nbf = GetStr(planned, "not_before_date")) params.nbf = ParseRfc3339(*nbf);
     std::string vault_url = GetStr(planned, "vault_url").value_or("");
     std::string name = GetStr(planned, "name").value_or("");
     auto written = WriteSecret(api.keyvault(), vault_url, name, params, recover);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "provider/framework/plan.h"
+#include "provider/util/rfc3339.h"
 #include "resources/common.h"
 #include "resources/resources.h"
 #include "resources/schemas.h"
@@ -211,7 +212,7 @@ class TokenResource final : public tf::Resource {
     auto expiry = GetStr(req.prior_state, "expiry_time");
     auto renew_before = GetInt(resp.planned_state, "renew_before_seconds");
     if (expiry) {
-      auto expiry_s = Rfc3339ToEpochSeconds(*expiry);
+      auto expiry_s = ParseRfc3339(*expiry);
       int64_t now_s = NowEpochMs() / 1000;
       if (expiry_s && *expiry_s - now_s < renew_before.value_or(0)) why = "expiry_time";
       if (expiry_s && *expiry_s <= now_s) why = "expiry_time";

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <utility>
 
+#include "provider/util/rfc3339.h"
+
 namespace adbjit::tf::validators {
 namespace {
 
@@ -56,32 +58,6 @@ std::optional<int> Digits(std::string_view s, size_t pos, size_t n) {
     v = v * 10 + (s[i] - '0');
   }
   return v;
-}
-
-// Strict RFC 3339 date-time: YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM), upper-case T and Z, valid
-// calendar date, seconds 00-59 (as Go's time.RFC3339 parser).
-bool IsRfc3339(std::string_view s) {
-  auto year = Digits(s, 0, 4), month = Digits(s, 5, 2), day = Digits(s, 8, 2);
-  auto hour = Digits(s, 11, 2), minute = Digits(s, 14, 2), second = Digits(s, 17, 2);
-  if (!year || !month || !day || !hour || !minute || !second) return false;
-  if (s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':') return false;
-  if (*month < 1 || *month > 12 || *hour > 23 || *minute > 59 || *second > 59) return false;
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (*year % 4 == 0 && *year % 100 != 0) || *year % 400 == 0;
-  const int max_day = kDays[*month - 1] + (*month == 2 && leap ? 1 : 0);
-  if (*day < 1 || *day > max_day) return false;
-  size_t pos = 19;
-  if (pos < s.size() && s[pos] == '.') {
-    size_t start = ++pos;
-    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
-    if (pos == start) return false;
-  }
-  if (pos >= s.size()) return false;
-  if (s[pos] == 'Z') return pos + 1 == s.size();
-  if (s[pos] != '+' && s[pos] != '-') return false;
-  auto oh = Digits(s, pos + 1, 2), om = Digits(s, pos + 4, 2);
-  if (!oh || !om || s[pos + 3] != ':' || pos + 6 != s.size()) return false;
-  return *oh <= 23 && *om <= 59;
 }
 
 bool IsLoopbackIpv4(std::string_view host) {
@@ -219,7 +195,7 @@ Validator Rfc3339() {
   std::string description = "must be an RFC 3339 date-time such as 2026-01-02T03:04:05Z";
   return Validator{description, [description](const Value& v, const AttributePath& path, Diagnostics& diags) {
                      std::optional<std::string> s = StringOf(v, path, diags);
-                     if (s && !IsRfc3339(*s)) Fail(path, diags, description + ", got " + Quote(*s));
+                     if (s && !ParseRfc3339(*s)) Fail(path, diags, description + ", got " + Quote(*s));
                    }};
 }
 

@@ -1,10 +1,7 @@
-// JSON conversion and time helpers for Key Vault secrets.
+// JSON conversion of Key Vault secrets and the secret-name rules.
 #include "provider/clients/keyvault/types.h"
 
-#include <time.h>
-
 #include <cctype>
-#include <cstdio>
 
 #include "provider/clients/http/url.h"
 #include "provider/clients/internal/json_util.h"
@@ -89,48 +86,6 @@ void from_json(const json& j, SecretBundle& b) {
   b.recovery_id = internal::GetString(j, "recoveryId");
   b.deleted_date = internal::GetInt64(j, "deletedDate");
   b.scheduled_purge_date = internal::GetInt64(j, "scheduledPurgeDate");
-}
-
-std::string ToRfc3339(int64_t epoch_seconds) {
-  time_t t = static_cast<time_t>(epoch_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[80];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec);
-  return buf;
-}
-
-StatusOr<int64_t> ParseRfc3339(const std::string& text) {
-  int y, mo, d, h, mi, s;
-  int consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) != 6 ||
-      consumed != 19) {
-    return InvalidArgumentError("\"" + text + "\" is not an RFC 3339 time (2024-05-01T12:00:00Z)");
-  }
-  size_t i = 19;
-  if (i < text.size() && text[i] == '.') {
-    ++i;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
-  }
-  int64_t offset = 0;
-  if (i < text.size() && (text[i] == 'Z' || text[i] == 'z') && i + 1 == text.size()) {
-    offset = 0;
-  } else if (i + 6 == text.size() && (text[i] == '+' || text[i] == '-') && text[i + 3] == ':') {
-    int oh = std::atoi(text.substr(i + 1, 2).c_str());
-    int om = std::atoi(text.substr(i + 4, 2).c_str());
-    offset = (oh * 3600 + om * 60) * (text[i] == '+' ? 1 : -1);
-  } else {
-    return InvalidArgumentError("\"" + text + "\" is not an RFC 3339 time (2024-05-01T12:00:00Z)");
-  }
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  return static_cast<int64_t>(timegm(&tm)) - offset;
 }
 
 Status ValidateSecretName(const std::string& name) {

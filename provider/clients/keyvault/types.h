@@ -1,4 +1,4 @@
-// Key Vault secret types (api-version 7.4) and time helpers (epoch seconds <-> RFC 3339).
+// Key Vault secret types (api-version 7.4) and epoch-second time points.
 #ifndef ADBJIT_CLIENTS_KEYVAULT_TYPES_H_
 #define ADBJIT_CLIENTS_KEYVAULT_TYPES_H_
 
@@ -69,9 +69,6 @@ nlohmann::json SetJson(const SetSecretParams& p);
 nlohmann::json UpdateJson(const UpdateSecretParams& p);
 void from_json(const nlohmann::json& j, SecretBundle& b);
 
-// "2024-05-01T12:00:00Z" <-> epoch seconds (UTC; fractional seconds dropped, offsets honoured).
-std::string ToRfc3339(int64_t epoch_seconds);
-StatusOr<int64_t> ParseRfc3339(const std::string& text);
 inline std::chrono::system_clock::time_point ToTimePoint(int64_t s) {
   return std::chrono::system_clock::time_point(std::chrono::seconds(s));
 }

@@ -80,16 +80,6 @@ TEST(KeyVaultTypesTest, BundleAndBodies) {
   EXPECT_EQ(UpdateJson(u), (nlohmann::json{{"attributes", {{"exp", 1900000000}}}}));
 }
 
-TEST(KeyVaultTypesTest, Times) {
-  EXPECT_EQ(ToRfc3339(0), "1970-01-01T00:00:00Z");
-  EXPECT_EQ(ToRfc3339(1700000000), "2023-11-14T22:13:20Z");
-  EXPECT_EQ(*ParseRfc3339("2023-11-14T22:13:20Z"), 1700000000);
-  EXPECT_EQ(*ParseRfc3339("2023-11-14T22:13:20.123Z"), 1700000000);
-  EXPECT_EQ(*ParseRfc3339("2023-11-15T00:13:20+02:00"), 1700000000);
-  EXPECT_EQ(ParseRfc3339("2023-11-14 22:13:20").status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(ParseRfc3339("yesterday").status().code(), StatusCode::kInvalidArgument);
-}
-
 TEST(KeyVaultTypesTest, Names) {
   EXPECT_TRUE(ValidateSecretName("databricks-pat-1").ok());
   EXPECT_EQ(ValidateSecretName("").code(), StatusCode::kInvalidArgument);
