@@ -9,7 +9,6 @@ namespace {
 
 using tf::Attribute;
 using tf::Block;
-using tf::NestedBlock;
 using tf::Nesting;
 using tf::Schema;
 using tf::Type;
