@@ -92,10 +92,11 @@ std::string FormatRfc3339(int64_t epoch_seconds) {
   const int64_t days = FloorDiv(epoch_seconds, 86400);
   const int64_t second_of_day = epoch_seconds - days * 86400;
   const Civil date = CivilFromDays(days);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02lld:%02lld:%02lldZ", static_cast<long long>(date.year),
-                date.month, date.day, static_cast<long long>(second_of_day / 3600),
-                static_cast<long long>(second_of_day / 60 % 60), static_cast<long long>(second_of_day % 60));
+  char buf[64];  // the longest, for INT64_MIN, is 29 characters: year -292277022657
+  (void)std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02lld:%02lld:%02lldZ",
+                      static_cast<long long>(date.year), date.month, date.day,
+                      static_cast<long long>(second_of_day / 3600), static_cast<long long>(second_of_day / 60 % 60),
+                      static_cast<long long>(second_of_day % 60));
   return buf;
 }
 
