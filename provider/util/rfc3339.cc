@@ -89,8 +89,13 @@ std::optional<int64_t> ParseRfc3339(std::string_view s) {
 }
 
 std::string FormatRfc3339(int64_t epoch_seconds) {
-  const int64_t days = FloorDiv(epoch_seconds, 86400);
-  const int64_t second_of_day = epoch_seconds - days * 86400;
+  // Floor division without multiplying back, which would overflow next to INT64_MIN.
+  int64_t days = epoch_seconds / 86400;
+  int64_t second_of_day = epoch_seconds % 86400;
+  if (second_of_day < 0) {
+    second_of_day += 86400;
+    --days;
+  }
   const Civil date = CivilFromDays(days);
   char buf[64];  // the longest, for INT64_MIN, is 29 characters: year -292277022657
   (void)std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02lld:%02lld:%02lldZ",
