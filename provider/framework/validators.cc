@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -49,14 +50,12 @@ size_t Utf8Length(std::string_view s) {
       std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
-// Parses exactly `n` decimal digits at s[pos].
-std::optional<int> Digits(std::string_view s, size_t pos, size_t n) {
-  if (pos + n > s.size()) return std::nullopt;
+// The value of `s` when it is one to `max_digits` (at most 9) decimal digits and nothing else.
+std::optional<int> DecimalValue(std::string_view s, size_t max_digits) {
+  if (s.empty() || s.size() > max_digits || s[0] < '0' || s[0] > '9') return std::nullopt;
   int v = 0;
-  for (size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return std::nullopt;
-    v = v * 10 + (s[i] - '0');
-  }
+  auto [end, error] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (error != std::errc() || end != s.data() + s.size()) return std::nullopt;
   return v;
 }
 
@@ -67,8 +66,8 @@ bool IsLoopbackIpv4(std::string_view host) {
   while (true) {
     size_t end = host.find('.', pos);
     std::string_view octet = host.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
-    if (octet.empty() || octet.size() > 3 || (octet.size() > 1 && octet[0] == '0')) return false;
-    auto value = Digits(octet, 0, octet.size());
+    if (octet.size() > 1 && octet[0] == '0') return false;
+    auto value = DecimalValue(octet, 3);
     if (!value || *value > 255) return false;
     if (first < 0) first = *value;
     ++parts;
@@ -108,9 +107,8 @@ std::string UrlProblem(std::string_view url) {
   if (host.empty()) return "must name a host";
   if (!port.empty()) {
     port.remove_prefix(1);
-    if (port.empty() || port.size() > 5 || !Digits(port, 0, port.size()) || *Digits(port, 0, port.size()) > 65535) {
-      return "has an invalid port";
-    }
+    auto number = DecimalValue(port, 5);
+    if (!number || *number > 65535) return "has an invalid port";
   }
   if (scheme == "https") return "";
   std::string lower(host);

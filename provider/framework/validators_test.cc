@@ -119,6 +119,12 @@ TEST(ValidatorsTest, HttpsUrlOrLoopback) {
       {"https://:443", "must name a host"},
       {"https://host:99999", "invalid port"},
       {"https://host:", "invalid port"},
+      {"https://host:+443", "invalid port"},
+      {"https://host:-1", "invalid port"},
+      {"https://host:443a", "invalid port"},
+      {"http://127.0.0.-1", "must use https://"},
+      {"http://127..0.1", "must use https://"},
+      {"http://127.0.0.0001", "must use https://"},
       {"https://ho st", "spaces or control characters"},
       {"https://[::1", "unterminated"},
   };
