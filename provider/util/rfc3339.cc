@@ -25,16 +25,27 @@ int DaysInMonth(int64_t year, int month) {
   return kDays[month - 1] + (month == 2 && IsLeap(year) ? 1 : 0);
 }
 
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
+// Floor division by a positive divisor, and its remainder (0 <= remainder < divisor). Nothing is
+// multiplied back, so it holds for every int64, INT64_MIN included.
+struct FloorDivision {
+  int64_t quotient;
+  int64_t remainder;
+};
+FloorDivision FloorDivide(int64_t value, int64_t divisor) {
+  FloorDivision d{value / divisor, value % divisor};
+  if (d.remainder < 0) {
+    d.remainder += divisor;
+    --d.quotient;
+  }
+  return d;
+}
 
 // Days since 1970-01-01 of a civil date. Years are counted from March, so that the leap day is the
 // last day of its year and the month lengths before it repeat in a fixed 153-day pattern.
 int64_t DaysFromCivil(int64_t year, int month, int day) {
-  const int64_t y = month <= 2 ? year - 1 : year;
-  const int64_t era = FloorDiv(y, 400);
-  const int64_t year_of_era = y - era * 400;                                      // 0..399
-  const int64_t month_from_march = month > 2 ? month - 3 : month + 9;             // 0..11
-  const int64_t day_of_year = (153 * month_from_march + 2) / 5 + day - 1;         // 0..365
+  const auto [era, year_of_era] = FloorDivide(month <= 2 ? year - 1 : year, 400);  // year_of_era: 0..399
+  const int64_t month_from_march = month > 2 ? month - 3 : month + 9;               // 0..11
+  const int64_t day_of_year = (153 * month_from_march + 2) / 5 + day - 1;           // 0..365
   const int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
   return era * 146097 + day_of_era - 719468;  // 719468: days from 0000-03-01 to 1970-01-01
 }
@@ -47,9 +58,7 @@ struct Civil {
 
 // The inverse of DaysFromCivil.
 Civil CivilFromDays(int64_t days) {
-  const int64_t z = days + 719468;
-  const int64_t era = FloorDiv(z, 146097);
-  const int64_t day_of_era = z - era * 146097;                                                        // 0..146096
+  const auto [era, day_of_era] = FloorDivide(days + 719468, 146097);  // day_of_era: 0..146096
   const int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
   const int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);  // 0..365
   const int64_t month_from_march = (5 * day_of_year + 2) / 153;                                         // 0..11
@@ -89,13 +98,7 @@ std::optional<int64_t> ParseRfc3339(std::string_view s) {
 }
 
 std::string FormatRfc3339(int64_t epoch_seconds) {
-  // Floor division without multiplying back, which would overflow next to INT64_MIN.
-  int64_t days = epoch_seconds / 86400;
-  int64_t second_of_day = epoch_seconds % 86400;
-  if (second_of_day < 0) {
-    second_of_day += 86400;
-    --days;
-  }
+  const auto [days, second_of_day] = FloorDivide(epoch_seconds, 86400);
   const Civil date = CivilFromDays(days);
   char buf[64];  // the longest, for INT64_MIN, is 29 characters: year -292277022657
   (void)std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02lld:%02lld:%02lldZ",
