@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "resources/common.h"
 #include "resources/resources.h"
 #include "resources/schemas.h"
@@ -107,6 +109,88 @@ Value FromRemote(const Value& state, const databricks::InstancePool& pool) {
   return s;
 }
 
+// --- azure_attributes the configuration leaves out ---
+// Databricks fills in a placement for a pool created without one (quirk (c): on demand, never
+// evicted on price). The state then keeps the block null, as the configuration has it, and the
+// private data records what Databricks reported. Declaring the block later with that placement, or
+// dropping a block that only said what Databricks chooses anyway, is then an update of the state
+// alone, not a new pool (the placement of a pool cannot be edited, so a real change still replaces
+// it). Without this, importing a pool into a configuration that declares the on-demand placement
+// planned to replace it.
+const databricks::AzureAttributes& DatabricksDefaultPlacement() {
+  static const databricks::AzureAttributes* p = new databricks::AzureAttributes{"ON_DEMAND_AZURE", -1};
+  return *p;
+}
+
+// The private data that records a placement the state leaves out.
+std::string RecordUndeclared(const databricks::AzureAttributes& placement) {
+  nlohmann::json az = nlohmann::json::object();
+  if (placement.availability) az["availability"] = *placement.availability;
+  if (placement.spot_bid_max_price) az["spot_bid_max_price"] = *placement.spot_bid_max_price;
+  return nlohmann::json{{"undeclared_azure_attributes", az}}.dump();
+}
+
+// The private data of a pool whose state is `state`: the remote placement when the block is null.
+std::string PrivateFor(const Value& state, const databricks::InstancePool& pool) {
+  if (!Get(state, "azure_attributes").IsNull() || !pool.azure_attributes) return "";
+  return RecordUndeclared(*pool.azure_attributes);
+}
+
+// What PrivateFor recorded; Databricks' default placement when nothing was (a state written before
+// the private data existed, or a pool whose get carried no placement).
+databricks::AzureAttributes UndeclaredPlacement(const std::string& private_data) {
+  databricks::AzureAttributes az = DatabricksDefaultPlacement();
+  auto j = nlohmann::json::parse(private_data, nullptr, false);
+  if (!j.is_object() || !j.contains("undeclared_azure_attributes")) return az;
+  const auto& recorded = j["undeclared_azure_attributes"];
+  if (!recorded.is_object()) return az;
+  az.availability = recorded.contains("availability") && recorded["availability"].is_string()
+                        ? std::optional<std::string>(recorded["availability"].get<std::string>())
+                        : std::nullopt;
+  az.spot_bid_max_price = recorded.contains("spot_bid_max_price") && recorded["spot_bid_max_price"].is_number()
+                              ? std::optional<double>(recorded["spot_bid_max_price"].get<double>())
+                              : std::nullopt;
+  return az;
+}
+
+// Takes the replacement off a plan that only declares or drops azure_attributes without changing
+// the placement the pool has.
+void KeepPlacementInPlace(const tf::PlanRequest& req, tf::PlanResponse& resp) {
+  const Value& prior_az = Get(req.prior_state, "azure_attributes");
+  Value planned_az = Get(resp.planned_state, "azure_attributes");
+  if (prior_az.IsNull() == planned_az.IsNull() || !planned_az.IsKnown()) return;
+  if (prior_az.IsNull()) {
+    // Declared now: the same availability, and the same bid price or none given.
+    const databricks::AzureAttributes remote = UndeclaredPlacement(req.prior_private);
+    if (!remote.availability || !remote.spot_bid_max_price) return;
+    if (IsUnknown(planned_az, "availability") || GetStr(planned_az, "availability") != remote.availability) return;
+    if (IsUnknown(planned_az, "spot_bid_max_price")) {
+      // Unknown because the configuration leaves it to the server, not because of an unknown value.
+      if (!Get(Get(req.config, "azure_attributes"), "spot_bid_max_price").IsNull()) return;
+      planned_az = planned_az.WithAttr("spot_bid_max_price", Double(remote.spot_bid_max_price));
+    } else if (GetDouble(planned_az, "spot_bid_max_price") != remote.spot_bid_max_price) {
+      return;
+    }
+    resp.planned_state = resp.planned_state.WithAttr("azure_attributes", planned_az);
+    resp.planned_private = "";
+  } else {
+    // Dropped: the block said what Databricks chooses for a pool without one.
+    databricks::AzureAttributes declared{GetStr(prior_az, "availability"), GetDouble(prior_az, "spot_bid_max_price")};
+    if (declared != DatabricksDefaultPlacement()) return;
+    resp.planned_private = RecordUndeclared(declared);
+  }
+  std::erase_if(resp.requires_replace, [](const AttributePath& p) { return p == AttributePath("azure_attributes"); });
+}
+
+// The fields the edit endpoint takes; a plan that changes none of them needs no edit.
+bool EditableFieldsChange(const Value& prior, const Value& planned) {
+  for (const char* name : {"instance_pool_name", "min_idle_instances", "max_capacity",
+                           "idle_instance_autotermination_minutes", "custom_tags"}) {
+    if (Get(prior, name) != Get(planned, name)) return true;
+  }
+  return false;
+}
+
 void CheckGuardrails(const ApiProviderData* api, const Value& config, tf::Diagnostics& diags) {
   if (api == nullptr || !api->guardrails.known) return;
   const Guardrails& g = api->guardrails;
@@ -177,6 +261,7 @@ class InstancePoolResource final : public tf::Resource {
   void ModifyPlan(const tf::CallContext& ctx, const tf::PlanRequest& req, tf::PlanResponse& resp) const override {
     CheckGuardrails(Api(ctx), req.config, resp.diagnostics);
     if (req.prior_state.IsNull()) return;
+    KeepPlacementInPlace(req, resp);
     // Databricks cannot remove every tag of a pool through edit (an empty map keeps the old tags),
     // so going from some tags to none needs a new pool.
     auto prior_tags = GetStrMap(req.prior_state, "custom_tags");
@@ -203,6 +288,7 @@ class InstancePoolResource final : public tf::Resource {
       return;
     }
     resp.new_state = Settle(req.planned_state, FromRemote(req.planned_state, *pool));
+    resp.private_data = PrivateFor(resp.new_state, *pool);
   }
 
   void Read(const tf::CallContext& ctx, const tf::ReadRequest& req, tf::ReadResponse& resp) const override {
@@ -220,11 +306,16 @@ class InstancePoolResource final : public tf::Resource {
       return;
     }
     resp.new_state = FromRemote(req.current_state, *pool);
+    resp.private_data = PrivateFor(resp.new_state, *pool);
   }
 
   void Update(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
+    if (!EditableFieldsChange(req.prior_state, req.planned_state) && req.planned_state.IsWhollyKnown()) {
+      resp.new_state = req.planned_state;  // only the state's record of the placement changes
+      return;
+    }
     Status edited = api->databricks().EditInstancePool(SpecFrom(req.planned_state));
     if (!edited.ok()) {
       AddApiError(resp.diagnostics, edited, "Cannot edit instance pool");
@@ -241,6 +332,7 @@ class InstancePoolResource final : public tf::Resource {
       return;
     }
     resp.new_state = Settle(req.planned_state, FromRemote(req.planned_state, *pool));
+    resp.private_data = PrivateFor(resp.new_state, *pool);
   }
 
   void Delete(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
@@ -266,12 +358,15 @@ class InstancePoolResource final : public tf::Resource {
     // Databricks fills azure_attributes with its defaults when none were sent; show the block only
     // when it says something else, so a configuration without the block imports without a diff.
     const auto& az = pool->azure_attributes;
-    if (az && (az->availability.value_or("ON_DEMAND_AZURE") != "ON_DEMAND_AZURE" || az->spot_bid_max_price.value_or(-1) != -1)) {
+    const databricks::AzureAttributes& dflt = DatabricksDefaultPlacement();
+    if (az && (az->availability.value_or(*dflt.availability) != *dflt.availability ||
+               az->spot_bid_max_price.value_or(*dflt.spot_bid_max_price) != *dflt.spot_bid_max_price)) {
       state = state.WithAttr("azure_attributes",
                              Value::Object(AzureAttributesType(), {{"availability", Str(az->availability)},
                                                                    {"spot_bid_max_price", Double(az->spot_bid_max_price)}}));
     }
     resp.state = state;
+    resp.private_data = PrivateFor(state, *pool);
   }
 
  private:

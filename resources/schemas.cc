@@ -116,7 +116,8 @@ Block AzureAttributesBlock() {
   return Block{
       .description = "Azure placement of the pool's instances. Omit it to let Databricks choose "
                      "(on-demand); values Databricks fills in are not shown as changes. Changing it "
-                     "forces a new pool.",
+                     "forces a new pool; declaring the placement the pool already has, or dropping a "
+                     "block that says only what Databricks would choose, updates the state alone.",
       .attributes = {
           {.name = "availability",
            .type = Type::String(),

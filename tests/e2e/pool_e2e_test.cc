@@ -321,6 +321,74 @@ INSTANTIATE_TEST_SUITE_P(DeletedForms, PoolDriftTest, ::testing::Bool(),
                            return info.param ? "GetAnswersStateDeleted" : "GetAnswersNotFound";
                          });
 
+// azure_attributes left out gets Databricks' placement (on demand, -1). Declaring that placement
+// later (by hand or by importing into a configuration that has the block), or dropping a block that
+// said only that, changes Terraform's record, not the pool: no replacement and no edit request.
+// A placement that differs still replaces the pool.
+TEST_F(PoolBindingE2eTest, DeclaringOrDroppingThePlacementDatabricksChoseKeepsThePool) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  PoolSpec spec;
+  spec.azure = "";
+  Config(spec.Hcl());
+  ASSERT_TRUE(MustApply().ok());
+  const std::string id = State("adbjit_instance_pool.p")["id"];
+  ASSERT_EQ(PoolNamed("etl-pool")["azure_attributes"],
+            (json{{"availability", "ON_DEMAND_AZURE"}, {"spot_bid_max_price", -1}}));
+  ExpectNoChanges("after creating the pool without azure_attributes");
+
+  auto expect_state_only_update = [&](const std::string& when, const std::string& plan_text) {
+    EXPECT_THAT(plan_text, HasSubstr("will be updated in-place")) << when;
+    EXPECT_THAT(plan_text, Not(HasSubstr("forces replacement"))) << when << "\n" << plan_text;
+    EXPECT_THAT(plan_text, Not(HasSubstr("known after apply"))) << when << "\n" << plan_text;
+    CommandResult applied = MustApply();
+    EXPECT_THAT(applied.stdout_text, HasSubstr("0 added, 1 changed, 0 destroyed")) << when;
+    EXPECT_EQ(State("adbjit_instance_pool.p")["id"], id) << when;
+    ASSERT_THAT(LivePools(), SizeIs(1)) << when;
+    EXPECT_EQ(LivePools()[0]["instance_pool_id"], id) << when;
+    ExpectNoChanges(when);
+  };
+
+  // Declared with the availability only, dropped, then declared with the bid price too.
+  const std::vector<std::string> blocks = {"    availability = \"ON_DEMAND_AZURE\"\n",
+                                           "    availability = \"ON_DEMAND_AZURE\"\n    spot_bid_max_price = -1\n"};
+  for (const std::string& block : blocks) {
+    if (&block != &blocks.front()) {
+      spec.azure = "";
+      Config(spec.Hcl());
+      CommandResult dropped = PlanDetailed();
+      ASSERT_EQ(dropped.exit_code, 2) << dropped.Describe();
+      expect_state_only_update("dropping the block", dropped.stdout_text);
+    }
+    spec.azure = "  azure_attributes {\n" + block + "  }\n";
+    Config(spec.Hcl());
+    CommandResult declared = PlanDetailed();
+    ASSERT_EQ(declared.exit_code, 2) << declared.Describe();
+    EXPECT_THAT(declared.stdout_text, HasSubstr("spot_bid_max_price = -1"));
+    expect_state_only_update("declaring " + block, declared.stdout_text);
+  }
+  EXPECT_EQ(State("adbjit_instance_pool.p")["azure_attributes"]["availability"], "ON_DEMAND_AZURE");
+
+  // Imported into a configuration that declares the block: the import plan changes the record
+  // only, where it used to replace the pool.
+  CommandResult rm = ws().Terraform({"state", "rm", "adbjit_instance_pool.p"});
+  ASSERT_TRUE(rm.ok()) << rm.Describe();
+  Config(spec.Hcl() + "\nimport {\n  to = adbjit_instance_pool.p\n  id = \"" + id + "\"\n}\n");
+  CommandResult import_plan = PlanDetailed();
+  ASSERT_EQ(import_plan.exit_code, 2) << import_plan.Describe();
+  EXPECT_THAT(import_plan.stdout_text, HasSubstr("1 to import, 0 to add, 1 to change, 0 to destroy"));
+  expect_state_only_update("importing into a configuration with the block", import_plan.stdout_text);
+
+  // Another placement cannot be edited in: a new pool.
+  spec.azure = "  azure_attributes {\n    availability = \"ON_DEMAND_AZURE\"\n    spot_bid_max_price = 0.5\n  }\n";
+  Config(spec.Hcl());
+  CommandResult other = PlanDetailed();
+  EXPECT_EQ(other.exit_code, 2) << other.Describe();
+  EXPECT_THAT(other.stdout_text, MatchesRegex("(.|\n)*azure_attributes[^\n]*# forces replacement(.|\n)*"))
+      << other.stdout_text;
+  EXPECT_EQ(RouteRequests("/instance-pools/edit", "POST"), 0);
+  EXPECT_EQ(RouteRequests("/instance-pools/create", "POST"), 1);
+}
+
 TEST_F(PoolBindingE2eTest, PoolGuardRailsAndBadInputFailAtPlanTimeBeforeAnyApiCall) {
   ASSERT_NO_FATAL_FAILURE(Start());
   const std::string guardrails = R"(
