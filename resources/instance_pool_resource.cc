@@ -182,13 +182,32 @@ void KeepPlacementInPlace(const tf::PlanRequest& req, tf::PlanResponse& resp) {
   std::erase_if(resp.requires_replace, [](const AttributePath& p) { return p == AttributePath("azure_attributes"); });
 }
 
+// An empty list or map says the same to Databricks as none at all.
+bool EmptyOrNull(const Value& object, std::string_view attr) {
+  const Value& v = Get(object, attr);
+  return v.IsKnown() && (v.IsNull() || (v.type().kind() == Type::Kind::kList && v.AsElements().empty()) ||
+                         (v.type().kind() == Type::Kind::kMap && v.AsEntries().empty()));
+}
+
+// Going between an empty preloaded_spark_versions and none (as an import into a configuration
+// that writes `[]` does) changes Terraform's record, not the pool.
+void KeepEmptyVersionsInPlace(const tf::PlanRequest& req, tf::PlanResponse& resp) {
+  if (!EmptyOrNull(req.prior_state, "preloaded_spark_versions") ||
+      !EmptyOrNull(resp.planned_state, "preloaded_spark_versions")) {
+    return;
+  }
+  std::erase_if(resp.requires_replace,
+                [](const AttributePath& p) { return p == AttributePath("preloaded_spark_versions"); });
+}
+
 // The fields the edit endpoint takes; a plan that changes none of them needs no edit.
 bool EditableFieldsChange(const Value& prior, const Value& planned) {
-  for (const char* name : {"instance_pool_name", "min_idle_instances", "max_capacity",
-                           "idle_instance_autotermination_minutes", "custom_tags"}) {
+  for (const char* name :
+       {"instance_pool_name", "min_idle_instances", "max_capacity", "idle_instance_autotermination_minutes"}) {
     if (Get(prior, name) != Get(planned, name)) return true;
   }
-  return false;
+  return Get(prior, "custom_tags") != Get(planned, "custom_tags") &&
+         !(EmptyOrNull(prior, "custom_tags") && EmptyOrNull(planned, "custom_tags"));
 }
 
 void CheckGuardrails(const ApiProviderData* api, const Value& config, tf::Diagnostics& diags) {
@@ -262,6 +281,7 @@ class InstancePoolResource final : public tf::Resource {
     CheckGuardrails(Api(ctx), req.config, resp.diagnostics);
     if (req.prior_state.IsNull()) return;
     KeepPlacementInPlace(req, resp);
+    KeepEmptyVersionsInPlace(req, resp);
     // Databricks cannot remove every tag of a pool through edit (an empty map keeps the old tags),
     // so going from some tags to none needs a new pool.
     auto prior_tags = GetStrMap(req.prior_state, "custom_tags");

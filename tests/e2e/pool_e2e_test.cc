@@ -389,6 +389,55 @@ TEST_F(PoolBindingE2eTest, DeclaringOrDroppingThePlacementDatabricksChoseKeepsTh
   EXPECT_EQ(RouteRequests("/instance-pools/create", "POST"), 1);
 }
 
+// `preloaded_spark_versions = []` and `custom_tags = {}` say what leaving them out says. An import
+// (which cannot tell the two apart) into a configuration that writes them, or removing them later,
+// changes the state only: no new pool, no edit request.
+TEST_F(PoolBindingE2eTest, EmptyVersionsAndTagsAreNoChangeToThePool) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const std::string with_empties = R"(
+resource "adbjit_instance_pool" "p" {
+  instance_pool_name       = "empties"
+  node_type_id             = "Standard_DS3_v2"
+  preloaded_spark_versions = []
+  custom_tags              = {}
+}
+)";
+  Config(with_empties);
+  ASSERT_TRUE(MustApply().ok());
+  const std::string id = State("adbjit_instance_pool.p")["id"];
+  ExpectNoChanges("after creating the pool with empty versions and tags");
+
+  auto expect_state_only_update = [&](const std::string& when) {
+    CommandResult plan = PlanDetailed();
+    ASSERT_EQ(plan.exit_code, 2) << when << "\n" << plan.Describe();
+    EXPECT_THAT(plan.stdout_text, HasSubstr("will be updated in-place")) << when;
+    EXPECT_THAT(plan.stdout_text, Not(HasSubstr("forces replacement"))) << when << "\n" << plan.stdout_text;
+    CommandResult applied = MustApply();
+    EXPECT_THAT(applied.stdout_text, HasSubstr("0 added, 1 changed, 0 destroyed")) << when;
+    EXPECT_EQ(State("adbjit_instance_pool.p")["id"], id) << when;
+    ExpectNoChanges(when);
+  };
+
+  CommandResult rm = ws().Terraform({"state", "rm", "adbjit_instance_pool.p"});
+  ASSERT_TRUE(rm.ok()) << rm.Describe();
+  CommandResult imported = ws().Terraform({"import", "-input=false", "adbjit_instance_pool.p", id});
+  ASSERT_TRUE(imported.ok()) << imported.Describe();
+  expect_state_only_update("after importing into a configuration with empty versions and tags");
+
+  Config(R"(
+resource "adbjit_instance_pool" "p" {
+  instance_pool_name = "empties"
+  node_type_id       = "Standard_DS3_v2"
+}
+)");
+  expect_state_only_update("after removing the empty versions and tags");
+
+  ASSERT_THAT(LivePools(), SizeIs(1));
+  EXPECT_EQ(LivePools()[0]["instance_pool_id"], id);
+  EXPECT_EQ(RouteRequests("/instance-pools/create", "POST"), 1);
+  EXPECT_EQ(RouteRequests("/instance-pools/edit", "POST"), 0);
+}
+
 TEST_F(PoolBindingE2eTest, PoolGuardRailsAndBadInputFailAtPlanTimeBeforeAnyApiCall) {
   ASSERT_NO_FATAL_FAILURE(Start());
   const std::string guardrails = R"(
