@@ -39,6 +39,21 @@ bool IsUnknown(const Value& object, std::string_view attr) {
   return !object.Attr(attr).IsKnown();
 }
 
+bool IsEmptyOrNull(const Value& object, std::string_view attr) {
+  const Value& v = Get(object, attr);
+  if (!v.IsKnown()) return false;
+  if (v.IsNull()) return true;
+  switch (v.type().kind()) {
+    case Type::Kind::kList:
+    case Type::Kind::kSet:
+      return v.AsElements().empty();
+    case Type::Kind::kMap:
+      return v.AsEntries().empty();
+    default:
+      return false;
+  }
+}
+
 std::optional<std::string> GetStr(const Value& o, std::string_view a) { return Get(o, a).GetString(); }
 std::optional<int64_t> GetInt(const Value& o, std::string_view a) { return Get(o, a).GetInt(); }
 std::optional<bool> GetBool(const Value& o, std::string_view a) { return Get(o, a).GetBool(); }

@@ -61,6 +61,8 @@ std::optional<std::vector<std::string>> GetStrList(const tf::Value& object, std:
 // The attribute's value, or a null dynamic when the object is null/unknown.
 const tf::Value& Get(const tf::Value& object, std::string_view attr);
 bool IsUnknown(const tf::Value& object, std::string_view attr);
+// Known, and null or an empty list or map: what the APIs treat as "none".
+bool IsEmptyOrNull(const tf::Value& object, std::string_view attr);
 
 // --- building values ---
 tf::Value Str(const std::optional<std::string>& s);

@@ -182,18 +182,11 @@ void KeepPlacementInPlace(const tf::PlanRequest& req, tf::PlanResponse& resp) {
   std::erase_if(resp.requires_replace, [](const AttributePath& p) { return p == AttributePath("azure_attributes"); });
 }
 
-// An empty list or map says the same to Databricks as none at all.
-bool EmptyOrNull(const Value& object, std::string_view attr) {
-  const Value& v = Get(object, attr);
-  return v.IsKnown() && (v.IsNull() || (v.type().kind() == Type::Kind::kList && v.AsElements().empty()) ||
-                         (v.type().kind() == Type::Kind::kMap && v.AsEntries().empty()));
-}
-
 // Going between an empty preloaded_spark_versions and none (as an import into a configuration
 // that writes `[]` does) changes Terraform's record, not the pool.
 void KeepEmptyVersionsInPlace(const tf::PlanRequest& req, tf::PlanResponse& resp) {
-  if (!EmptyOrNull(req.prior_state, "preloaded_spark_versions") ||
-      !EmptyOrNull(resp.planned_state, "preloaded_spark_versions")) {
+  if (!IsEmptyOrNull(req.prior_state, "preloaded_spark_versions") ||
+      !IsEmptyOrNull(resp.planned_state, "preloaded_spark_versions")) {
     return;
   }
   std::erase_if(resp.requires_replace,
@@ -207,7 +200,7 @@ bool EditableFieldsChange(const Value& prior, const Value& planned) {
     if (Get(prior, name) != Get(planned, name)) return true;
   }
   return Get(prior, "custom_tags") != Get(planned, "custom_tags") &&
-         !(EmptyOrNull(prior, "custom_tags") && EmptyOrNull(planned, "custom_tags"));
+         !(IsEmptyOrNull(prior, "custom_tags") && IsEmptyOrNull(planned, "custom_tags"));
 }
 
 void CheckGuardrails(const ApiProviderData* api, const Value& config, tf::Diagnostics& diags) {

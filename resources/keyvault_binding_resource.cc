@@ -2,7 +2,9 @@
 // its metadata writes a new secret version (a PUT carries everything, which is also the only way to
 // drop an expiry); vault or name changes force a new secret. Refresh writes the remote value and
 // metadata back into state so out-of-band changes plan a correction; for write-only values only a
-// hash of what was written is kept (in private state), and a mismatch re-plans the write.
+// hash of what was written is kept (in private state), and a mismatch re-plans the write. Changes
+// that leave what Key Vault holds as it is (an empty tag map for none, the same text moved between
+// value and value_wo, as after an import) update the state without a new version.
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -57,6 +59,18 @@ std::string WithPurgePending(const std::string& private_data, bool pending) {
     j["purge_pending"] = true;
   } else {
     j.erase("purge_pending");
+  }
+  return j.empty() ? "" : j.dump();
+}
+
+// The private data with `hash` as the hash of the write-only value Key Vault holds (none: empty).
+std::string WithWoHash(const std::string& private_data, const std::string& hash) {
+  auto j = nlohmann::json::parse(private_data, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) j = nlohmann::json::object();
+  if (hash.empty()) {
+    j.erase("wo_sha256");
+  } else {
+    j["wo_sha256"] = hash;
   }
   return j.empty() ? "" : j.dump();
 }
@@ -133,13 +147,17 @@ class KeyVaultBindingResource final : public tf::Resource {
         planned = planned.WithAttr(date, Get(req.prior_state, date));
       }
     }
+    const bool value_switched = SameValueSwitched(req, planned, resp.planned_private);
     bool remote_change = false;
     for (const char* attr : kRemoteAttrs) {
+      const std::string_view name = attr;
+      if (value_switched && (name == "value" || name == "value_wo_version")) continue;
+      if (name == "tags" && IsEmptyOrNull(planned, attr) && IsEmptyOrNull(req.prior_state, attr)) continue;
       if (Get(planned, attr) != Get(req.prior_state, attr)) remote_change = true;
     }
     if (!remote_change) {
-      // Only Terraform-side settings (purge_on_destroy, recover_soft_deleted) changed: the secret
-      // version stays.
+      // Only Terraform's record changes (purge_on_destroy, recover_soft_deleted, an empty tag map
+      // for none, the same value given the other way): the secret version stays.
       for (const char* attr : {"id", "version"}) planned = planned.WithAttr(attr, Get(req.prior_state, attr));
     }
     resp.planned_state = planned;
@@ -232,6 +250,26 @@ class KeyVaultBindingResource final : public tf::Resource {
   }
 
  private:
+  // Whether the plan only switches between value and value_wo with the text Key Vault already
+  // holds: `value` in state (an import always records it) and the same text in value_wo, or the
+  // reverse (checked against the hash of what was written). Sets the private data's hash to match.
+  static bool SameValueSwitched(const tf::PlanRequest& req, const Value& planned, std::string& planned_private) {
+    if (!Get(planned, "value").IsKnown() || !Get(planned, "value_wo_version").IsKnown()) return false;
+    auto prior_value = GetStr(req.prior_state, "value");
+    auto planned_value = GetStr(planned, "value");
+    auto config_wo = GetStr(req.config, "value_wo");
+    if (prior_value && !planned_value && config_wo && *config_wo == *prior_value) {
+      planned_private = WithWoHash(req.prior_private, Sha256Hex(*config_wo));
+      return true;
+    }
+    std::string hash = WoHash(req.prior_private);
+    if (!prior_value && planned_value && !hash.empty() && hash == Sha256Hex(*planned_value)) {
+      planned_private = WithWoHash(req.prior_private, "");
+      return true;
+    }
+    return false;
+  }
+
   static void Write(const ApiProviderData& api, const tf::ApplyRequest& req, bool recover, tf::ApplyResponse& resp) {
     const Value& planned = req.planned_state;
     auto value = GetStr(planned, "value");

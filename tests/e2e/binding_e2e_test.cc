@@ -1,6 +1,7 @@
 // adbjit_keyvault_binding through the real terraform CLI against the emulator: create and in-place
 // updates (each a new secret version), replacement, drift (value changed, secret deleted), the
-// write-only value, bad input, destroy with and without purge (and under purge protection), import.
+// write-only value, bad input, destroy with and without purge (and under purge protection), import
+// (also into a configuration that gives the value as value_wo).
 #include <string>
 
 #include "tests/e2e/pool_binding_e2e_fixture.h"
@@ -428,6 +429,64 @@ TEST_F(PoolBindingE2eTest, BindingsImportByVersionlessIdWithACleanPlan) {
       {"import", "-input=false", "adbjit_keyvault_binding.bare", emu().keyvault_url() + "/secrets/missing"});
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_THAT(Squashed(missing.stderr_text), HasSubstr("Secret not found"));
+}
+
+// An import always records `value` (Key Vault returns it). A configuration that gives the same text
+// as value_wo, or writes `tags = {}` for a secret without tags, then changes Terraform's record
+// only: no new secret version, the id stays. Switching back to value is the same, a different text
+// still writes, and drift of the write-only value is still detected afterwards.
+TEST_F(PoolBindingE2eTest, ImportIntoWriteOnlyOrEmptyTagsConfigurationWritesNoNewVersion) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const std::string vault = VaultUrl();
+  ASSERT_TRUE(Outside().keyvault().SetSecret(vault, "wo", {.value = Secret("adopted-value")}).ok());
+  ASSERT_TRUE(Outside().keyvault().SetSecret(vault, "tagless", {.value = Secret("plain")}).ok());
+  auto configure = [&](const std::string& wo_body) {
+    Config(Binding(vault, wo_body, "wo", "wo") +
+           Binding(vault, "  value = \"plain\"\n  tags = {}\n", "tagless", "tagless"));
+  };
+  auto expect_state_only_update = [&](const std::string& when, int changed) {
+    CommandResult plan = PlanDetailed();
+    ASSERT_EQ(plan.exit_code, 2) << when << "\n" << plan.Describe();
+    EXPECT_THAT(plan.stdout_text, Not(HasSubstr("known after apply"))) << when << "\n" << plan.stdout_text;
+    CommandResult applied = MustApply();
+    EXPECT_THAT(applied.stdout_text, HasSubstr("0 added, " + std::to_string(changed) + " changed, 0 destroyed"))
+        << when;
+    ExpectNoChanges(when);
+    EXPECT_EQ(SecretRecord("wo")["versions"], 1) << when;
+    EXPECT_EQ(SecretRecord("tagless")["versions"], 1) << when;
+  };
+
+  configure("  value_wo         = \"adopted-value\"\n  value_wo_version = 1\n");
+  for (const char* name : {"wo", "tagless"}) {
+    CommandResult imported = ws().Terraform({"import", "-input=false", std::string("adbjit_keyvault_binding.") + name,
+                                             emu().keyvault_url() + "/secrets/" + name});
+    ASSERT_TRUE(imported.ok()) << imported.Describe();
+  }
+  expect_state_only_update("after importing", 2);
+  EXPECT_TRUE(State("adbjit_keyvault_binding.wo")["value"].is_null());
+  EXPECT_EQ(State("adbjit_keyvault_binding.wo")["value_wo_version"], 1);
+
+  // The write-only value changed outside Terraform is still noticed and written back.
+  ASSERT_TRUE(Outside().keyvault().SetSecret(vault, "wo", {.value = Secret("changed-outside")}).ok());
+  CommandResult drift = PlanDetailed();
+  EXPECT_EQ(drift.exit_code, 2) << drift.Describe();
+  ASSERT_TRUE(MustApply().ok());
+  EXPECT_EQ(SecretRecord("wo")["versions"], 3);
+  ExpectNoChanges("after writing the write-only value back");
+
+  // Back to value with the same text: the record only. Another text: a new version.
+  configure("  value = \"adopted-value\"\n");
+  CommandResult back = PlanDetailed();
+  ASSERT_EQ(back.exit_code, 2) << back.Describe();
+  EXPECT_THAT(back.stdout_text, Not(HasSubstr("known after apply"))) << back.stdout_text;
+  ASSERT_TRUE(MustApply().ok());
+  EXPECT_EQ(SecretRecord("wo")["versions"], 3);
+  ExpectNoChanges("after switching back to value");
+  configure("  value = \"another-value\"\n");
+  CommandResult other = PlanDetailed();
+  EXPECT_THAT(other.stdout_text, HasSubstr("known after apply")) << other.stdout_text;
+  ASSERT_TRUE(MustApply().ok());
+  EXPECT_EQ(SecretRecord("wo")["versions"], 4);
 }
 
 }  // namespace
