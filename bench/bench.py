@@ -373,6 +373,9 @@ def needed_calls(command, n, processes_with_calls):
     else:  # destroy = refresh + deletes
         routes = dict(refresh)
         routes.update({"databricks POST /api/2.0/token/delete": n,
+                       # the secret is the binding's only while its version is the latest (a
+                       # replacement made first, create_before_destroy, writes the same name)
+                       "keyvault GET /secrets/{name}": 2 * n,
                        "keyvault DELETE /secrets/{name}": n,
                        "keyvault DELETE /deletedsecrets/{name}": n,   # purge_on_destroy
                        "keyvault GET /deletedsecrets/{name}": n,      # purge is async: wait until the name is free

@@ -134,6 +134,14 @@ StatusOr<keyvault::SecretBundle> WriteSecret(keyvault::Client& kv, const std::st
   return kv.SetSecret(vault_url, name, params);
 }
 
+StatusOr<bool> LatestVersionIs(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
+                               const std::string& versioned_id) {
+  auto bundle = kv.GetSecret(vault_url, name);
+  if (bundle.ok()) return bundle->id == versioned_id;
+  if (bundle.status().IsNotFound()) return true;
+  return bundle.status();
+}
+
 void RemoveSecret(keyvault::Client& kv, const std::string& vault_url, const std::string& name, bool purge,
                   tf::Diagnostics& diags) {
   auto deleted = kv.DeleteSecret(vault_url, name);

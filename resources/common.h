@@ -89,6 +89,14 @@ StatusOr<keyvault::SecretBundle> WriteSecret(keyvault::Client& kv, const std::st
                                              const std::string& name, const keyvault::SetSecretParams& params,
                                              bool recover);
 
+// Whether the latest version of a secret is still `versioned_id`, the one a resource wrote, so that
+// deleting the secret removes only what the resource put there: false once another version came
+// after it (a replacement created before the old object is destroyed, create_before_destroy,
+// writes the same name). A secret that is already gone counts as the resource's, so that
+// RemoveSecret can finish an earlier delete's purge.
+StatusOr<bool> LatestVersionIs(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
+                               const std::string& versioned_id);
+
 // Deletes a secret (already gone is fine) and, when `purge`, purges it and waits until the name is
 // free. Purge protection turns the purge into a warning.
 void RemoveSecret(keyvault::Client& kv, const std::string& vault_url, const std::string& name, bool purge,

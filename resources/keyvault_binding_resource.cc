@@ -211,9 +211,18 @@ class KeyVaultBindingResource final : public tf::Resource {
   void Delete(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
-    RemoveSecret(api->keyvault(), GetStr(req.prior_state, "vault_url").value_or(""),
-                 GetStr(req.prior_state, "name").value_or(""),
-                 GetBool(req.prior_state, "purge_on_destroy").value_or(true), resp.diagnostics);
+    const std::string vault_url = GetStr(req.prior_state, "vault_url").value_or("");
+    const std::string name = GetStr(req.prior_state, "name").value_or("");
+    // A replacement created first (create_before_destroy) has written the same name already: the
+    // secret is the new binding's then, and stays.
+    auto ours = LatestVersionIs(api->keyvault(), vault_url, name, GetStr(req.prior_state, "id").value_or(""));
+    if (ours.ok() && !*ours) return;
+    if (!ours.ok()) {
+      AddApiError(resp.diagnostics, ours.status(), "Cannot read Key Vault secret");
+    } else {
+      RemoveSecret(api->keyvault(), vault_url, name, GetBool(req.prior_state, "purge_on_destroy").value_or(true),
+                   resp.diagnostics);
+    }
     if (resp.diagnostics.HasError()) {
       // Keep the binding (the secret may be live, or soft-deleted but not purged) and remember
       // that a destroy is unfinished, so that a refresh that finds no live secret keeps it.

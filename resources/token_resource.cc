@@ -184,9 +184,19 @@ class TokenResource final : public tf::Resource {
       return;
     }
     auto seal = SealTargetOf(req.prior_state);
-    if (seal && GetStr(req.prior_state, "keyvault_secret_id")) {
-      RemoveSecret(api->keyvault(), seal->vault_url, seal->name, /*purge=*/true, resp.diagnostics);
+    auto secret_id = GetStr(req.prior_state, "keyvault_secret_id");
+    if (!seal || !secret_id) return;
+    // The secret is this token's only while the version it wrote is the latest. A replacement made
+    // before this token is destroyed (create_before_destroy, the way to rotate without a gap) has
+    // already written the new token there: removing the secret would take it from the pipelines.
+    auto ours = LatestVersionIs(api->keyvault(), seal->vault_url, seal->name, *secret_id);
+    if (!ours.ok()) {
+      AddApiError(resp.diagnostics, ours.status(), "Cannot read the token's Key Vault secret",
+                  AttributePath(kSecretBlock));
+      return;
     }
+    if (!*ours) return;
+    RemoveSecret(api->keyvault(), seal->vault_url, seal->name, /*purge=*/true, resp.diagnostics);
   }
 
   void Import(const tf::CallContext& ctx, const tf::ImportRequest& req, tf::ImportResponse& resp) const override {

@@ -316,6 +316,27 @@ TEST_F(PoolBindingE2eTest, WriteOnlyValueStaysOutOfStateAndPlanAndIsRewrittenOnV
   EXPECT_THAT(Secrets(), SizeIs(0));
 }
 
+// A replacement created before the old binding is destroyed (create_before_destroy) writes the same
+// secret first; destroying the old binding must not delete what the new one wrote.
+TEST_F(PoolBindingE2eTest, BindingReplacedCreateBeforeDestroyKeepsTheSecret) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  Config(Binding(VaultUrl(), "  value = \"kept\"\n  lifecycle {\n    create_before_destroy = true\n  }\n"));
+  ASSERT_TRUE(MustApply().ok());
+  CommandResult replaced = MustApply({"-replace=adbjit_keyvault_binding.b"});
+  EXPECT_THAT(replaced.stdout_text, HasSubstr("1 added, 0 changed, 1 destroyed"));
+  const json record = SecretRecord("pool-id");
+  ASSERT_TRUE(record.is_object()) << "the old binding's destroy removed the secret the new one wrote";
+  EXPECT_EQ(record["state"], "live") << record.dump(2);
+  EXPECT_EQ(record["versions"], 2) << record.dump(2);
+  EXPECT_EQ(SecretBundle("pool-id").id, State("adbjit_keyvault_binding.b")["id"]);
+  EXPECT_EQ(SecretValue("pool-id"), "kept");
+  ExpectNoChanges("after the replacement");
+
+  CommandResult destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_TRUE(SecretRecord("pool-id").is_null()) << SecretRecord("pool-id").dump(2);
+}
+
 TEST_F(PoolBindingE2eTest, BindingBadInputIsStoppedAtValidateNamingTheAttribute) {
   ASSERT_NO_FATAL_FAILURE(Start());
   const std::string vault = VaultUrl();

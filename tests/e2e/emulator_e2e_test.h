@@ -51,6 +51,14 @@ class EmulatorE2eTest : public ::testing::Test {
     return objects["secrets"];
   }
 
+  // The emulator's record of one secret (null JSON when it has none, in any phase).
+  nlohmann::json SecretRecord(const std::string& name) const {
+    for (const auto& s : Secrets()) {
+      if (s.value("name", "") == name) return s;
+    }
+    return nullptr;
+  }
+
   // The latest version of a secret, read outside Terraform (value included).
   keyvault::SecretBundle SecretBundle(const std::string& name) {
     auto bundle = Outside().keyvault().GetSecret(VaultUrl(), name);

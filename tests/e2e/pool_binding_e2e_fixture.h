@@ -52,14 +52,6 @@ class PoolBindingE2eTest : public EmulatorE2eTest {
     return nullptr;
   }
 
-  // The emulator's record of one secret (null JSON when it has none, in any phase).
-  json SecretRecord(const std::string& name) const {
-    for (const auto& s : Secrets()) {
-      if (s.value("name", "") == name) return s;
-    }
-    return nullptr;
-  }
-
   // Expects a diagnostic "Error: <summary>" in `output` that Terraform attributes to the config
   // line holding `line_needle` (so the provider named that attribute).
   void ExpectErrorAt(const std::string& output, const std::string& summary, const std::string& line_needle) {

@@ -265,6 +265,47 @@ resource "adbjit_token" "steady" {
   ExpectNoChanges("after the in-place update");
 }
 
+// Rotation without a gap: with create_before_destroy the new token is written to the secret before
+// the old token is destroyed, and destroying the old one must leave that secret alone (it used to
+// delete and purge it, taking the new token from the pipelines and re-planning a token forever).
+TEST_F(TokenE2eTest, SealedTokenReplacedCreateBeforeDestroyKeepsTheNewTokenInItsSecret) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(R"(
+resource "adbjit_token" "sealed" {
+  comment          = "rotated without a gap"
+  lifetime_seconds = 3600
+  keyvault_secret {
+    vault_url = ")" + VaultUrl() + R"("
+    name      = "gapless-pat"
+  }
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+)");
+  ASSERT_TRUE(MustApply().ok());
+  const std::string old_id = State("adbjit_token.sealed")["token_id"];
+  const std::string old_value = SecretValue("gapless-pat");
+
+  CommandResult replaced = MustApply({"-replace=adbjit_token.sealed"});
+  EXPECT_THAT(replaced.stdout_text, HasSubstr("1 added, 0 changed, 1 destroyed"));
+  const json state = State("adbjit_token.sealed");
+  const std::string new_id = state["token_id"];
+  EXPECT_NE(new_id, old_id);
+  EXPECT_EQ(LiveTokenIds(), (std::set<std::string>{new_id}));  // the old token is revoked
+  const keyvault::SecretBundle bundle = SecretBundle("gapless-pat");
+  EXPECT_EQ(bundle.id, state["keyvault_secret_id"]) << "the secret holds the version the new token wrote";
+  EXPECT_NE(bundle.value.Reveal(), old_value);
+  EXPECT_EQ(SecretRecord("gapless-pat")["state"], "live");
+  ExpectNoChanges("after the replacement");
+
+  // Destroying the token that owns the latest version still removes the secret.
+  CommandResult destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+  EXPECT_TRUE(SecretRecord("gapless-pat").is_null()) << SecretRecord("gapless-pat").dump(2);
+}
+
 TEST_F(TokenE2eTest, ImportWithTheCliAndAnImportBlockThenNoChanges) {
   ASSERT_NO_FATAL_FAILURE(Start());
   auto a = Outside().databricks().CreateTokenSafely(3600, "imported a");
