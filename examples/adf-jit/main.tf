@@ -42,6 +42,10 @@ resource "adbjit_token" "pipeline" {
     name         = "${each.key}-databricks-token"
     content_type = "databricks-pat"
   }
+
+  lifecycle {
+    create_before_destroy = true # the new token is in Key Vault before the old one is revoked
+  }
 }
 
 resource "adbjit_instance_pool" "chain" {

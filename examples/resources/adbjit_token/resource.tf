@@ -10,6 +10,11 @@ resource "adbjit_token" "adf" {
     name         = "databricks-adf-token"
     content_type = "databricks-pat"
   }
+
+  # Rotate without a gap: the new token is written to the secret before the old one is revoked.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 # Without keyvault_secret the value is exported as a sensitive attribute.
