@@ -289,7 +289,20 @@ class InstancePoolResource final : public tf::Resource {
     if (api == nullptr) return;
     auto id = api->databricks().CreateInstancePoolSafely(SpecFrom(req.planned_state));
     if (!id.ok()) {
-      AddApiError(resp.diagnostics, id.status(), "Cannot create instance pool");
+      const Status& s = id.status();
+      if (s.http_status() == 400 && s.message().find("already exists") != std::string::npos) {
+        // Pool names are unique in a workspace. Say what to do, on the attribute.
+        std::string message = s.message();
+        if (!message.empty() && message.back() == '.') message.pop_back();
+        Status hinted(s.code(), message +
+                                    ". Pool names are unique in a workspace: import that pool, or give this one "
+                                    "another instance_pool_name (a replacement created before the old pool is "
+                                    "destroyed, with create_before_destroy, needs a name of its own).");
+        hinted.WithHttpStatus(s.http_status()).WithServiceCode(s.service_code()).WithRequestId(s.request_id());
+        AddApiError(resp.diagnostics, hinted, "Instance pool name already in use", AttributePath("instance_pool_name"));
+        return;
+      }
+      AddApiError(resp.diagnostics, s, "Cannot create instance pool");
       return;
     }
     // create answers only the id; the computed fields (state, default tags, server defaults) need a get.

@@ -178,7 +178,9 @@ Schema MakeInstancePoolSchema() {
                   Computed("instance_pool_id", Type::String(), "The instance pool id.", true),
                   {.name = "instance_pool_name",
                    .type = Type::String(),
-                   .description = "Pool name, unique in the workspace (1 to 100 characters).",
+                   .description = "Pool name, unique in the workspace (1 to 100 characters). With "
+                                  "`create_before_destroy` a replacement needs a name of its own, since "
+                                  "both pools exist for a moment.",
                    .required = true,
                    .validators = {v::StringLengthBetween(1, 100)}},
                   {.name = "node_type_id",

@@ -438,6 +438,30 @@ resource "adbjit_instance_pool" "p" {
   EXPECT_EQ(RouteRequests("/instance-pools/edit", "POST"), 0);
 }
 
+// A name another pool already has: Databricks refuses it (names are unique in a workspace). The
+// error points at instance_pool_name and says what to do; nothing is created or recorded.
+TEST_F(PoolBindingE2eTest, PoolNameAlreadyInUseIsReportedOnTheNameWithWhatToDo) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  databricks::InstancePool existing;
+  existing.instance_pool_name = "taken";
+  existing.node_type_id = "Standard_DS3_v2";
+  auto existing_id = Outside().databricks().CreateInstancePoolSafely(existing);
+  ASSERT_TRUE(existing_id.ok()) << existing_id.status().message();
+  Config(R"(
+resource "adbjit_instance_pool" "p" {
+  instance_pool_name = "taken"
+  node_type_id       = "Standard_DS3_v2"
+}
+)");
+  CommandResult apply = ws().Apply();
+  EXPECT_NE(apply.exit_code, 0) << apply.Describe();
+  ExpectErrorAt(apply.stderr_text, "Instance pool name already in use", "instance_pool_name");
+  EXPECT_THAT(Squashed(apply.stderr_text), HasSubstr(*existing_id));
+  EXPECT_THAT(Squashed(apply.stderr_text), HasSubstr("import that pool"));
+  EXPECT_THAT(LivePools(), SizeIs(1));
+  EXPECT_TRUE(State("adbjit_instance_pool.p").is_null());
+}
+
 TEST_F(PoolBindingE2eTest, PoolGuardRailsAndBadInputFailAtPlanTimeBeforeAnyApiCall) {
   ASSERT_NO_FATAL_FAILURE(Start());
   const std::string guardrails = R"(
