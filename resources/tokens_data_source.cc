@@ -48,7 +48,7 @@ class TokensDataSource final : public tf::DataSource {
            {"creation_time", Value::String(EpochMsToRfc3339(t.creation_time))},
            {"expiry_time", t.expiry_time < 0 ? Str(std::nullopt) : Value::String(EpochMsToRfc3339(t.expiry_time))}}));
     }
-    resp.state = req.config.WithAttr("id", Value::String("tokens"))
+    resp.state = req.config.WithAttr("id", Value::String(api->databricks().host()))
                      .WithAttr("tokens", Value::List(list_type.ElementType(), std::move(items)));
   }
 };

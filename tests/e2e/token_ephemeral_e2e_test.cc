@@ -111,6 +111,10 @@ output "audit_comments" {
 output "never_expiring" {
   value = [for t in data.adbjit_tokens.all.tokens : t.token_id if t.expiry_time == null]
 }
+
+output "read_from" {
+  value = data.adbjit_tokens.all.id
+}
 )");
   CommandResult apply = ws().Apply();
   ASSERT_TRUE(apply.ok()) << apply.Describe();
@@ -131,6 +135,7 @@ output "never_expiring" {
   EXPECT_TRUE(IsRfc3339Utc(by_comment["audit: ci"]["expiry_time"]));
   EXPECT_EQ(outputs["audit_comments"]["value"], json({"audit: ci", "audit: forever"}));
   EXPECT_EQ(outputs["never_expiring"]["value"], json({forever->info.token_id}));
+  EXPECT_EQ(outputs["read_from"]["value"], emu().databricks_url());  // id: the workspace read
 
   // Reading creates nothing, and with nothing changed the next plan is clean.
   EXPECT_THAT(LiveTokenIds(), SizeIs(3));

@@ -51,6 +51,9 @@ class Client {
   Client(std::shared_ptr<http::Transport> transport, std::shared_ptr<auth::TokenSource> tokens,
          ClientOptions options, http::Clock* clock = nullptr, std::shared_ptr<http::StopSignal> stop = nullptr);
 
+  // The workspace URL every call goes to.
+  const std::string& host() const { return options_.host; }
+
   // ---- Tokens (PATs of the calling principal) ----
 
   // Creates a token whose comment is `comment` + " [adbjit:<12 hex>]" (see types.h; the returned
