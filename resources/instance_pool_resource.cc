@@ -339,7 +339,8 @@ class InstancePoolResource final : public tf::Resource {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
     if (!EditableFieldsChange(req.prior_state, req.planned_state) && req.planned_state.IsWhollyKnown()) {
-      resp.new_state = req.planned_state;  // only the state's record of the placement changes
+      // Only Terraform's record changes: a placement declared or dropped, an empty list or map for none.
+      resp.new_state = req.planned_state;
       return;
     }
     Status edited = api->databricks().EditInstancePool(SpecFrom(req.planned_state));
