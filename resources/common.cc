@@ -139,6 +139,9 @@ StatusOr<bool> LatestVersionIs(keyvault::Client& kv, const std::string& vault_ur
   auto bundle = kv.GetSecret(vault_url, name);
   if (bundle.ok()) return bundle->id == versioned_id;
   if (bundle.status().IsNotFound()) return true;
+  // A disabled latest version cannot be read, but it is not a replacement's: a write makes an
+  // enabled version. Deleting a disabled secret is what the destroy did before it looked.
+  if (bundle.status().service_code() == keyvault::kSecretDisabled) return true;
   return bundle.status();
 }
 

@@ -93,7 +93,7 @@ StatusOr<keyvault::SecretBundle> WriteSecret(keyvault::Client& kv, const std::st
 // deleting the secret removes only what the resource put there: false once another version came
 // after it (a replacement created before the old object is destroyed, create_before_destroy,
 // writes the same name). A secret that is already gone counts as the resource's, so that
-// RemoveSecret can finish an earlier delete's purge.
+// RemoveSecret can finish an earlier delete's purge; so does a disabled one.
 StatusOr<bool> LatestVersionIs(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
                                const std::string& versioned_id);
 

@@ -6,6 +6,7 @@
 // configuration leaves empty.
 #include <string>
 
+#include "provider/clients/keyvault/errors.h"
 #include "provider/framework/plan.h"
 #include "provider/util/rfc3339.h"
 #include "resources/common.h"
@@ -159,6 +160,15 @@ class TokenResource final : public tf::Resource {
         if (bundle->id != *secret_id) state = state.WithAttr("keyvault_secret_id", Str(std::nullopt));
       } else if (bundle.status().IsNotFound()) {
         state = state.WithAttr("keyvault_secret_id", Str(std::nullopt));
+      } else if (bundle.status().service_code() == keyvault::kSecretDisabled) {
+        // Disabled on purpose, most likely (to cut pipelines off): not a reason to write the token
+        // again, which would make a new, enabled version.
+        resp.diagnostics.AddWarning("Token's Key Vault secret is disabled",
+                                    "The secret \"" + seal->name + "\" is disabled in Key Vault, so pipelines "
+                                    "cannot read the token and whether it still holds it cannot be checked; "
+                                    "the state is left as it was. Enable the secret again, or replace the "
+                                    "token (terraform apply -replace) to write a new one.",
+                                    AttributePath(kSecretBlock));
       } else {
         AddApiError(resp.diagnostics, bundle.status(), "Cannot read the token's Key Vault secret",
                     AttributePath(kSecretBlock));

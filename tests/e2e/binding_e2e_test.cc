@@ -337,6 +337,23 @@ TEST_F(PoolBindingE2eTest, BindingReplacedCreateBeforeDestroyKeepsTheSecret) {
   EXPECT_TRUE(SecretRecord("pool-id").is_null()) << SecretRecord("pool-id").dump(2);
 }
 
+// A secret disabled outside Terraform cannot be read: refresh warns and keeps the state, and the
+// destroy (which first checks whose the latest version is) still removes it.
+TEST_F(PoolBindingE2eTest, DisabledSecretIsKeptOnRefreshWithAWarningAndStillDestroyed) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  Config(Binding(VaultUrl(), "  value = \"soon disabled\"\n"));
+  ASSERT_TRUE(MustApply().ok());
+  ASSERT_TRUE(Outside().keyvault().UpdateSecret(VaultUrl(), "pool-id", "", {.enabled = false}).ok());
+
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 0) << plan.Describe();
+  EXPECT_THAT(Squashed(plan.stdout_text + plan.stderr_text), HasSubstr("Secret is disabled"));
+
+  CommandResult destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_TRUE(SecretRecord("pool-id").is_null()) << SecretRecord("pool-id").dump(2);
+}
+
 TEST_F(PoolBindingE2eTest, BindingBadInputIsStoppedAtValidateNamingTheAttribute) {
   ASSERT_NO_FATAL_FAILURE(Start());
   const std::string vault = VaultUrl();

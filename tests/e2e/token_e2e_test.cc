@@ -306,6 +306,34 @@ resource "adbjit_token" "sealed" {
   EXPECT_TRUE(SecretRecord("gapless-pat").is_null()) << SecretRecord("gapless-pat").dump(2);
 }
 
+// A sealed token's secret disabled outside Terraform (to cut pipelines off, say): refresh warns on
+// the block and plans nothing (writing the token again would make a new, enabled version), and
+// destroy still revokes the token and removes the secret.
+TEST_F(TokenE2eTest, DisabledSecretWarnsWithoutReplacingAndIsStillDestroyed) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(R"(
+resource "adbjit_token" "sealed" {
+  comment          = "sealed, then disabled"
+  lifetime_seconds = 3600
+  keyvault_secret {
+    vault_url = ")" + VaultUrl() + R"("
+    name      = "disabled-pat"
+  }
+}
+)");
+  ASSERT_TRUE(MustApply().ok());
+  ASSERT_TRUE(Outside().keyvault().UpdateSecret(VaultUrl(), "disabled-pat", "", {.enabled = false}).ok());
+
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 0) << plan.Describe();
+  EXPECT_THAT(Squashed(plan.stdout_text + plan.stderr_text), HasSubstr("Token's Key Vault secret is disabled"));
+
+  CommandResult destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+  EXPECT_TRUE(SecretRecord("disabled-pat").is_null()) << SecretRecord("disabled-pat").dump(2);
+}
+
 TEST_F(TokenE2eTest, ImportWithTheCliAndAnImportBlockThenNoChanges) {
   ASSERT_NO_FATAL_FAILURE(Start());
   auto a = Outside().databricks().CreateTokenSafely(3600, "imported a");
