@@ -163,12 +163,12 @@ TEST_F(PoolBindingE2eTest, BindingCreatesUpdatesInPlaceWithNewVersionsAndReplace
   Config(Binding(other_vault, "  value = \"0601-101010-calm20-pool-AbCdEfGh\"\n"));
   CommandResult vault_plan = PlanDetailed();
   EXPECT_EQ(vault_plan.exit_code, 2) << vault_plan.Describe();
-  EXPECT_THAT(vault_plan.stdout_text, MatchesRegex("(.|\n)*vault_url[^\n]*# forces replacement(.|\n)*"))
+  EXPECT_THAT(vault_plan.stdout_text, ForcesReplacementOf("vault_url"))
       << vault_plan.stdout_text;
   Config(Binding(vault, "  value = \"0601-101010-calm20-pool-AbCdEfGh\"\n", "b", "pool-id-v2"));
   CommandResult name_plan = PlanDetailed();
   EXPECT_EQ(name_plan.exit_code, 2) << name_plan.Describe();
-  EXPECT_THAT(name_plan.stdout_text, MatchesRegex("(.|\n)*name[^\n]*# forces replacement(.|\n)*"));
+  EXPECT_THAT(name_plan.stdout_text, ForcesReplacementOf("name"));
   CommandResult renamed = MustApply();
   EXPECT_THAT(renamed.stdout_text, HasSubstr("1 added, 0 changed, 1 destroyed"));
   EXPECT_TRUE(SecretRecord("pool-id").is_null()) << Secrets().dump(2);  // deleted and purged
@@ -331,10 +331,7 @@ TEST_F(PoolBindingE2eTest, BindingReplacedCreateBeforeDestroyKeepsTheSecret) {
   EXPECT_EQ(SecretBundle("pool-id").id, State("adbjit_keyvault_binding.b")["id"]);
   EXPECT_EQ(SecretValue("pool-id"), "kept");
   ExpectNoChanges("after the replacement");
-
-  CommandResult destroy = ws().Destroy();
-  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
-  EXPECT_TRUE(SecretRecord("pool-id").is_null()) << SecretRecord("pool-id").dump(2);
+  ExpectDestroyRemovesSecret("pool-id");
 }
 
 // A secret disabled outside Terraform cannot be read: refresh warns and keeps the state, and the
@@ -348,10 +345,7 @@ TEST_F(PoolBindingE2eTest, DisabledSecretIsKeptOnRefreshWithAWarningAndStillDest
   CommandResult plan = PlanDetailed();
   EXPECT_EQ(plan.exit_code, 0) << plan.Describe();
   EXPECT_THAT(Squashed(plan.stdout_text + plan.stderr_text), HasSubstr("Secret is disabled"));
-
-  CommandResult destroy = ws().Destroy();
-  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
-  EXPECT_TRUE(SecretRecord("pool-id").is_null()) << SecretRecord("pool-id").dump(2);
+  ExpectDestroyRemovesSecret("pool-id");
 }
 
 TEST_F(PoolBindingE2eTest, BindingBadInputIsStoppedAtValidateNamingTheAttribute) {

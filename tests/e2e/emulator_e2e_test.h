@@ -59,6 +59,13 @@ class EmulatorE2eTest : public ::testing::Test {
     return nullptr;
   }
 
+  // `terraform destroy` succeeds and leaves nothing of the secret (deleted and purged).
+  void ExpectDestroyRemovesSecret(const std::string& name) {
+    CommandResult destroy = ws_.Destroy();
+    ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+    EXPECT_TRUE(SecretRecord(name).is_null()) << SecretRecord(name).dump(2);
+  }
+
   // The latest version of a secret, read outside Terraform (value included).
   keyvault::SecretBundle SecretBundle(const std::string& name) {
     auto bundle = Outside().keyvault().GetSecret(VaultUrl(), name);

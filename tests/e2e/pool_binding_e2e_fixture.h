@@ -27,6 +27,11 @@ namespace adbjit::e2e {
 
 using json = nlohmann::json;
 
+// Matches plan output that marks `attribute` (or block) with "# forces replacement".
+inline ::testing::Matcher<const std::string&> ForcesReplacementOf(const std::string& attribute) {
+  return ::testing::MatchesRegex("(.|\n)*" + attribute + "[^\n]*# forces replacement(.|\n)*");
+}
+
 class PoolBindingE2eTest : public EmulatorE2eTest {
  protected:
   // Writes main.tf: the provider block (empty unless given) followed by `resources`.

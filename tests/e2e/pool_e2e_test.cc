@@ -230,7 +230,7 @@ TEST_F(PoolBindingE2eTest, PoolEditableFieldsUpdateInPlaceAndOthersForceReplacem
     EXPECT_EQ(p.exit_code, 2) << r.what << "\n" << p.Describe();
     EXPECT_THAT(p.stdout_text, HasSubstr("must be replaced")) << r.what;
     EXPECT_THAT(p.stdout_text, HasSubstr("1 to add, 0 to change, 1 to destroy")) << r.what;
-    EXPECT_THAT(p.stdout_text, MatchesRegex("(.|\n)*" + r.what + "[^\n]*# forces replacement(.|\n)*"))
+    EXPECT_THAT(p.stdout_text, ForcesReplacementOf(r.what))
         << r.what << "\n" << p.stdout_text;
   }
 
@@ -253,7 +253,7 @@ TEST_F(PoolBindingE2eTest, PoolEditableFieldsUpdateInPlaceAndOthersForceReplacem
   Config(spec.Hcl());
   CommandResult untag_plan = PlanDetailed();
   EXPECT_EQ(untag_plan.exit_code, 2) << untag_plan.Describe();
-  EXPECT_THAT(untag_plan.stdout_text, MatchesRegex("(.|\n)*custom_tags[^\n]*# forces replacement(.|\n)*"))
+  EXPECT_THAT(untag_plan.stdout_text, ForcesReplacementOf("custom_tags"))
       << untag_plan.stdout_text;
   CommandResult untagged = MustApply();
   EXPECT_THAT(untagged.stdout_text, HasSubstr("1 added, 0 changed, 1 destroyed"));
@@ -383,7 +383,7 @@ TEST_F(PoolBindingE2eTest, DeclaringOrDroppingThePlacementDatabricksChoseKeepsTh
   Config(spec.Hcl());
   CommandResult other = PlanDetailed();
   EXPECT_EQ(other.exit_code, 2) << other.Describe();
-  EXPECT_THAT(other.stdout_text, MatchesRegex("(.|\n)*azure_attributes[^\n]*# forces replacement(.|\n)*"))
+  EXPECT_THAT(other.stdout_text, ForcesReplacementOf("azure_attributes"))
       << other.stdout_text;
   EXPECT_EQ(RouteRequests("/instance-pools/edit", "POST"), 0);
   EXPECT_EQ(RouteRequests("/instance-pools/create", "POST"), 1);

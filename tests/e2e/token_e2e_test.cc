@@ -37,6 +37,13 @@ resource "adbjit_token" "sealed" {
 )";
 }
 
+// adbjit_token.sealed, sealed into the secret `secret`, with `extra` at the end of its block.
+std::string SealedToken(const std::string& vault_url, const std::string& secret, const std::string& extra = "") {
+  return "resource \"adbjit_token\" \"sealed\" {\n  comment          = \"sealed\"\n  lifetime_seconds = 3600\n"
+         "  keyvault_secret {\n    vault_url = \"" + vault_url + "\"\n    name      = \"" + secret + "\"\n  }\n" +
+         extra + "}\n";
+}
+
 TEST_F(TokenE2eTest, CreatesPlainAndSealedTokensWithACleanSecondPlanAndDestroysEverything) {
   ASSERT_NO_FATAL_FAILURE(Start());
   ws().WriteConfig(PlainAndSealedConfig(VaultUrl()));
@@ -270,19 +277,7 @@ resource "adbjit_token" "steady" {
 // delete and purge it, taking the new token from the pipelines and re-planning a token forever).
 TEST_F(TokenE2eTest, SealedTokenReplacedCreateBeforeDestroyKeepsTheNewTokenInItsSecret) {
   ASSERT_NO_FATAL_FAILURE(Start());
-  ws().WriteConfig(R"(
-resource "adbjit_token" "sealed" {
-  comment          = "rotated without a gap"
-  lifetime_seconds = 3600
-  keyvault_secret {
-    vault_url = ")" + VaultUrl() + R"("
-    name      = "gapless-pat"
-  }
-  lifecycle {
-    create_before_destroy = true
-  }
-}
-)");
+  ws().WriteConfig(SealedToken(VaultUrl(), "gapless-pat", "  lifecycle {\n    create_before_destroy = true\n  }\n"));
   ASSERT_TRUE(MustApply().ok());
   const std::string old_id = State("adbjit_token.sealed")["token_id"];
   const std::string old_value = SecretValue("gapless-pat");
@@ -300,10 +295,8 @@ resource "adbjit_token" "sealed" {
   ExpectNoChanges("after the replacement");
 
   // Destroying the token that owns the latest version still removes the secret.
-  CommandResult destroy = ws().Destroy();
-  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  ExpectDestroyRemovesSecret("gapless-pat");
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
-  EXPECT_TRUE(SecretRecord("gapless-pat").is_null()) << SecretRecord("gapless-pat").dump(2);
 }
 
 // A sealed token's secret disabled outside Terraform (to cut pipelines off, say): refresh warns on
@@ -311,16 +304,7 @@ resource "adbjit_token" "sealed" {
 // destroy still revokes the token and removes the secret.
 TEST_F(TokenE2eTest, DisabledSecretWarnsWithoutReplacingAndIsStillDestroyed) {
   ASSERT_NO_FATAL_FAILURE(Start());
-  ws().WriteConfig(R"(
-resource "adbjit_token" "sealed" {
-  comment          = "sealed, then disabled"
-  lifetime_seconds = 3600
-  keyvault_secret {
-    vault_url = ")" + VaultUrl() + R"("
-    name      = "disabled-pat"
-  }
-}
-)");
+  ws().WriteConfig(SealedToken(VaultUrl(), "disabled-pat"));
   ASSERT_TRUE(MustApply().ok());
   ASSERT_TRUE(Outside().keyvault().UpdateSecret(VaultUrl(), "disabled-pat", "", {.enabled = false}).ok());
 
@@ -328,10 +312,8 @@ resource "adbjit_token" "sealed" {
   EXPECT_EQ(plan.exit_code, 0) << plan.Describe();
   EXPECT_THAT(Squashed(plan.stdout_text + plan.stderr_text), HasSubstr("Token's Key Vault secret is disabled"));
 
-  CommandResult destroy = ws().Destroy();
-  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  ExpectDestroyRemovesSecret("disabled-pat");
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
-  EXPECT_TRUE(SecretRecord("disabled-pat").is_null()) << SecretRecord("disabled-pat").dump(2);
 }
 
 TEST_F(TokenE2eTest, ImportWithTheCliAndAnImportBlockThenNoChanges) {
