@@ -134,6 +134,12 @@ StatusOr<keyvault::SecretBundle> WriteSecret(keyvault::Client& kv, const std::st
   return kv.SetSecret(vault_url, name, params);
 }
 
+std::string CanonicalVaultUrl(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  for (char& c : url) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return url;
+}
+
 StatusOr<bool> LatestVersionIs(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
                                const std::string& versioned_id) {
   auto bundle = kv.GetSecret(vault_url, name);

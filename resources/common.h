@@ -89,6 +89,10 @@ StatusOr<keyvault::SecretBundle> WriteSecret(keyvault::Client& kv, const std::st
                                              const std::string& name, const keyvault::SetSecretParams& params,
                                              bool recover);
 
+// A vault URL without trailing slashes and in lower case: the same vault spelled differently
+// compares equal.
+std::string CanonicalVaultUrl(std::string url);
+
 // Whether the latest version of a secret is still `versioned_id`, the one a resource wrote, so that
 // deleting the secret removes only what the resource put there: false once another version came
 // after it (a replacement created before the old object is destroyed, create_before_destroy,

@@ -27,12 +27,6 @@ using tf::Value;
 constexpr const char* kRemoteAttrs[] = {"value", "value_wo_version", "content_type", "expiration_date",
                                         "not_before_date", "tags"};
 
-std::string CanonicalVaultUrl(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  for (char& c : url) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return url;
-}
-
 bool SameInstant(const std::optional<std::string>& a, const std::optional<std::string>& b) {
   if (!a || !b) return a == b;
   auto x = ParseRfc3339(*a);

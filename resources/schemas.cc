@@ -32,11 +32,12 @@ Block KeyVaultSecretBlock() {
   return Block{
       .description = "Where the token value is delivered. When set, the value is written straight to this "
                      "Key Vault secret and never returned to Terraform: `token_value` stays null, so the "
-                     "value is in neither the plan nor the state.",
+                     "value is in neither the plan nor the state. Changing it forces a new token.",
       .attributes = {
           {.name = "vault_url",
            .type = Type::String(),
-           .description = "Vault URL, e.g. `https://my-vault.vault.azure.net/`.",
+           .description = "Vault URL, e.g. `https://my-vault.vault.azure.net/`. The same vault spelled "
+                          "differently (trailing slash, case) is not a change.",
            .required = true,
            .validators = {v::HttpsUrlOrLoopback()}},
           {.name = "name",

@@ -48,6 +48,25 @@ Value WithDeliveryPlanned(const Value& planned, const Value& config) {
   return planned.WithAttr(block.IsNull() ? "keyvault_secret_id" : "token_value", Str(std::nullopt));
 }
 
+// The same vault spelled differently in keyvault_secret (trailing slash, case) is the same secret,
+// so not a reason for a new token: the plan keeps the spelling in state, as the binding's does.
+void KeepVaultSpelling(const tf::PlanRequest& req, tf::PlanResponse& resp) {
+  const Value& prior_block = Get(req.prior_state, kSecretBlock);
+  Value planned_block = Get(resp.planned_state, kSecretBlock);
+  if (prior_block.IsNull() || planned_block.IsNull() || !planned_block.IsKnown()) return;
+  auto prior_vault = GetStr(prior_block, "vault_url");
+  auto planned_vault = GetStr(planned_block, "vault_url");
+  if (!prior_vault || !planned_vault || *prior_vault == *planned_vault ||
+      CanonicalVaultUrl(*prior_vault) != CanonicalVaultUrl(*planned_vault)) {
+    return;
+  }
+  planned_block = planned_block.WithAttr("vault_url", Value::String(*prior_vault));
+  resp.planned_state = resp.planned_state.WithAttr(kSecretBlock, planned_block);
+  if (planned_block == prior_block) {
+    std::erase_if(resp.requires_replace, [](const AttributePath& p) { return p == AttributePath(kSecretBlock); });
+  }
+}
+
 // The lifetime Databricks gave a token (whole seconds), null for a token without expiry.
 Value LifetimeOf(const databricks::TokenInfo& info) {
   if (info.expiry_time < 0) return Int(std::nullopt);
@@ -91,6 +110,7 @@ class TokenResource final : public tf::Resource {
 
   void ModifyPlan(const tf::CallContext& ctx, const tf::PlanRequest& req, tf::PlanResponse& resp) const override {
     CheckLifetimeGuardrail(Api(ctx), req.config, resp.diagnostics);
+    KeepVaultSpelling(req, resp);
     PlanRotation(req, resp);
     resp.planned_state = WithDeliveryPlanned(resp.planned_state, req.config);
   }

@@ -1,6 +1,7 @@
 // adbjit_token through the real terraform CLI against the emulator: create (plain and sealed into
 // Key Vault) with a clean second plan, no leak of a sealed value anywhere, drift, rotation, import
 // and destroy.
+#include <cctype>
 #include <string>
 
 #include "tests/e2e/token_e2e_fixture.h"
@@ -314,6 +315,25 @@ TEST_F(TokenE2eTest, DisabledSecretWarnsWithoutReplacingAndIsStillDestroyed) {
 
   ExpectDestroyRemovesSecret("disabled-pat");
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
+}
+
+// The vault spelled differently (no trailing slash, upper case) is the same secret: no new token,
+// as for a binding.
+TEST_F(TokenE2eTest, VaultUrlSpelledDifferentlyIsNoNewToken) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(SealedToken(VaultUrl(), "spelled-pat"));
+  ASSERT_TRUE(MustApply().ok());
+  const std::string id = State("adbjit_token.sealed")["token_id"];
+  std::string respelled = emu().keyvault_url();  // no trailing slash
+  for (char& c : respelled) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  ws().WriteConfig(SealedToken(respelled, "spelled-pat"));
+  ExpectNoChanges("with the vault URL spelled differently");
+  EXPECT_EQ(State("adbjit_token.sealed")["token_id"], id);
+  // Another vault is another secret: a new token.
+  ws().WriteConfig(SealedToken("https://elsewhere.vault.azure.net/", "spelled-pat"));
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("must be replaced"));
 }
 
 TEST_F(TokenE2eTest, ImportWithTheCliAndAnImportBlockThenNoChanges) {
