@@ -78,7 +78,7 @@ Value DateFrom(const std::optional<int64_t>& remote, const Value& prior) {
   return Value::String(text);
 }
 
-Value WithBundle(Value state, const keyvault::SecretBundle& b) {
+Value WithBundle(const Value& state, const keyvault::SecretBundle& b) {
   return state.WithAttr("id", Value::String(b.id))
       .WithAttr("version", Value::String(b.version))
       .WithAttr("versionless_id", Value::String(b.VersionlessId()));
