@@ -32,7 +32,9 @@ Block KeyVaultSecretBlock() {
   return Block{
       .description = "Where the token value is delivered. When set, the value is written straight to this "
                      "Key Vault secret and never returned to Terraform: `token_value` stays null, so the "
-                     "value is in neither the plan nor the state. Changing it forces a new token.",
+                     "value is in neither the plan nor the state. Changing it forces a new token. Destroy "
+                     "removes the secret only while its latest version is this token's, so a replacement "
+                     "created first (`create_before_destroy`) keeps the secret it wrote.",
       .attributes = {
           {.name = "vault_url",
            .type = Type::String(),
@@ -256,7 +258,9 @@ Schema MakeKeyVaultBindingSchema() {
               "A value handed to pipelines as an Azure Key Vault secret (for example an instance pool id "
               "for Azure Data Factory). Changes to the value, content type, dates or tags write a new "
               "secret version in place; a value changed or a secret deleted outside Terraform is "
-              "detected on refresh and written back.",
+              "detected on refresh and written back. Destroy removes the secret only while its latest "
+              "version is the binding's, so a replacement created first (`create_before_destroy`) "
+              "keeps the secret it wrote.",
           .attributes =
               {
                   Computed("id", Type::String(), "Versioned secret id: `https://<vault>/secrets/<name>/<version>`."),
