@@ -1,6 +1,7 @@
 // Shared helpers of the adbjit resources.
 #include "resources/common.h"
 
+#include <cctype>
 #include <chrono>
 
 #include "provider/clients/keyvault/errors.h"
@@ -52,6 +53,10 @@ bool IsEmptyOrNull(const Value& object, std::string_view attr) {
     default:
       return false;
   }
+}
+
+void DropRequiresReplace(tf::PlanResponse& resp, const tf::AttributePath& path) {
+  std::erase_if(resp.requires_replace, [&path](const tf::AttributePath& p) { return p == path; });
 }
 
 std::optional<std::string> GetStr(const Value& o, std::string_view a) { return Get(o, a).GetString(); }
@@ -134,20 +139,32 @@ StatusOr<keyvault::SecretBundle> WriteSecret(keyvault::Client& kv, const std::st
   return kv.SetSecret(vault_url, name, params);
 }
 
+namespace {
+
+// A vault URL without trailing slashes and in lower case.
 std::string CanonicalVaultUrl(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
   for (char& c : url) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return url;
 }
 
-StatusOr<bool> LatestVersionIs(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
-                               const std::string& versioned_id) {
+}  // namespace
+
+Value WithPriorVaultSpelling(const Value& prior, const Value& planned) {
+  auto prior_vault = GetStr(prior, "vault_url");
+  auto planned_vault = GetStr(planned, "vault_url");
+  if (!prior_vault || !planned_vault || CanonicalVaultUrl(*prior_vault) != CanonicalVaultUrl(*planned_vault)) {
+    return planned;
+  }
+  return planned.WithAttr("vault_url", Value::String(*prior_vault));
+}
+
+StatusOr<LatestVersion> CheckLatestVersion(keyvault::Client& kv, const std::string& vault_url,
+                                           const std::string& name, const std::string& versioned_id) {
   auto bundle = kv.GetSecret(vault_url, name);
-  if (bundle.ok()) return bundle->id == versioned_id;
-  if (bundle.status().IsNotFound()) return true;
-  // A disabled latest version cannot be read, but it is not a replacement's: a write makes an
-  // enabled version. Deleting a disabled secret is what the destroy did before it looked.
-  if (bundle.status().service_code() == keyvault::kSecretDisabled) return true;
+  if (bundle.ok()) return bundle->id == versioned_id ? LatestVersion::kOurs : LatestVersion::kNewer;
+  if (bundle.status().IsNotFound()) return LatestVersion::kGone;
+  if (bundle.status().service_code() == keyvault::kSecretDisabled) return LatestVersion::kDisabled;
   return bundle.status();
 }
 

@@ -64,6 +64,9 @@ bool IsUnknown(const tf::Value& object, std::string_view attr);
 // Known, and null or an empty list or map: what the APIs treat as "none".
 bool IsEmptyOrNull(const tf::Value& object, std::string_view attr);
 
+// Takes `path` off the plan's replacement reasons (a change the resource can make in place after all).
+void DropRequiresReplace(tf::PlanResponse& resp, const tf::AttributePath& path);
+
 // --- building values ---
 tf::Value Str(const std::optional<std::string>& s);
 tf::Value Int(const std::optional<int64_t>& n);
@@ -89,17 +92,23 @@ StatusOr<keyvault::SecretBundle> WriteSecret(keyvault::Client& kv, const std::st
                                              const std::string& name, const keyvault::SetSecretParams& params,
                                              bool recover);
 
-// A vault URL without trailing slashes and in lower case: the same vault spelled differently
-// compares equal.
-std::string CanonicalVaultUrl(std::string url);
+// `planned` (an object with a vault_url attribute) with the prior's spelling of vault_url when both
+// name the same vault (trailing slashes and case aside), so that respelling it is no change.
+tf::Value WithPriorVaultSpelling(const tf::Value& prior, const tf::Value& planned);
 
-// Whether the latest version of a secret is still `versioned_id`, the one a resource wrote, so that
-// deleting the secret removes only what the resource put there: false once another version came
-// after it (a replacement created before the old object is destroyed, create_before_destroy,
-// writes the same name). A secret that is already gone counts as the resource's, so that
-// RemoveSecret can finish an earlier delete's purge; so does a disabled one.
-StatusOr<bool> LatestVersionIs(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
-                               const std::string& versioned_id);
+// What the latest version of a secret is to an object that wrote the version `versioned_id`.
+enum class LatestVersion {
+  kOurs,      // still the version the object wrote
+  kNewer,     // another version came after it: a replacement created before the old object is
+              // destroyed (create_before_destroy) writes the same name, and so can someone else
+  kGone,      // no live secret (deleted; perhaps not purged yet)
+  kDisabled,  // disabled, so it cannot be read; not a replacement's, as a write makes an enabled one
+};
+StatusOr<LatestVersion> CheckLatestVersion(keyvault::Client& kv, const std::string& vault_url,
+                                           const std::string& name, const std::string& versioned_id);
+// Whether destroying the object should remove the secret: unless a newer version is there. A secret
+// already gone is removed all the same, so that RemoveSecret can finish an earlier delete's purge.
+inline bool SecretIsTheObjects(LatestVersion v) { return v != LatestVersion::kNewer; }
 
 // Deletes a secret (already gone is fine) and, when `purge`, purges it and waits until the name is
 // free. Purge protection turns the purge into a warning.

@@ -122,6 +122,14 @@ const databricks::AzureAttributes& DatabricksDefaultPlacement() {
   return *p;
 }
 
+// Whether a placement says only what Databricks chooses for a pool without one (a field left out
+// takes Databricks' value).
+bool IsDefaultPlacement(const databricks::AzureAttributes& az) {
+  const databricks::AzureAttributes& dflt = DatabricksDefaultPlacement();
+  return az.availability.value_or(*dflt.availability) == *dflt.availability &&
+         az.spot_bid_max_price.value_or(*dflt.spot_bid_max_price) == *dflt.spot_bid_max_price;
+}
+
 // The private data that records a placement the state leaves out.
 std::string RecordUndeclared(const databricks::AzureAttributes& placement) {
   nlohmann::json az = nlohmann::json::object();
@@ -176,10 +184,10 @@ void KeepPlacementInPlace(const tf::PlanRequest& req, tf::PlanResponse& resp) {
   } else {
     // Dropped: the block said what Databricks chooses for a pool without one.
     databricks::AzureAttributes declared{GetStr(prior_az, "availability"), GetDouble(prior_az, "spot_bid_max_price")};
-    if (declared != DatabricksDefaultPlacement()) return;
+    if (!IsDefaultPlacement(declared)) return;
     resp.planned_private = RecordUndeclared(declared);
   }
-  std::erase_if(resp.requires_replace, [](const AttributePath& p) { return p == AttributePath("azure_attributes"); });
+  DropRequiresReplace(resp, AttributePath("azure_attributes"));
 }
 
 // Going between an empty preloaded_spark_versions and none (as an import into a configuration
@@ -189,8 +197,7 @@ void KeepEmptyVersionsInPlace(const tf::PlanRequest& req, tf::PlanResponse& resp
       !IsEmptyOrNull(resp.planned_state, "preloaded_spark_versions")) {
     return;
   }
-  std::erase_if(resp.requires_replace,
-                [](const AttributePath& p) { return p == AttributePath("preloaded_spark_versions"); });
+  DropRequiresReplace(resp, AttributePath("preloaded_spark_versions"));
 }
 
 // The fields the edit endpoint takes; a plan that changes none of them needs no edit.
@@ -385,9 +392,7 @@ class InstancePoolResource final : public tf::Resource {
     // Databricks fills azure_attributes with its defaults when none were sent; show the block only
     // when it says something else, so a configuration without the block imports without a diff.
     const auto& az = pool->azure_attributes;
-    const databricks::AzureAttributes& dflt = DatabricksDefaultPlacement();
-    if (az && (az->availability.value_or(*dflt.availability) != *dflt.availability ||
-               az->spot_bid_max_price.value_or(*dflt.spot_bid_max_price) != *dflt.spot_bid_max_price)) {
+    if (az && !IsDefaultPlacement(*az)) {
       state = state.WithAttr("azure_attributes",
                              Value::Object(AzureAttributesType(), {{"availability", Str(az->availability)},
                                                                    {"spot_bid_max_price", Double(az->spot_bid_max_price)}}));

@@ -130,11 +130,9 @@ class KeyVaultBindingResource final : public tf::Resource {
     Value planned = resp.planned_state;
     // Same vault spelled differently (trailing slash, case) and the same instant in another
     // notation are not changes.
-    auto prior_vault = GetStr(req.prior_state, "vault_url");
-    auto config_vault = GetStr(req.config, "vault_url");
-    if (prior_vault && config_vault && CanonicalVaultUrl(*prior_vault) == CanonicalVaultUrl(*config_vault)) {
-      planned = planned.WithAttr("vault_url", Value::String(*prior_vault));
-      std::erase_if(resp.requires_replace, [](const AttributePath& p) { return p == AttributePath("vault_url"); });
+    planned = WithPriorVaultSpelling(req.prior_state, planned);
+    if (Get(planned, "vault_url") == Get(req.prior_state, "vault_url")) {
+      DropRequiresReplace(resp, AttributePath("vault_url"));
     }
     for (const char* date : {"expiration_date", "not_before_date"}) {
       if (SameInstant(GetStr(req.prior_state, date), GetStr(req.config, date)) && GetStr(req.config, date)) {
@@ -209,11 +207,10 @@ class KeyVaultBindingResource final : public tf::Resource {
     const std::string name = GetStr(req.prior_state, "name").value_or("");
     // A replacement created first (create_before_destroy) has written the same name already: the
     // secret is the new binding's then, and stays.
-    auto ours = LatestVersionIs(api->keyvault(), vault_url, name, GetStr(req.prior_state, "id").value_or(""));
-    if (ours.ok() && !*ours) return;
-    if (!ours.ok()) {
-      AddApiError(resp.diagnostics, ours.status(), "Cannot read Key Vault secret");
-    } else {
+    auto latest = CheckLatestVersion(api->keyvault(), vault_url, name, GetStr(req.prior_state, "id").value_or(""));
+    if (!latest.ok()) {
+      AddApiError(resp.diagnostics, latest.status(), "Cannot read Key Vault secret");
+    } else if (SecretIsTheObjects(*latest)) {
       RemoveSecret(api->keyvault(), vault_url, name, GetBool(req.prior_state, "purge_on_destroy").value_or(true),
                    resp.diagnostics);
     }

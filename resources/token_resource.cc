@@ -6,7 +6,6 @@
 // configuration leaves empty.
 #include <string>
 
-#include "provider/clients/keyvault/errors.h"
 #include "provider/framework/plan.h"
 #include "provider/util/rfc3339.h"
 #include "resources/common.h"
@@ -52,19 +51,11 @@ Value WithDeliveryPlanned(const Value& planned, const Value& config) {
 // so not a reason for a new token: the plan keeps the spelling in state, as the binding's does.
 void KeepVaultSpelling(const tf::PlanRequest& req, tf::PlanResponse& resp) {
   const Value& prior_block = Get(req.prior_state, kSecretBlock);
-  Value planned_block = Get(resp.planned_state, kSecretBlock);
+  const Value& planned_block = Get(resp.planned_state, kSecretBlock);
   if (prior_block.IsNull() || planned_block.IsNull() || !planned_block.IsKnown()) return;
-  auto prior_vault = GetStr(prior_block, "vault_url");
-  auto planned_vault = GetStr(planned_block, "vault_url");
-  if (!prior_vault || !planned_vault || *prior_vault == *planned_vault ||
-      CanonicalVaultUrl(*prior_vault) != CanonicalVaultUrl(*planned_vault)) {
-    return;
-  }
-  planned_block = planned_block.WithAttr("vault_url", Value::String(*prior_vault));
-  resp.planned_state = resp.planned_state.WithAttr(kSecretBlock, planned_block);
-  if (planned_block == prior_block) {
-    std::erase_if(resp.requires_replace, [](const AttributePath& p) { return p == AttributePath(kSecretBlock); });
-  }
+  Value respelled = WithPriorVaultSpelling(prior_block, planned_block);
+  if (respelled == prior_block) DropRequiresReplace(resp, AttributePath(kSecretBlock));
+  resp.planned_state = resp.planned_state.WithAttr(kSecretBlock, std::move(respelled));
 }
 
 // The lifetime Databricks gave a token (whole seconds), null for a token without expiry.
@@ -174,13 +165,14 @@ class TokenResource final : public tf::Resource {
     auto seal = SealTargetOf(req.current_state);
     auto secret_id = GetStr(req.current_state, "keyvault_secret_id");
     if (seal && secret_id) {
-      auto bundle = api->keyvault().GetSecret(seal->vault_url, seal->name);
-      if (bundle.ok()) {
-        // Still ours only while the version we wrote is the latest.
-        if (bundle->id != *secret_id) state = state.WithAttr("keyvault_secret_id", Str(std::nullopt));
-      } else if (bundle.status().IsNotFound()) {
+      auto latest = CheckLatestVersion(api->keyvault(), seal->vault_url, seal->name, *secret_id);
+      if (!latest.ok()) {
+        AddApiError(resp.diagnostics, latest.status(), "Cannot read the token's Key Vault secret",
+                    AttributePath(kSecretBlock));
+      } else if (*latest == LatestVersion::kNewer || *latest == LatestVersion::kGone) {
+        // The secret holds this token only while the version it wrote is the latest.
         state = state.WithAttr("keyvault_secret_id", Str(std::nullopt));
-      } else if (bundle.status().service_code() == keyvault::kSecretDisabled) {
+      } else if (*latest == LatestVersion::kDisabled) {
         // Disabled on purpose, most likely (to cut pipelines off): not a reason to write the token
         // again, which would make a new, enabled version.
         resp.diagnostics.AddWarning("Token's Key Vault secret is disabled",
@@ -189,9 +181,6 @@ class TokenResource final : public tf::Resource {
                                     "the state is left as it was. Enable the secret again, or replace the "
                                     "token (terraform apply -replace) to write a new one.",
                                     AttributePath(kSecretBlock));
-      } else {
-        AddApiError(resp.diagnostics, bundle.status(), "Cannot read the token's Key Vault secret",
-                    AttributePath(kSecretBlock));
       }
     }
     resp.new_state = state;
@@ -219,14 +208,13 @@ class TokenResource final : public tf::Resource {
     // The secret is this token's only while the version it wrote is the latest. A replacement made
     // before this token is destroyed (create_before_destroy, the way to rotate without a gap) has
     // already written the new token there: removing the secret would take it from the pipelines.
-    auto ours = LatestVersionIs(api->keyvault(), seal->vault_url, seal->name, *secret_id);
-    if (!ours.ok()) {
-      AddApiError(resp.diagnostics, ours.status(), "Cannot read the token's Key Vault secret",
+    auto latest = CheckLatestVersion(api->keyvault(), seal->vault_url, seal->name, *secret_id);
+    if (!latest.ok()) {
+      AddApiError(resp.diagnostics, latest.status(), "Cannot read the token's Key Vault secret",
                   AttributePath(kSecretBlock));
-      return;
+    } else if (SecretIsTheObjects(*latest)) {
+      RemoveSecret(api->keyvault(), seal->vault_url, seal->name, /*purge=*/true, resp.diagnostics);
     }
-    if (!*ours) return;
-    RemoveSecret(api->keyvault(), seal->vault_url, seal->name, /*purge=*/true, resp.diagnostics);
   }
 
   void Import(const tf::CallContext& ctx, const tf::ImportRequest& req, tf::ImportResponse& resp) const override {
