@@ -119,10 +119,11 @@ class EmulatorE2eTest : public ::testing::Test {
   }
 
   // Expects `terraform plan -detailed-exitcode` to report no changes; `when` names the step.
-  void ExpectNoChanges(const std::string& when) {
+  CommandResult ExpectNoChanges(const std::string& when) {
     CommandResult plan = PlanDetailed();
     EXPECT_EQ(plan.exit_code, 0) << "expected no changes " << when << "\n" << plan.Describe();
     EXPECT_THAT(plan.stdout_text, ::testing::HasSubstr("No changes")) << when;
+    return plan;
   }
 
   // Runs apply and expects success.
