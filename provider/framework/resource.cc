@@ -12,6 +12,13 @@ void Resource::Import(const CallContext& ctx, const ImportRequest& req, ImportRe
                             "Terraform instead.");
 }
 
+void Resource::MoveState(const CallContext& ctx, const MoveRequest& req, MoveResponse& resp) const {
+  resp.diagnostics.AddError("Move not supported",
+                            "The resource type " + TypeName() + " cannot take the state of " + req.source_type_name +
+                                " (" + req.source_provider_address + "). Remove the moved block, then import the "
+                                "object instead.");
+}
+
 void Resource::UpgradeState(const CallContext& ctx, const UpgradeRequest& req, UpgradeResponse& resp) const {
   const Schema& schema = GetSchema();
   if (req.version == schema.version) {

@@ -98,6 +98,22 @@ struct ImportResponse {
   Diagnostics diagnostics;
 };
 
+// A `moved` block from another provider's resource type (Terraform >= 1.8). Terraform calls this
+// before the provider is configured: only the source's stored state is available, no API.
+struct MoveRequest {
+  std::string source_provider_address;  // "registry.terraform.io/databricks/databricks"
+  std::string source_type_name;         // "databricks_token"
+  int64_t source_schema_version = 0;
+  std::string source_state_json;  // the source's attributes object as Terraform stored it
+  std::string source_private;
+};
+
+struct MoveResponse {
+  Value state;  // conforming to this resource's schema; the next refresh reads the rest
+  std::string private_data;
+  Diagnostics diagnostics;
+};
+
 struct UpgradeRequest {
   int64_t version = 0;   // the schema_version recorded in state
   std::string raw_json;  // the state's attributes object as Terraform stored it
@@ -129,6 +145,8 @@ class Resource {
 
   // Default: an error saying the resource does not support import.
   virtual void Import(const CallContext& ctx, const ImportRequest& req, ImportResponse& resp) const;
+  // Default: an error saying the resource cannot take state moved from the source type.
+  virtual void MoveState(const CallContext& ctx, const MoveRequest& req, MoveResponse& resp) const;
   // Default: decodes raw_json with the current schema when version == GetSchema().version,
   // otherwise an error.
   virtual void UpgradeState(const CallContext& ctx, const UpgradeRequest& req, UpgradeResponse& resp) const;

@@ -496,6 +496,31 @@ ProviderServer::ImportResult ProviderServer::ImportResourceState(const std::stri
   });
 }
 
+ProviderServer::MoveResult ProviderServer::MoveResourceState(const std::string& target_type_name,
+                                                             const MoveRequest& req) {
+  return Guarded<MoveResult>("MoveResourceState", [&] {
+    MoveResult result;
+    const auto* r = Find(resources_, target_type_name, "resource", result.diagnostics);
+    if (r == nullptr) return result;
+    const Schema& schema = (*r)->GetSchema();
+    MoveResponse resp;
+    (*r)->MoveState(ConfiguredContext(), req, resp);
+    result.diagnostics = std::move(resp.diagnostics);
+    if (result.diagnostics.HasError()) return result;
+    if (resp.state.IsNull()) {
+      result.diagnostics.AddError("Move returned no state",
+                                  "Moving " + req.source_type_name + " to " + target_type_name +
+                                      " produced no object. This is a bug in the provider.");
+      return result;
+    }
+    if (SanitizeState(schema, resp.state, result.diagnostics)) {
+      result.target_state = Encode(resp.state, schema.ImpliedType());
+      result.target_private = std::move(resp.private_data);
+    }
+    return result;
+  });
+}
+
 // --- data sources ---
 
 Diagnostics ProviderServer::ValidateDataResourceConfig(const std::string& type_name, const DynamicValue& config) {

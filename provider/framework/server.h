@@ -2,8 +2,8 @@
 // (provider/plugin) copies protobuf fields into these calls and the results back, nothing more.
 // Here live: decoding DynamicValues with the right schema type, config validation, write-only
 // gating, mapping PlanResourceChange / ApplyResourceChange onto plan hooks and create / update /
-// delete, import, state upgrade, ephemeral resources, data sources, and the guarantee that no
-// exception or bad input escapes as anything but an error diagnostic.
+// delete, import, moves across resource types, state upgrade, ephemeral resources, data sources,
+// and the guarantee that no exception or bad input escapes as anything but an error diagnostic.
 //
 // Thread-safe: RPCs may arrive concurrently (Terraform runs -parallelism operations at once).
 #ifndef ADBJIT_FRAMEWORK_SERVER_H_
@@ -98,6 +98,14 @@ class ProviderServer {
   };
   ImportResult ImportResourceState(const std::string& type_name, const std::string& id,
                                    const ClientCapabilities& caps);
+
+  struct MoveResult {
+    DynamicValue target_state;
+    std::string target_private;
+    Diagnostics diagnostics;
+  };
+  // Runs before ConfigureProvider, so the resource sees no API clients.
+  MoveResult MoveResourceState(const std::string& target_type_name, const MoveRequest& req);
 
   Diagnostics ValidateDataResourceConfig(const std::string& type_name, const DynamicValue& config);
   struct DataResult {

@@ -145,6 +145,16 @@ class Widget : public Resource {
     resp.private_data = "imported";
   }
 
+  // From "other_gadget", whose "label" is the widget's name.
+  void MoveState(const CallContext& ctx, const MoveRequest& req, MoveResponse& resp) const override {
+    if (req.source_type_name != "other_gadget") return Resource::MoveState(ctx, req, resp);
+    nlohmann::json j = nlohmann::json::parse(req.source_state_json);
+    if (!j.contains("id")) return;  // a bug: no state
+    resp.state = Value::Object(kWidgetT, {{"id", Value::String(j["id"].get<std::string>())},
+                                          {"name", Value::String(j["label"].get<std::string>())}});
+    resp.private_data = "moved from " + req.source_provider_address;
+  }
+
   // Version 1 called the name "title".
   void UpgradeState(const CallContext& ctx, const UpgradeRequest& req, UpgradeResponse& resp) const override {
     if (req.version != 1) return Resource::UpgradeState(ctx, req, resp);
@@ -159,7 +169,7 @@ class Widget : public Resource {
   CallLog* log_;
 };
 
-// The defaults of Resource::Import and UpgradeState.
+// The defaults of Resource::Import, MoveState and UpgradeState.
 class Plain : public Resource {
  public:
   std::string TypeName() const override { return "fake_plain"; }
@@ -582,6 +592,28 @@ TEST_F(ServerTest, UpgradeResourceState) {
   ProviderServer::UpgradeResult bad = server_.UpgradeResourceState("fake_widget", 2, R"({"nope":1})");
   EXPECT_TRUE(bad.diagnostics.HasError());
   EXPECT_TRUE(bad.upgraded_state.empty());
+}
+
+TEST_F(ServerTest, MoveResourceState) {
+  const std::string other = "registry.terraform.io/example/other";
+  ProviderServer::MoveResult moved =
+      server_.MoveResourceState("fake_widget", MoveRequest{other, "other_gadget", 0, R"({"id":"g-1","label":"a"})", ""});
+  ASSERT_FALSE(moved.diagnostics.HasError()) << Summaries(moved.diagnostics);
+  Value v = Dec(moved.target_state, kWidgetT);
+  EXPECT_EQ(v.Attr("id"), Value::String("g-1"));
+  EXPECT_EQ(v.Attr("name"), Value::String("a"));
+  EXPECT_EQ(moved.target_private, "moved from " + other);
+
+  ProviderServer::MoveResult no_state = server_.MoveResourceState("fake_widget", MoveRequest{other, "other_gadget", 0, "{}", ""});
+  EXPECT_EQ(no_state.diagnostics.items()[0].summary, "Move returned no state");
+  EXPECT_TRUE(no_state.target_state.empty());
+
+  ProviderServer::MoveResult unsupported =
+      server_.MoveResourceState("fake_plain", MoveRequest{other, "other_gadget", 0, R"({"id":"g-1"})", ""});
+  EXPECT_EQ(unsupported.diagnostics.items()[0].summary, "Move not supported");
+  EXPECT_NE(unsupported.diagnostics.items()[0].detail.find("other_gadget"), std::string::npos);
+  EXPECT_TRUE(server_.MoveResourceState("fake_nope", MoveRequest{other, "other_gadget", 0, "{}", ""})
+                  .diagnostics.HasError());
 }
 
 TEST(ResourceDefaultsTest, UpgradeStateVersionChecks) {

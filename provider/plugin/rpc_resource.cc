@@ -94,14 +94,20 @@ grpc::Status ProviderService::ImportResourceState(Ctx*, const pb::ImportResource
   });
 }
 
-// MoveResourceState: not advertised (server_capabilities.move_resource_state = false), so
-// Terraform never calls it; answer other clients with an error rather than UNIMPLEMENTED.
+// MoveResourceState: source_provider_address=1, source_type_name=2, source_schema_version=3,
+// source_state=4 (RawState json=1), target_type_name=5, source_private=6 -> target_state=1,
+// diagnostics=2, target_private=3. Terraform sends it for a `moved` block across resource types,
+// before ConfigureProvider.
 grpc::Status ProviderService::MoveResourceState(Ctx*, const pb::MoveResourceState::Request* req,
                                                 pb::MoveResourceState::Response* resp) {
   return RunRpc("MoveResourceState", Resource(req->target_type_name()), resp, [&] {
-    AppendError(resp->mutable_diagnostics(), "Move Resource State Not Supported",
-                "terraform-provider-adbjit cannot move " + req->source_type_name() + " state into " +
-                    req->target_type_name() + "; remove the moved block and import the object instead.");
+    auto r = server_->MoveResourceState(
+        req->target_type_name(),
+        tf::MoveRequest{req->source_provider_address(), req->source_type_name(), req->source_schema_version(),
+                        req->source_state().json(), req->source_private()});
+    if (!r.target_state.empty()) ToProto(r.target_state, resp->mutable_target_state());
+    resp->set_target_private(std::move(r.target_private));
+    AppendDiagnostics(r.diagnostics, resp->mutable_diagnostics());
   });
 }
 
