@@ -188,4 +188,47 @@ void RemoveSecret(keyvault::Client& kv, const std::string& vault_url, const std:
   AddApiError(diags, purged, "Cannot purge Key Vault secret");
 }
 
+std::optional<nlohmann::json> MovedSourceState(const tf::MoveRequest& req, std::string_view target_type,
+                                               std::string_view source_type, std::string_view provider_type,
+                                               tf::Diagnostics& diags) {
+  const std::string& address = req.source_provider_address;
+  std::string_view provider = address;
+  if (size_t slash = provider.rfind('/'); slash != std::string_view::npos) provider.remove_prefix(slash + 1);
+  const std::string summary = "Cannot move " + req.source_type_name + " to " + std::string(target_type);
+  if (req.source_type_name != source_type || provider != provider_type) {
+    diags.AddError(summary, std::string(target_type) + " can take the state of " + std::string(source_type) +
+                                " (provider " + std::string(provider_type) + ") only, not of " + req.source_type_name +
+                                " (" + address + "). Remove the moved block, then import the object instead.");
+    return std::nullopt;
+  }
+  nlohmann::json state = nlohmann::json::parse(req.source_state_json, nullptr, /*allow_exceptions=*/false);
+  if (!state.is_object()) {
+    diags.AddError(summary, "The stored state of " + req.source_type_name +
+                                " is not a JSON object, so nothing can be moved from it. Remove the moved block, "
+                                "then import the object instead.");
+    return std::nullopt;
+  }
+  return state;
+}
+
+std::optional<std::string> SourceStr(const nlohmann::json& state, const char* attr) {
+  auto it = state.find(attr);
+  if (it == state.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+std::optional<int64_t> SourceInt(const nlohmann::json& state, const char* attr) {
+  auto it = state.find(attr);
+  if (it == state.end() || !it->is_number_integer() || it->get<int64_t>() == 0) return std::nullopt;
+  return it->get<int64_t>();
+}
+
+nlohmann::json SourceBlock(const nlohmann::json& state, const char* attr) {
+  auto it = state.find(attr);
+  if (it == state.end()) return nullptr;
+  if (it->is_object()) return *it;
+  if (it->is_array() && !it->empty() && it->front().is_object()) return it->front();
+  return nullptr;
+}
+
 }  // namespace adbjit::resources

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "provider/clients/clients.h"
 #include "provider/framework/diagnostics.h"
 #include "provider/framework/resource.h"
@@ -114,6 +116,21 @@ inline bool SecretIsTheObjects(LatestVersion v) { return v != LatestVersion::kNe
 // free. Purge protection turns the purge into a warning.
 void RemoveSecret(keyvault::Client& kv, const std::string& vault_url, const std::string& name, bool purge,
                   tf::Diagnostics& diags);
+
+// --- `moved` from another provider's resource type ---
+// The source state of a `moved` block, when the source is `source_type` of a provider whose type
+// is `provider_type` (the address's last part: registry.terraform.io/databricks/databricks gives
+// "databricks"); otherwise nullopt, with an error naming the source the resource can take. The
+// state's text never reaches a diagnostic: it may hold a token or a secret value.
+std::optional<nlohmann::json> MovedSourceState(const tf::MoveRequest& req, std::string_view target_type,
+                                               std::string_view source_type, std::string_view provider_type,
+                                               tf::Diagnostics& diags);
+// Readers for such a state, written by the Terraform plugin SDK v2, which stores an unset string as
+// "" and an unset number as 0: both give nullopt, as do null and a value of another type.
+std::optional<std::string> SourceStr(const nlohmann::json& state, const char* attr);
+std::optional<int64_t> SourceInt(const nlohmann::json& state, const char* attr);
+// The SDK stores a nested block as a list of at most one object: that object, or null.
+nlohmann::json SourceBlock(const nlohmann::json& state, const char* attr);
 
 }  // namespace adbjit::resources
 

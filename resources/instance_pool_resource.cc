@@ -388,20 +388,52 @@ class InstancePoolResource final : public tf::Resource {
                   pool.status().IsNotFound() ? "Instance pool not found" : "Cannot read instance pool");
       return;
     }
-    Value state = FromRemote(Value::Object(GetSchema().ImpliedType(), {}), *pool);
-    // Databricks fills azure_attributes with its defaults when none were sent; show the block only
-    // when it says something else, so a configuration without the block imports without a diff.
-    const auto& az = pool->azure_attributes;
+    resp.state = AdoptedState(*pool);
+    resp.private_data = PrivateFor(resp.state, *pool);
+  }
+
+  // `moved` from databricks_instance_pool (databricks/databricks): the same pool, kept as it is. Its
+  // stored state holds the pool's API fields under their API names (blocks as one-element lists),
+  // so it reads as the pool an import would have fetched; the next refresh reads the live one.
+  void MoveState(const tf::CallContext&, const tf::MoveRequest& req, tf::MoveResponse& resp) const override {
+    auto source = MovedSourceState(req, TypeName(), "databricks_instance_pool", "databricks", resp.diagnostics);
+    if (!source) return;
+    nlohmann::json j = *source;
+    j["azure_attributes"] = SourceBlock(j, "azure_attributes");
+    j["disk_spec"] = SourceBlock(j, "disk_spec");
+    if (j["disk_spec"].is_object()) j["disk_spec"]["disk_type"] = SourceBlock(j["disk_spec"], "disk_type");
+    // The SDK stores an unset spot_bid_max_price as 0; Databricks' own default is -1.
+    if (auto& az = j["azure_attributes"]; az.is_object() && az.contains("spot_bid_max_price") &&
+                                           az["spot_bid_max_price"].is_number() && az["spot_bid_max_price"] == 0) {
+      az.erase("spot_bid_max_price");
+    }
+    if (!SourceStr(j, "instance_pool_id")) j["instance_pool_id"] = SourceStr(j, "id").value_or("");
+    databricks::InstancePool pool = j.get<databricks::InstancePool>();
+    if (pool.instance_pool_id.empty()) {
+      resp.diagnostics.AddError("Cannot move databricks_instance_pool to adbjit_instance_pool",
+                                "The stored databricks_instance_pool has no instance_pool_id. Remove the moved "
+                                "block, then import the pool by its id instead.");
+      return;
+    }
+    resp.state = AdoptedState(pool);
+    resp.private_data = PrivateFor(resp.state, pool);
+  }
+
+ private:
+  // The state of a pool Terraform takes over (import, move). Databricks fills azure_attributes with
+  // its defaults when none were sent; the block shows only when it says something else, so a
+  // configuration without the block adopts the pool without a diff.
+  Value AdoptedState(const databricks::InstancePool& pool) const {
+    Value state = FromRemote(Value::Object(GetSchema().ImpliedType(), {}), pool);
+    const auto& az = pool.azure_attributes;
     if (az && !IsDefaultPlacement(*az)) {
       state = state.WithAttr("azure_attributes",
                              Value::Object(AzureAttributesType(), {{"availability", Str(az->availability)},
                                                                    {"spot_bid_max_price", Double(az->spot_bid_max_price)}}));
     }
-    resp.state = state;
-    resp.private_data = PrivateFor(state, *pool);
+    return state;
   }
 
- private:
   // Every known planned value must come back unchanged; only unknowns take the remote value.
   static Value Settle(const Value& planned, const Value& remote) {
     if (!planned.IsKnown()) return remote;

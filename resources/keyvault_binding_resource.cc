@@ -223,10 +223,8 @@ class KeyVaultBindingResource final : public tf::Resource {
   }
 
   void Import(const tf::CallContext& ctx, const tf::ImportRequest& req, tf::ImportResponse& resp) const override {
-    size_t pos = req.id.find("/secrets/");
-    std::string name = pos == std::string::npos ? "" : req.id.substr(pos + 9);
-    if (size_t slash = name.find('/'); slash != std::string::npos) name = name.substr(0, slash);  // versioned id
-    if (pos == std::string::npos || name.empty()) {
+    auto secret = SplitSecretId(req.id);
+    if (!secret) {
       resp.diagnostics.AddError("Invalid import id",
                                 "Import an adbjit_keyvault_binding by its versionless secret id, "
                                 "https://<vault>.vault.azure.net/secrets/<name>; got \"" + req.id + "\".");
@@ -234,22 +232,72 @@ class KeyVaultBindingResource final : public tf::Resource {
     }
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
-    std::string vault_url = req.id.substr(0, pos) + "/";
-    auto bundle = api->keyvault().GetSecret(vault_url, name);
+    auto bundle = api->keyvault().GetSecret(secret->vault_url, secret->name);
     if (!bundle.ok()) {
       AddApiError(resp.diagnostics, bundle.status(),
                   bundle.status().IsNotFound() ? "Secret not found" : "Cannot read Key Vault secret");
       return;
     }
-    Value state = Value::Object(GetSchema().ImpliedType(), {{"vault_url", Value::String(vault_url)},
-                                                            {"name", Value::String(name)},
-                                                            {"value", Value::String(bundle->value.Reveal())},
-                                                            {"purge_on_destroy", Value::Bool(true)},
-                                                            {"recover_soft_deleted", Value::Bool(true)}});
-    resp.state = Refresh(state, *bundle, "");
+    resp.state = Refresh(AdoptedState(*secret, bundle->value.Reveal()), *bundle, "");
+  }
+
+  // `moved` from azurerm_key_vault_secret (hashicorp/azurerm): the same secret, no new version. The
+  // state takes the source's value (or its value_wo_version) and attributes; the next refresh
+  // compares them with Key Vault.
+  void MoveState(const tf::CallContext&, const tf::MoveRequest& req, tf::MoveResponse& resp) const override {
+    auto source = MovedSourceState(req, TypeName(), "azurerm_key_vault_secret", "azurerm", resp.diagnostics);
+    if (!source) return;
+    std::string versioned_id = SourceStr(*source, "id").value_or("");
+    auto secret = SplitSecretId(SourceStr(*source, "versionless_id").value_or(versioned_id));
+    if (!secret) {
+      resp.diagnostics.AddError("Cannot move azurerm_key_vault_secret to adbjit_keyvault_binding",
+                                "The stored azurerm_key_vault_secret has no secret id. Remove the moved block, "
+                                "then import the secret by its versionless id instead.");
+      return;
+    }
+    auto value = SourceStr(*source, "value");
+    Value state = AdoptedState(*secret, value);
+    if (!value) state = state.WithAttr("value_wo_version", Int(SourceInt(*source, "value_wo_version")));
+    std::optional<std::map<std::string, std::string>> tags;
+    if (auto it = source->find("tags"); it != source->end() && it->is_object() && !it->empty()) {
+      tags.emplace();
+      for (const auto& [k, v] : it->items()) {
+        if (v.is_string()) (*tags)[k] = v.get<std::string>();
+      }
+    }
+    resp.state = state.WithAttr("id", Str(versioned_id.empty() ? std::nullopt : std::optional(versioned_id)))
+                     .WithAttr("version", Str(SourceStr(*source, "version")))
+                     .WithAttr("versionless_id", Value::String(secret->vault_url + "secrets/" + secret->name))
+                     .WithAttr("content_type", Str(SourceStr(*source, "content_type")))
+                     .WithAttr("tags", StrMap(tags))
+                     .WithAttr("expiration_date", Str(SourceStr(*source, "expiration_date")))
+                     .WithAttr("not_before_date", Str(SourceStr(*source, "not_before_date")));
   }
 
  private:
+  struct SecretName {
+    std::string vault_url;  // with the trailing slash
+    std::string name;
+  };
+  // https://<vault>/secrets/<name>, or a versioned id (.../<name>/<version>).
+  static std::optional<SecretName> SplitSecretId(const std::string& id) {
+    size_t pos = id.find("/secrets/");
+    if (pos == std::string::npos) return std::nullopt;
+    std::string name = id.substr(pos + 9);
+    if (size_t slash = name.find('/'); slash != std::string::npos) name = name.substr(0, slash);
+    if (name.empty()) return std::nullopt;
+    return SecretName{id.substr(0, pos) + "/", name};
+  }
+
+  // A secret Terraform takes over (import, move), with the defaults a configuration would have.
+  Value AdoptedState(const SecretName& secret, const std::optional<std::string>& value) const {
+    return Value::Object(GetSchema().ImpliedType(), {{"vault_url", Value::String(secret.vault_url)},
+                                                     {"name", Value::String(secret.name)},
+                                                     {"value", Str(value)},
+                                                     {"purge_on_destroy", Value::Bool(true)},
+                                                     {"recover_soft_deleted", Value::Bool(true)}});
+  }
+
   // Whether the plan only switches between value and value_wo with the text Key Vault already
   // holds: `value` in state (an import always records it) and the same text in value_wo, or the
   // reverse (checked against the hash of what was written). Sets the private data's hash to match.

@@ -4,6 +4,7 @@
 // renew_before_seconds of its expiry, or whose sealed secret was removed or overwritten, is planned
 // for replacement), and planning as null whichever of token_value and keyvault_secret_id the
 // configuration leaves empty.
+#include <algorithm>
 #include <string>
 
 #include "provider/framework/plan.h"
@@ -215,6 +216,34 @@ class TokenResource final : public tf::Resource {
     } else if (SecretIsTheObjects(*latest)) {
       RemoveSecret(api->keyvault(), seal->vault_url, seal->name, /*purge=*/true, resp.diagnostics);
     }
+  }
+
+  // `moved` from databricks_token (databricks/databricks): the same Databricks token, so nothing is
+  // revoked or minted. Its value stays in state as the source had it, so what reads token_value
+  // keeps working; to take it out of state, seal the token with keyvault_secret (a new token).
+  void MoveState(const tf::CallContext&, const tf::MoveRequest& req, tf::MoveResponse& resp) const override {
+    auto source = MovedSourceState(req, TypeName(), "databricks_token", "databricks", resp.diagnostics);
+    if (!source) return;
+    databricks::TokenInfo info;
+    info.token_id = SourceStr(*source, "token_id").value_or(SourceStr(*source, "id").value_or(""));
+    if (info.token_id.empty()) {
+      resp.diagnostics.AddError("Cannot move databricks_token to adbjit_token",
+                                "The stored databricks_token has no token_id. Remove the moved block, then import "
+                                "the token by its id instead.");
+      return;
+    }
+    info.creation_time = SourceInt(*source, "creation_time").value_or(0);
+    info.expiry_time = std::max<int64_t>(SourceInt(*source, "expiry_time").value_or(-1), -1);
+    // The lifetime the source was configured with; else, as an import does, the one Databricks gave.
+    auto lifetime = SourceInt(*source, "lifetime_seconds");
+    Value state = Value::Object(GetSchema().ImpliedType(), {});
+    state = state.WithAttr("lifetime_seconds", lifetime ? Value::Int(*lifetime)
+                                               : info.creation_time > 0 ? LifetimeOf(info)
+                                                                        : Int(std::nullopt));
+    state = WithTokenInfo(state, info);
+    if (info.creation_time == 0) state = state.WithAttr("creation_time", Str(std::nullopt));  // the next read fills it
+    resp.state = state.WithAttr("comment", Str(SourceStr(*source, "comment")))
+                     .WithAttr("token_value", Str(SourceStr(*source, "token_value")));
   }
 
   void Import(const tf::CallContext& ctx, const tf::ImportRequest& req, tf::ImportResponse& resp) const override {

@@ -123,7 +123,8 @@ void SetServerCapabilities(pb::ServerCapabilities* out) {
   out->set_get_provider_schema_optional(true);
   // Terraform plans destroys itself; the framework has nothing to add to them.
   out->set_plan_destroy(false);
-  out->set_move_resource_state(false);
+  // `moved` blocks from databricks_token, databricks_instance_pool and azurerm_key_vault_secret.
+  out->set_move_resource_state(true);
 }
 
 }  // namespace adbjit::plugin

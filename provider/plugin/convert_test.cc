@@ -106,7 +106,7 @@ TEST(ConvertTest, ServerCapabilities) {
   pb::ServerCapabilities caps;
   SetServerCapabilities(&caps);
   EXPECT_TRUE(caps.get_provider_schema_optional());
-  EXPECT_FALSE(caps.move_resource_state());
+  EXPECT_TRUE(caps.move_resource_state());
 }
 
 }  // namespace
