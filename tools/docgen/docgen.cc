@@ -127,7 +127,7 @@ std::string Fenced(const std::string& lang, const std::string& body) {
 
 std::string RenderPage(const std::string& type_name, const std::string& kind_label, const tf::Schema& schema,
                        const std::string& example, const std::string& import_example,
-                       const std::string& provider_name) {
+                       const std::string& moved_example, const std::string& provider_name) {
   std::string out;
   out += "---\n";
   out += "page_title: \"" + type_name + " " + kind_label + " - " + provider_name + "\"\n";
@@ -140,6 +140,13 @@ std::string RenderPage(const std::string& type_name, const std::string& kind_lab
   out += "\n" + RenderSchemaSection(schema);
   if (!import_example.empty()) {
     out += "\n## Import\n\nImport is supported using the following syntax:\n\n" + Fenced("shell", import_example);
+  }
+  if (!moved_example.empty()) {
+    out += "\n## Moving from another provider\n\nTerraform 1.8 and later can hand an object another provider manages "
+           "to this resource with a `moved` block: the object is kept as it is, and when the arguments say what it "
+           "is, the plan shows the move and no change. See the "
+           "[migration guide](../guides/migrate-from-go-providers.md).\n\n" +
+           Fenced("terraform", moved_example);
   }
   return out;
 }
@@ -185,18 +192,18 @@ Pages RenderAll(const tf::Provider& provider, const std::string& root, std::stri
     std::string t = r->TypeName();
     pages["resources/" + ShortName(t, name) + ".md"] =
         RenderPage(t, "Resource", r->GetSchema(), example("resources/" + t + "/resource.tf"),
-                   example("resources/" + t + "/import.sh"), name);
+                   example("resources/" + t + "/import.sh"), example("resources/" + t + "/moved.tf"), name);
   }
   for (const auto& e : provider.EphemeralResources()) {
     std::string t = e->TypeName();
     pages["ephemeral-resources/" + ShortName(t, name) + ".md"] =
         RenderPage(t, "Ephemeral Resource", e->GetSchema(),
-                   example("ephemeral-resources/" + t + "/ephemeral-resource.tf"), "", name);
+                   example("ephemeral-resources/" + t + "/ephemeral-resource.tf"), "", "", name);
   }
   for (const auto& d : provider.DataSources()) {
     std::string t = d->TypeName();
     pages["data-sources/" + ShortName(t, name) + ".md"] =
-        RenderPage(t, "Data Source", d->GetSchema(), example("data-sources/" + t + "/data-source.tf"), "", name);
+        RenderPage(t, "Data Source", d->GetSchema(), example("data-sources/" + t + "/data-source.tf"), "", "", name);
   }
   return pages;
 }
