@@ -1,7 +1,8 @@
 // Moving from the Go providers through the real terraform CLI against the emulator: `moved` blocks
 // from databricks_token, databricks_instance_pool and azurerm_key_vault_secret adopt the same
 // remote objects (nothing is created, edited, written or revoked), the next plan is clean, and
-// destroy then removes them as adbjit's own. A source the provider cannot take is refused with a
+// destroy then removes them as adbjit's own. A pool whose configuration declares Databricks' default
+// placement gets one update of the state alone. A source the provider cannot take is refused with a
 // diagnostic naming the one it can.
 //
 // The source states are written as those providers store them (plugin SDK v2: nested blocks as
@@ -216,6 +217,46 @@ moved {
   CommandResult destroy = ws_.Destroy();
   ASSERT_TRUE(destroy.ok()) << destroy.Describe();
   EXPECT_EQ(LivePools().size(), 0u) << LivePools().dump(2);
+}
+
+// The old state cannot say whether its configuration declared Databricks' default placement: one
+// that does gets a single update of the state alone, with no edit request.
+TEST_F(MoveE2eTest, ADeclaredDefaultPlacementIsOnlyRecorded) {
+  Start();
+  databricks::InstancePool od;
+  od.instance_pool_name = "od";
+  od.node_type_id = "Standard_DS3_v2";
+  od.azure_attributes = databricks::AzureAttributes{"ON_DEMAND_AZURE", std::nullopt};
+  auto id = Outside().databricks().CreateInstancePoolSafely(od);
+  ASSERT_TRUE(id.ok()) << id.status().message();
+  WriteSourceState(json::array({SourceResource(
+      "databricks_instance_pool", "od", kDatabricks,
+      {{"id", *id}, {"instance_pool_id", *id}, {"instance_pool_name", "od"}, {"node_type_id", "Standard_DS3_v2"},
+       {"min_idle_instances", 0}, {"max_capacity", 0}, {"idle_instance_autotermination_minutes", 0},
+       {"custom_tags", nullptr}, {"enable_elastic_disk", true},
+       {"azure_attributes", json::array({{{"availability", "ON_DEMAND_AZURE"}, {"spot_bid_max_price", -1}}})}})}));
+  Config(R"(
+resource "adbjit_instance_pool" "od" {
+  instance_pool_name = "od"
+  node_type_id       = "Standard_DS3_v2"
+  azure_attributes {
+    availability = "ON_DEMAND_AZURE"
+  }
+}
+moved {
+  from = databricks_instance_pool.od
+  to   = adbjit_instance_pool.od
+}
+)");
+  CommandResult plan = ws_.Plan();
+  ASSERT_TRUE(plan.ok()) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("(moved from databricks_instance_pool.od)"));
+  EXPECT_THAT(plan.stdout_text, HasSubstr("0 to add, 1 to change, 0 to destroy")) << plan.stdout_text;
+  EXPECT_THAT(plan.stdout_text, Not(HasSubstr("forces replacement")));
+  MustApply();
+  EXPECT_EQ(RouteRequests("/instance-pools/edit"), 0);
+  EXPECT_EQ(State("adbjit_instance_pool.od")["id"], *id);
+  ExpectNoChanges("once the placement is recorded");
 }
 
 TEST_F(MoveE2eTest, AzurermKeyVaultSecretBecomesABindingWithoutANewVersion) {
