@@ -59,6 +59,21 @@ void KeepVaultSpelling(const tf::PlanRequest& req, tf::PlanResponse& resp) {
   resp.planned_state = resp.planned_state.WithAttr(kSecretBlock, std::move(respelled));
 }
 
+// The private data of a token moved from databricks_token until a refresh has found it.
+constexpr char kMovedPrivate[] = R"({"moved_from":"databricks_token"})";
+
+// Databricks lists a principal's own tokens only. The databricks provider may have created the
+// token as someone else (a user's PAT, the Azure CLI's login): the token is then alive, and the
+// plan to create a new one would leave it so, unseen.
+void WarnMovedTokenNotFound(const std::string& token_id, tf::Diagnostics& diags) {
+  diags.AddWarning("Moved token not found",
+                   "Token " + token_id + ", moved from databricks_token, is not among the tokens of the principal "
+                   "this provider authenticates as, so Terraform plans a new one. Databricks lists each principal's "
+                   "own tokens only: if the databricks provider created it as another principal (a user's token, "
+                   "an Azure CLI login), it is still valid. Revoke it as its owner, or with the token management "
+                   "API, unless it should stay.");
+}
+
 // The lifetime Databricks gave a token (whole seconds), null for a token without expiry.
 Value LifetimeOf(const databricks::TokenInfo& info) {
   if (info.expiry_time < 0) return Int(std::nullopt);
@@ -153,6 +168,7 @@ class TokenResource final : public tf::Resource {
     if (!info.ok()) {
       if (info.status().IsNotFound()) {
         resp.new_state = Value::Null(GetSchema().ImpliedType());  // revoked or expired: plan a new one
+        if (req.private_data == kMovedPrivate) WarnMovedTokenNotFound(*token_id, resp.diagnostics);
         return;
       }
       AddApiError(resp.diagnostics, info.status(), "Cannot read Databricks token");
@@ -162,6 +178,8 @@ class TokenResource final : public tf::Resource {
       resp.new_state = Value::Null(GetSchema().ImpliedType());
       return;
     }
+    // The moved token is the principal's own: nothing left to warn about.
+    if (req.private_data == kMovedPrivate) resp.private_data = "{}";
     Value state = WithTokenInfo(req.current_state, *info);
     auto seal = SealTargetOf(req.current_state);
     auto secret_id = GetStr(req.current_state, "keyvault_secret_id");
@@ -244,6 +262,7 @@ class TokenResource final : public tf::Resource {
     if (info.creation_time == 0) state = state.WithAttr("creation_time", Str(std::nullopt));  // the next read fills it
     resp.state = state.WithAttr("comment", Str(SourceStr(*source, "comment")))
                      .WithAttr("token_value", Str(SourceStr(*source, "token_value")));
+    resp.private_data = kMovedPrivate;
   }
 
   void Import(const tf::CallContext& ctx, const tf::ImportRequest& req, tf::ImportResponse& resp) const override {

@@ -73,6 +73,7 @@ class MoveE2eTest : public PoolBindingE2eTest {
     ASSERT_TRUE(plan.ok()) << plan.Describe();
     for (const auto& move : moves) EXPECT_THAT(plan.stdout_text, HasSubstr(move)) << plan.stdout_text;
     EXPECT_THAT(plan.stdout_text, HasSubstr("0 to add, 0 to change, 0 to destroy")) << plan.stdout_text;
+    EXPECT_THAT(plan.stdout_text + plan.stderr_text, Not(HasSubstr("Moved token not found")));
     MustApply();
   }
 };
@@ -125,6 +126,51 @@ output "token" {
   CommandResult destroy = ws_.Destroy();
   ASSERT_TRUE(destroy.ok()) << destroy.Describe();
   EXPECT_FALSE(Outside().databricks().GetToken(info.token_id).ok()) << "destroy revokes the moved token";
+}
+
+// Databricks lists a principal's own tokens only: a token the databricks provider created as
+// someone else looks gone to adbjit. The plan says so, as a warning naming the token, because the
+// new token it plans leaves the old one alive.
+TEST_F(MoveE2eTest, ATokenOfAnotherPrincipalIsNamedInAWarning) {
+  emulator::Principal user;
+  user.client_id = "00000000-0000-4000-8000-0000000000a2";
+  user.client_secret = "user-client-secret";
+  user.object_id = "00000000-0000-4000-8000-0000000000a3";
+  emulator::Options options;
+  options.principals = {emulator::Principal{}, user};
+  Start(std::move(options));
+  auto as_user = OutsideClients(emu(), user);
+  ASSERT_NE(as_user, nullptr);
+  auto created = as_user->databricks().CreateTokenSafely(7200, "made by a user");
+  ASSERT_TRUE(created.ok()) << created.status().message();
+  const std::string token_id = created->info.token_id;
+  WriteSourceState(json::array({SourceResource("databricks_token", "pipeline", kDatabricks,
+                                               {{"id", token_id},
+                                                {"token_id", token_id},
+                                                {"comment", "made by a user"},
+                                                {"lifetime_seconds", 7200},
+                                                {"creation_time", created->info.creation_time},
+                                                {"expiry_time", created->info.expiry_time},
+                                                {"token_value", created->token_value.Reveal()}},
+                                               {"token_value"})}));
+  Config(R"(
+resource "adbjit_token" "pipeline" {
+  comment          = "made by a user"
+  lifetime_seconds = 7200
+}
+moved {
+  from = databricks_token.pipeline
+  to   = adbjit_token.pipeline
+}
+)");
+  CommandResult plan = ws_.Plan();
+  ASSERT_TRUE(plan.ok()) << plan.Describe();
+  const std::string out = Squashed(plan.stdout_text + plan.stderr_text);
+  EXPECT_THAT(out, HasSubstr("Moved token not found"));
+  EXPECT_THAT(out, HasSubstr("Token " + token_id + ", moved from databricks_token"));
+  EXPECT_THAT(out, HasSubstr("1 to add, 0 to change, 0 to destroy"));
+  EXPECT_THAT(out, Not(HasSubstr(created->token_value.Reveal())));
+  EXPECT_TRUE(as_user->databricks().GetToken(token_id).ok()) << "a plan revokes nothing";
 }
 
 TEST_F(MoveE2eTest, DatabricksInstancePoolsBecomeTheSamePools) {
