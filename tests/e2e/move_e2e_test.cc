@@ -2,7 +2,8 @@
 // from databricks_token, databricks_instance_pool and azurerm_key_vault_secret adopt the same
 // remote objects (nothing is created, edited, written or revoked), the next plan is clean, and
 // destroy then removes them as adbjit's own. A pool whose configuration declares Databricks' default
-// placement gets one update of the state alone. A source the provider cannot take is refused with a
+// placement gets one update of the state alone; a token another principal owns, which Databricks does
+// not show to this one, is named in a warning. A source the provider cannot take is refused with a
 // diagnostic naming the one it can.
 //
 // The source states are written as those providers store them (plugin SDK v2: nested blocks as
@@ -14,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "provider/util/rfc3339.h"
 #include "tests/e2e/pool_binding_e2e_fixture.h"
@@ -201,7 +203,8 @@ TEST_F(MoveE2eTest, DatabricksInstancePoolsBecomeTheSamePools) {
                        {"node_type_id", "Standard_DS3_v2"}, {"min_idle_instances", 1}, {"max_capacity", 10},
                        {"idle_instance_autotermination_minutes", 15}, {"custom_tags", {{"team", "data"}}},
                        {"enable_elastic_disk", true}, {"preloaded_spark_versions", nullptr},
-                       {"azure_attributes", json::array({{{"availability", "ON_DEMAND_AZURE"}, {"spot_bid_max_price", -1}}})},
+                       {"azure_attributes",
+                        json::array({{{"availability", "ON_DEMAND_AZURE"}, {"spot_bid_max_price", -1}}})},
                        {"aws_attributes", unused}, {"gcp_attributes", unused}, {"disk_spec", unused},
                        {"instance_pool_fleet_attributes", unused}, {"preloaded_docker_image", unused}}),
        SourceResource("databricks_instance_pool", "spot", kDatabricks,
@@ -209,10 +212,13 @@ TEST_F(MoveE2eTest, DatabricksInstancePoolsBecomeTheSamePools) {
                        {"node_type_id", "Standard_DS3_v2"}, {"min_idle_instances", 0}, {"max_capacity", 0},
                        {"idle_instance_autotermination_minutes", 0}, {"custom_tags", nullptr},
                        {"enable_elastic_disk", true}, {"preloaded_spark_versions", {"15.4.x-scala2.12"}},
-                       {"azure_attributes", json::array({{{"availability", "SPOT_AZURE"}, {"spot_bid_max_price", 0.5}}})},
-                       {"disk_spec", json::array({{{"disk_count", 1}, {"disk_size", 128},
-                                                   {"disk_type", json::array({{{"azure_disk_volume_type", "PREMIUM_LRS"},
-                                                                               {"ebs_volume_type", ""}}})}}})},
+                       {"azure_attributes",
+                        json::array({{{"availability", "SPOT_AZURE"}, {"spot_bid_max_price", 0.5}}})},
+                       {"disk_spec",
+                        json::array({{{"disk_count", 1},
+                                      {"disk_size", 128},
+                                      {"disk_type", json::array({{{"azure_disk_volume_type", "PREMIUM_LRS"},
+                                                                  {"ebs_volume_type", ""}}})}}})},
                        {"aws_attributes", unused}, {"gcp_attributes", unused},
                        {"instance_pool_fleet_attributes", unused}, {"preloaded_docker_image", unused}})}));
   Config(R"(
