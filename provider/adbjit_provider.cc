@@ -77,12 +77,16 @@ tf::Schema MakeSchema() {
           .attributes = {
               Attribute{.name = a::kHost,
                         .type = Type::String(),
-                        .description = "Workspace URL, e.g. `https://adb-1234567890123456.7.azuredatabricks.net`. "
-                                       "Defaults to the `DATABRICKS_HOST` environment variable. Must be "
-                                       "`https://`; plain `http://` is accepted only for loopback hosts "
-                                       "(127.0.0.0/8, `localhost`, `[::1]`), such as the local emulator.",
+                        .description = "Workspace URL, e.g. `https://adb-1234567890123456.7.azuredatabricks.net`, "
+                                       "or the host name alone, as `azurerm_databricks_workspace`'s "
+                                       "`workspace_url` gives it (`https://` is then assumed). Only the scheme, "
+                                       "host and port are used: a path or a query copied from the browser "
+                                       "(`?o=<workspace id>`) is ignored. Defaults to the `DATABRICKS_HOST` "
+                                       "environment variable. Must be `https://`; plain `http://` is accepted "
+                                       "only for loopback hosts (127.0.0.0/8, `localhost`, `[::1]`), such as the "
+                                       "local emulator.",
                         .optional = true,
-                        .validators = {v::HttpsUrlOrLoopback()}},
+                        .validators = {v::HostOrHttpsUrl()}},
               OptionalString(a::kAzureWorkspaceResourceId,
                              "Azure resource ID of the workspace "
                              "(`/subscriptions/…/providers/Microsoft.Databricks/workspaces/<name>`). When set, "

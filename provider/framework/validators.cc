@@ -207,4 +207,16 @@ Validator HttpsUrlOrLoopback() {
                    }};
 }
 
+Validator HostOrHttpsUrl() {
+  return Validator{"must be a host name or an https:// URL (http:// only for a loopback host)",
+                   [](const Value& v, const AttributePath& path, Diagnostics& diags) {
+                     std::optional<std::string> s = StringOf(v, path, diags);
+                     if (!s) return;
+                     // A bare host ("adb-1.2.azuredatabricks.net", "localhost:8443") means https://.
+                     std::string problem =
+                         UrlProblem(s->find("://") == std::string::npos && !s->empty() ? "https://" + *s : *s);
+                     if (!problem.empty()) Fail(path, diags, problem + ", got " + Quote(*s));
+                   }};
+}
+
 }  // namespace adbjit::tf::validators

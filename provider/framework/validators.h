@@ -20,6 +20,9 @@ Validator StringMatches(std::string regex, std::string what);
 Validator Rfc3339();
 // An absolute URL; https:// required unless the host is loopback (127.0.0.0/8, localhost, [::1]).
 Validator HttpsUrlOrLoopback();
+// The same, but a host name alone ("adb-1.2.azuredatabricks.net", as azurerm's workspace_url gives
+// it) is accepted and means https://.
+Validator HostOrHttpsUrl();
 
 }  // namespace adbjit::tf::validators
 

@@ -93,6 +93,32 @@ TEST(ValidatorsTest, Rfc3339IsStrict) {
   }
 }
 
+TEST(ValidatorsTest, HostOrHttpsUrlTakesABareHostAsHttps) {
+  Validator v = HostOrHttpsUrl();
+  for (const char* ok : {"adb-1234567890123456.7.azuredatabricks.net", "adb-1.2.azuredatabricks.net/",
+                         "https://adb-1.2.azuredatabricks.net/?o=1234", "localhost:8443", "127.0.0.1:9",
+                         "http://127.0.0.1:8080", "[::1]:443"}) {
+    EXPECT_EQ(Check(v, Value::String(ok)), "") << ok;
+  }
+  struct Case {
+    const char* url;
+    const char* problem;
+  };
+  const Case bad[] = {
+      {"http://adb-1.2.azuredatabricks.net", "must use https:// (http:// is allowed only for"},
+      {"ftp://adb-1.2.azuredatabricks.net", "must use https://, got ftp://"},
+      {"adb-1.2.azuredatabricks.net:99999", "invalid port"},
+      {"user@adb-1.2.azuredatabricks.net", "must not contain user information"},
+      {"adb 1.azuredatabricks.net", "spaces or control characters"},
+      {"", "must be an absolute URL"},
+  };
+  for (const Case& c : bad) {
+    std::string got = Check(v, Value::String(c.url));
+    EXPECT_NE(got.find(c.problem), std::string::npos) << c.url << " -> " << got;
+    EXPECT_NE(got.find(std::string("got \"") + c.url + "\""), std::string::npos) << got;
+  }
+}
+
 TEST(ValidatorsTest, HttpsUrlOrLoopback) {
   Validator v = HttpsUrlOrLoopback();
   for (const char* ok : {"https://my-vault.vault.azure.net/", "HTTPS://adb-1.azuredatabricks.net",

@@ -412,5 +412,52 @@ TEST_F(TokenE2eTest, DestroySucceedsWhenTokenAndSecretAreAlreadyGone) {
   EXPECT_TRUE(ResourceValues(*show, "adbjit_token.plain").is_null());
 }
 
+// `host` as azurerm_databricks_workspace's workspace_url gives it (no scheme) and as copied from the
+// browser (with ?o=<workspace id> and a fragment): both name the workspace at its https origin, as
+// they do for the Databricks SDKs. Over HTTPS, so that the assumed https:// is really used.
+TEST_F(TokenE2eTest, HostWithoutSchemeOrWithABrowserQueryReachesTheWorkspace) {
+  emulator::Options options;
+  options.tls_dir = (ws().root() / "tls").string();
+  ASSERT_NO_FATAL_FAILURE(Start(std::move(options)));
+  ws().SetEnv("SSL_CERT_FILE", emu().ca_file());
+  ws().UnsetEnv("DATABRICKS_HOST");
+  const std::string origin = emu().databricks_url();  // https://127.0.0.1:<port>
+  ASSERT_EQ(origin.rfind("https://", 0), 0u) << origin;
+  const std::string bare = "localhost" + origin.substr(origin.rfind(':'));
+  auto config = [](const std::string& host) {
+    return "provider \"adbjit\" {\n  host = \"" + host + "\"\n}\n" + R"(
+resource "adbjit_token" "t" {
+  comment          = "host spelling"
+  lifetime_seconds = 3600
+}
+
+data "adbjit_tokens" "mine" {
+  comment_contains = "host spelling"
+  depends_on       = [adbjit_token.t]
+}
+)";
+  };
+
+  ws().WriteConfig(config(bare));
+  ASSERT_TRUE(MustApply().ok());
+  const std::string token_id = State("adbjit_token.t")["token_id"].get<std::string>();
+  EXPECT_EQ(LiveTokenIds(), std::set<std::string>{token_id});
+  json listed = State("data.adbjit_tokens.mine");
+  EXPECT_EQ(listed["id"], "https://localhost" + origin.substr(origin.rfind(':'))) << listed.dump(2);
+  ASSERT_THAT(listed["tokens"], SizeIs(1)) << listed.dump(2);
+  EXPECT_EQ(listed["tokens"][0]["token_id"], token_id);
+
+  ws().WriteConfig(config(origin + "/?o=1234567890123456#job/42"));
+  ExpectNoChanges("with the browser's workspace URL");
+  EXPECT_EQ(State("data.adbjit_tokens.mine")["id"], "https://localhost" + origin.substr(origin.rfind(':')))
+      << "a plan does not write the data source to state";
+  ASSERT_TRUE(MustApply().ok());
+  EXPECT_EQ(State("data.adbjit_tokens.mine")["id"], origin);
+
+  CommandResult destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+}
+
 }  // namespace
 }  // namespace adbjit::e2e

@@ -46,7 +46,7 @@ Client::Client(std::shared_ptr<http::Transport> transport, std::shared_ptr<auth:
       options_(std::move(options)),
       clock_(clock != nullptr ? clock : http::Clock::Real()),
       stop_(stop != nullptr ? std::move(stop) : std::make_shared<http::StopSignal>()) {
-  options_.host = http::NormalizeBaseUrl(options_.host);
+  options_.host = http::WorkspaceOrigin(options_.host);
 }
 
 StatusOr<http::Response> Client::Call(const std::string& method, const std::string& path, const json* body,

@@ -132,4 +132,10 @@ std::string NormalizeBaseUrl(std::string_view url) {
   return s;
 }
 
+std::string WorkspaceOrigin(std::string_view url) {
+  std::string normalized = NormalizeBaseUrl(url);
+  StatusOr<Url> parsed = ParseUrl(normalized);
+  return parsed.ok() ? parsed->Origin() : normalized;
+}
+
 }  // namespace adbjit::http

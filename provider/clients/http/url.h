@@ -43,6 +43,13 @@ std::string AppendQuery(std::string url, std::string_view key, std::string_view 
 // gets "https://". Does not validate.
 std::string NormalizeBaseUrl(std::string_view url);
 
+// The origin a workspace URL names, as the Databricks SDKs take it: NormalizeBaseUrl, then only
+// scheme://host[:port], so that "adb-1.2.azuredatabricks.net" (azurerm's workspace_url) and a URL
+// copied from the browser ("https://adb-1.2.azuredatabricks.net/?o=1#job/7") both give
+// "https://adb-1.2.azuredatabricks.net". A URL that does not parse is returned normalized, for the
+// caller's validation to reject.
+std::string WorkspaceOrigin(std::string_view url);
+
 }  // namespace adbjit::http
 
 #endif  // ADBJIT_CLIENTS_HTTP_URL_H_

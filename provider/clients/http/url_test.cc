@@ -56,5 +56,18 @@ TEST(UrlTest, Encoders) {
   EXPECT_EQ(NormalizeBaseUrl(" http://127.0.0.1:5// "), "http://127.0.0.1:5");
 }
 
+TEST(UrlTest, WorkspaceOriginKeepsSchemeHostAndPortOnly) {
+  EXPECT_EQ(WorkspaceOrigin("adb-1.2.azuredatabricks.net"), "https://adb-1.2.azuredatabricks.net");
+  const std::string origin = "https://adb-1.2.azuredatabricks.net";
+  EXPECT_EQ(WorkspaceOrigin("https://adb-1.2.azuredatabricks.net/?o=1234#job/7"), origin);
+  EXPECT_EQ(WorkspaceOrigin("https://ADB-1.2.azuredatabricks.net/browse/folders/5"), origin);
+  EXPECT_EQ(WorkspaceOrigin("localhost:8443/"), "https://localhost:8443");
+  EXPECT_EQ(WorkspaceOrigin("http://127.0.0.1:5/api"), "http://127.0.0.1:5");
+  EXPECT_EQ(WorkspaceOrigin("http://[::1]:5?o=1"), "http://[::1]:5");
+  // Not a URL: left for validation to reject, not silently changed into one.
+  EXPECT_EQ(WorkspaceOrigin("ftp://files.example.com/x"), "ftp://files.example.com/x");
+  EXPECT_EQ(WorkspaceOrigin(""), "");
+}
+
 }  // namespace
 }  // namespace adbjit::http
