@@ -88,7 +88,9 @@ Schema MakeTokenSchema() {
                    .type = Type::Number(),
                    .description = "Rotation window: when the remaining lifetime at plan time is below this "
                                   "many seconds, the token is planned for replacement. With a scheduled "
-                                  "`terraform apply` this rotates tokens before they expire.",
+                                  "`terraform apply` this rotates tokens before they expire. Keep it below "
+                                  "`lifetime_seconds`: a window as long as the lifetime replaces the token on "
+                                  "every plan (validation warns).",
                    .optional = true,
                    .validators = {v::IntAtLeast(0)}},
                   {.name = "token_value",

@@ -115,6 +115,22 @@ class TokenResource final : public tf::Resource {
   std::string TypeName() const override { return "adbjit_token"; }
   const tf::Schema& GetSchema() const override { return TokenSchema(); }
 
+  // A rotation window as long as the lifetime holds every token from its creation on: each plan
+  // replaces it, even the one right after apply. Allowed (a new token on every run may be wanted),
+  // but said, since it is far more often a window meant in minutes written in seconds.
+  void ValidateConfig(const tf::CallContext&, const Value& config, tf::Diagnostics& diags) const override {
+    auto lifetime = GetInt(config, "lifetime_seconds");
+    auto window = GetInt(config, "renew_before_seconds");
+    if (!lifetime || !window || *lifetime <= 0 || *window < *lifetime) return;
+    diags.AddWarning("Token replaced on every plan",
+                     "renew_before_seconds = " + std::to_string(*window) + " is not below lifetime_seconds = " +
+                         std::to_string(*lifetime) +
+                         ", so the token is inside its rotation window from the moment it is created: every "
+                         "plan replaces it, even one right after apply. To rotate on a schedule, choose a window "
+                         "shorter than the lifetime (for example half of it).",
+                     AttributePath("renew_before_seconds"));
+  }
+
   void ModifyPlan(const tf::CallContext& ctx, const tf::PlanRequest& req, tf::PlanResponse& resp) const override {
     CheckLifetimeGuardrail(Api(ctx), req.config, resp.diagnostics);
     KeepVaultSpelling(req, resp);

@@ -156,6 +156,37 @@ ephemeral "adbjit_token" "eph_zero" {
   EXPECT_EQ(Requests("keyvault"), 0);
 }
 
+// A rotation window as long as the lifetime replaces the token on every plan, even right after
+// apply: validate and plan warn on the renew_before_seconds line; a shorter window does not.
+TEST_F(TokenE2eTest, RotationWindowAsLongAsTheLifetimeIsAWarningOnItsLine) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(R"(
+resource "adbjit_token" "always" {
+  lifetime_seconds     = 3600
+  renew_before_seconds = 7200
+}
+
+resource "adbjit_token" "scheduled" {
+  lifetime_seconds     = 3600
+  renew_before_seconds = 1800
+}
+)");
+  for (const CommandResult& r : {ws().Validate(), ws().Plan()}) {
+    ASSERT_TRUE(r.ok()) << r.Describe();
+    const std::string out = Output(r);
+    EXPECT_THAT(out, HasSubstr("Warning: Token replaced on every plan")) << r.Describe();
+    EXPECT_THAT(out, HasSubstr("with adbjit_token.always,")) << r.Describe();
+    EXPECT_THAT(out, HasSubstr(OnLine(ConfigLine("renew_before_seconds = 7200")))) << r.Describe();
+    EXPECT_THAT(out, Not(HasSubstr("adbjit_token.scheduled,"))) << r.Describe();
+  }
+  ASSERT_TRUE(MustApply().ok());
+  // What the warning says: the plan right after apply replaces that token, and only that one.
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("adbjit_token.always must be replaced"));
+  EXPECT_THAT(plan.stdout_text, Not(HasSubstr("# adbjit_token.scheduled")));
+}
+
 constexpr char kForbiddenBody[] =
     R"({"error":{"code":"Forbidden","message":"The user, group or application does not have secrets set permission on key vault 'emulated'."}})";
 
