@@ -86,7 +86,9 @@ tf::Schema MakeSchema() {
                                        "only for loopback hosts (127.0.0.0/8, `localhost`, `[::1]`), such as the "
                                        "local emulator.",
                         .optional = true,
-                        .validators = {v::HostOrHttpsUrl()}},
+                        .validators = {v::HostOrHttpsUrl(
+                            "give the workspace URL (azurerm_databricks_workspace's workspace_url); the "
+                            "resource ID goes in azure_workspace_resource_id")}},
               OptionalString(a::kAzureWorkspaceResourceId,
                              "Azure resource ID of the workspace "
                              "(`/subscriptions/…/providers/Microsoft.Databricks/workspaces/<name>`). When set, "

@@ -15,6 +15,12 @@ using tf::Type;
 using tf::Value;
 namespace v = tf::validators;
 
+// A vault URL; azurerm_key_vault's `id` in its place gets an error naming `vault_uri`.
+tf::Validator VaultUrl() {
+  return v::HttpsUrlOrLoopback(
+      "give the vault's URI, e.g. https://my-vault.vault.azure.net/ (azurerm_key_vault's vault_uri)");
+}
+
 tf::Validator SecretName() {
   return v::StringMatches("^[0-9a-zA-Z-]{1,127}$",
                           "a Key Vault secret name: 1 to 127 letters, digits and dashes");
@@ -41,7 +47,7 @@ Block KeyVaultSecretBlock() {
            .description = "Vault URL, e.g. `https://my-vault.vault.azure.net/`. The same vault spelled "
                           "differently (trailing slash, case) is not a change.",
            .required = true,
-           .validators = {v::HttpsUrlOrLoopback()}},
+           .validators = {VaultUrl()}},
           {.name = "name",
            .type = Type::String(),
            .description = "Secret name: 1 to 127 letters, digits and dashes.",
@@ -272,7 +278,7 @@ Schema MakeKeyVaultBindingSchema() {
                                   "a new secret.",
                    .required = true,
                    .requires_replace = true,
-                   .validators = {v::HttpsUrlOrLoopback()}},
+                   .validators = {VaultUrl()}},
                   {.name = "name",
                    .type = Type::String(),
                    .description = "Secret name: 1 to 127 letters, digits and dashes. Changing it forces a "

@@ -117,6 +117,18 @@ std::string UrlProblem(std::string_view url) {
   return "must use https:// (http:// is allowed only for 127.0.0.0/8, localhost and [::1])";
 }
 
+// An Azure resource ID where a URL belongs (the `id` of azurerm_key_vault, say, in place of its
+// vault_uri): refused with what to give instead, when the attribute says. True when refused.
+bool RefusedResourceId(const std::string& s, const std::string& instead, const AttributePath& path,
+                       Diagnostics& diags) {
+  if (instead.empty()) return false;
+  std::string head = s.substr(0, 15);
+  std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (head != "/subscriptions/") return false;
+  Fail(path, diags, "must be a URL, not an Azure resource ID (got " + Quote(s) + "): " + instead);
+  return true;
+}
+
 }  // namespace
 
 Validator IntAtLeast(int64_t min) {
@@ -197,21 +209,23 @@ Validator Rfc3339() {
                    }};
 }
 
-Validator HttpsUrlOrLoopback() {
+Validator HttpsUrlOrLoopback(std::string instead_of_resource_id) {
   return Validator{"must be an https:// URL (http:// only for a loopback host)",
-                   [](const Value& v, const AttributePath& path, Diagnostics& diags) {
+                   [instead = std::move(instead_of_resource_id)](const Value& v, const AttributePath& path,
+                                                                  Diagnostics& diags) {
                      std::optional<std::string> s = StringOf(v, path, diags);
-                     if (!s) return;
+                     if (!s || RefusedResourceId(*s, instead, path, diags)) return;
                      std::string problem = UrlProblem(*s);
                      if (!problem.empty()) Fail(path, diags, problem + ", got " + Quote(*s));
                    }};
 }
 
-Validator HostOrHttpsUrl() {
+Validator HostOrHttpsUrl(std::string instead_of_resource_id) {
   return Validator{"must be a host name or an https:// URL (http:// only for a loopback host)",
-                   [](const Value& v, const AttributePath& path, Diagnostics& diags) {
+                   [instead = std::move(instead_of_resource_id)](const Value& v, const AttributePath& path,
+                                                                  Diagnostics& diags) {
                      std::optional<std::string> s = StringOf(v, path, diags);
-                     if (!s) return;
+                     if (!s || RefusedResourceId(*s, instead, path, diags)) return;
                      // A bare host ("adb-1.2.azuredatabricks.net", "localhost:8443") means https://.
                      std::string problem =
                          UrlProblem(s->find("://") == std::string::npos && !s->empty() ? "https://" + *s : *s);

@@ -19,10 +19,12 @@ Validator StringMatches(std::string regex, std::string what);
 // RFC 3339 date-time ("2026-01-02T03:04:05Z", offsets allowed).
 Validator Rfc3339();
 // An absolute URL; https:// required unless the host is loopback (127.0.0.0/8, localhost, [::1]).
-Validator HttpsUrlOrLoopback();
+// When `instead_of_resource_id` is given, an Azure resource ID ("/subscriptions/…", what azurerm's
+// `id` attributes hold) is refused with that text, which says what to give instead.
+Validator HttpsUrlOrLoopback(std::string instead_of_resource_id = "");
 // The same, but a host name alone ("adb-1.2.azuredatabricks.net", as azurerm's workspace_url gives
 // it) is accepted and means https://.
-Validator HostOrHttpsUrl();
+Validator HostOrHttpsUrl(std::string instead_of_resource_id = "");
 
 }  // namespace adbjit::tf::validators
 

@@ -119,6 +119,18 @@ TEST(ValidatorsTest, HostOrHttpsUrlTakesABareHostAsHttps) {
   }
 }
 
+TEST(ValidatorsTest, AnAzureResourceIdInPlaceOfAUrlSaysWhatToGiveInstead) {
+  const std::string id = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv";
+  for (const Validator& v : {HttpsUrlOrLoopback("give the vault's URI"), HostOrHttpsUrl("give the vault's URI")}) {
+    EXPECT_EQ(Check(v, Value::String(id)),
+              "attr must be a URL, not an Azure resource ID (got \"" + id + "\"): give the vault's URI.");
+    EXPECT_NE(Check(v, Value::String("/SUBSCRIPTIONS/0/x")).find("not an Azure resource ID"), std::string::npos);
+    EXPECT_EQ(Check(v, Value::String("https://kv.vault.azure.net/subscriptions/")), "");
+  }
+  // Without the hint, the plain URL error.
+  EXPECT_NE(Check(HttpsUrlOrLoopback(), Value::String(id)).find("must be an absolute URL"), std::string::npos);
+}
+
 TEST(ValidatorsTest, HttpsUrlOrLoopback) {
   Validator v = HttpsUrlOrLoopback();
   for (const char* ok : {"https://my-vault.vault.azure.net/", "HTTPS://adb-1.azuredatabricks.net",

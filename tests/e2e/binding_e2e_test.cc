@@ -355,7 +355,9 @@ TEST_F(PoolBindingE2eTest, BindingBadInputIsStoppedAtValidateNamingTheAttribute)
          Binding(vault, "  value = \"x\"\n", "underscore", "a_b") +
          Binding(vault, "  value = \"x\"\n", "long", std::string(128, 'n')) +
          Binding(vault, "  value = \"x\"\n  expiration_date = \"2030-01-01 00:00:00\"\n", "date", "date") +
-         Binding("http://myvault.vault.azure.net/", "  value = \"x\"\n", "plainhttp", "plainhttp"));
+         Binding("http://myvault.vault.azure.net/", "  value = \"x\"\n", "plainhttp", "plainhttp") +
+         Binding("/subscriptions/0000/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv", "  value = \"x\"\n",
+                 "armid", "armid"));
   CommandResult validate = ws().Validate();
   EXPECT_EQ(validate.exit_code, 1) << validate.Describe();
   const std::string out = validate.stderr_text;
@@ -366,8 +368,11 @@ TEST_F(PoolBindingE2eTest, BindingBadInputIsStoppedAtValidateNamingTheAttribute)
   EXPECT_THAT(squashed, HasSubstr("got \"" + std::string(128, 'n') + "\""));
   EXPECT_THAT(squashed, HasSubstr("expiration_date must be an RFC 3339 date-time"));
   EXPECT_THAT(squashed, HasSubstr("vault_url must use https://"));
-  EXPECT_EQ(CountOccurrences(out, "Error: "), 6) << out;
-  for (const char* needle : {"name = \"a_b\"", "expiration_date = ", "http://myvault"}) {
+  // azurerm_key_vault's id where its vault_uri belongs: the error says which to give.
+  EXPECT_THAT(squashed, HasSubstr("vault_url must be a URL, not an Azure resource ID"));
+  EXPECT_THAT(squashed, HasSubstr("(azurerm_key_vault's vault_uri)"));
+  EXPECT_EQ(CountOccurrences(out, "Error: "), 7) << out;
+  for (const char* needle : {"name = \"a_b\"", "expiration_date = ", "http://myvault", "vaults/kv"}) {
     EXPECT_THAT(out, HasSubstr(needle)) << "the source line of the failing attribute is quoted";
   }
   EXPECT_EQ(Requests("keyvault"), 0);

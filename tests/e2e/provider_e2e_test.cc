@@ -135,6 +135,8 @@ INSTANTIATE_TEST_SUITE_P(Attributes, BadProviderBlockTest,
                          ::testing::Values(std::make_pair("http_timeout_seconds", "0"),
                                            std::make_pair("retry_timeout_seconds", "-1"),
                                            std::make_pair("host", "\"http://example.com\""),
+                                           std::make_pair("host", "\"/subscriptions/0/resourceGroups/rg/providers/"
+                                                                  "Microsoft.Databricks/workspaces/w\""),
                                            std::make_pair("azure_environment", "\"mars\"")));
 
 TEST(ProviderE2eTest, DebugLogShowsProviderLinesAndEveryProcessGetsShutdown) {
