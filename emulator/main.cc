@@ -65,6 +65,8 @@ std::map<std::string, Flag> MakeFlags(Options& o, std::string& urls_file) {
       {"--kv-recover-delay-ms", {"delay until a recovered secret is live again", true, num(&o.kv_recover_delay_ms)}},
       {"--kv-purge-protection", {"purge is refused with 403", false, on(&o.kv_purge_protection, true)}},
       {"--kv-retention-days", {"soft-delete retention (7-90, default 90)", true, num(&o.kv_retention_days)}},
+      {"--workspace-resource-id", {"the workspace's Azure resource ID, which the ARM endpoint resolves to its URL",
+                                   true, str(&o.workspace_resource_id)}},
       {"--tenant-id", {"tenant of the default principal", true, str(&p.tenant_id)}},
       {"--client-id", {"client id of the default principal", true, str(&p.client_id)}},
       {"--client-secret", {"client secret of the default principal", true, str(&p.client_secret)}},
@@ -140,7 +142,8 @@ int main(int argc, char** argv) {
             << "databricks " << server.databricks_url() << "\n"
             << "keyvault   " << server.keyvault_url() << "\n"
             << "admin      " << server.admin_url() << "\n"
-            << "imds       " << server.imds_url() << "\n";
+            << "imds       " << server.imds_url() << "\n"
+            << "arm        " << server.resource_manager_url() << options.workspace_resource_id << "\n";
   if (!server.ca_file().empty()) std::cout << "ca         " << server.ca_file() << "\n";
   std::cout << std::flush;
   if (!urls_file.empty()) {
@@ -149,6 +152,8 @@ int main(int argc, char** argv) {
                            {"keyvault", server.keyvault_url()},
                            {"admin", server.admin_url()},
                            {"imds", server.imds_url()},
+                           {"resource_manager", server.resource_manager_url()},
+                           {"workspace_resource_id", options.workspace_resource_id},
                            {"github_oidc_url", server.github_oidc_url()},
                            {"github_oidc_request_token", server.github_oidc_request_token()},
                            {"tenant_id", p.tenant_id},

@@ -65,6 +65,7 @@ Server::Impl::Impl(Options opts)
     : options(std::move(opts)),
       faults(options.seed),
       entra(options, signer),
+      arm(options, signer),
       databricks(options, signer),
       keyvault(options, signer) {
   faults.SetLatencyMs(options.latency_ms);
@@ -106,7 +107,13 @@ void Server::Impl::Dispatch(int service, const httplib::Request& req, httplib::R
   rec.time_ms = NowMs();
   int drop_fd = -1;
   auto handle = [&] {
-    if (service == kEntra) entra.Handle(req, res, &rec.route);
+    if (service == kEntra) {
+      if (ResourceManager::Owns(req.path)) {
+        arm.Handle(req, res, &rec.route);
+      } else {
+        entra.Handle(req, res, &rec.route);
+      }
+    }
     if (service == kDatabricks) databricks.Handle(req, res, &rec.route);
     if (service == kKeyVault) keyvault.Handle(req, res, &rec.route);
   };
@@ -290,6 +297,9 @@ bool Server::Start() {
     d.servers[s] = std::move(svr);
   }
   d.entra.set_base_url(d.Url(kEntra));
+  // Azure gives the workspace URL as a bare host name, to be used with https://.
+  const std::string workspace = d.Url(kDatabricks);
+  d.arm.set_workspace_url(d.scheme == "https" ? workspace.substr(workspace.find("://") + 3) : workspace);
   d.keyvault.set_entra_url(d.Url(kEntra));
   d.keyvault.set_scheme(d.scheme);
   for (int s = 0; s < kServiceCount; ++s) {
@@ -334,6 +344,7 @@ std::string Server::entra_url() const { return impl_->Url(kEntra); }
 std::string Server::databricks_url() const { return impl_->Url(kDatabricks); }
 std::string Server::keyvault_url() const { return impl_->Url(kKeyVault); }
 std::string Server::admin_url() const { return impl_->Url(kAdmin); }
+std::string Server::resource_manager_url() const { return impl_->Url(kEntra); }
 std::string Server::imds_url() const { return impl_->Url(kEntra) + "/metadata/identity/oauth2/token"; }
 std::string Server::github_oidc_url() const { return impl_->Url(kEntra) + "/github/oidc/token?api-version=2.0"; }
 std::string Server::github_oidc_request_token() const { return impl_->entra.github_request_token(); }

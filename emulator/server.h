@@ -60,6 +60,10 @@ struct Options {
   int64_t max_token_lifetime_days = 730;  // 0 = no maximum
   bool pool_deleted_form = false;         // get on a deleted pool: 200 + state DELETED instead of 404
 
+  // Azure Resource Manager: the workspace resource that GET {entra_url}{id}?api-version=… describes.
+  std::string workspace_resource_id =
+      "/subscriptions/00000000-0000-4000-8000-00000000000a/resourceGroups/adbjit-emulator/providers/"
+      "Microsoft.Databricks/workspaces/adbjit-emulator";
   // Key Vault behaviour (transition delays in ms; 0 = immediate).
   int kv_delete_delay_ms = 0;   // DELETE -> visible under /deletedsecrets
   int kv_purge_delay_ms = 0;    // purge -> name free again (ObjectIsBeingDeleted meanwhile)
@@ -85,6 +89,7 @@ class Server {
   std::string databricks_url() const;  // workspace host: {url}/api/2.0/...
   std::string keyvault_url() const;    // vault URL: {url}/secrets/{name}?api-version=7.4
   std::string admin_url() const;
+  std::string resource_manager_url() const;  // ARM endpoint (the Entra listener): {url}{resource id}
   std::string imds_url() const;        // managed identity endpoint (full path to .../oauth2/token)
   std::string github_oidc_url() const; // ACTIONS_ID_TOKEN_REQUEST_URL equivalent (already has a query)
   std::string github_oidc_request_token() const;  // ACTIONS_ID_TOKEN_REQUEST_TOKEN equivalent

@@ -11,6 +11,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "emulator/arm.h"
 #include "emulator/databricks.h"
 #include "emulator/entra.h"
 #include "emulator/faults.h"
@@ -47,6 +48,7 @@ struct Server::Impl {
   FaultEngine faults;
   Metrics metrics;
   Entra entra;
+  ResourceManager arm;
   Databricks databricks;
   KeyVault keyvault;
 
