@@ -89,12 +89,23 @@ tf::Schema MakeSchema() {
                         .validators = {v::HostOrHttpsUrl(
                             "give the workspace URL (azurerm_databricks_workspace's workspace_url); the "
                             "resource ID goes in azure_workspace_resource_id")}},
-              OptionalString(a::kAzureWorkspaceResourceId,
-                             "Azure resource ID of the workspace "
-                             "(`/subscriptions/…/providers/Microsoft.Databricks/workspaces/<name>`). When set, "
-                             "requests also carry the service principal's Azure management token, which lets a "
-                             "service principal that is not yet a workspace user sign in. Defaults to the "
-                             "`DATABRICKS_AZURE_RESOURCE_ID` environment variable."),
+              Attribute{.name = a::kAzureWorkspaceResourceId,
+                        .type = Type::String(),
+                        .description = "Azure resource ID of the workspace "
+                                       "(`/subscriptions/…/providers/Microsoft.Databricks/workspaces/<name>`, "
+                                       "`azurerm_databricks_workspace`'s `id`). When set, requests also carry the "
+                                       "service principal's Azure management token, which lets a service "
+                                       "principal that is not yet a workspace user sign in. Without `host`, the "
+                                       "workspace URL is read from the resource through Azure Resource Manager "
+                                       "(which needs read access to it, e.g. the Reader role), once per provider "
+                                       "process. Defaults to the `DATABRICKS_AZURE_RESOURCE_ID` environment "
+                                       "variable.",
+                        .optional = true,
+                        .validators = {v::StringMatches(clients::kWorkspaceResourceIdPattern,
+                                                        "the Azure resource ID of a Databricks workspace, "
+                                                        "/subscriptions/<subscription>/resourceGroups/<group>/"
+                                                        "providers/Microsoft.Databricks/workspaces/<name>",
+                                                        /*ignore_case=*/true)}},
               OptionalString(a::kAzureTenantId,
                              "Entra ID (Azure AD) tenant ID. Defaults to the `ARM_TENANT_ID` environment variable."),
               OptionalString(a::kAzureClientId,
@@ -123,8 +134,8 @@ tf::Schema MakeSchema() {
               Attribute{.name = a::kAzureEnvironment,
                         .type = Type::String(),
                         .description = "Azure cloud: `public` (default), `usgovernment` or `china`. Picks the "
-                                       "login host and the Key Vault audience. Defaults to the `ARM_ENVIRONMENT` "
-                                       "environment variable.",
+                                       "login host, the Azure Resource Manager endpoint and the Key Vault audience. "
+                                       "Defaults to the `ARM_ENVIRONMENT` environment variable.",
                         .optional = true,
                         .validators = {v::StringOneOf({"public", "usgovernment", "china"})}},
               Attribute{.name = a::kAzureAuthorityHost,
@@ -186,7 +197,8 @@ bool SameClientsConfig(const clients::ClientsConfig& a, const clients::ClientsCo
   auto tie = [](const clients::ClientsConfig& c) {
     return std::tie(c.host, c.workspace_resource_id, c.tenant_id, c.client_id, c.client_secret.Reveal(), c.use_oidc,
                     c.oidc_token.Reveal(), c.oidc_token_file_path, c.oidc_request_url, c.oidc_request_token.Reveal(),
-                    c.use_msi, c.msi_endpoint, c.environment, c.authority_host, c.http_timeout_seconds,
+                    c.use_msi, c.msi_endpoint, c.environment, c.authority_host, c.resource_manager_url,
+                    c.http_timeout_seconds,
                     c.retry_timeout_seconds, c.retry_initial_backoff_ms, c.retry_max_backoff_ms, c.ca_file);
   };
   return tie(a) == tie(b);

@@ -48,7 +48,13 @@ class TokensDataSource final : public tf::DataSource {
            {"creation_time", Value::String(EpochMsToRfc3339(t.creation_time))},
            {"expiry_time", t.expiry_time < 0 ? Str(std::nullopt) : Value::String(EpochMsToRfc3339(t.expiry_time))}}));
     }
-    resp.state = req.config.WithAttr("id", Value::String(api->databricks().host()))
+    // ListTokens above has resolved the host (from ARM, when only the resource ID is set).
+    auto host = api->databricks().Host();
+    if (!host.ok()) {
+      AddApiError(resp.diagnostics, host.status(), "Cannot list Databricks tokens");
+      return;
+    }
+    resp.state = req.config.WithAttr("id", Value::String(*host))
                      .WithAttr("tokens", Value::List(list_type.ElementType(), std::move(items)));
   }
 };

@@ -70,6 +70,9 @@ StatusOr<std::unique_ptr<Clients>> Clients::Create(ClientsConfig config) {
   d.workspace_resource_id = config.workspace_resource_id;
   d.databricks_scope = c->cloud_.DatabricksScope();
   d.management_scope = c->cloud_.ManagementScope();
+  d.resource_manager = config.resource_manager_url.empty() ? c->cloud_.resource_manager
+                                                           : http::NormalizeBaseUrl(config.resource_manager_url);
+  d.resource_manager_scope = c->cloud_.ResourceManagerScope();
   d.timeout = timeout;
   d.retry = retry;
   c->databricks_ = std::make_unique<databricks::Client>(c->transport_, c->tokens_, d, nullptr, c->stop_);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <regex>
 
 #include "provider/clients/auth/cloud.h"
 #include "provider/clients/http/url.h"
@@ -62,6 +63,11 @@ Status CheckUrl(const std::string& url, const std::string& what, bool imds) {
 
 }  // namespace
 
+bool IsWorkspaceResourceId(const std::string& id) {
+  static const std::regex kShape(kWorkspaceResourceIdPattern, std::regex::ECMAScript | std::regex::icase);
+  return std::regex_match(id, kShape);
+}
+
 CredentialKind ClientsConfig::Credential() const {
   if (use_msi.value_or(false)) return CredentialKind::kManagedIdentity;
   if (use_oidc.value_or(false)) return CredentialKind::kFederated;
@@ -91,6 +97,7 @@ Status ApplyEnvironment(ClientsConfig& c, const EnvLookup& env) {
   Fill(c.msi_endpoint, env, {"ARM_MSI_ENDPOINT"});
   Fill(c.environment, env, {"ARM_ENVIRONMENT"});
   Fill(c.authority_host, env, {"AZURE_AUTHORITY_HOST"});
+  Fill(c.resource_manager_url, env, {"ADBJIT_RESOURCE_MANAGER_URL"});
   return Status::OK();
 }
 
@@ -99,6 +106,16 @@ Status ClientsConfig::Validate() const {
   if (http_timeout_seconds <= 0) return InvalidArgumentError("http_timeout_seconds must be positive");
   if (retry_timeout_seconds < 0) return InvalidArgumentError("retry_timeout_seconds must not be negative");
   if (!host.empty()) ADBJIT_RETURN_IF_ERROR(CheckUrl(http::NormalizeBaseUrl(host), "host", false));
+  if (!workspace_resource_id.empty() && !IsWorkspaceResourceId(workspace_resource_id)) {
+    return InvalidArgumentError(
+        "azure_workspace_resource_id (DATABRICKS_AZURE_RESOURCE_ID) must be the Azure resource ID of a Databricks "
+        "workspace, /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.Databricks/"
+        "workspaces/<name>, got \"" + workspace_resource_id + "\"");
+  }
+  if (!resource_manager_url.empty()) {
+    ADBJIT_RETURN_IF_ERROR(
+        CheckUrl(http::NormalizeBaseUrl(resource_manager_url), "ADBJIT_RESOURCE_MANAGER_URL", false));
+  }
   if (!authority_host.empty()) {
     ADBJIT_RETURN_IF_ERROR(CheckUrl(http::NormalizeBaseUrl(authority_host), "azure_authority_host", false));
   }

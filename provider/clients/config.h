@@ -12,6 +12,11 @@
 
 namespace adbjit::clients {
 
+// The shape of a Databricks workspace's Azure resource ID (matched ignoring case, as ARM does).
+inline constexpr char kWorkspaceResourceIdPattern[] =
+    R"(^/subscriptions/[^/?#\s]+/resourceGroups/[^/?#\s]+/providers/Microsoft\.Databricks/workspaces/[^/?#\s]+$)";
+bool IsWorkspaceResourceId(const std::string& id);
+
 // Which Entra ID credential a configuration selects.
 enum class CredentialKind { kClientSecret, kFederated, kManagedIdentity };
 
@@ -30,6 +35,9 @@ struct ClientsConfig {
   std::string msi_endpoint;           // ARM_MSI_ENDPOINT (default: IMDS)
   std::string environment;            // ARM_ENVIRONMENT: public (default) | usgovernment | china
   std::string authority_host;         // AZURE_AUTHORITY_HOST (default: the cloud's login host)
+  // ADBJIT_RESOURCE_MANAGER_URL (default: the cloud's ARM endpoint): where the workspace URL is
+  // looked up when only workspace_resource_id is given. Environment only (private clouds, emulator).
+  std::string resource_manager_url;
   int http_timeout_seconds = 60;
   int retry_timeout_seconds = 300;
 
@@ -42,7 +50,8 @@ struct ClientsConfig {
   CredentialKind Credential() const;
 
   // Precise errors: which credential field is missing (naming attribute and env var), conflicting
-  // use_msi/use_oidc, unknown environment, bad URL schemes, non-positive timeouts.
+  // use_msi/use_oidc, unknown environment, bad URL schemes, a workspace resource ID of the wrong
+  // shape, non-positive timeouts.
   Status Validate() const;
 };
 

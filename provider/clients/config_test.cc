@@ -33,7 +33,8 @@ TEST(ConfigTest, EnvironmentFillsOnlyUnsetFields) {
                                        {"ACTIONS_ID_TOKEN_REQUEST_TOKEN", "gh-request-token"},
                                        {"ARM_ENVIRONMENT", "china"},
                                        {"AZURE_AUTHORITY_HOST", "http://127.0.0.1:9"},
-                                       {"ARM_MSI_ENDPOINT", "http://169.254.169.254/x"}}))
+                                       {"ARM_MSI_ENDPOINT", "http://169.254.169.254/x"},
+                                       {"ADBJIT_RESOURCE_MANAGER_URL", "http://127.0.0.1:8"}}))
                   .ok());
   EXPECT_EQ(c.tenant_id, "from-hcl");
   EXPECT_EQ(c.client_id, "cid");
@@ -47,6 +48,7 @@ TEST(ConfigTest, EnvironmentFillsOnlyUnsetFields) {
   EXPECT_EQ(c.environment, "china");
   EXPECT_EQ(c.authority_host, "http://127.0.0.1:9");
   EXPECT_EQ(c.msi_endpoint, "http://169.254.169.254/x");
+  EXPECT_EQ(c.resource_manager_url, "http://127.0.0.1:8");
   EXPECT_EQ(c.Credential(), CredentialKind::kFederated);
 
   ClientsConfig explicit_false;
@@ -84,12 +86,35 @@ TEST(ConfigTest, ValidateNamesWhatIsMissing) {
   c.authority_host = "http://login.example.com";
   EXPECT_NE(msg(c).find("azure_authority_host: refusing plain http://"), std::string::npos);
   c.authority_host = "";
+  c.resource_manager_url = "http://management.example.com";
+  EXPECT_NE(msg(c).find("ADBJIT_RESOURCE_MANAGER_URL: refusing plain http://"), std::string::npos);
+  c.resource_manager_url = "";
   c.environment = "mars";
   EXPECT_NE(msg(c).find("unknown azure_environment \"mars\""), std::string::npos);
   c.environment = "usgovernment";
   c.tenant_id = "common";
   EXPECT_NE(msg(c).find("is not valid for a service principal"), std::string::npos);
   c.tenant_id = "t";
+
+  // The resource ID goes into an ARM URL path, so only the workspace shape is taken.
+  for (const char* good : {"/subscriptions/0000/resourceGroups/rg-1/providers/Microsoft.Databricks/workspaces/ws",
+                           "/SUBSCRIPTIONS/0000/resourcegroups/RG/providers/microsoft.databricks/WORKSPACES/ws"}) {
+    c.workspace_resource_id = good;
+    EXPECT_TRUE(c.Validate().ok()) << good;
+  }
+  for (const char* bad : {"/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/x",
+                          "https://adb-1.2.azuredatabricks.net",
+                          "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/ws?x=1",
+                          "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/ws/",
+                          "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/a b"}) {
+    c.workspace_resource_id = bad;
+    EXPECT_EQ(msg(c).rfind("azure_workspace_resource_id (DATABRICKS_AZURE_RESOURCE_ID) must be the Azure resource "
+                           "ID of a Databricks workspace",
+                           0),
+              0u)
+        << bad;
+  }
+  c.workspace_resource_id = "";
 
   ClientsConfig o = c;
   o.use_oidc = true;

@@ -178,11 +178,12 @@ Validator StringOneOf(std::vector<std::string> allowed) {
                    }};
 }
 
-Validator StringMatches(std::string regex, std::string what) {
+Validator StringMatches(std::string regex, std::string what, bool ignore_case) {
   std::string description = "must be " + what;
   std::shared_ptr<const std::regex> re;
   try {
-    re = std::make_shared<const std::regex>(regex, std::regex::ECMAScript);
+    re = std::make_shared<const std::regex>(
+        regex, ignore_case ? std::regex::ECMAScript | std::regex::icase : std::regex::ECMAScript);
   } catch (const std::regex_error&) {
     // A bad pattern is a programming error; report it on use rather than crash at start-up.
   }

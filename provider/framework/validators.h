@@ -15,7 +15,7 @@ Validator IntBetween(int64_t min, int64_t max);
 Validator StringLengthBetween(size_t min, size_t max);
 Validator StringOneOf(std::vector<std::string> allowed);
 // `what` names the rule in messages: StringMatches("^[0-9a-zA-Z-]+$", "letters, digits and dashes").
-Validator StringMatches(std::string regex, std::string what);
+Validator StringMatches(std::string regex, std::string what, bool ignore_case = false);
 // RFC 3339 date-time ("2026-01-02T03:04:05Z", offsets allowed).
 Validator Rfc3339();
 // An absolute URL; https:// required unless the host is loopback (127.0.0.0/8, localhost, [::1]).

@@ -14,7 +14,8 @@
 
 namespace adbjit::e2e {
 
-// DATABRICKS_HOST, AZURE_AUTHORITY_HOST, ARM_TENANT_ID, ARM_CLIENT_ID, ARM_CLIENT_SECRET.
+// DATABRICKS_HOST, AZURE_AUTHORITY_HOST, ADBJIT_RESOURCE_MANAGER_URL, ARM_TENANT_ID, ARM_CLIENT_ID,
+// ARM_CLIENT_SECRET.
 testing::Environment EmulatorEnvironment(const emulator::Server& server,
                                          const emulator::Principal& principal = emulator::Principal{});
 

@@ -137,6 +137,8 @@ INSTANTIATE_TEST_SUITE_P(Attributes, BadProviderBlockTest,
                                            std::make_pair("host", "\"http://example.com\""),
                                            std::make_pair("host", "\"/subscriptions/0/resourceGroups/rg/providers/"
                                                                   "Microsoft.Databricks/workspaces/w\""),
+                                           std::make_pair("azure_workspace_resource_id",
+                                                          "\"https://adb-1.2.azuredatabricks.net\""),
                                            std::make_pair("azure_environment", "\"mars\"")));
 
 TEST(ProviderE2eTest, DebugLogShowsProviderLinesAndEveryProcessGetsShutdown) {

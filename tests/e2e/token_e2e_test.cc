@@ -459,5 +459,54 @@ data "adbjit_tokens" "mine" {
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
 }
 
+// azurerm_databricks_workspace's id alone is enough: the provider reads the workspace URL from
+// Azure Resource Manager (served by the emulator's Entra listener), as Azure gives it: a bare host.
+TEST_F(TokenE2eTest, WorkspaceResourceIdAloneFindsTheWorkspaceThroughResourceManager) {
+  emulator::Options options;
+  options.tls_dir = (ws().root() / "tls").string();
+  const std::string id = options.workspace_resource_id;
+  ASSERT_NO_FATAL_FAILURE(Start(std::move(options)));
+  ws().SetEnv("SSL_CERT_FILE", emu().ca_file());
+  ws().UnsetEnv("DATABRICKS_HOST");
+  auto config = [](const std::string& resource_id) {
+    return "provider \"adbjit\" {\n  azure_workspace_resource_id = \"" + resource_id + "\"\n}\n" + R"(
+resource "adbjit_token" "t" {
+  comment          = "found through ARM"
+  lifetime_seconds = 3600
+}
+
+data "adbjit_tokens" "mine" {
+  comment_contains = "found through ARM"
+  depends_on       = [adbjit_token.t]
+}
+)";
+  };
+
+  // A workspace ARM does not know: the create fails before any Databricks call, saying what to fix.
+  const std::string missing = id.substr(0, id.rfind('/') + 1) + "not-there";
+  ws().WriteConfig(config(missing));
+  CommandResult failed = ws().Apply();
+  EXPECT_NE(failed.exit_code, 0) << failed.Describe();
+  EXPECT_THAT(failed.stderr_text, HasSubstr("ResourceNotFound")) << failed.Describe();
+  EXPECT_THAT(failed.stderr_text, HasSubstr("check azure_workspace_resource_id")) << failed.Describe();
+  EXPECT_EQ(Requests("databricks"), 0);
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+  const int not_found = RouteRequests("/workspaces/not-there", "GET", 404);
+  EXPECT_GE(not_found, 1);
+
+  ws().WriteConfig(config(id));
+  ASSERT_TRUE(MustApply().ok());
+  const std::string token_id = State("adbjit_token.t")["token_id"].get<std::string>();
+  EXPECT_EQ(LiveTokenIds(), std::set<std::string>{token_id});
+  EXPECT_EQ(State("data.adbjit_tokens.mine")["id"], emu().databricks_url());
+  EXPECT_GE(RouteRequests("/workspaces/adbjit-emulator", "GET", 200), 1);
+  EXPECT_EQ(RouteRequests("/workspaces/not-there", "GET", 404), not_found);
+
+  ExpectNoChanges("with the workspace found through ARM");
+  CommandResult destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+}
+
 }  // namespace
 }  // namespace adbjit::e2e

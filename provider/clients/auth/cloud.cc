@@ -9,21 +9,25 @@ namespace adbjit::auth {
 std::string Cloud::DatabricksScope() const { return ScopeForResource(kDatabricksAppId); }
 std::string Cloud::ManagementScope() const { return ScopeForResource(management_audience); }
 std::string Cloud::KeyVaultScope() const { return ScopeForResource(keyvault_audience); }
+std::string Cloud::ResourceManagerScope() const { return ScopeForResource(resource_manager); }
 
 StatusOr<Cloud> LookupCloud(std::string_view name_in) {
   std::string name(name_in);
   std::transform(name.begin(), name.end(), name.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (name.empty() || name == "public" || name == "azurepubliccloud") {
-    return Cloud{"public", "https://login.microsoftonline.com", "https://management.core.windows.net/",
+    return Cloud{"public", "https://login.microsoftonline.com", "https://management.azure.com",
+                 "https://management.core.windows.net/",
                  "https://vault.azure.net", ".vault.azure.net", ".azuredatabricks.net"};
   }
   if (name == "usgovernment" || name == "usgov" || name == "azureusgovernmentcloud") {
-    return Cloud{"usgovernment", "https://login.microsoftonline.us", "https://management.core.usgovcloudapi.net/",
+    return Cloud{"usgovernment", "https://login.microsoftonline.us", "https://management.usgovcloudapi.net",
+                 "https://management.core.usgovcloudapi.net/",
                  "https://vault.usgovcloudapi.net", ".vault.usgovcloudapi.net", ".databricks.azure.us"};
   }
   if (name == "china" || name == "azurechinacloud") {
-    return Cloud{"china", "https://login.chinacloudapi.cn", "https://management.core.chinacloudapi.cn/",
+    return Cloud{"china", "https://login.chinacloudapi.cn", "https://management.chinacloudapi.cn",
+                 "https://management.core.chinacloudapi.cn/",
                  "https://vault.azure.cn", ".vault.azure.cn", ".databricks.azure.cn"};
   }
   return InvalidArgumentError("unknown azure_environment \"" + std::string(name_in) +

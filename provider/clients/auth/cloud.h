@@ -15,6 +15,7 @@ inline constexpr char kDatabricksAppId[] = "2ff814a6-3304-4ab8-85cb-cd0e6f879c1d
 struct Cloud {
   std::string name;                 // "public", "usgovernment", "china"
   std::string authority_host;       // "https://login.microsoftonline.com"
+  std::string resource_manager;     // "https://management.azure.com" (ARM; no trailing '/')
   std::string management_audience; // "https://management.core.windows.net/" (ends in '/')
   std::string keyvault_audience;    // "https://vault.azure.net"
   std::string keyvault_dns_suffix;  // ".vault.azure.net"
@@ -23,6 +24,7 @@ struct Cloud {
   std::string DatabricksScope() const;        // "2ff814a6-…/.default"
   std::string ManagementScope() const;        // "https://management.core.windows.net//.default"
   std::string KeyVaultScope() const;          // "https://vault.azure.net/.default"
+  std::string ResourceManagerScope() const;   // "https://management.azure.com/.default"
 };
 
 // "public" (also "" and "AzurePublicCloud"), "usgovernment" ("usgov", "AzureUSGovernmentCloud"),

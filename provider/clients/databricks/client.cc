@@ -37,6 +37,36 @@ bool LooksMissing(const std::string& message) {
 
 std::atomic<uint64_t> g_seed{0x2545F4914F6CDD1DULL};
 
+// The ARM API version of the workspace read (remote-apis.md §2.1).
+constexpr char kWorkspaceApiVersion[] = "2018-04-01";
+
+// ARM's {"error": {"code", "message"}} reply -> Status, with what to do for the errors a user can fix.
+Status ResourceManagerError(const http::Response& r, const std::string& op) {
+  std::string code, message;
+  if (auto j = internal::ParseJson(r.body); j && j->is_object()) {
+    if (auto e = j->find("error"); e != j->end() && e->is_object()) {
+      code = internal::GetString(*e, "code");
+      message = internal::GetString(*e, "message");
+    }
+  }
+  if (message.empty()) message = ParseApiError(r.status, r.body).message;
+  std::string msg = op + ": ";
+  if (!r.retry_summary.empty()) msg += r.retry_summary + ": ";
+  msg += "HTTP " + std::to_string(r.status);
+  if (!code.empty()) msg += " " + code;
+  msg += ": " + message;
+  if (r.status == 404) {
+    msg += " (check azure_workspace_resource_id, or set host to the workspace URL)";
+  } else if (r.status == 403) {
+    msg += " (reading the workspace URL needs read access to the workspace resource, such as the Reader role "
+           "on it; or set host to the workspace URL)";
+  }
+  Status s(CodeFor(ApiError{}, r.status), log::Redact(msg));
+  s.WithHttpStatus(r.status).WithRequestId(r.RequestId());
+  if (!code.empty()) s.WithServiceCode(code);
+  return s;
+}
+
 }  // namespace
 
 Client::Client(std::shared_ptr<http::Transport> transport, std::shared_ptr<auth::TokenSource> tokens,
@@ -49,11 +79,65 @@ Client::Client(std::shared_ptr<http::Transport> transport, std::shared_ptr<auth:
   options_.host = http::WorkspaceOrigin(options_.host);
 }
 
+StatusOr<std::string> Client::Host() {
+  if (!options_.host.empty()) return options_.host;
+  if (options_.workspace_resource_id.empty()) {
+    return FailedPreconditionError(
+        "the Databricks workspace host is not configured: set `host` (DATABRICKS_HOST), or "
+        "azure_workspace_resource_id (DATABRICKS_AZURE_RESOURCE_ID) to look it up");
+  }
+  std::lock_guard lock(host_mu_);
+  if (looked_up_host_.empty()) {
+    ADBJIT_ASSIGN_OR_RETURN(looked_up_host_, LookUpHost());
+  }
+  return looked_up_host_;
+}
+
+StatusOr<std::string> Client::LookUpHost() {
+  const std::string op = "look up the workspace URL of " + options_.workspace_resource_id;
+  for (int attempt = 0;; ++attempt) {
+    StatusOr<auth::AccessToken> token = tokens_->Token(options_.resource_manager_scope);
+    if (!token.ok()) return Status(token.status()).Annotate(op);
+    http::Request req;
+    req.method = "GET";
+    req.url = http::AppendQuery(options_.resource_manager + options_.workspace_resource_id, "api-version",
+                                kWorkspaceApiVersion);
+    req.headers = {{"Authorization", "Bearer " + token->token.Reveal()}, {"Accept", "application/json"}};
+    req.timeout = options_.timeout;
+    req.idempotent = true;
+    req.operation = op;
+    ADBJIT_ASSIGN_OR_RETURN(http::Response r, transport_->Send(req));
+    if (r.status == 401 && attempt == 0) {
+      tokens_->Invalidate(options_.resource_manager_scope, "", token->token);
+      continue;
+    }
+    if (r.status != 200) return ResourceManagerError(r, op);
+    auto j = internal::ParseJson(r.body);
+    std::string url;
+    if (j && j->is_object()) {
+      auto p = j->find("properties");
+      if (p != j->end() && p->is_object()) url = internal::GetString(*p, "workspaceUrl");
+    }
+    if (url.empty()) {
+      return Status(StatusCode::kInternal, op + ": the reply has no properties.workspaceUrl")
+          .WithHttpStatus(r.status)
+          .WithRequestId(r.RequestId());
+    }
+    // Azure gives the host name alone ("adb-1.2.azuredatabricks.net"), which means https://.
+    std::string host = http::WorkspaceOrigin(url);
+    if (Status allowed = http::CheckUrlAllowed(host, false); !allowed.ok()) {
+      return Status(StatusCode::kInternal, op + ": the workspace URL in the reply is not usable: " + allowed.message());
+    }
+    log::Debug("databricks", "workspace URL looked up through Azure Resource Manager",
+               {{"workspace_resource_id", options_.workspace_resource_id}, {"host", host}});
+    return host;
+  }
+}
+
 StatusOr<http::Response> Client::Call(const std::string& method, const std::string& path, const json* body,
                                       const std::string& op, bool idempotent) {
-  if (options_.host.empty()) {
-    return FailedPreconditionError(op + ": the Databricks workspace host is not configured (set `host` or DATABRICKS_HOST)");
-  }
+  StatusOr<std::string> host = Host();
+  if (!host.ok()) return Status(host.status()).Annotate(op);
   for (int attempt = 0;; ++attempt) {
     StatusOr<auth::AccessToken> token = tokens_->Token(options_.databricks_scope);
     if (!token.ok()) return Status(token.status()).Annotate(op);
@@ -65,7 +149,7 @@ StatusOr<http::Response> Client::Call(const std::string& method, const std::stri
     }
     http::Request req;
     req.method = method;
-    req.url = options_.host + path;
+    req.url = *host + path;
     req.headers = {{"Authorization", "Bearer " + token->token.Reveal()}, {"Accept", "application/json"}};
     if (body != nullptr) {
       req.headers.emplace_back("Content-Type", "application/json");

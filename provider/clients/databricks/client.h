@@ -33,10 +33,14 @@
 namespace adbjit::databricks {
 
 struct ClientOptions {
-  std::string host;                   // "https://adb-….azuredatabricks.net" (empty: calls fail)
+  // "https://adb-….azuredatabricks.net". Empty: looked up from workspace_resource_id through ARM,
+  // else calls fail.
+  std::string host;
   std::string workspace_resource_id;  // enables the SP management headers
   std::string databricks_scope;       // "2ff814a6-…/.default"
-  std::string management_scope;      // "https://management.core.windows.net//.default"
+  std::string management_scope;       // "https://management.core.windows.net//.default"
+  std::string resource_manager;       // "https://management.azure.com" (the host lookup)
+  std::string resource_manager_scope; // "https://management.azure.com/.default"
   std::chrono::milliseconds timeout{60000};
   // Bounds the reconcile-and-retry loop of the Safely creates (the transport has its own).
   http::RetryPolicy retry;
@@ -51,8 +55,10 @@ class Client {
   Client(std::shared_ptr<http::Transport> transport, std::shared_ptr<auth::TokenSource> tokens,
          ClientOptions options, http::Clock* clock = nullptr, std::shared_ptr<http::StopSignal> stop = nullptr);
 
-  // The workspace URL every call goes to.
-  const std::string& host() const { return options_.host; }
+  // The workspace URL every call goes to: the configured one, else the one Azure Resource Manager
+  // gives for the workspace resource ID (looked up once; a failed lookup is tried again on the next
+  // call). kFailedPrecondition when neither is configured; kNotFound / kPermissionDenied from ARM.
+  StatusOr<std::string> Host();
 
   // ---- Tokens (PATs of the calling principal) ----
 
@@ -100,6 +106,8 @@ class Client {
                                                   const std::string& operation);
   // Maps a non-2xx response; `missing_means_not_found` also maps 400 "does not exist" texts.
   Status ErrorFor(const http::Response& r, const std::string& operation, bool missing_means_not_found);
+  // GET {resource_manager}{workspace_resource_id}: properties.workspaceUrl, with https:// in front.
+  StatusOr<std::string> LookUpHost();
   StatusOr<std::vector<TokenInfo>> FetchTokenList();
   void InvalidateTokenList();
   // Revokes every listed token whose raw comment carries `marker`, except `keep_id`.
@@ -110,6 +118,9 @@ class Client {
   ClientOptions options_;
   http::Clock* clock_;
   std::shared_ptr<http::StopSignal> stop_;
+
+  std::mutex host_mu_;  // held across the lookup: concurrent first calls wait for one ARM request
+  std::string looked_up_host_;
 
   mutable std::mutex list_mu_;
   uint64_t list_generation_ = 0;

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
 #include <thread>
 
@@ -12,6 +13,7 @@ namespace adbjit::databricks {
 namespace {
 
 using testing::EmulatorTest;
+
 
 class DatabricksClientTest : public EmulatorTest {
  protected:
@@ -216,12 +218,7 @@ TEST_F(DatabricksClientTest, WorkspaceResourceIdSendsManagementHeaders) {
   ASSERT_TRUE(clients->databricks().ListTokens().ok());
   ASSERT_TRUE(clients->databricks().ListInstancePools().ok());
   EXPECT_EQ(EntraTokenRequests(), 2);  // Databricks scope + management scope, each once
-
-  config.workspace_resource_id = "not-an-arm-id";
-  auto bad = NewClients(config);
-  Status s = bad->databricks().ListInstancePools().status();
-  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(s.message().find("X-Databricks-Azure-Workspace-Resource-Id"), std::string::npos);
+  EXPECT_EQ(ServiceCounter("entra", "requests"), 2);  // and no ARM lookup: the host is set
 }
 
 TEST_F(DatabricksClientTest, NoHostConfigured) {
@@ -231,6 +228,55 @@ TEST_F(DatabricksClientTest, NoHostConfigured) {
   Status s = clients->databricks().ListTokens().status();
   EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(s.message().find("DATABRICKS_HOST"), std::string::npos);
+  EXPECT_NE(s.message().find("azure_workspace_resource_id"), std::string::npos);
+}
+
+// Without a host, the workspace URL comes from ARM, once per process however many calls race for it.
+TEST_F(DatabricksClientTest, HostIsLookedUpFromTheWorkspaceResourceIdOnce) {
+  auto config = Config();
+  config.host = "";
+  config.workspace_resource_id = emulator::Options{}.workspace_resource_id;
+  auto clients = NewClients(config);
+  Client& db = clients->databricks();
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] { ok += db.ListInstancePools().ok() ? 1 : 0; });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 8);
+  ASSERT_TRUE(db.CreateTokenSafely(600, "from the resource id").ok());
+  auto host = db.Host();
+  ASSERT_TRUE(host.ok()) << host.status().ToString();
+  EXPECT_EQ(*host, server_->databricks_url());
+  EXPECT_EQ(RouteCount("entra", "GET", config.workspace_resource_id, 200), 1);
+  EXPECT_EQ(EntraTokenRequests(), 3);  // Databricks, management (headers) and ARM scopes
+}
+
+TEST_F(DatabricksClientTest, HostLookupFailuresSayWhatToDoAndAreNotRemembered) {
+  auto config = Config();
+  config.host = "";
+  config.workspace_resource_id =
+      "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/not-there";
+  auto clients = NewClients(config);
+  Status s = clients->databricks().ListTokens().status();
+  EXPECT_EQ(s.code(), StatusCode::kNotFound);
+  EXPECT_EQ(s.service_code(), "ResourceNotFound");
+  EXPECT_NE(s.message().find("look up the workspace URL of " + config.workspace_resource_id), std::string::npos)
+      << s.message();
+  EXPECT_NE(s.message().find("check azure_workspace_resource_id"), std::string::npos) << s.message();
+
+  config.workspace_resource_id = emulator::Options{}.workspace_resource_id;
+  clients = NewClients(config);
+  Faults(nlohmann::json::array(
+      {{{"service", "entra"}, {"path", "/subscriptions/.*"}, {"action", "status"}, {"status", 403}, {"count", 1},
+        {"body", R"({"error":{"code":"AuthorizationFailed","message":"The client does not have authorization."}})"}}}));
+  s = clients->databricks().ListTokens().status();
+  EXPECT_EQ(s.code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(s.service_code(), "AuthorizationFailed");
+  EXPECT_NE(s.message().find("Reader role"), std::string::npos) << s.message();
+  // The failure is not cached: once the role is granted, the next call looks the host up again.
+  EXPECT_TRUE(clients->databricks().ListTokens().ok());
 }
 
 // A 200 whose body is not JSON did not come from the API and may mean nothing happened: revoke,

@@ -15,6 +15,7 @@ inline clients::ClientsConfig EmulatorClientsConfig(const emulator::Server& emu,
   clients::ClientsConfig c;
   c.host = emu.databricks_url();
   c.authority_host = emu.entra_url();
+  c.resource_manager_url = emu.resource_manager_url();
   c.tenant_id = principal.tenant_id;
   c.client_id = principal.client_id;
   c.client_secret = Secret(principal.client_secret);
