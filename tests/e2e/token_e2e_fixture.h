@@ -48,6 +48,16 @@ class TokenE2eTest : public EmulatorE2eTest {
     }
     return ids;
   }
+
+  // The emulator serving HTTPS (trusted through SSL_CERT_FILE) and no DATABRICKS_HOST, for tests
+  // in which the configuration says how to find the workspace.
+  void StartWithTlsAndNoHostInTheEnvironment() {
+    emulator::Options options;
+    options.tls_dir = (ws().root() / "tls").string();
+    ASSERT_NO_FATAL_FAILURE(Start(std::move(options)));
+    ws().SetEnv("SSL_CERT_FILE", emu().ca_file());
+    ws().UnsetEnv("DATABRICKS_HOST");
+  }
 };
 
 }  // namespace adbjit::e2e

@@ -45,6 +45,15 @@ std::string SealedToken(const std::string& vault_url, const std::string& secret,
          extra + "}\n";
 }
 
+// A provider block with only `attribute` = `value`, one token with comment `comment`, and the
+// adbjit_tokens list that finds it (read after the token exists).
+std::string TokenAndItsListing(const std::string& attribute, const std::string& value, const std::string& comment) {
+  return "provider \"adbjit\" {\n  " + attribute + " = \"" + value + "\"\n}\n\n"
+         "resource \"adbjit_token\" \"t\" {\n  comment          = \"" + comment + "\"\n  lifetime_seconds = 3600\n}\n\n"
+         "data \"adbjit_tokens\" \"mine\" {\n  comment_contains = \"" + comment + "\"\n"
+         "  depends_on       = [adbjit_token.t]\n}\n";
+}
+
 TEST_F(TokenE2eTest, CreatesPlainAndSealedTokensWithACleanSecondPlanAndDestroysEverything) {
   ASSERT_NO_FATAL_FAILURE(Start());
   ws().WriteConfig(PlainAndSealedConfig(VaultUrl()));
@@ -416,27 +425,11 @@ TEST_F(TokenE2eTest, DestroySucceedsWhenTokenAndSecretAreAlreadyGone) {
 // browser (with ?o=<workspace id> and a fragment): both name the workspace at its https origin, as
 // they do for the Databricks SDKs. Over HTTPS, so that the assumed https:// is really used.
 TEST_F(TokenE2eTest, HostWithoutSchemeOrWithABrowserQueryReachesTheWorkspace) {
-  emulator::Options options;
-  options.tls_dir = (ws().root() / "tls").string();
-  ASSERT_NO_FATAL_FAILURE(Start(std::move(options)));
-  ws().SetEnv("SSL_CERT_FILE", emu().ca_file());
-  ws().UnsetEnv("DATABRICKS_HOST");
+  ASSERT_NO_FATAL_FAILURE(StartWithTlsAndNoHostInTheEnvironment());
   const std::string origin = emu().databricks_url();  // https://127.0.0.1:<port>
   ASSERT_EQ(origin.rfind("https://", 0), 0u) << origin;
   const std::string bare = "localhost" + origin.substr(origin.rfind(':'));
-  auto config = [](const std::string& host) {
-    return "provider \"adbjit\" {\n  host = \"" + host + "\"\n}\n" + R"(
-resource "adbjit_token" "t" {
-  comment          = "host spelling"
-  lifetime_seconds = 3600
-}
-
-data "adbjit_tokens" "mine" {
-  comment_contains = "host spelling"
-  depends_on       = [adbjit_token.t]
-}
-)";
-  };
+  auto config = [](const std::string& host) { return TokenAndItsListing("host", host, "host spelling"); };
 
   ws().WriteConfig(config(bare));
   ASSERT_TRUE(MustApply().ok());
@@ -462,24 +455,10 @@ data "adbjit_tokens" "mine" {
 // azurerm_databricks_workspace's id alone is enough: the provider reads the workspace URL from
 // Azure Resource Manager (served by the emulator's Entra listener), as Azure gives it: a bare host.
 TEST_F(TokenE2eTest, WorkspaceResourceIdAloneFindsTheWorkspaceThroughResourceManager) {
-  emulator::Options options;
-  options.tls_dir = (ws().root() / "tls").string();
-  const std::string id = options.workspace_resource_id;
-  ASSERT_NO_FATAL_FAILURE(Start(std::move(options)));
-  ws().SetEnv("SSL_CERT_FILE", emu().ca_file());
-  ws().UnsetEnv("DATABRICKS_HOST");
+  ASSERT_NO_FATAL_FAILURE(StartWithTlsAndNoHostInTheEnvironment());
+  const std::string id = emulator::Options{}.workspace_resource_id;
   auto config = [](const std::string& resource_id) {
-    return "provider \"adbjit\" {\n  azure_workspace_resource_id = \"" + resource_id + "\"\n}\n" + R"(
-resource "adbjit_token" "t" {
-  comment          = "found through ARM"
-  lifetime_seconds = 3600
-}
-
-data "adbjit_tokens" "mine" {
-  comment_contains = "found through ARM"
-  depends_on       = [adbjit_token.t]
-}
-)";
+    return TokenAndItsListing("azure_workspace_resource_id", resource_id, "found through ARM");
   };
 
   // A workspace ARM does not know: the create fails before any Databricks call, saying what to fix.
