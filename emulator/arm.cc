@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <regex>
+#include <set>
 
 #include "emulator/common.h"
 
@@ -40,10 +41,18 @@ bool ResourceManager::Authenticate(const httplib::Request& req, httplib::Respons
     ArmError(res, 401, "InvalidAuthenticationToken", "The access token is invalid.");
     return false;
   }
-  // ARM takes tokens for either of its two audiences.
+  // ARM takes tokens for either of its two audiences, with or without the trailing '/'. The
+  // emulator stands in for every cloud, so it takes those of the US Government and China clouds too.
+  static const std::set<std::string> kAudiences = {
+      "https://management.azure.com",           "https://management.azure.com/",
+      "https://management.core.windows.net",    "https://management.core.windows.net/",
+      "https://management.usgovcloudapi.net",   "https://management.usgovcloudapi.net/",
+      "https://management.core.usgovcloudapi.net", "https://management.core.usgovcloudapi.net/",
+      "https://management.chinacloudapi.cn",    "https://management.chinacloudapi.cn/",
+      "https://management.core.chinacloudapi.cn", "https://management.core.chinacloudapi.cn/",
+  };
   const std::string aud = claims.value("aud", "");
-  if (aud != "https://management.azure.com" && aud != "https://management.azure.com/" &&
-      aud != "https://management.core.windows.net/") {
+  if (!kAudiences.contains(aud)) {
     ArmError(res, 401, "InvalidAuthenticationTokenAudience",
              "The access token has been obtained for wrong audience or resource '" + aud +
                  "'. It should exactly match with one of the allowed audiences "

@@ -32,6 +32,10 @@ TEST_F(ArmTest, WorkspaceResourceGivesItsUrlAsAzureDoes) {
   r = GetWorkspace(upper, AccessToken("https://management.core.windows.net//.default"));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200) << r->body;
+  // The emulator stands in for every cloud: the US Government ARM audience is taken as well.
+  r = GetWorkspace(options_.workspace_resource_id, AccessToken("https://management.usgovcloudapi.net/.default"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
 }
 
 TEST_F(ArmTest, WithTlsTheUrlIsTheHostNameAlone) {
