@@ -1,8 +1,9 @@
 // libFuzzer target: every parser of a remote reply, fed the same bytes the way the clients feed
-// them — Databricks errors, TokenInfo (list and create answers) and InstancePool; Key Vault
-// SecretBundle (single, list, deleted) and errors; Entra / IMDS token replies and errors; Key
-// Vault bearer challenges (WWW-Authenticate) and the challenge resource check. Nothing may crash,
-// throw, leak or hit undefined behaviour, whatever the body or header.
+// them — Databricks errors, TokenInfo (list and create answers) and InstancePool; Azure Resource
+// Manager errors and the workspace resource's URL; Key Vault SecretBundle (single, list, deleted)
+// and errors; Entra / IMDS token replies and errors; Key Vault bearer challenges (WWW-Authenticate)
+// and the challenge resource check. Nothing may crash, throw, leak or hit undefined behaviour,
+// whatever the body or header.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -67,7 +68,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)adbjit::databricks::DatabricksError(r, "create token");
     (void)adbjit::keyvault::KeyVaultError(r, "set secret");
     (void)adbjit::auth::EntraError(r, "fetch token");
+    (void)adbjit::databricks::ResourceManagerError(r, "look up the workspace URL");
   }
+  (void)adbjit::databricks::WorkspaceUrlOf(body);
 
   // The same bytes as a WWW-Authenticate header, and as an RFC 3339 time.
   if (auto challenge = adbjit::auth::ParseBearerChallenge(body)) {

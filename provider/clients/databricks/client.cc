@@ -40,33 +40,6 @@ std::atomic<uint64_t> g_seed{0x2545F4914F6CDD1DULL};
 // The ARM API version of the workspace read (remote-apis.md §2.1).
 constexpr char kWorkspaceApiVersion[] = "2018-04-01";
 
-// ARM's {"error": {"code", "message"}} reply -> Status, with what to do for the errors a user can fix.
-Status ResourceManagerError(const http::Response& r, const std::string& op) {
-  std::string code, message;
-  if (auto j = internal::ParseJson(r.body); j && j->is_object()) {
-    if (auto e = j->find("error"); e != j->end() && e->is_object()) {
-      code = internal::GetString(*e, "code");
-      message = internal::GetString(*e, "message");
-    }
-  }
-  if (message.empty()) message = ParseApiError(r.status, r.body).message;
-  std::string msg = op + ": ";
-  if (!r.retry_summary.empty()) msg += r.retry_summary + ": ";
-  msg += "HTTP " + std::to_string(r.status);
-  if (!code.empty()) msg += " " + code;
-  msg += ": " + message;
-  if (r.status == 404) {
-    msg += " (check azure_workspace_resource_id, or set host to the workspace URL)";
-  } else if (r.status == 403) {
-    msg += " (reading the workspace URL needs read access to the workspace resource, such as the Reader role "
-           "on it; or set host to the workspace URL)";
-  }
-  Status s(CodeFor(ApiError{}, r.status), log::Redact(msg));
-  s.WithHttpStatus(r.status).WithRequestId(r.RequestId());
-  if (!code.empty()) s.WithServiceCode(code);
-  return s;
-}
-
 }  // namespace
 
 Client::Client(std::shared_ptr<http::Transport> transport, std::shared_ptr<auth::TokenSource> tokens,
@@ -112,12 +85,7 @@ StatusOr<std::string> Client::LookUpHost() {
       continue;
     }
     if (r.status != 200) return ResourceManagerError(r, op);
-    auto j = internal::ParseJson(r.body);
-    std::string url;
-    if (j && j->is_object()) {
-      auto p = j->find("properties");
-      if (p != j->end() && p->is_object()) url = internal::GetString(*p, "workspaceUrl");
-    }
+    const std::string url = WorkspaceUrlOf(r.body);
     if (url.empty()) {
       return Status(StatusCode::kInternal, op + ": the reply has no properties.workspaceUrl")
           .WithHttpStatus(r.status)

@@ -1,4 +1,4 @@
-// Databricks error body parsing and code mapping.
+// Databricks (and Azure Resource Manager) error body parsing and code mapping.
 #include "provider/clients/databricks/errors.h"
 
 #include <cctype>
@@ -133,6 +133,32 @@ Status DatabricksError(const http::Response& r, const std::string& operation) {
   Status s(CodeFor(e, r.status), log::Redact(msg));
   s.WithHttpStatus(r.status).WithRequestId(r.RequestId());
   if (!e.error_code.empty()) s.WithServiceCode(e.error_code);
+  return s;
+}
+
+Status ResourceManagerError(const http::Response& r, const std::string& operation) {
+  std::string code, message;
+  if (auto j = internal::ParseJson(r.body); j && j->is_object()) {
+    if (auto e = j->find("error"); e != j->end() && e->is_object()) {
+      code = internal::GetString(*e, "code");
+      message = internal::GetString(*e, "message");
+    }
+  }
+  if (message.empty()) message = ParseApiError(r.status, r.body).message;
+  std::string msg = operation + ": ";
+  if (!r.retry_summary.empty()) msg += r.retry_summary + ": ";
+  msg += "HTTP " + std::to_string(r.status);
+  if (!code.empty()) msg += " " + code;
+  msg += ": " + message;
+  if (r.status == 404) {
+    msg += " (check azure_workspace_resource_id, or set host to the workspace URL)";
+  } else if (r.status == 403) {
+    msg += " (reading the workspace URL needs read access to the workspace resource, such as the Reader role "
+           "on it; or set host to the workspace URL)";
+  }
+  Status s(CodeFor(ApiError{}, r.status), log::Redact(msg));
+  s.WithHttpStatus(r.status).WithRequestId(r.RequestId());
+  if (!code.empty()) s.WithServiceCode(code);
   return s;
 }
 

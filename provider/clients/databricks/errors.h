@@ -27,6 +27,11 @@ StatusCode CodeFor(const ApiError& e, int http_status);
 // status, service code and request id attached. Secrets registered with the redactor are masked.
 Status DatabricksError(const http::Response& response, const std::string& operation);
 
+// The same for Azure Resource Manager's {"error": {"code", "message"}} replies to the workspace
+// lookup, with what to do for the two a user can fix: 404 (check azure_workspace_resource_id, or
+// set host) and 403 (read access to the workspace resource, or set host).
+Status ResourceManagerError(const http::Response& response, const std::string& operation);
+
 }  // namespace adbjit::databricks
 
 #endif  // ADBJIT_CLIENTS_DATABRICKS_ERRORS_H_

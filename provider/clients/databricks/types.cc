@@ -222,4 +222,11 @@ void from_json(const json& j, InstancePool& p) {
   }
 }
 
+std::string WorkspaceUrlOf(const std::string& resource_body) {
+  auto j = internal::ParseJson(resource_body);
+  if (!j || !j->is_object()) return "";
+  auto p = j->find("properties");
+  return p != j->end() && p->is_object() ? internal::GetString(*p, "workspaceUrl") : "";
+}
+
 }  // namespace adbjit::databricks

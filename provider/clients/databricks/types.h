@@ -107,6 +107,12 @@ nlohmann::json PoolCreateJson(const InstancePool& p);
 nlohmann::json PoolEditJson(const InstancePool& p);
 void from_json(const nlohmann::json& j, InstancePool& p);
 
+// ---- The workspace's Azure resource (ARM) -------------------------------------------------------
+
+// properties.workspaceUrl of a Microsoft.Databricks/workspaces resource as ARM returns it (a bare
+// host name, "adb-1.2.azuredatabricks.net"); "" when the body has none.
+std::string WorkspaceUrlOf(const std::string& resource_body);
+
 }  // namespace adbjit::databricks
 
 #endif  // ADBJIT_CLIENTS_DATABRICKS_TYPES_H_

@@ -72,6 +72,50 @@ TEST(ApiErrorTest, StatusKeepsEverything) {
   EXPECT_EQ(s.request_id(), "rid-9");
 }
 
+TEST(ResourceManagerTest, ErrorsKeepArmCodesAndSayWhatToDo) {
+  http::Response r;
+  r.status = 404;
+  r.headers["x-ms-request-id"] = "arm-1";
+  r.body = R"({"error":{"code":"ResourceNotFound","message":"The Resource 'Microsoft.Databricks/workspaces/w' )"
+           R"(under resource group 'rg' was not found."}})";
+  Status s = ResourceManagerError(r, "look up the workspace URL");
+  EXPECT_EQ(s.code(), StatusCode::kNotFound);
+  EXPECT_EQ(s.service_code(), "ResourceNotFound");
+  EXPECT_EQ(s.request_id(), "arm-1");
+  EXPECT_EQ(s.message(),
+            "look up the workspace URL: HTTP 404 ResourceNotFound: The Resource 'Microsoft.Databricks/workspaces/w' "
+            "under resource group 'rg' was not found. (check azure_workspace_resource_id, or set host to the "
+            "workspace URL)");
+
+  r.status = 403;
+  r.body = R"({"error":{"code":"AuthorizationFailed","message":"no read"}})";
+  s = ResourceManagerError(r, "look up");
+  EXPECT_EQ(s.code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(s.message().find("HTTP 403 AuthorizationFailed: no read (reading the workspace URL needs read access"),
+            std::string::npos)
+      << s.message();
+
+  // Not ARM's shape (a proxy's page, an empty body): the status and what the body says.
+  r.status = 502;
+  r.body = "<html><title>Bad Gateway</title></html>";
+  s = ResourceManagerError(r, "look up");
+  EXPECT_EQ(s.message(), "look up: HTTP 502: Bad Gateway");
+  EXPECT_EQ(s.service_code(), "");
+  r.status = 401;
+  r.body = "";
+  EXPECT_EQ(ResourceManagerError(r, "look up").code(), StatusCode::kUnauthenticated);
+}
+
+TEST(ResourceManagerTest, WorkspaceUrlComesFromTheProperties) {
+  EXPECT_EQ(WorkspaceUrlOf(R"({"id":"/subscriptions/s","properties":{"workspaceUrl":"adb-1.2.azuredatabricks.net",)"
+                           R"("workspaceId":"1"}})"),
+            "adb-1.2.azuredatabricks.net");
+  for (const char* body : {"", "[]", "{}", R"({"properties":"x"})", R"({"properties":{"workspaceUrl":7}})",
+                           R"({"workspaceUrl":"adb-1.2.azuredatabricks.net"})"}) {
+    EXPECT_EQ(WorkspaceUrlOf(body), "") << body;
+  }
+}
+
 TEST(MarkerTest, RoundTrip) {
   std::string m = MakeMarker();
   ASSERT_EQ(m.size(), 21u);
