@@ -64,6 +64,7 @@ struct Options {
   std::string workspace_resource_id =
       "/subscriptions/00000000-0000-4000-8000-00000000000a/resourceGroups/adbjit-emulator/providers/"
       "Microsoft.Databricks/workspaces/adbjit-emulator";
+
   // Key Vault behaviour (transition delays in ms; 0 = immediate).
   int kv_delete_delay_ms = 0;   // DELETE -> visible under /deletedsecrets
   int kv_purge_delay_ms = 0;    // purge -> name free again (ObjectIsBeingDeleted meanwhile)
