@@ -296,7 +296,10 @@ Schema MakeKeyVaultBindingSchema() {
                    .type = Type::String(),
                    .description = "Write-only secret value (Terraform 1.11 or later): written to Key Vault "
                                   "but never stored in the plan or state. Set `value_wo_version` and change "
-                                  "it to write a new value.",
+                                  "it to write a new value: Terraform keeps no trace of write-only values to "
+                                  "compare, so a new value alone writes nothing. To hand an `adbjit_token` to "
+                                  "pipelines, use its `keyvault_secret` block instead, which writes every new "
+                                  "token (rotation, replacement) to the secret by itself.",
                    .optional = true,
                    .sensitive = true,
                    .write_only = true},
