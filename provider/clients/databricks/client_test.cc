@@ -14,7 +14,6 @@ namespace {
 
 using testing::EmulatorTest;
 
-
 class DatabricksClientTest : public EmulatorTest {
  protected:
   static InstancePool PoolSpec(const std::string& name) {
