@@ -129,6 +129,20 @@ bool RefusedResourceId(const std::string& s, const std::string& instead, const A
   return true;
 }
 
+// HttpsUrlOrLoopback and HostOrHttpsUrl: `instead` as for RefusedResourceId; with
+// `bare_host_means_https`, a value without "://" ("adb-1.2.azuredatabricks.net",
+// "localhost:8443") is checked as https://<value>.
+Validator UrlValidator(std::string description, std::string instead, bool bare_host_means_https) {
+  return Validator{std::move(description), [instead = std::move(instead), bare_host_means_https](
+                                               const Value& v, const AttributePath& path, Diagnostics& diags) {
+                     std::optional<std::string> s = StringOf(v, path, diags);
+                     if (!s || RefusedResourceId(*s, instead, path, diags)) return;
+                     const bool bare = bare_host_means_https && !s->empty() && s->find("://") == std::string::npos;
+                     std::string problem = UrlProblem(bare ? "https://" + *s : *s);
+                     if (!problem.empty()) Fail(path, diags, problem + ", got " + Quote(*s));
+                   }};
+}
+
 }  // namespace
 
 Validator IntAtLeast(int64_t min) {
@@ -211,27 +225,13 @@ Validator Rfc3339() {
 }
 
 Validator HttpsUrlOrLoopback(std::string instead_of_resource_id) {
-  return Validator{"must be an https:// URL (http:// only for a loopback host)",
-                   [instead = std::move(instead_of_resource_id)](const Value& v, const AttributePath& path,
-                                                                  Diagnostics& diags) {
-                     std::optional<std::string> s = StringOf(v, path, diags);
-                     if (!s || RefusedResourceId(*s, instead, path, diags)) return;
-                     std::string problem = UrlProblem(*s);
-                     if (!problem.empty()) Fail(path, diags, problem + ", got " + Quote(*s));
-                   }};
+  return UrlValidator("must be an https:// URL (http:// only for a loopback host)",
+                      std::move(instead_of_resource_id), /*bare_host_means_https=*/false);
 }
 
 Validator HostOrHttpsUrl(std::string instead_of_resource_id) {
-  return Validator{"must be a host name or an https:// URL (http:// only for a loopback host)",
-                   [instead = std::move(instead_of_resource_id)](const Value& v, const AttributePath& path,
-                                                                  Diagnostics& diags) {
-                     std::optional<std::string> s = StringOf(v, path, diags);
-                     if (!s || RefusedResourceId(*s, instead, path, diags)) return;
-                     // A bare host ("adb-1.2.azuredatabricks.net", "localhost:8443") means https://.
-                     std::string problem =
-                         UrlProblem(s->find("://") == std::string::npos && !s->empty() ? "https://" + *s : *s);
-                     if (!problem.empty()) Fail(path, diags, problem + ", got " + Quote(*s));
-                   }};
+  return UrlValidator("must be a host name or an https:// URL (http:// only for a loopback host)",
+                      std::move(instead_of_resource_id), /*bare_host_means_https=*/true);
 }
 
 }  // namespace adbjit::tf::validators
