@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 
+#include "provider/clients/internal/azure_error.h"
 #include "provider/clients/internal/json_util.h"
 #include "provider/util/log.h"
 
@@ -137,14 +138,9 @@ Status DatabricksError(const http::Response& r, const std::string& operation) {
 }
 
 Status ResourceManagerError(const http::Response& r, const std::string& operation) {
-  std::string code, message;
-  if (auto j = internal::ParseJson(r.body); j && j->is_object()) {
-    if (auto e = j->find("error"); e != j->end() && e->is_object()) {
-      code = internal::GetString(*e, "code");
-      message = internal::GetString(*e, "message");
-    }
-  }
-  if (message.empty()) message = ParseApiError(r.status, r.body).message;
+  const internal::AzureError parsed = internal::ParseAzureError(r.body);
+  const std::string& code = parsed.code;
+  const std::string message = parsed.message.empty() ? ParseApiError(r.status, r.body).message : parsed.message;
   std::string msg = operation + ": ";
   if (!r.retry_summary.empty()) msg += r.retry_summary + ": ";
   msg += "HTTP " + std::to_string(r.status);

@@ -1,7 +1,7 @@
 // Key Vault error parsing and mapping.
 #include "provider/clients/keyvault/errors.h"
 
-#include "provider/clients/internal/json_util.h"
+#include "provider/clients/internal/azure_error.h"
 #include "provider/util/log.h"
 
 namespace adbjit::keyvault {
@@ -31,23 +31,10 @@ std::string Hint(const std::string& code) {
 }  // namespace
 
 Status KeyVaultError(const http::Response& r, const std::string& operation) {
-  std::string code, inner, message;
-  if (auto j = internal::ParseJson(r.body); j && j->is_object()) {
-    auto e = j->find("error");
-    if (e != j->end() && e->is_object()) {
-      code = internal::GetString(*e, "code");
-      message = internal::GetString(*e, "message");
-      const nlohmann::json* cur = &*e;
-      for (int depth = 0; depth < 8; ++depth) {
-        auto it = cur->find("innererror");
-        if (it == cur->end() || !it->is_object()) break;
-        std::string c = internal::GetString(*it, "code");
-        if (!c.empty()) inner = c;
-        cur = &*it;
-      }
-    }
-  }
-  if (code.empty()) code = r.Header("x-ms-error-code");
+  const internal::AzureError parsed = internal::ParseAzureError(r.body);
+  const std::string& message = parsed.message;
+  const std::string& inner = parsed.inner_code;
+  const std::string code = parsed.code.empty() ? r.Header("x-ms-error-code") : parsed.code;
   std::string specific = !inner.empty() ? inner : code;
   if (r.status == 403 && message.find("purge protection") != std::string::npos) specific = kPurgeProtectionEnabled;
 
