@@ -86,9 +86,7 @@ Status EntraError(const http::Response& r, const std::string& operation) {
   } else {
     code = StatusCode::kInvalidArgument;
   }
-  std::string msg = operation + ": ";
-  if (!r.retry_summary.empty()) msg += r.retry_summary + ": ";
-  msg += "HTTP " + std::to_string(r.status);
+  std::string msg = r.FailureHeading(operation);
   if (!error.empty()) msg += " " + error;
   description = CutDescription(description);
   if (!aadsts.empty() && !description.starts_with(aadsts)) msg += " " + aadsts;
@@ -137,10 +135,9 @@ AssertionProvider GitHubActionsAssertion(std::shared_ptr<http::Transport> transp
     req.operation = op;
     ADBJIT_ASSIGN_OR_RETURN(http::Response r, transport->Send(req));
     if (r.status != 200) {
-      std::string msg = op + ": ";
-      if (!r.retry_summary.empty()) msg += r.retry_summary + ": ";
-      msg += "HTTP " + std::to_string(r.status) +
-             " (does the workflow have `permissions: id-token: write`, and is the request token current?)";
+      const std::string msg =
+          r.FailureHeading(op) +
+          " (does the workflow have `permissions: id-token: write`, and is the request token current?)";
       return Status(StatusCode::kUnauthenticated, msg).WithHttpStatus(r.status).WithRequestId(r.RequestId());
     }
     auto j = internal::ParseJson(r.body);

@@ -126,9 +126,7 @@ StatusCode CodeFor(const ApiError& e, int status) {
 
 Status DatabricksError(const http::Response& r, const std::string& operation) {
   ApiError e = ParseApiError(r.status, r.body);
-  std::string msg = operation + ": ";
-  if (!r.retry_summary.empty()) msg += r.retry_summary + ": ";
-  msg += "HTTP " + std::to_string(r.status);
+  std::string msg = r.FailureHeading(operation);
   if (!e.error_code.empty()) msg += " " + e.error_code;
   if (!e.message.empty()) msg += ": " + e.message;
   Status s(CodeFor(e, r.status), log::Redact(msg));
@@ -141,9 +139,7 @@ Status ResourceManagerError(const http::Response& r, const std::string& operatio
   const internal::AzureError parsed = internal::ParseAzureError(r.body);
   const std::string& code = parsed.code;
   const std::string message = parsed.message.empty() ? ParseApiError(r.status, r.body).message : parsed.message;
-  std::string msg = operation + ": ";
-  if (!r.retry_summary.empty()) msg += r.retry_summary + ": ";
-  msg += "HTTP " + std::to_string(r.status);
+  std::string msg = r.FailureHeading(operation);
   if (!code.empty()) msg += " " + code;
   msg += ": " + message;
   if (r.status == 404) {

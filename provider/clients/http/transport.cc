@@ -22,6 +22,12 @@ std::string Response::RequestId() const {
   return "";
 }
 
+std::string Response::FailureHeading(const std::string& operation) const {
+  std::string heading = operation + ": ";
+  if (!retry_summary.empty()) heading += retry_summary + ": ";
+  return heading + "HTTP " + std::to_string(status);
+}
+
 bool IsTransientTransportError(const Status& status) {
   const std::string& c = status.service_code();
   return c == kTransportConnectFailed || c == kTransportConnectionLost || c == kTransportTimeout;

@@ -50,6 +50,8 @@ struct Response {
   std::string Header(const std::string& name) const;
   // x-ms-request-id, x-request-id or x-databricks-request-id, whichever came.
   std::string RequestId() const;
+  // "<operation>: [<retry_summary>: ]HTTP <status>": how every error about a reply begins.
+  std::string FailureHeading(const std::string& operation) const;
 };
 
 // Transport error codes (Status::service_code() of a transport failure).

@@ -56,9 +56,7 @@ Status KeyVaultError(const http::Response& r, const std::string& operation) {
     case 429: sc = StatusCode::kResourceExhausted; break;
     default: sc = r.status >= 500 ? StatusCode::kUnavailable : StatusCode::kUnknown;
   }
-  std::string msg = operation + ": ";
-  if (!r.retry_summary.empty()) msg += r.retry_summary + ": ";
-  msg += "HTTP " + std::to_string(r.status);
+  std::string msg = r.FailureHeading(operation);
   if (!code.empty()) msg += " " + code;
   if (!inner.empty() && inner != code) msg += "/" + inner;
   if (!message.empty()) msg += ": " + message;
