@@ -63,13 +63,10 @@ bool ResourceManager::Authenticate(const httplib::Request& req, httplib::Respons
 }
 
 void ResourceManager::Handle(const httplib::Request& req, httplib::Response& res, std::string* route) {
-  static const std::regex kWorkspace(
-      "^/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\\.Databricks/workspaces/([^/]+)$",
-      std::regex::icase);
   res.set_header("x-ms-request-id", NewGuid());
   res.set_header("x-ms-correlation-request-id", NewGuid());
   std::smatch m;
-  if (!std::regex_match(req.path, m, kWorkspace)) {
+  if (!std::regex_match(req.path, m, WorkspaceResourceIdPattern())) {
     *route = "(unknown)";
     ArmError(res, 404, "InvalidResourceType", "The resource type could not be found in the namespace for api version.");
     return;

@@ -220,4 +220,11 @@ bool IsLoopbackHost(const std::string& host) {
   return dots == 3;
 }
 
+const std::regex& WorkspaceResourceIdPattern() {
+  static const std::regex kPattern(
+      "^/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\\.Databricks/workspaces/([^/]+)$",
+      std::regex::icase);
+  return kPattern;
+}
+
 }  // namespace adbjit::emulator

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <regex>
 #include <string>
 #include <string_view>
 
@@ -45,6 +46,10 @@ bool JsonInt64(const nlohmann::json& v, int64_t* out);
 
 // True for 127.0.0.0/8, ::1 and "localhost".
 bool IsLoopbackHost(const std::string& host);
+
+// A Microsoft.Databricks/workspaces resource ID, matched whole and ignoring case as ARM does;
+// groups 1, 2 and 3 are the subscription, the resource group and the workspace name.
+const std::regex& WorkspaceResourceIdPattern();
 
 }  // namespace adbjit::emulator
 

@@ -125,10 +125,7 @@ bool Databricks::Authenticate(const httplib::Request& req, httplib::Response& re
   std::string resource_id = req.get_header_value("X-Databricks-Azure-Workspace-Resource-Id");
   std::string mgmt = req.get_header_value("X-Databricks-Azure-SP-Management-Token");
   if (!resource_id.empty() || !mgmt.empty()) {
-    static const std::regex kWorkspaceId(
-        "^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.Databricks/workspaces/[^/]+$",
-        std::regex::icase);
-    if (!std::regex_match(resource_id, kWorkspaceId)) {
+    if (!std::regex_match(resource_id, WorkspaceResourceIdPattern())) {
       DatabricksError(res, 400, "INVALID_PARAMETER_VALUE",
                       "Invalid X-Databricks-Azure-Workspace-Resource-Id header: '" + resource_id + "'");
       return false;
