@@ -30,6 +30,28 @@ void NotFound(httplib::Response& res, const std::string& what) {
               "https://go.microsoft.com/fwlink/?linkid=2125182");
 }
 
+// One page of a list reply: `maxresults` items (25 at most) from `$skiptoken`, and a nextLink to
+// `list_url` for the rest, as Key Vault pages its lists.
+void ReplyPage(const httplib::Request& req, httplib::Response& res, const std::vector<nlohmann::json>& items,
+               const std::string& list_url, const std::string& api_version) {
+  int64_t max = kMaxPage, skip = 0;
+  if (req.has_param("maxresults") &&
+      (!JsonInt64(req.get_param_value("maxresults"), &max) || max < 1 || max > kMaxPage)) {
+    return KvError(res, 400, "BadParameter", "maxresults must be an integer between 1 and 25.");
+  }
+  if (req.has_param("$skiptoken") && !JsonInt64(req.get_param_value("$skiptoken"), &skip)) skip = 0;
+  nlohmann::json page = nlohmann::json::array();
+  for (int64_t i = std::max<int64_t>(skip, 0); i < static_cast<int64_t>(items.size()) && i < skip + max; ++i) {
+    page.push_back(items[i]);
+  }
+  nlohmann::json out = {{"value", page}, {"nextLink", nullptr}};
+  if (skip + max < static_cast<int64_t>(items.size())) {
+    out["nextLink"] = list_url + "?api-version=" + api_version + "&$skiptoken=" + std::to_string(skip + max) +
+                      "&maxresults=" + std::to_string(max);
+  }
+  ReplyJson(res, 200, out);
+}
+
 // Vault name from the Host header: "myvault.localhost:8443" -> "myvault"; IPs and localhost -> "default".
 std::string VaultName(const std::string& host_header) {
   std::string host = host_header;
@@ -367,27 +389,10 @@ void KeyVault::ListVersions(const Ctx& c, const std::string& name, const httplib
       return NotFound(res, name);
     }
     for (const Version& v : it->second.versions) {
-      nlohmann::json item = Bundle(c, name, v, false);
-      items.push_back(std::move(item));
+      items.push_back(Bundle(c, name, v, false));
     }
   }
-  int64_t max = kMaxPage, skip = 0;
-  if (req.has_param("maxresults")) {
-    if (!JsonInt64(req.get_param_value("maxresults"), &max) || max < 1 || max > kMaxPage) {
-      return KvError(res, 400, "BadParameter", "maxresults must be an integer between 1 and 25.");
-    }
-  }
-  if (req.has_param("$skiptoken") && !JsonInt64(req.get_param_value("$skiptoken"), &skip)) skip = 0;
-  nlohmann::json page = nlohmann::json::array();
-  for (int64_t i = std::max<int64_t>(skip, 0); i < static_cast<int64_t>(items.size()) && i < skip + max; ++i) {
-    page.push_back(items[i]);
-  }
-  nlohmann::json out = {{"value", page}, {"nextLink", nullptr}};
-  if (skip + max < static_cast<int64_t>(items.size())) {
-    out["nextLink"] = c.base + "/secrets/" + name + "/versions?api-version=" + c.api_version +
-                      "&$skiptoken=" + std::to_string(skip + max) + "&maxresults=" + std::to_string(max);
-  }
-  ReplyJson(res, 200, out);
+  ReplyPage(req, res, items, c.base + "/secrets/" + name + "/versions", c.api_version);
 }
 
 void KeyVault::ListSecrets(const Ctx& c, bool deleted, const httplib::Request& req, httplib::Response& res) {
@@ -406,22 +411,7 @@ void KeyVault::ListSecrets(const Ctx& c, bool deleted, const httplib::Request& r
       items.push_back(std::move(item));
     }
   }
-  int64_t max = kMaxPage, skip = 0;
-  if (req.has_param("maxresults") &&
-      (!JsonInt64(req.get_param_value("maxresults"), &max) || max < 1 || max > kMaxPage)) {
-    return KvError(res, 400, "BadParameter", "maxresults must be an integer between 1 and 25.");
-  }
-  if (req.has_param("$skiptoken") && !JsonInt64(req.get_param_value("$skiptoken"), &skip)) skip = 0;
-  nlohmann::json page = nlohmann::json::array();
-  for (int64_t i = std::max<int64_t>(skip, 0); i < static_cast<int64_t>(items.size()) && i < skip + max; ++i) {
-    page.push_back(items[i]);
-  }
-  nlohmann::json out = {{"value", page}, {"nextLink", nullptr}};
-  if (skip + max < static_cast<int64_t>(items.size())) {
-    out["nextLink"] = c.base + (deleted ? "/deletedsecrets" : "/secrets") + "?api-version=" + c.api_version +
-                      "&$skiptoken=" + std::to_string(skip + max) + "&maxresults=" + std::to_string(max);
-  }
-  ReplyJson(res, 200, out);
+  ReplyPage(req, res, items, c.base + (deleted ? "/deletedsecrets" : "/secrets"), c.api_version);
 }
 
 void KeyVault::DeleteSecret(const Ctx& c, const std::string& name, httplib::Response& res) {

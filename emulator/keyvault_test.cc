@@ -108,6 +108,30 @@ TEST_F(KeyVaultTest, SetGetAndVersions) {
   EXPECT_FALSE(list["value"][0].contains("value"));
 }
 
+TEST_F(KeyVaultTest, SecretAndDeletedSecretListsArePaged) {
+  for (const char* name : {"a", "b", "c"}) ASSERT_EQ(Put(name, {{"value", "v"}})->status, 200);
+  ASSERT_EQ(Delete("/secrets/c")->status, 200);
+  for (const std::string list : {"/secrets", "/deletedsecrets"}) {
+    SCOPED_TRACE(list);
+    size_t want = list == "/secrets" ? 2 : 1;
+    nlohmann::json first = Body(Get(list + "?maxresults=1"));
+    ASSERT_EQ(first["value"].size(), 1u);
+    if (want == 1) {
+      EXPECT_TRUE(first["nextLink"].is_null());
+      EXPECT_EQ(first["value"][0]["recoveryId"], server().keyvault_url() + "/deletedsecrets/c");
+      continue;
+    }
+    ASSERT_TRUE(first["nextLink"].is_string());
+    std::string next = first["nextLink"].get<std::string>().substr(server().keyvault_url().size());
+    EXPECT_TRUE(next.starts_with(list + "?api-version=")) << next;
+    nlohmann::json second = Body(Vault()->Get(next, Bearer(token_)));
+    ASSERT_EQ(second["value"].size(), 1u);
+    EXPECT_TRUE(second["nextLink"].is_null());
+    EXPECT_NE(first["value"][0]["id"], second["value"][0]["id"]);
+  }
+  ExpectKvError(Get("/deletedsecrets?maxresults=0"), 400, "BadParameter");
+}
+
 TEST_F(KeyVaultTest, NameRulesAndBodyValidation) {
   ExpectKvError(Put("bad_name", {{"value", "x"}}), 400, "BadParameter");
   ExpectKvError(Put(std::string(128, 'a'), {{"value", "x"}}), 400, "BadParameter");
