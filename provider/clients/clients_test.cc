@@ -82,6 +82,25 @@ TEST_F(ClientsTest, StormLongerThanBudgetNamesOperationAndLastStatus) {
   EXPECT_NE(unknown.message().find("a token whose comment ends in [adbjit:"), std::string::npos);
   server_->ClearFaults();
   EXPECT_TRUE(LiveTokenIds().empty());
+
+  // A throttled pool create: a 429 was refused before anything happened, so no list looks for a
+  // pool the attempt might have made; the error says what the attempts spent.
+  const std::string slow = R"({"error_code":"REQUEST_LIMIT_EXCEEDED","message":"slow down"})";
+  Faults(nlohmann::json::array({{{"service", "databricks"}, {"path", "/api/2.0/instance-pools/create"},
+                                 {"action", "status"}, {"status", 429}, {"body", slow}}}));
+  databricks::InstancePool pool;
+  pool.instance_pool_name = "throttled";
+  pool.node_type_id = "Standard_DS3_v2";
+  Status throttled = clients->databricks().CreateInstancePoolSafely(pool).status();
+  EXPECT_EQ(throttled.http_status(), 429);
+  const int64_t pool_creates = RouteCount("databricks", "POST", "/api/2.0/instance-pools/create", 429);
+  EXPECT_GE(pool_creates, 2);
+  EXPECT_EQ(throttled.message().rfind(
+                "create instance pool throttled: gave up after " + std::to_string(pool_creates) + " attempts in ", 0),
+            0u)
+      << throttled.message();
+  EXPECT_NE(throttled.message().find("s: HTTP 429 REQUEST_LIMIT_EXCEEDED: slow down"), std::string::npos);
+  EXPECT_EQ(RouteCount("databricks", "GET", "/api/2.0/instance-pools/list"), 1);  // the warm-up call only
 }
 
 TEST_F(ClientsTest, AmbiguousCreateUnderConnectionDropsLeavesOnlyTheKnownToken) {

@@ -35,6 +35,57 @@ bool LooksMissing(const std::string& message) {
          message.find("not found") != std::string::npos;
 }
 
+// Maps a non-2xx response; `missing_means_not_found` also maps 400 "does not exist" texts.
+Status ErrorFor(const http::Response& r, const std::string& op, bool missing_means_not_found) {
+  Status s = DatabricksError(r, op);
+  if (missing_means_not_found && s.code() == StatusCode::kInvalidArgument && LooksMissing(s.message())) {
+    Status nf(StatusCode::kNotFound, s.message());
+    nf.WithHttpStatus(s.http_status()).WithServiceCode(s.service_code()).WithRequestId(s.request_id());
+    return nf;
+  }
+  return s;
+}
+
+// A create attempt that did not succeed: the error, how it may be followed up and the wait the
+// service asked for.
+struct FailedCreate {
+  Status error;
+  Outcome outcome = Outcome::kDefinite;
+  std::optional<std::chrono::milliseconds> hint;
+};
+
+// A create that failed in transport or with a non-200 answer. A 429 was refused before anything
+// happened; a 5xx or a transport failure after the request may have left (see
+// http::IsAmbiguousTransportError) may have created the object.
+FailedCreate FailureOf(const StatusOr<http::Response>& r, const std::string& op, http::Clock* clock) {
+  FailedCreate f;
+  if (!r.ok()) {
+    f.error = r.status();
+    if (http::IsAmbiguousTransportError(f.error)) f.outcome = Outcome::kRetryAmbiguous;
+    return f;
+  }
+  f.error = ErrorFor(*r, op, false);
+  if (std::string ra = r->Header("retry-after"); !ra.empty()) f.hint = http::ParseRetryAfter(ra, clock->WallNow());
+  if (r->status == 429) f.outcome = Outcome::kRetryClean;
+  if (r->status >= 500) f.outcome = Outcome::kRetryAmbiguous;
+  return f;
+}
+
+// Waits before another create attempt: OK to try again, else the error to report (the last
+// failure with what the attempts spent, or the cancellation).
+Status WaitToCreateAgain(http::RetryBudget& budget, int max_attempts, const FailedCreate& f, const std::string& op) {
+  Status wait = budget.attempts() >= max_attempts ? DeadlineExceededError("attempt limit reached")
+                                                  : budget.WaitBeforeRetry(f.hint);
+  if (wait.ok()) return wait;
+  const Status& last = f.error;
+  if (wait.code() == StatusCode::kCancelled) {
+    return CancelledError(op + ": cancelled while waiting to retry (" + WithoutPrefix(last.message(), op) + ")");
+  }
+  Status out(last.code(), op + ": " + budget.GaveUpSummary() + ": " + WithoutPrefix(last.message(), op));
+  out.WithHttpStatus(last.http_status()).WithServiceCode(last.service_code()).WithRequestId(last.request_id());
+  return out;
+}
+
 std::atomic<uint64_t> g_seed{0x2545F4914F6CDD1DULL};
 
 // The ARM API version of the workspace read (remote-apis.md §2.1).
@@ -163,16 +214,6 @@ StatusOr<http::Response> Client::CallIdempotentMutation(const std::string& path,
   }
 }
 
-Status Client::ErrorFor(const http::Response& r, const std::string& op, bool missing_means_not_found) {
-  Status s = DatabricksError(r, op);
-  if (missing_means_not_found && s.code() == StatusCode::kInvalidArgument && LooksMissing(s.message())) {
-    Status nf(StatusCode::kNotFound, s.message());
-    nf.WithHttpStatus(s.http_status()).WithServiceCode(s.service_code()).WithRequestId(s.request_id());
-    return nf;
-  }
-  return s;
-}
-
 // ---- Tokens ---------------------------------------------------------------------------------------
 
 StatusOr<std::vector<TokenInfo>> Client::FetchTokenList() {
@@ -273,9 +314,7 @@ StatusOr<CreatedToken> Client::CreateTokenSafely(std::optional<int64_t> lifetime
   for (;;) {
     StatusOr<http::Response> r = Call("POST", kTokenCreate, &body, op, /*idempotent=*/false);
     budget.RecordAttempt();
-    Status last;
-    Outcome outcome = Outcome::kDefinite;
-    std::optional<std::chrono::milliseconds> hint;
+    FailedCreate failed;
     if (r.ok() && r->status == 200) {
       auto j = internal::ParseJson(r->body);
       std::string value = j ? internal::GetString(*j, "token_value") : "";
@@ -294,51 +333,31 @@ StatusOr<CreatedToken> Client::CreateTokenSafely(std::optional<int64_t> lifetime
                    {{"token_id", created.info.token_id}, {"attempts", std::to_string(budget.attempts())}});
         return created;
       }
-      last = InternalError(op + ": HTTP 200 without token_value/token_info");
-      outcome = Outcome::kRetryAmbiguous;
-    } else if (r.ok()) {
-      last = ErrorFor(*r, op, false);
-      std::string ra = r->Header("retry-after");
-      if (!ra.empty()) hint = http::ParseRetryAfter(ra, clock_->WallNow());
-      if (r->status == 429) {
-        outcome = Outcome::kRetryClean;  // throttled before anything happened
-      } else if (r->status >= 500) {
-        outcome = Outcome::kRetryAmbiguous;
-      }
+      failed = {InternalError(op + ": HTTP 200 without token_value/token_info"), Outcome::kRetryAmbiguous};
     } else {
-      last = r.status();
-      if (http::IsAmbiguousTransportError(last)) outcome = Outcome::kRetryAmbiguous;
+      failed = FailureOf(r, op, clock_);
     }
-    if (outcome == Outcome::kDefinite) {
-      if (!ambiguity) return last;
+    if (failed.outcome == Outcome::kDefinite) {
+      if (!ambiguity) return failed.error;
       // A failure after an ambiguity: make sure the lost one is gone before reporting.
       int revoked = 0;
       RevokeMarked(marker, "", &revoked);
-      return last;
+      return failed.error;
     }
-    if (outcome == Outcome::kRetryAmbiguous) {
+    if (failed.outcome == Outcome::kRetryAmbiguous) {
       ambiguity = true;
       int revoked = 0;
       Status rec = RevokeMarked(marker, "", &revoked);
       if (!rec.ok()) {
-        return Status(rec.code(), op + ": the outcome of the create is unknown (" + WithoutPrefix(last.message(), op) +
+        return Status(rec.code(), op + ": the outcome of the create is unknown (" +
+                                      WithoutPrefix(failed.error.message(), op) +
                                       ") and checking for the token failed: " + rec.message() +
                                       "; a token whose comment ends in " + marker + " may exist");
       }
       log::Debug("databricks", "reconciled an ambiguous token create",
-                 {{"marker", marker}, {"revoked", std::to_string(revoked)}, {"error", last.message()}});
+                 {{"marker", marker}, {"revoked", std::to_string(revoked)}, {"error", failed.error.message()}});
     }
-    Status wait = budget.attempts() >= options_.max_create_attempts
-                      ? DeadlineExceededError("attempt limit reached")
-                      : budget.WaitBeforeRetry(hint);
-    if (wait.code() == StatusCode::kCancelled) {
-      return CancelledError(op + ": cancelled while waiting to retry (" + WithoutPrefix(last.message(), op) + ")");
-    }
-    if (!wait.ok()) {
-      Status out(last.code(), op + ": " + budget.GaveUpSummary() + ": " + WithoutPrefix(last.message(), op));
-      out.WithHttpStatus(last.http_status()).WithServiceCode(last.service_code()).WithRequestId(last.request_id());
-      return out;
-    }
+    ADBJIT_RETURN_IF_ERROR(WaitToCreateAgain(budget, options_.max_create_attempts, failed, op));
   }
 }
 
@@ -369,27 +388,17 @@ StatusOr<std::string> Client::CreateInstancePoolSafely(const InstancePool& spec)
   for (;;) {
     StatusOr<http::Response> r = Call("POST", kPoolCreate, &body, op, /*idempotent=*/false);
     budget.RecordAttempt();
-    Status last;
-    Outcome outcome = Outcome::kDefinite;
-    std::optional<std::chrono::milliseconds> hint;
+    FailedCreate failed;
     if (r.ok() && r->status == 200) {
       auto j = internal::ParseJson(r->body);
       std::string id = j ? internal::GetString(*j, "instance_pool_id") : "";
       if (!id.empty()) return id;
-      last = InternalError(op + ": HTTP 200 without instance_pool_id");
-      outcome = Outcome::kRetryAmbiguous;
-    } else if (r.ok()) {
-      last = ErrorFor(*r, op, false);
-      std::string ra = r->Header("retry-after");
-      if (!ra.empty()) hint = http::ParseRetryAfter(ra, clock_->WallNow());
-      if (r->status == 429) outcome = Outcome::kRetryClean;
-      if (r->status >= 500) outcome = Outcome::kRetryAmbiguous;
+      failed = {InternalError(op + ": HTTP 200 without instance_pool_id"), Outcome::kRetryAmbiguous};
     } else {
-      last = r.status();
-      if (http::IsAmbiguousTransportError(last)) outcome = Outcome::kRetryAmbiguous;
+      failed = FailureOf(r, op, clock_);
     }
-    if (outcome == Outcome::kDefinite) return last;
-    if (outcome == Outcome::kRetryAmbiguous) {
+    if (failed.outcome == Outcome::kDefinite) return failed.error;
+    if (failed.outcome == Outcome::kRetryAmbiguous) {
       ADBJIT_ASSIGN_OR_RETURN(std::vector<InstancePool> pools, ListInstancePools());
       for (const auto& p : pools) {
         if (p.instance_pool_name == spec.instance_pool_name && p.state != "DELETED") {
@@ -399,17 +408,7 @@ StatusOr<std::string> Client::CreateInstancePoolSafely(const InstancePool& spec)
         }
       }
     }
-    Status wait = budget.attempts() >= options_.max_create_attempts
-                      ? DeadlineExceededError("attempt limit reached")
-                      : budget.WaitBeforeRetry(hint);
-    if (wait.code() == StatusCode::kCancelled) {
-      return CancelledError(op + ": cancelled while waiting to retry (" + WithoutPrefix(last.message(), op) + ")");
-    }
-    if (!wait.ok()) {
-      Status out(last.code(), op + ": " + budget.GaveUpSummary() + ": " + WithoutPrefix(last.message(), op));
-      out.WithHttpStatus(last.http_status()).WithServiceCode(last.service_code()).WithRequestId(last.request_id());
-      return out;
-    }
+    ADBJIT_RETURN_IF_ERROR(WaitToCreateAgain(budget, options_.max_create_attempts, failed, op));
   }
 }
 

@@ -104,8 +104,6 @@ class Client {
   // within the retry budget; when the budget runs out, an error. Other statuses come back as-is.
   StatusOr<http::Response> CallIdempotentMutation(const std::string& path, const nlohmann::json& body,
                                                   const std::string& operation);
-  // Maps a non-2xx response; `missing_means_not_found` also maps 400 "does not exist" texts.
-  Status ErrorFor(const http::Response& r, const std::string& operation, bool missing_means_not_found);
   // GET {resource_manager}{workspace_resource_id}: properties.workspaceUrl, with https:// in front.
   StatusOr<std::string> LookUpHost();
   StatusOr<std::vector<TokenInfo>> FetchTokenList();
