@@ -99,7 +99,11 @@ class KeyVaultBindingResource final : public tf::Resource {
                        "is never stored.",
                        AttributePath("value_wo"));
       } else if (value.IsNull() && wo.IsNull()) {
-        diags.AddError("Missing secret value", "Set exactly one of value and value_wo.", AttributePath("value"));
+        diags.AddError("Missing secret value",
+                       "Set exactly one of value and value_wo. Configuration that Terraform generates for an "
+                       "import block (-generate-config-out) leaves both null, as it never writes sensitive "
+                       "values: fill one in.",
+                       AttributePath("value"));
       }
     }
     if (wo.IsKnown() && !wo.IsNull() && Get(config, "value_wo_version").IsKnown() &&

@@ -1,7 +1,7 @@
 // adbjit_keyvault_binding through the real terraform CLI against the emulator: create and in-place
 // updates (each a new secret version), replacement, drift (value changed, secret deleted), the
 // write-only value, bad input, destroy with and without purge (and under purge protection), import
-// (also into a configuration that gives the value as value_wo).
+// (also into a configuration that gives the value as value_wo, and with generated configuration).
 #include <string>
 
 #include "tests/e2e/pool_binding_e2e_fixture.h"
@@ -465,6 +465,59 @@ TEST_F(PoolBindingE2eTest, BindingsImportByVersionlessIdWithACleanPlan) {
       {"import", "-input=false", "adbjit_keyvault_binding.bare", emu().keyvault_url() + "/secrets/missing"});
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_THAT(Squashed(missing.stderr_text), HasSubstr("Secret not found"));
+}
+
+// `import` blocks with `terraform plan -generate-config-out`: Terraform writes a resource block per
+// imported object from the provider's schema and read. The pool's and the token's need nothing
+// more; the binding's leaves value and value_wo null (Terraform never writes sensitive values),
+// which validation refuses saying what to do. With the value filled in, the import applies and the
+// next plan is clean.
+TEST_F(PoolBindingE2eTest, ImportBlocksGenerateConfigurationThatPlansCleanOnceTheValueIsFilledIn) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const std::string vault = VaultUrl();
+  databricks::InstancePool spec;
+  spec.instance_pool_name = "generated";
+  spec.node_type_id = "Standard_DS3_v2";
+  spec.min_idle_instances = 1;
+  spec.max_capacity = 4;
+  spec.custom_tags = std::map<std::string, std::string>{{"owner", "data"}};
+  auto pool_id = Outside().databricks().CreateInstancePoolSafely(spec);
+  ASSERT_TRUE(pool_id.ok()) << pool_id.status().ToString();
+  auto token = Outside().databricks().CreateTokenSafely(3600, "generated");
+  ASSERT_TRUE(token.ok()) << token.status().ToString();
+  keyvault::SetSecretParams secret{.value = Secret("imported")};
+  secret.tags["a"] = "b";
+  ASSERT_TRUE(Outside().keyvault().SetSecret(vault, "generated", secret).ok());
+  auto import_block = [](const std::string& to, const std::string& id) {
+    return "import {\n  to = " + to + "\n  id = \"" + id + "\"\n}\n";
+  };
+  Config(import_block("adbjit_instance_pool.p", *pool_id) + import_block("adbjit_token.t", token->info.token_id) +
+         import_block("adbjit_keyvault_binding.b", emu().keyvault_url() + "/secrets/generated"));
+
+  CommandResult generate = ws().Plan({"-generate-config-out=generated.tf"});
+  EXPECT_NE(generate.exit_code, 0) << generate.Describe();
+  const std::string refused = Squashed(generate.stderr_text);
+  EXPECT_THAT(refused, HasSubstr("Error: Missing secret value"));
+  EXPECT_THAT(refused, HasSubstr("leaves both null, as it never writes sensitive values: fill one in"));
+  const std::filesystem::path generated_path = ws().work_dir() / "generated.tf";
+  std::string generated = ReadFileText(generated_path);
+  for (const char* line : {"instance_pool_name", "min_idle_instances", "comment", "lifetime_seconds",
+                           "value            = null # sensitive"}) {
+    EXPECT_THAT(generated, HasSubstr(line)) << generated;
+  }
+  for (const char* computed : {"instance_pool_id", "default_tags", "token_id", "expiry_time", "versionless_id"}) {
+    EXPECT_THAT(generated, Not(HasSubstr(computed))) << "computed-only " << computed << " in\n" << generated;
+  }
+
+  const std::string placeholder = "value            = null # sensitive";
+  generated.replace(generated.find(placeholder), placeholder.size(), "value = \"imported\"");
+  ws().WriteFile("generated.tf", generated);
+  CommandResult apply = MustApply();
+  EXPECT_THAT(apply.stdout_text, HasSubstr("3 imported, 0 added, 0 changed, 0 destroyed"));
+  ExpectNoChanges("after importing with generated configuration");
+  EXPECT_EQ(SecretRecord("generated")["versions"], 1);  // the import wrote nothing
+  EXPECT_EQ(State("adbjit_instance_pool.p")["instance_pool_id"], *pool_id);
+  EXPECT_EQ(State("adbjit_token.t")["comment"], "generated");
 }
 
 // An import always records `value` (Key Vault returns it). A configuration that gives the same text
