@@ -6,6 +6,7 @@
 
 #include "provider/clients/keyvault/errors.h"
 #include "provider/clients/keyvault/types.h"
+#include "provider/util/log.h"
 #include "provider/util/rfc3339.h"
 
 namespace adbjit::resources {
@@ -168,15 +169,12 @@ StatusOr<LatestVersion> CheckLatestVersion(keyvault::Client& kv, const std::stri
   return bundle.status();
 }
 
-void RemoveSecret(keyvault::Client& kv, const std::string& vault_url, const std::string& name, bool purge,
-                  tf::Diagnostics& diags) {
-  auto deleted = kv.DeleteSecret(vault_url, name);
-  if (!deleted.ok() && !deleted.status().IsNotFound()) {
-    AddApiError(diags, deleted.status(), "Cannot delete Key Vault secret");
-    return;
-  }
-  if (!purge) return;
-  Status purged = kv.PurgeDeletedSecretAndWait(vault_url, name);
+namespace {
+
+// Purges the soft-deleted secret whose latest version was `deleted_id`; purge protection is a warning.
+void PurgeSecret(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
+                 const std::string& deleted_id, tf::Diagnostics& diags, const std::optional<tf::AttributePath>& path) {
+  Status purged = kv.PurgeDeletedSecretAndWait(vault_url, name, deleted_id);
   if (purged.ok()) return;
   if (purged.service_code() == keyvault::kPurgeProtectionEnabled) {
     diags.AddWarning("Secret not purged",
@@ -185,7 +183,49 @@ void RemoveSecret(keyvault::Client& kv, const std::string& vault_url, const std:
                          "until then unless it is recovered.");
     return;
   }
-  AddApiError(diags, purged, "Cannot purge Key Vault secret");
+  AddApiError(diags, purged, "Cannot purge Key Vault secret", path);
+}
+
+}  // namespace
+
+void RemoveObjectsSecret(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
+                         const std::string& versioned_id, bool purge, tf::Diagnostics& diags,
+                         std::optional<tf::AttributePath> path) {
+  auto latest = CheckLatestVersion(kv, vault_url, name, versioned_id);
+  if (!latest.ok()) {
+    AddApiError(diags, latest.status(), "Cannot read Key Vault secret", path);
+    return;
+  }
+  // No live secret: purge only a soft-deleted one that ends in the object's version.
+  auto purge_if_ours = [&] {
+    if (!purge) return;
+    auto deleted = kv.GetDeletedSecret(vault_url, name);
+    if (deleted.ok() && deleted->id == versioned_id) {
+      PurgeSecret(kv, vault_url, name, versioned_id, diags, path);
+    } else if (!deleted.ok() && !deleted.status().IsNotFound()) {
+      AddApiError(diags, deleted.status(), "Cannot read deleted Key Vault secret", path);
+    }
+  };
+  if (*latest == LatestVersion::kNewer) return;
+  if (*latest == LatestVersion::kGone) return purge_if_ours();
+  auto deleted = kv.DeleteSecret(vault_url, name);
+  if (!deleted.ok()) {
+    if (deleted.status().IsNotFound()) return purge_if_ours();
+    AddApiError(diags, deleted.status(), "Cannot delete Key Vault secret", path);
+    return;
+  }
+  if (!deleted->id.empty() && deleted->id != versioned_id) {
+    // A newer version came between the check and the delete, and went with it: bring it back.
+    log::Info("keyvault", "a newer version was written while the secret was being deleted; recovering it",
+              {{"name", name}});
+    auto recovered = kv.RecoverDeletedSecretAndWait(vault_url, name);
+    if (!recovered.ok()) {
+      AddApiError(diags, recovered.status(),
+                  "Cannot recover Key Vault secret \"" + name + "\" written while it was being deleted", path);
+    }
+    return;
+  }
+  if (purge) PurgeSecret(kv, vault_url, name, deleted->id.empty() ? versioned_id : deleted->id, diags, path);
 }
 
 std::optional<nlohmann::json> MovedSourceState(const tf::MoveRequest& req, std::string_view target_type,

@@ -108,14 +108,21 @@ enum class LatestVersion {
 };
 StatusOr<LatestVersion> CheckLatestVersion(keyvault::Client& kv, const std::string& vault_url,
                                            const std::string& name, const std::string& versioned_id);
-// Whether destroying the object should remove the secret: unless a newer version is there. A secret
-// already gone is removed all the same, so that RemoveSecret can finish an earlier delete's purge.
-inline bool SecretIsTheObjects(LatestVersion v) { return v != LatestVersion::kNewer; }
-
-// Deletes a secret (already gone is fine) and, when `purge`, purges it and waits until the name is
-// free. Purge protection turns the purge into a warning.
-void RemoveSecret(keyvault::Client& kv, const std::string& vault_url, const std::string& name, bool purge,
-                  tf::Diagnostics& diags);
+// Removes, as an object is destroyed, the secret it wrote (`versioned_id`: the version it wrote),
+// and when `purge` also purges it and waits until the name is free. Another writer can take the
+// name at any moment (a replacement created first with create_before_destroy, another resource
+// that writes the same name in the same apply), and Key Vault deletes a secret with all its
+// versions, so a newer version than the object's is never removed:
+// - a newer latest version: the secret stays;
+// - no live secret: nothing is deleted; a soft-deleted one whose latest version is the object's
+//   (an earlier destroy that did not finish) is purged, another one stays;
+// - a newer version written between that check and the delete (the delete's answer names the
+//   latest version): the secret is recovered instead of purged.
+// Failures become errors ("Cannot read/delete/purge ..."), on `path` when given; purge protection
+// turns the purge into a warning.
+void RemoveObjectsSecret(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
+                         const std::string& versioned_id, bool purge, tf::Diagnostics& diags,
+                         std::optional<tf::AttributePath> path = std::nullopt);
 
 // --- `moved` from another provider's resource type ---
 // The source state of a `moved` block, when the source is `source_type` of a provider whose type

@@ -211,13 +211,8 @@ class KeyVaultBindingResource final : public tf::Resource {
     const std::string name = GetStr(req.prior_state, "name").value_or("");
     // A replacement created first (create_before_destroy) has written the same name already: the
     // secret is the new binding's then, and stays.
-    auto latest = CheckLatestVersion(api->keyvault(), vault_url, name, GetStr(req.prior_state, "id").value_or(""));
-    if (!latest.ok()) {
-      AddApiError(resp.diagnostics, latest.status(), "Cannot read Key Vault secret");
-    } else if (SecretIsTheObjects(*latest)) {
-      RemoveSecret(api->keyvault(), vault_url, name, GetBool(req.prior_state, "purge_on_destroy").value_or(true),
-                   resp.diagnostics);
-    }
+    RemoveObjectsSecret(api->keyvault(), vault_url, name, GetStr(req.prior_state, "id").value_or(""),
+                        GetBool(req.prior_state, "purge_on_destroy").value_or(true), resp.diagnostics);
     if (resp.diagnostics.HasError()) {
       // Keep the binding (the secret may be live, or soft-deleted but not purged) and remember
       // that a destroy is unfinished, so that a refresh that finds no live secret keeps it.

@@ -243,13 +243,8 @@ class TokenResource final : public tf::Resource {
     // The secret is this token's only while the version it wrote is the latest. A replacement made
     // before this token is destroyed (create_before_destroy, the way to rotate without a gap) has
     // already written the new token there: removing the secret would take it from the pipelines.
-    auto latest = CheckLatestVersion(api->keyvault(), seal->vault_url, seal->name, *secret_id);
-    if (!latest.ok()) {
-      AddApiError(resp.diagnostics, latest.status(), "Cannot read the token's Key Vault secret",
-                  AttributePath(kSecretBlock));
-    } else if (SecretIsTheObjects(*latest)) {
-      RemoveSecret(api->keyvault(), seal->vault_url, seal->name, /*purge=*/true, resp.diagnostics);
-    }
+    RemoveObjectsSecret(api->keyvault(), seal->vault_url, seal->name, *secret_id, /*purge=*/true, resp.diagnostics,
+                        AttributePath(kSecretBlock));
   }
 
   // `moved` from databricks_token (databricks/databricks): the same Databricks token, so nothing is

@@ -27,6 +27,7 @@ StatusOr<std::unique_ptr<Clients>> Clients::Create(ClientsConfig config) {
   curl.stop = c->stop_.get();
   auto base = std::make_shared<http::CurlTransport>(curl);
   c->transport_ = std::make_shared<http::RetryingTransport>(base, retry, nullptr, c->stop_);
+  if (config.wrap_transport_for_testing) c->transport_ = config.wrap_transport_for_testing(c->transport_);
 
   const std::string authority =
       config.authority_host.empty() ? c->cloud_.authority_host : http::NormalizeBaseUrl(config.authority_host);

@@ -4,9 +4,11 @@
 #define ADBJIT_CLIENTS_CONFIG_H_
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "provider/clients/http/transport.h"
 #include "provider/util/secret.h"
 #include "provider/util/status.h"
 
@@ -45,6 +47,9 @@ struct ClientsConfig {
   int retry_initial_backoff_ms = 1000;
   int retry_max_backoff_ms = 30000;
   std::string ca_file;
+  // Tests only: wraps the transport every client sends through, to act between two requests
+  // (another writer's request landing between a check and a delete, say).
+  std::function<std::shared_ptr<http::Transport>(std::shared_ptr<http::Transport>)> wrap_transport_for_testing;
 
   // MSI if use_msi, else federated if use_oidc, else client secret.
   CredentialKind Credential() const;

@@ -260,7 +260,8 @@ StatusOr<SecretBundle> Client::GetDeletedSecret(const std::string& vault_url, co
   return j->get<SecretBundle>();
 }
 
-Status Client::PurgeDeletedSecretAndWait(const std::string& vault_url, const std::string& name) {
+Status Client::PurgeDeletedSecretAndWait(const std::string& vault_url, const std::string& name,
+                                         const std::string& deleted_id) {
   ADBJIT_ASSIGN_OR_RETURN(Vault v, ParseVault(vault_url));
   ADBJIT_RETURN_IF_ERROR(ValidateSecretName(name));
   const std::string op = "purge deleted secret " + name;
@@ -279,10 +280,16 @@ Status Client::PurgeDeletedSecretAndWait(const std::string& vault_url, const std
     }
     s = KeyVaultError(r, op);
     if (r.status == 404) {
-      // Nothing soft-deleted (yet). If the live secret still answers, a delete is in progress.
+      // Nothing soft-deleted (yet). If the live secret still answers, a delete is in progress, or
+      // the secret was recovered; once a newer version is written there, it is no longer ours.
       ADBJIT_ASSIGN_OR_RETURN(http::Response live, Call(v, "GET", "/secrets/" + name, nullptr, op));
       if (live.status == 404) return Status::OK();  // nothing to purge
       if (live.status != 200) return KeyVaultError(live, op);
+      if (auto j = internal::ParseJson(live.body); !deleted_id.empty() && j && j->is_object() &&
+                                                     internal::GetString(*j, "id") != deleted_id) {
+        log::Debug("keyvault", "not purging: the secret was recovered and written again", {{"name", name}});
+        return Status::OK();
+      }
       s = Status(StatusCode::kFailedPrecondition, op + ": the secret is still live (delete it first)");
     } else if (s.service_code() != kObjectIsBeingDeleted) {
       return s;

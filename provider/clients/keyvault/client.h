@@ -72,8 +72,11 @@ class Client {
   StatusOr<SecretBundle> GetDeletedSecret(const std::string& vault_url, const std::string& name);
   // Purges the soft-deleted secret and waits until the deleted entry is gone: waits out a delete
   // still in progress and ObjectIsBeingDeleted; OK when there is nothing to purge.
-  // kPermissionDenied/PurgeProtectionEnabled when purge protection forbids it.
-  Status PurgeDeletedSecretAndWait(const std::string& vault_url, const std::string& name);
+  // kPermissionDenied/PurgeProtectionEnabled when purge protection forbids it. With `deleted_id`
+  // (the versioned id of the latest version deleted), a live secret whose latest version is another
+  // means someone has recovered and rewritten the name meanwhile: nothing is left to purge, OK.
+  Status PurgeDeletedSecretAndWait(const std::string& vault_url, const std::string& name,
+                                   const std::string& deleted_id = "");
   // Recovers the soft-deleted secret and waits until the live secret answers; returns it.
   StatusOr<SecretBundle> RecoverDeletedSecretAndWait(const std::string& vault_url, const std::string& name);
 

@@ -1,0 +1,174 @@
+// RemoveObjectsSecret against the emulator, with another writer's request placed deterministically
+// between two of its own: a destroy never removes a version it did not write.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "provider/clients/testing/emulator_fixture.h"
+#include "resources/common.h"
+
+namespace adbjit::resources {
+namespace {
+
+using Request = http::Request;
+
+// Passes every request on, and runs `act` once: before or after the first request that `matches`.
+class Interleave : public http::Transport {
+ public:
+  enum class When { kBefore, kAfter };
+  Interleave(std::shared_ptr<http::Transport> next, std::function<bool(const Request&)> matches, When when,
+             std::function<void()> act)
+      : next_(std::move(next)), matches_(std::move(matches)), when_(when), act_(std::move(act)) {}
+
+  StatusOr<http::Response> Send(const Request& r) override {
+    const bool fire = matches_(r) && !fired_.exchange(true);
+    if (fire && when_ == When::kBefore) act_();
+    StatusOr<http::Response> answer = next_->Send(r);
+    if (fire && when_ == When::kAfter) act_();
+    return answer;
+  }
+  bool fired() const { return fired_; }
+
+ private:
+  std::shared_ptr<http::Transport> next_;
+  std::function<bool(const Request&)> matches_;
+  When when_;
+  std::function<void()> act_;
+  std::atomic<bool> fired_{false};
+};
+
+// A request with `method` whose URL path is exactly `path` (before the query).
+std::function<bool(const Request&)> Is(const std::string& method, const std::string& path) {
+  return [method, path](const Request& r) {
+    const std::string url = r.url.substr(0, r.url.find('?'));
+    return r.method == method && url.ends_with(path);
+  };
+}
+
+class SecretRemovalTest : public testing::EmulatorTest {
+ protected:
+  void SetUp() override {
+    EmulatorTest::SetUp();
+    outside_ = NewClients();
+  }
+
+  // Clients whose transport runs `act` before or after the first request that `matches`.
+  std::unique_ptr<clients::Clients> ClientsWith(std::function<bool(const Request&)> matches, Interleave::When when,
+                                                std::function<void()> act) {
+    clients::ClientsConfig config = Config();
+    config.wrap_transport_for_testing = [=, this](std::shared_ptr<http::Transport> next) {
+      interleave_ = std::make_shared<Interleave>(std::move(next), matches, when, act);
+      return interleave_;
+    };
+    return NewClients(config);
+  }
+
+  // Writes `value` to the shared name as another actor; returns the versioned id.
+  std::string Write(const std::string& value) {
+    auto written = outside_->keyvault().SetSecret(VaultUrl(), kName, {.value = Secret(value)});
+    EXPECT_TRUE(written.ok()) << written.status().ToString();
+    return written.ok() ? written->id : "";
+  }
+  std::string LiveValue() {
+    auto bundle = outside_->keyvault().GetSecret(VaultUrl(), kName);
+    return bundle.ok() ? bundle->value.Reveal() : "<" + bundle.status().message() + ">";
+  }
+  bool SoftDeleted() { return outside_->keyvault().GetDeletedSecret(VaultUrl(), kName).ok(); }
+  void Remove(clients::Clients& c, const std::string& versioned_id, tf::Diagnostics& diags) {
+    RemoveObjectsSecret(c.keyvault(), VaultUrl(), kName, versioned_id, /*purge=*/true, diags);
+  }
+
+  static constexpr char kName[] = "shared";
+  std::unique_ptr<clients::Clients> outside_;
+  std::shared_ptr<Interleave> interleave_;
+};
+
+TEST_F(SecretRemovalTest, TheObjectsLatestVersionIsDeletedAndPurged) {
+  const std::string mine = Write("mine");
+  auto clients = NewClients();
+  tf::Diagnostics diags;
+  Remove(*clients, mine, diags);
+  EXPECT_FALSE(diags.HasError());
+  EXPECT_TRUE(diags.items().empty());
+  EXPECT_EQ(LiveValue(), "<" + outside_->keyvault().GetSecret(VaultUrl(), kName).status().message() + ">");
+  EXPECT_FALSE(SoftDeleted());
+}
+
+TEST_F(SecretRemovalTest, ANewerVersionAlreadyThereIsLeftAlone) {
+  const std::string mine = Write("mine");
+  Write("theirs");
+  auto clients = NewClients();
+  tf::Diagnostics diags;
+  Remove(*clients, mine, diags);
+  EXPECT_TRUE(diags.items().empty());
+  EXPECT_EQ(LiveValue(), "theirs");
+}
+
+// The check finds the object's version; another writer's version lands before the delete, which
+// takes every version with it. The delete's answer names the newer version: it is recovered.
+TEST_F(SecretRemovalTest, AVersionWrittenBetweenTheCheckAndTheDeleteIsRecoveredNotPurged) {
+  const std::string mine = Write("mine");
+  auto clients = ClientsWith(Is("DELETE", "/secrets/shared"), Interleave::When::kBefore, [&] { Write("theirs"); });
+  tf::Diagnostics diags;
+  Remove(*clients, mine, diags);
+  ASSERT_TRUE(interleave_->fired());
+  EXPECT_FALSE(diags.HasError());
+  EXPECT_EQ(LiveValue(), "theirs");
+  EXPECT_EQ(RouteCount("keyvault", "DELETE", "/deletedsecrets/shared"), 0);
+}
+
+// The object's secret is gone already (deleted and purged outside). Another writer takes the name
+// right after the check: nothing is deleted.
+TEST_F(SecretRemovalTest, ASecretWrittenAfterTheObjectsWasFoundGoneIsLeftAlone) {
+  const std::string mine = Write("mine");
+  ASSERT_TRUE(outside_->keyvault().DeleteSecret(VaultUrl(), kName).ok());
+  ASSERT_TRUE(outside_->keyvault().PurgeDeletedSecretAndWait(VaultUrl(), kName).ok());
+  auto clients = ClientsWith(Is("GET", "/secrets/shared"), Interleave::When::kAfter, [&] { Write("theirs"); });
+  tf::Diagnostics diags;
+  Remove(*clients, mine, diags);
+  ASSERT_TRUE(interleave_->fired());
+  EXPECT_FALSE(diags.HasError());
+  EXPECT_EQ(LiveValue(), "theirs");
+  EXPECT_EQ(RouteCount("keyvault", "DELETE", "/secrets/shared"), 1);  // the outside delete above only
+}
+
+// An earlier destroy deleted the secret but did not purge it: the retry purges it, since its latest
+// version is the object's. A soft-deleted secret that ends in another version is not the object's.
+TEST_F(SecretRemovalTest, ASoftDeletedSecretIsPurgedOnlyWhenItEndsInTheObjectsVersion) {
+  const std::string mine = Write("mine");
+  ASSERT_TRUE(outside_->keyvault().DeleteSecret(VaultUrl(), kName).ok());
+  auto clients = NewClients();
+  tf::Diagnostics diags;
+  Remove(*clients, mine, diags);
+  EXPECT_FALSE(diags.HasError());
+  EXPECT_FALSE(SoftDeleted());
+
+  const std::string mine_again = Write("mine again");
+  Write("theirs");
+  ASSERT_TRUE(outside_->keyvault().DeleteSecret(VaultUrl(), kName).ok());
+  Remove(*clients, mine_again, diags);
+  EXPECT_FALSE(diags.HasError());
+  EXPECT_TRUE(SoftDeleted());
+}
+
+// Between the object's delete and its purge, another writer recovers the name and writes to it.
+// The purge finds a live secret that ends in a version not the object's: done, nothing purged,
+// rather than waiting for a delete that will never come.
+TEST_F(SecretRemovalTest, ANameRecoveredAndRewrittenBeforeThePurgeIsLeftAlone) {
+  const std::string mine = Write("mine");
+  auto clients = ClientsWith(Is("DELETE", "/deletedsecrets/shared"), Interleave::When::kBefore, [&] {
+    ASSERT_TRUE(outside_->keyvault().RecoverDeletedSecretAndWait(VaultUrl(), kName).ok());
+    Write("theirs");
+  });
+  tf::Diagnostics diags;
+  Remove(*clients, mine, diags);
+  ASSERT_TRUE(interleave_->fired());
+  EXPECT_FALSE(diags.HasError()) << (diags.items().empty() ? "" : diags.items()[0].detail);
+  EXPECT_EQ(LiveValue(), "theirs");
+}
+
+}  // namespace
+}  // namespace adbjit::resources
