@@ -11,7 +11,6 @@
 
 #include "provider/clients/keyvault/errors.h"
 #include "provider/clients/keyvault/types.h"
-#include "provider/util/digest.h"
 #include "provider/util/rfc3339.h"
 #include "resources/common.h"
 #include "resources/resources.h"
@@ -34,12 +33,6 @@ bool SameInstant(const std::optional<std::string>& a, const std::optional<std::s
   return x && y && *x == *y;
 }
 
-std::string WoHash(const std::string& private_data) {
-  auto j = nlohmann::json::parse(private_data, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("wo_sha256") || !j["wo_sha256"].is_string()) return "";
-  return j["wo_sha256"].get<std::string>();
-}
-
 // The private state's "purge_pending" flag: set by a destroy that failed part-way.
 bool PurgePending(const std::string& private_data) {
   auto j = nlohmann::json::parse(private_data, nullptr, false);
@@ -49,22 +42,11 @@ bool PurgePending(const std::string& private_data) {
 std::string WithPurgePending(const std::string& private_data, bool pending) {
   auto j = nlohmann::json::parse(private_data, nullptr, false);
   if (j.is_discarded() || !j.is_object()) j = nlohmann::json::object();
+  j.erase("wo_sha256");  // a digest of the write-only value that versions before 0.1.0 kept
   if (pending) {
     j["purge_pending"] = true;
   } else {
     j.erase("purge_pending");
-  }
-  return j.empty() ? "" : j.dump();
-}
-
-// The private data with `hash` as the hash of the write-only value Key Vault holds (none: empty).
-std::string WithWoHash(const std::string& private_data, const std::string& hash) {
-  auto j = nlohmann::json::parse(private_data, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) j = nlohmann::json::object();
-  if (hash.empty()) {
-    j.erase("wo_sha256");
-  } else {
-    j["wo_sha256"] = hash;
   }
   return j.empty() ? "" : j.dump();
 }
@@ -129,7 +111,7 @@ class KeyVaultBindingResource final : public tf::Resource {
     }
   }
 
-  void ModifyPlan(const tf::CallContext&, const tf::PlanRequest& req, tf::PlanResponse& resp) const override {
+  void ModifyPlan(const tf::CallContext& ctx, const tf::PlanRequest& req, tf::PlanResponse& resp) const override {
     if (req.prior_state.IsNull()) return;
     Value planned = resp.planned_state;
     // Same vault spelled differently (trailing slash, case) and the same instant in another
@@ -143,7 +125,7 @@ class KeyVaultBindingResource final : public tf::Resource {
         planned = planned.WithAttr(date, Get(req.prior_state, date));
       }
     }
-    const bool value_switched = SameValueSwitched(req, planned, resp.planned_private);
+    const bool value_switched = SameValueSwitched(ctx, req, planned);
     bool remote_change = false;
     for (const char* attr : kRemoteAttrs) {
       const std::string_view name = attr;
@@ -189,7 +171,7 @@ class KeyVaultBindingResource final : public tf::Resource {
       }
       return;
     }
-    resp.new_state = Refresh(state, *bundle, req.private_data);
+    resp.new_state = Refresh(state, *bundle);
     resp.private_data = WithPurgePending(req.private_data, false);
   }
 
@@ -237,7 +219,7 @@ class KeyVaultBindingResource final : public tf::Resource {
                   bundle.status().IsNotFound() ? "Secret not found" : "Cannot read Key Vault secret");
       return;
     }
-    resp.state = Refresh(AdoptedState(*secret, bundle->value.Reveal()), *bundle, "");
+    resp.state = Refresh(AdoptedState(*secret, bundle->value.Reveal()), *bundle);
   }
 
   // `moved` from azurerm_key_vault_secret (hashicorp/azurerm): the same secret, no new version. The
@@ -299,22 +281,19 @@ class KeyVaultBindingResource final : public tf::Resource {
 
   // Whether the plan only switches between value and value_wo with the text Key Vault already
   // holds: `value` in state (an import always records it) and the same text in value_wo, or the
-  // reverse (checked against the hash of what was written). Sets the private data's hash to match.
-  static bool SameValueSwitched(const tf::PlanRequest& req, const Value& planned, std::string& planned_private) {
+  // reverse, checked against the secret itself (a write-only value leaves no trace in state).
+  static bool SameValueSwitched(const tf::CallContext& ctx, const tf::PlanRequest& req, const Value& planned) {
     if (!Get(planned, "value").IsKnown() || !Get(planned, "value_wo_version").IsKnown()) return false;
     auto prior_value = GetStr(req.prior_state, "value");
     auto planned_value = GetStr(planned, "value");
     auto config_wo = GetStr(req.config, "value_wo");
-    if (prior_value && !planned_value && config_wo && *config_wo == *prior_value) {
-      planned_private = WithWoHash(req.prior_private, Sha256Hex(*config_wo));
-      return true;
-    }
-    std::string hash = WoHash(req.prior_private);
-    if (!prior_value && planned_value && !hash.empty() && hash == Sha256Hex(*planned_value)) {
-      planned_private = WithWoHash(req.prior_private, "");
-      return true;
-    }
-    return false;
+    if (prior_value && !planned_value && config_wo) return *config_wo == *prior_value;
+    const ApiProviderData* api = Api(ctx);
+    if (prior_value || !planned_value || api == nullptr || !api->api_ready()) return false;
+    auto latest = api->keyvault().GetSecret(GetStr(req.prior_state, "vault_url").value_or(""),
+                                            GetStr(req.prior_state, "name").value_or(""));
+    // Any failure: plan the write, which reports it if it persists.
+    return latest.ok() && latest->id == GetStr(req.prior_state, "id") && latest->value.Reveal() == *planned_value;
   }
 
   static void Write(const ApiProviderData& api, const tf::ApplyRequest& req, bool recover, tf::ApplyResponse& resp) {
@@ -335,16 +314,16 @@ class KeyVaultBindingResource final : public tf::Resource {
       return;  // nothing was written: create keeps no state, update keeps the prior one
     }
     resp.new_state = WithBundle(planned, *written);
-    resp.private_data = write_only ? nlohmann::json{{"wo_sha256", Sha256Hex(*value)}}.dump() : "";
+    resp.private_data = "";
   }
 
-  static Value Refresh(const Value& state, const keyvault::SecretBundle& b, const std::string& private_data) {
+  static Value Refresh(const Value& state, const keyvault::SecretBundle& b) {
     Value s = WithBundle(state, b);
     if (GetStr(state, "value")) {
       s = s.WithAttr("value", Value::String(b.value.Reveal()));
-    } else if (std::string hash = WoHash(private_data); !hash.empty() && hash != Sha256Hex(b.value.Reveal())) {
-      // The write-only value was changed outside Terraform: forget the version so the next plan
-      // writes value_wo again.
+    } else if (auto written = GetStr(state, "id"); written && *written != b.id) {
+      // A version the binding did not write holds the write-only value now: forget the version
+      // so that the next plan writes value_wo again.
       s = s.WithAttr("value_wo_version", Int(std::nullopt));
     }
     const Value& prior_ct = Get(state, "content_type");

@@ -295,9 +295,12 @@ Schema MakeKeyVaultBindingSchema() {
                   {.name = "value_wo",
                    .type = Type::String(),
                    .description = "Write-only secret value (Terraform 1.11 or later): written to Key Vault "
-                                  "but never stored in the plan or state. Set `value_wo_version` and change "
-                                  "it to write a new value: Terraform keeps no trace of write-only values to "
-                                  "compare, so a new value alone writes nothing. To hand an `adbjit_token` to "
+                                  "but never stored in the plan or state, nor any digest of it. Set "
+                                  "`value_wo_version` and change it to write a new value: Terraform keeps no "
+                                  "trace of write-only values to compare, so a new value alone writes nothing. "
+                                  "A version written outside Terraform is noticed on refresh (the latest "
+                                  "version is no longer the binding's) and value_wo is written again. To hand "
+                                  "an `adbjit_token` to "
                                   "pipelines, use its `keyvault_secret` block instead, which writes every new "
                                   "token (rotation, replacement) to the secret by itself.",
                    .optional = true,

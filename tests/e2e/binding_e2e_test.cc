@@ -281,6 +281,10 @@ TEST_F(PoolBindingE2eTest, WriteOnlyValueStaysOutOfStateAndPlanAndIsRewrittenOnV
            {"apply output", apply.stdout_text + apply.stderr_text}}) {
     EXPECT_THAT(text, Not(HasSubstr(first))) << "the write-only value leaked into the " << where;
   }
+  // Nor any digest of it: the binding keeps no private data (the instance's "private" field).
+  for (const auto& resource : json::parse(state_file)["resources"]) {
+    for (const auto& instance : resource["instances"]) EXPECT_FALSE(instance.contains("private")) << instance.dump();
+  }
   json state = State("adbjit_keyvault_binding.b");
   EXPECT_TRUE(state["value"].is_null());
   EXPECT_TRUE(state["value_wo"].is_null());
@@ -300,7 +304,7 @@ TEST_F(PoolBindingE2eTest, WriteOnlyValueStaysOutOfStateAndPlanAndIsRewrittenOnV
   EXPECT_THAT(ReadFileText(ws().work_dir() / "terraform.tfstate"), Not(HasSubstr(second)));
   ExpectNoChanges("after the version bump");
 
-  // Changed outside: the hash kept in private state no longer matches, so it is written again.
+  // Changed outside: the latest version is not the one the binding wrote, so it is written again.
   keyvault::SetSecretParams outside{.value = Secret("tampered")};
   ASSERT_TRUE(Outside().keyvault().SetSecret(vault, "pool-id", outside).ok());
   CommandResult drift = PlanDetailed();
