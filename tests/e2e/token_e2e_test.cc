@@ -191,6 +191,13 @@ TEST_F(TokenE2eTest, DriftRevokedTokenAndDeletedOrOverwrittenSecretArePlannedBac
   EXPECT_THAT(plan.stdout_text, HasSubstr("adbjit_token.plain will be created"));
   EXPECT_THAT(plan.stdout_text, HasSubstr("adbjit_token.sealed must be replaced"));
   EXPECT_THAT(plan.stdout_text, HasSubstr("Plan: 2 to add, 0 to change, 1 to destroy"));
+  // The plan marks only keyvault_secret_id; a warning on the block says why.
+  const std::string warned = Squashed(Output(plan));
+  EXPECT_THAT(warned, HasSubstr("Warning: Token's Key Vault secret no longer holds it"));
+  EXPECT_THAT(warned, HasSubstr("The secret \"db-pat\" was deleted, or a newer version was written to it, outside "
+                                "this token."));
+  EXPECT_THAT(warned, HasSubstr("with adbjit_token.sealed,"));
+  EXPECT_THAT(warned, HasSubstr("token " + sealed_id + " is revoked"));
 
   apply = ws().Apply();
   ASSERT_TRUE(apply.ok()) << apply.Describe();
@@ -396,6 +403,31 @@ import {
   CommandResult destroy = ws().Destroy();
   ASSERT_TRUE(destroy.ok()) << destroy.Describe();
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
+}
+
+// An import links no secret (Databricks never returns the value to write), so a configuration with
+// keyvault_secret plans a new token for it; a warning on the block says so, naming both tokens'
+// fates. The apply writes the new token there, revokes the imported one, and converges.
+TEST_F(TokenE2eTest, TokenImportedIntoASealedConfigurationIsReplacedWithAWarning) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  auto outside = Outside().databricks().CreateTokenSafely(3600, "sealed");
+  ASSERT_TRUE(outside.ok()) << outside.status().ToString();
+  const std::string imported_id = outside->info.token_id;
+  ws().WriteConfig(SealedToken(VaultUrl(), "imported-pat") + "import {\n  to = adbjit_token.sealed\n  id = \"" +
+                   imported_id + "\"\n}\n");
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("adbjit_token.sealed must be replaced"));
+  const std::string warned = Squashed(Output(plan));
+  EXPECT_THAT(warned, HasSubstr("Warning: New token planned for keyvault_secret"));
+  EXPECT_THAT(warned, HasSubstr("Token " + imported_id + " has no Key Vault secret recorded"));
+  EXPECT_THAT(warned, HasSubstr("written to the secret \"imported-pat\""));
+  ASSERT_TRUE(MustApply().ok());
+  ExpectNoChanges("after replacing the imported token");
+  const json state = State("adbjit_token.sealed");
+  EXPECT_NE(state["token_id"], imported_id);
+  EXPECT_EQ(LiveTokenIds(), std::set<std::string>{state["token_id"].get<std::string>()});
+  EXPECT_THAT(SecretValue("imported-pat"), MatchesRegex("dapi[0-9a-f]+-2"));
 }
 
 TEST_F(TokenE2eTest, DestroySucceedsWhenTokenAndSecretAreAlreadyGone) {
