@@ -218,7 +218,8 @@ Schema MakeInstancePoolSchema() {
                   {.name = "idle_instance_autotermination_minutes",
                    .type = Type::Number(),
                    .description = "Minutes an instance above `min_idle_instances` may stay idle before it "
-                                  "is terminated (0 to 10000). Databricks' default applies when omitted.",
+                                  "is terminated (0 to 10000). Databricks' default applies when a pool is created "
+                                  "without it; removing it later keeps the pool's current value.",
                    .optional = true,
                    .computed = true,
                    .use_state_for_unknown = true,

@@ -1,4 +1,6 @@
 # Import by versionless secret id. The import records the secret's value in state (sensitive); a
 # configuration that gives the same value as value_wo instead drops it from state on the next
-# apply without writing a new secret version.
+# apply without writing a new secret version. Configuration that Terraform generates for an import
+# block (terraform plan -generate-config-out=...) has value = null: Terraform never writes a
+# sensitive value, so fill in value or value_wo before applying.
 terraform import adbjit_keyvault_binding.pool_id https://contoso-pipelines.vault.azure.net/secrets/databricks-etl-pool-id
