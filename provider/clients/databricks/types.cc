@@ -103,7 +103,10 @@ void from_json(const json& j, TokenInfo& t) {
   t.comment = StripMarker(t.raw_comment);
 }
 
-json PoolCreateJson(const InstancePool& p) {
+namespace {
+
+// The fields that create and edit both send (the edit API takes the name and node type too).
+json PoolSizingJson(const InstancePool& p) {
   json j = json::object();
   j["instance_pool_name"] = p.instance_pool_name;
   j["node_type_id"] = p.node_type_id;
@@ -112,6 +115,13 @@ json PoolCreateJson(const InstancePool& p) {
   if (p.idle_instance_autotermination_minutes) {
     j["idle_instance_autotermination_minutes"] = *p.idle_instance_autotermination_minutes;
   }
+  return j;
+}
+
+}  // namespace
+
+json PoolCreateJson(const InstancePool& p) {
+  json j = PoolSizingJson(p);
   if (p.custom_tags) j["custom_tags"] = *p.custom_tags;
   if (p.enable_elastic_disk.has_value()) j["enable_elastic_disk"] = *p.enable_elastic_disk;
   if (p.disk_spec) {
@@ -148,15 +158,8 @@ json PoolCreateJson(const InstancePool& p) {
 }
 
 json PoolEditJson(const InstancePool& p) {
-  json j = json::object();
+  json j = PoolSizingJson(p);
   j["instance_pool_id"] = p.instance_pool_id;
-  j["instance_pool_name"] = p.instance_pool_name;
-  j["node_type_id"] = p.node_type_id;
-  if (p.min_idle_instances) j["min_idle_instances"] = *p.min_idle_instances;
-  if (p.max_capacity) j["max_capacity"] = *p.max_capacity;
-  if (p.idle_instance_autotermination_minutes) {
-    j["idle_instance_autotermination_minutes"] = *p.idle_instance_autotermination_minutes;
-  }
   j["custom_tags"] = p.custom_tags.value_or(std::map<std::string, std::string>{});
   return j;
 }
