@@ -519,5 +519,61 @@ TEST_F(TokenE2eTest, WorkspaceResourceIdAloneFindsTheWorkspaceThroughResourceMan
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
 }
 
+// Refresh reads an object as gone only when the service says so. An address that is not the
+// workspace (a mistyped resource ID that ARM does not know, a host that answers 404 to every path)
+// fails the plan and the destroy instead, and every resource stays in state and alive.
+TEST_F(TokenE2eTest, AWrongWorkspaceAddressFailsTheRefreshAndKeepsEveryResource) {
+  ASSERT_NO_FATAL_FAILURE(StartWithTlsAndNoHostInTheEnvironment());
+  const std::string id = emulator::Options{}.workspace_resource_id;
+  const std::string resources =
+      "resource \"adbjit_token\" \"t\" {\n  comment          = \"kept\"\n  lifetime_seconds = 3600\n}\n"
+      "resource \"adbjit_instance_pool\" \"p\" {\n  instance_pool_name = \"kept\"\n"
+      "  node_type_id       = \"Standard_DS3_v2\"\n}\n";
+  auto with_provider = [&](const std::string& attribute, const std::string& value) {
+    ws().WriteConfig("provider \"adbjit\" {\n  " + attribute + " = \"" + value + "\"\n}\n" + resources);
+  };
+  with_provider("azure_workspace_resource_id", id);
+  ASSERT_TRUE(MustApply().ok());
+  const std::string token_id = State("adbjit_token.t")["token_id"].get<std::string>();
+  const std::string pool_id = State("adbjit_instance_pool.p")["instance_pool_id"].get<std::string>();
+  auto pool_is_live = [&] {
+    const json objects = emu().Objects();  // the loop must not outlive it
+    for (const auto& p : objects["pools"]) {
+      if (p.value("instance_pool_id", "") == pool_id) return p.value("state", "") != "DELETED";
+    }
+    return false;
+  };
+
+  const struct {
+    std::string attribute, value, says;
+  } wrong[] = {
+      {"azure_workspace_resource_id", id + "x", "check azure_workspace_resource_id"},
+      {"host", emu().entra_url(), "check that host is the workspace URL"},
+  };
+  for (const auto& w : wrong) {
+    SCOPED_TRACE(w.attribute + " = " + w.value);
+    with_provider(w.attribute, w.value);
+    for (const std::vector<std::string>& command : std::vector<std::vector<std::string>>{
+             {"plan", "-input=false"}, {"plan", "-input=false", "-refresh-only"}, {"destroy", "-input=false",
+                                                                                   "-auto-approve"}}) {
+      CommandResult r = ws().Terraform(command);
+      EXPECT_NE(r.exit_code, 0) << r.Describe();
+      EXPECT_THAT(Squashed(r.stderr_text), HasSubstr(w.says)) << r.Describe();
+      EXPECT_THAT(r.stdout_text, Not(HasSubstr("has been deleted"))) << r.Describe();
+    }
+    EXPECT_EQ(State("adbjit_token.t")["token_id"], token_id);
+    EXPECT_EQ(State("adbjit_instance_pool.p")["instance_pool_id"], pool_id);
+    EXPECT_EQ(LiveTokenIds(), std::set<std::string>{token_id});
+    EXPECT_TRUE(pool_is_live());
+  }
+
+  with_provider("azure_workspace_resource_id", id);
+  ExpectNoChanges("with the right workspace again");
+  CommandResult destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+  EXPECT_FALSE(pool_is_live());
+}
+
 }  // namespace
 }  // namespace adbjit::e2e

@@ -57,8 +57,11 @@ class Client {
 
   // The workspace URL every call goes to: the configured one, else the one Azure Resource Manager
   // gives for the workspace resource ID (looked up once; a failed lookup is tried again on the next
-  // call). kFailedPrecondition when neither is configured; kNotFound / kPermissionDenied from ARM.
+  // call). kFailedPrecondition when neither is configured or ARM does not know the resource;
+  // kPermissionDenied from ARM.
   StatusOr<std::string> Host();
+  // Whether a workspace is named at all (host or workspace resource ID), without any request.
+  bool WorkspaceConfigured() const { return !options_.host.empty() || !options_.workspace_resource_id.empty(); }
 
   // ---- Tokens (PATs of the calling principal) ----
 

@@ -178,7 +178,14 @@ TEST_F(DatabricksClientTest, ErrorShapesAndMapping) {
        "a pool named x exists"},
       {403, "<html><body><pre>Forbidden by gateway.</pre></body></html>", StatusCode::kPermissionDenied, "",
        "Forbidden by gateway."},
-      {404, "", StatusCode::kNotFound, "", "Not Found"},
+      {404, R"({"error_code":"RESOURCE_DOES_NOT_EXIST","message":"Can't find an instance pool with id: x"})",
+       StatusCode::kNotFound, "RESOURCE_DOES_NOT_EXIST", "Can't find"},
+      // A 404 that names no missing object is about the URL: never "the pool is gone".
+      {404, "", StatusCode::kFailedPrecondition, "", "Not Found (the workspace API does not know this request: "
+                                                     "check that host is the workspace URL)"},
+      {404, R"({"error_code":"ENDPOINT_NOT_FOUND","message":"No API found for 'GET /x'"})",
+       StatusCode::kFailedPrecondition, "ENDPOINT_NOT_FOUND", "check that host is the workspace URL"},
+      {404, R"({"error":"not_found"})", StatusCode::kFailedPrecondition, "", "not_found"},
       {500, R"({"error_code":"INTERNAL_ERROR","message":"boom"})", StatusCode::kInternal, "INTERNAL_ERROR", "boom"},
   };
   for (const auto& c : cases) {
@@ -259,7 +266,7 @@ TEST_F(DatabricksClientTest, HostLookupFailuresSayWhatToDoAndAreNotRemembered) {
       "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/not-there";
   auto clients = NewClients(config);
   Status s = clients->databricks().ListTokens().status();
-  EXPECT_EQ(s.code(), StatusCode::kNotFound);
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);  // never "the token is gone"
   EXPECT_EQ(s.service_code(), "ResourceNotFound");
   EXPECT_NE(s.message().find("look up the workspace URL of " + config.workspace_resource_id), std::string::npos)
       << s.message();

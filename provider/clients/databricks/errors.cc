@@ -113,7 +113,7 @@ StatusCode CodeFor(const ApiError& e, int status) {
     case 400: return StatusCode::kInvalidArgument;
     case 401: return StatusCode::kUnauthenticated;
     case 403: return StatusCode::kPermissionDenied;
-    case 404: return StatusCode::kNotFound;
+    case 404: return StatusCode::kFailedPrecondition;  // names no missing object: see errors.h
     case 409: return StatusCode::kAlreadyExists;
     case 429: return StatusCode::kResourceExhausted;
     case 499: return StatusCode::kCancelled;
@@ -129,7 +129,11 @@ Status DatabricksError(const http::Response& r, const std::string& operation) {
   std::string msg = r.FailureHeading(operation);
   if (!e.error_code.empty()) msg += " " + e.error_code;
   if (!e.message.empty()) msg += ": " + e.message;
-  Status s(CodeFor(e, r.status), log::Redact(msg));
+  const StatusCode code = CodeFor(e, r.status);
+  if (r.status == 404 && code != StatusCode::kNotFound) {
+    msg += " (the workspace API does not know this request: check that host is the workspace URL)";
+  }
+  Status s(code, log::Redact(msg));
   s.WithHttpStatus(r.status).WithRequestId(r.RequestId());
   if (!e.error_code.empty()) s.WithServiceCode(e.error_code);
   return s;
@@ -148,7 +152,7 @@ Status ResourceManagerError(const http::Response& r, const std::string& operatio
     msg += " (reading the workspace URL needs read access to the workspace resource, such as the Reader role "
            "on it; or set host to the workspace URL)";
   }
-  Status s(CodeFor(ApiError{}, r.status), log::Redact(msg));
+  Status s(CodeFor(ApiError{}, r.status), log::Redact(msg));  // 404: kFailedPrecondition
   s.WithHttpStatus(r.status).WithRequestId(r.RequestId());
   if (!code.empty()) s.WithServiceCode(code);
   return s;

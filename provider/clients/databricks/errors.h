@@ -20,16 +20,21 @@ ApiError ParseApiError(int http_status, const std::string& body);
 
 // The canonical code for an error: error_code first (RESOURCE_DOES_NOT_EXIST -> kNotFound even
 // with HTTP 400, QUOTA_EXCEEDED -> kResourceExhausted, PERMISSION_DENIED -> kPermissionDenied,
-// INVALID_PARAMETER_VALUE -> kInvalidArgument, ...), else the HTTP status.
+// INVALID_PARAMETER_VALUE -> kInvalidArgument, ...), else the HTTP status. kNotFound is kept for
+// answers that name a missing object: a 404 without such a code (ENDPOINT_NOT_FOUND, a page from
+// a server that is not the workspace) is kFailedPrecondition, since callers read kNotFound as
+// "the object is gone" and drop it from state.
 StatusCode CodeFor(const ApiError& e, int http_status);
 
 // "<operation>: [gave up after …: ]HTTP 404 RESOURCE_DOES_NOT_EXIST: <message>" with the HTTP
-// status, service code and request id attached. Secrets registered with the redactor are masked.
+// status, service code and request id attached; a 404 that names no missing object says to check
+// host. Secrets registered with the redactor are masked.
 Status DatabricksError(const http::Response& response, const std::string& operation);
 
 // The same for Azure Resource Manager's {"error": {"code", "message"}} replies to the workspace
 // lookup, with what to do for the two a user can fix: 404 (check azure_workspace_resource_id, or
-// set host) and 403 (read access to the workspace resource, or set host).
+// set host) and 403 (read access to the workspace resource, or set host). A 404 is
+// kFailedPrecondition: the configuration is wrong, no Databricks object is known to be gone.
 Status ResourceManagerError(const http::Response& response, const std::string& operation);
 
 }  // namespace adbjit::databricks

@@ -49,7 +49,9 @@ TEST(ApiErrorTest, KeysOnErrorCodeBeforeStatus) {
       {"TEMPORARILY_UNAVAILABLE", 503, StatusCode::kUnavailable},
       {"", 401, StatusCode::kUnauthenticated},
       {"", 403, StatusCode::kPermissionDenied},
-      {"", 404, StatusCode::kNotFound},
+      {"NOT_FOUND", 404, StatusCode::kNotFound},
+      {"", 404, StatusCode::kFailedPrecondition},  // names no missing object
+      {"ENDPOINT_NOT_FOUND", 404, StatusCode::kFailedPrecondition},
       {"", 504, StatusCode::kDeadlineExceeded},
       {"", 500, StatusCode::kInternal},
   };
@@ -79,7 +81,7 @@ TEST(ResourceManagerTest, ErrorsKeepArmCodesAndSayWhatToDo) {
   r.body = R"({"error":{"code":"ResourceNotFound","message":"The Resource 'Microsoft.Databricks/workspaces/w' )"
            R"(under resource group 'rg' was not found."}})";
   Status s = ResourceManagerError(r, "look up the workspace URL");
-  EXPECT_EQ(s.code(), StatusCode::kNotFound);
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);  // a wrong ID, not a vanished object
   EXPECT_EQ(s.service_code(), "ResourceNotFound");
   EXPECT_EQ(s.request_id(), "arm-1");
   EXPECT_EQ(s.message(),

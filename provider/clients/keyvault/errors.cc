@@ -43,7 +43,11 @@ Status KeyVaultError(const http::Response& r, const std::string& operation) {
     case 400: sc = StatusCode::kInvalidArgument; break;
     case 401: sc = StatusCode::kUnauthenticated; break;
     case 403: sc = StatusCode::kPermissionDenied; break;
-    case 404: sc = StatusCode::kNotFound; break;
+    case 404:
+      // Only Key Vault's own "no such secret" means gone (callers drop the object from state);
+      // a 404 from something else at that address is a configuration problem.
+      sc = code.ends_with("SecretNotFound") ? StatusCode::kNotFound : StatusCode::kFailedPrecondition;
+      break;
     case 409:
       if (specific == kObjectIsDeletedButRecoverable) {
         sc = StatusCode::kAlreadyExists;
@@ -61,6 +65,7 @@ Status KeyVaultError(const http::Response& r, const std::string& operation) {
   if (!inner.empty() && inner != code) msg += "/" + inner;
   if (!message.empty()) msg += ": " + message;
   std::string hint = Hint(specific);
+  if (r.status == 404 && sc != StatusCode::kNotFound) hint = "not Key Vault's answer about a secret: check vault_url";
   if (!hint.empty()) msg += " (" + hint + ")";
   Status s(sc, log::Redact(msg));
   s.WithHttpStatus(r.status).WithRequestId(r.RequestId());

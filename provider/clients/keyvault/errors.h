@@ -23,7 +23,8 @@ inline constexpr char kObjectIsBeingDeleted[] = "ObjectIsBeingDeleted";
 inline constexpr char kSecretDisabled[] = "SecretDisabled";
 inline constexpr char kPurgeProtectionEnabled[] = "PurgeProtectionEnabled";
 
-// "<operation>: [retry summary: ]HTTP 403 Forbidden/ForbiddenByRbac: <message> (<hint>)".
+// "<operation>: [retry summary: ]HTTP 403 Forbidden/ForbiddenByRbac: <message> (<hint>)". A 404 is
+// kNotFound only with Key Vault's SecretNotFound code; any other 404 is kFailedPrecondition.
 Status KeyVaultError(const http::Response& response, const std::string& operation);
 
 }  // namespace adbjit::keyvault

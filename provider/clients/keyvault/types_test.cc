@@ -46,6 +46,10 @@ TEST(KeyVaultErrorTest, Mapping) {
       {429, R"({"error":{"code":"Throttled","message":"Request was not processed because too many requests were received."}})",
        StatusCode::kResourceExhausted, "Throttled", "too many"},
       {401, "", StatusCode::kUnauthenticated, "", "HTTP 401"},
+      // A 404 without Key Vault's SecretNotFound (a path it does not serve, another server): not "gone".
+      {404, R"({"error":{"code":"NotFound","message":"The requested resource /x does not exist."}})",
+       StatusCode::kFailedPrecondition, "NotFound", "(not Key Vault's answer about a secret: check vault_url)"},
+      {404, "", StatusCode::kFailedPrecondition, "", "check vault_url"},
   };
   for (const auto& c : cases) {
     Status s = KeyVaultError(Resp(c.status, c.body), "op");
