@@ -25,6 +25,10 @@ struct RetryPolicy {
   std::chrono::milliseconds max_backoff{30000};
   // Upper bound on attempts (0 = bounded by the budget only).
   int max_attempts = 0;
+  // Upper bound on attempts in a row that reach nothing (the name does not resolve, the
+  // connection is refused or never opens): an address where nothing answers is far more often a
+  // wrong URL than an outage, so a few tries over seconds, not the whole budget (0 = no bound).
+  int max_unreachable_attempts = 4;
 };
 
 // HTTP statuses worth retrying: 429, 502, 503, 504.

@@ -24,6 +24,7 @@ RetryingTransport::RetryingTransport(std::shared_ptr<Transport> inner, RetryPoli
 StatusOr<Response> RetryingTransport::Send(const Request& request) {
   const std::string op = request.operation.empty() ? "HTTP request" : request.operation;
   RetryBudget budget(policy_, clock_, stop_.get(), seed_.fetch_add(0x632be59bd9b4e019ULL));
+  int unreachable = 0;  // attempts in a row that could not connect
   for (;;) {
     if (stop_->stopped()) {
       return Status(StatusCode::kCancelled, op + ": cancelled").WithServiceCode(kTransportCancelled);
@@ -38,7 +39,14 @@ StatusOr<Response> RetryingTransport::Send(const Request& request) {
       const Status& s = result.status();
       retry = IsTransientTransportError(s) && (request.idempotent || WasNeverSent(s));
       last = s.message();
+      unreachable = s.service_code() == kTransportConnectFailed ? unreachable + 1 : 0;
+      if (retry && policy_.max_unreachable_attempts > 0 && unreachable >= policy_.max_unreachable_attempts) {
+        return Status(s.code(), op + ": " + budget.GaveUpSummary() + ": " + WithoutPrefix(s.message(), op) +
+                                    " (nothing answers at this address: is the URL right?)")
+            .WithServiceCode(s.service_code());
+      }
     } else {
+      unreachable = 0;
       result->attempts = budget.attempts();
       if (IsRetryableHttpStatus(result->status) && request.idempotent) {
         retry = true;

@@ -192,6 +192,35 @@ TEST(RetryingTransportTest, NonIdempotentIsNotRetriedWhenAmbiguous) {
   }
 }
 
+// An address where nothing answers (DNS, refused) is tried a few times, not for the whole budget,
+// and the error says to check the URL. An answer in between starts the count again.
+TEST(RetryingTransportTest, AnUnreachableAddressIsTriedAFewTimesOnly) {
+  const Status refused = Status(StatusCode::kUnavailable, "GET https://x/api: connection refused")
+                             .WithServiceCode(kTransportConnectFailed);
+  auto inner = std::make_shared<ScriptedTransport>();
+  for (int i = 0; i < 10; ++i) inner->Add(refused);
+  internal::FakeClock clock;
+  RetryingTransport t(inner, Policy(300000), &clock);
+  auto r = t.Send(Req());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(inner->calls, 4);
+  EXPECT_EQ(r.status().service_code(), kTransportConnectFailed);
+  EXPECT_EQ(r.status().message().rfind("create token: gave up after 4 attempts in ", 0), 0u) << r.status().message();
+  EXPECT_NE(r.status().message().find("connection refused (nothing answers at this address: is the URL right?)"),
+            std::string::npos)
+      << r.status().message();
+
+  auto flaky = std::make_shared<ScriptedTransport>();
+  for (int i = 0; i < 3; ++i) flaky->Add(refused);
+  flaky->AddStatus(503);
+  for (int i = 0; i < 3; ++i) flaky->Add(refused);
+  flaky->AddStatus(200);
+  RetryingTransport again(flaky, Policy(300000), &clock);
+  auto ok = again.Send(Req());
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(flaky->calls, 8);
+}
+
 TEST(RetryingTransportTest, RetryAfterBeyondBudgetGivesUpAtOnce) {
   auto inner = std::make_shared<ScriptedTransport>();
   inner->AddStatus(429, {{"retry-after", "600"}});
