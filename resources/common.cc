@@ -119,6 +119,14 @@ int64_t NowEpochMs() {
       .count();
 }
 
+void RequireWorkspace(const ApiProviderData* api, const std::string& type, tf::Diagnostics& diags) {
+  if (api == nullptr || !api->api_ready() || api->databricks().WorkspaceConfigured()) return;
+  diags.AddError("Databricks workspace not configured",
+                 type + " lives in a Databricks workspace, and the provider names none: set host (or "
+                        "DATABRICKS_HOST) to the workspace URL, or azure_workspace_resource_id (or "
+                        "DATABRICKS_AZURE_RESOURCE_ID) to the workspace's Azure resource ID.");
+}
+
 void AddApiError(tf::Diagnostics& diags, const Status& status, const std::string& summary,
                  std::optional<tf::AttributePath> path) {
   diags.AddStatus(status, summary, std::move(path));

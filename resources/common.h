@@ -53,6 +53,11 @@ const ApiProviderData* Api(const tf::CallContext& ctx);
 // always have known configuration; this guards programming errors and old Terraform versions).
 const ApiProviderData* RequireApi(const tf::CallContext& ctx, tf::Diagnostics& diags);
 
+// Adds an error to a plan of `type` (a Databricks object) when the provider names no workspace:
+// neither host nor azure_workspace_resource_id, nor their environment variables. The apply could
+// only fail; a configuration that manages Key Vault bindings alone needs no workspace.
+void RequireWorkspace(const ApiProviderData* api, const std::string& type, tf::Diagnostics& diags);
+
 // --- reading values (null-safe: a null or unknown object or attribute gives nullopt) ---
 std::optional<std::string> GetStr(const tf::Value& object, std::string_view attr);
 std::optional<int64_t> GetInt(const tf::Value& object, std::string_view attr);

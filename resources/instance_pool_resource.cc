@@ -279,6 +279,7 @@ class InstancePoolResource final : public tf::Resource {
 
   void ModifyPlan(const tf::CallContext& ctx, const tf::PlanRequest& req, tf::PlanResponse& resp) const override {
     CheckGuardrails(Api(ctx), req.config, resp.diagnostics);
+    RequireWorkspace(Api(ctx), "An instance pool", resp.diagnostics);
     if (req.prior_state.IsNull()) return;
     KeepPlacementInPlace(req, resp);
     KeepEmptyVersionsInPlace(req, resp);

@@ -133,6 +133,7 @@ class TokenResource final : public tf::Resource {
 
   void ModifyPlan(const tf::CallContext& ctx, const tf::PlanRequest& req, tf::PlanResponse& resp) const override {
     CheckLifetimeGuardrail(Api(ctx), req.config, resp.diagnostics);
+    RequireWorkspace(Api(ctx), "A token", resp.diagnostics);
     KeepVaultSpelling(req, resp);
     PlanRotation(req, resp);
     resp.planned_state = WithDeliveryPlanned(resp.planned_state, req.config);

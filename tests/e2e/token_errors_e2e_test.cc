@@ -63,6 +63,40 @@ ephemeral "adbjit_token" "eph_too_long" {
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
 }
 
+// No workspace named anywhere (no host, no azure_workspace_resource_id, neither in the environment):
+// the plan of a token or a pool fails on the resource, before any call, instead of the apply.
+// Key Vault bindings alone need no workspace and plan as before.
+TEST_F(TokenE2eTest, NoWorkspaceFailsThePlanOfDatabricksObjectsOnly) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().UnsetEnv("DATABRICKS_HOST");
+  const std::string binding = "resource \"adbjit_keyvault_binding\" \"b\" {\n  vault_url = \"" + VaultUrl() +
+                              "\"\n  name      = \"no-workspace\"\n  value     = \"v\"\n}\n";
+  ws().WriteConfig(binding + R"(
+resource "adbjit_token" "t" {
+  comment = "no workspace"
+}
+
+resource "adbjit_instance_pool" "p" {
+  instance_pool_name = "no-workspace"
+  node_type_id       = "Standard_DS3_v2"
+}
+)");
+  CommandResult plan = ws().Plan();
+  ASSERT_EQ(plan.exit_code, 1) << plan.Describe();
+  const std::string err = Squashed(plan.stderr_text);
+  for (const char* address : {"with adbjit_token.t", "with adbjit_instance_pool.p"}) {
+    EXPECT_THAT(err, HasSubstr(address)) << err;
+  }
+  EXPECT_THAT(err, HasSubstr("Error: Databricks workspace not configured"));
+  EXPECT_THAT(err, HasSubstr("set host (or DATABRICKS_HOST) to the workspace URL, or azure_workspace_resource_id"));
+  EXPECT_THAT(err, Not(HasSubstr("with adbjit_keyvault_binding.b")));
+  EXPECT_EQ(Requests("databricks"), 0);
+
+  ws().WriteConfig(binding);
+  CommandResult bindings_only = ws().Plan();
+  EXPECT_TRUE(bindings_only.ok()) << bindings_only.Describe();
+}
+
 TEST_F(TokenE2eTest, GuardRailKnownOnlyAfterApplyIsEnforcedBeforeTheTokenIsCreated) {
   ASSERT_NO_FATAL_FAILURE(Start());
   ws().WriteConfig(R"(
