@@ -105,7 +105,7 @@ Status ClientsConfig::Validate() const {
   ADBJIT_RETURN_IF_ERROR(auth::LookupCloud(environment).status());
   if (http_timeout_seconds <= 0) return InvalidArgumentError("http_timeout_seconds must be positive");
   if (retry_timeout_seconds < 0) return InvalidArgumentError("retry_timeout_seconds must not be negative");
-  if (!host.empty()) ADBJIT_RETURN_IF_ERROR(CheckUrl(http::NormalizeBaseUrl(host), "host", false));
+  if (!host.empty()) ADBJIT_RETURN_IF_ERROR(CheckUrl(http::NormalizeBaseUrl(host), "host (DATABRICKS_HOST)", false));
   if (!workspace_resource_id.empty() && !IsWorkspaceResourceId(workspace_resource_id)) {
     return InvalidArgumentError(
         "azure_workspace_resource_id (DATABRICKS_AZURE_RESOURCE_ID) must be the Azure resource ID of a Databricks "
@@ -117,7 +117,8 @@ Status ClientsConfig::Validate() const {
         CheckUrl(http::NormalizeBaseUrl(resource_manager_url), "ADBJIT_RESOURCE_MANAGER_URL", false));
   }
   if (!authority_host.empty()) {
-    ADBJIT_RETURN_IF_ERROR(CheckUrl(http::NormalizeBaseUrl(authority_host), "azure_authority_host", false));
+    ADBJIT_RETURN_IF_ERROR(
+        CheckUrl(http::NormalizeBaseUrl(authority_host), "azure_authority_host (AZURE_AUTHORITY_HOST)", false));
   }
   if (use_msi.value_or(false) && use_oidc.value_or(false)) {
     return InvalidArgumentError("azure_use_msi (ARM_USE_MSI) and azure_use_oidc (ARM_USE_OIDC) are both set; choose one");

@@ -80,11 +80,11 @@ TEST(ConfigTest, ValidateNamesWhatIsMissing) {
   EXPECT_TRUE(c.Validate().ok());
 
   c.host = "http://adb-1.2.azuredatabricks.net";
-  EXPECT_NE(msg(c).find("host: refusing plain http://"), std::string::npos);
+  EXPECT_NE(msg(c).find("host (DATABRICKS_HOST): refusing plain http://"), std::string::npos);
   c.host = "adb-1.2.azuredatabricks.net";  // bare host = https
   EXPECT_TRUE(c.Validate().ok());
   c.authority_host = "http://login.example.com";
-  EXPECT_NE(msg(c).find("azure_authority_host: refusing plain http://"), std::string::npos);
+  EXPECT_NE(msg(c).find("azure_authority_host (AZURE_AUTHORITY_HOST): refusing plain http://"), std::string::npos);
   c.authority_host = "";
   c.resource_manager_url = "http://management.example.com";
   EXPECT_NE(msg(c).find("ADBJIT_RESOURCE_MANAGER_URL: refusing plain http://"), std::string::npos);

@@ -86,7 +86,7 @@ std::string UrlProblem(std::string_view url) {
   if (colon == std::string_view::npos) return "must be an absolute URL starting with https://";
   std::string scheme(url.substr(0, colon));
   std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (scheme != "https" && scheme != "http") return "must use https://, got " + scheme + "://";
+  if (scheme != "https" && scheme != "http") return "must use https://, not " + scheme + "://";
   std::string_view rest = url.substr(colon + 3);
   std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
   if (size_t at = authority.rfind('@'); at != std::string_view::npos) {

@@ -106,7 +106,7 @@ TEST(ValidatorsTest, HostOrHttpsUrlTakesABareHostAsHttps) {
   };
   const Case bad[] = {
       {"http://adb-1.2.azuredatabricks.net", "must use https:// (http:// is allowed only for"},
-      {"ftp://adb-1.2.azuredatabricks.net", "must use https://, got ftp://"},
+      {"ftp://adb-1.2.azuredatabricks.net", "must use https://, not ftp://, got"},
       {"adb-1.2.azuredatabricks.net:99999", "invalid port"},
       {"user@adb-1.2.azuredatabricks.net", "must not contain user information"},
       {"adb 1.azuredatabricks.net", "spaces or control characters"},
@@ -151,7 +151,7 @@ TEST(ValidatorsTest, HttpsUrlOrLoopback) {
       {"http://0127.0.0.1", "must use https://"},
       {"http://[::2]", "must use https://"},
       {"http://127.0.0.1@evil.com/", "must not contain user information"},
-      {"ftp://host", "must use https://, got ftp://"},
+      {"ftp://host", "must use https://, not ftp://, got"},
       {"my-vault.vault.azure.net", "must be an absolute URL"},
       {"https://", "must name a host"},
       {"https://:443", "must name a host"},

@@ -104,7 +104,9 @@ TEST(EntraErrorTest, KeepsErrorAndAadstsButNoTraceIds) {
   EXPECT_EQ(s.service_code(), "AADSTS7000215");
   EXPECT_EQ(s.http_status(), 401);
   EXPECT_EQ(s.request_id(), "req-1");
-  EXPECT_EQ(s.message(), "Entra ID token for x: HTTP 401 invalid_client: AADSTS7000215: Invalid client secret provided.");
+  EXPECT_EQ(s.message(),
+            "Entra ID token for x: HTTP 401 invalid_client: AADSTS7000215: Invalid client secret provided. (check "
+            "azure_client_secret (ARM_CLIENT_SECRET): the secret's value, not its ID)");
 
   r.status = 400;
   r.body = R"({"error":"invalid_scope","error_description":"AADSTS70011: The provided value for scope is not valid."})";

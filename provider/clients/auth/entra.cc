@@ -2,6 +2,7 @@
 #include "provider/clients/auth/entra.h"
 
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 
@@ -29,6 +30,23 @@ std::string Trimmed(std::string s) {
   size_t i = 0;
   while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
   return s.substr(i);
+}
+
+// What to check for the Entra ID errors a configuration causes, by AADSTS code ("" for others).
+std::string HintFor(const std::string& aadsts) {
+  static const std::map<std::string, std::string> kHints = {
+      {"AADSTS7000215", "check azure_client_secret (ARM_CLIENT_SECRET): the secret's value, not its ID"},
+      {"AADSTS7000222", "the client secret has expired: create a new one and set azure_client_secret "
+                        "(ARM_CLIENT_SECRET)"},
+      {"AADSTS700016", "check azure_client_id (ARM_CLIENT_ID) and azure_tenant_id (ARM_TENANT_ID): the application "
+                       "is not in that tenant"},
+      {"AADSTS90002", "check azure_tenant_id (ARM_TENANT_ID)"},
+      {"AADSTS900023", "check azure_tenant_id (ARM_TENANT_ID)"},
+      {"AADSTS70021", "no federated credential of the application matches the OIDC token's issuer, subject and "
+                      "audience (api://AzureADTokenExchange)"},
+  };
+  auto it = kHints.find(aadsts);
+  return it == kHints.end() ? "" : it->second;
 }
 
 }  // namespace
@@ -91,6 +109,7 @@ Status EntraError(const http::Response& r, const std::string& operation) {
   description = CutDescription(description);
   if (!aadsts.empty() && !description.starts_with(aadsts)) msg += " " + aadsts;
   if (!description.empty()) msg += ": " + description;
+  if (std::string hint = HintFor(aadsts); !hint.empty()) msg += " (" + hint + ")";
   Status s(code, log::Redact(msg));
   s.WithHttpStatus(r.status).WithRequestId(r.RequestId());
   if (!aadsts.empty()) {

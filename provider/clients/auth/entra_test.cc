@@ -49,6 +49,7 @@ TEST_F(EntraTest, WrongSecretAndUnknownClient) {
             std::string::npos)
       << s.message();
   EXPECT_EQ(s.message().find("definitely-wrong-secret"), std::string::npos);
+  EXPECT_NE(s.message().find("(check azure_client_secret (ARM_CLIENT_SECRET)"), std::string::npos) << s.message();
 
   config = Config();
   config.client_id = "11111111-1111-4111-8111-111111111111";
@@ -57,6 +58,8 @@ TEST_F(EntraTest, WrongSecretAndUnknownClient) {
   EXPECT_EQ(s.code(), StatusCode::kUnauthenticated);
   EXPECT_EQ(s.service_code(), "AADSTS700016");
   EXPECT_NE(s.message().find("unauthorized_client"), std::string::npos);
+  EXPECT_NE(s.message().find("(check azure_client_id (ARM_CLIENT_ID) and azure_tenant_id"), std::string::npos)
+      << s.message();
 }
 
 TEST_F(EntraTest, FederatedFromGitHubActions) {
