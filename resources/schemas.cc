@@ -76,7 +76,9 @@ Schema MakeTokenSchema() {
                   {.name = "comment",
                    .type = Type::String(),
                    .description = "Comment stored with the token, shown in the workspace's token list. "
-                                  "Changing it forces a new token.",
+                                  "Databricks stores it with \" [adbjit:<12 hex digits>]\" after it, a marker "
+                                  "that lets a create whose answer was lost find and revoke its token; "
+                                  "Terraform sees the comment without it. Changing it forces a new token.",
                    .optional = true,
                    .requires_replace = true},
                   {.name = "lifetime_seconds",
@@ -360,7 +362,8 @@ Schema MakeEphemeralTokenSchema() {
           .attributes = {
               {.name = "comment",
                .type = Type::String(),
-               .description = "Comment stored with the token.",
+               .description = "Comment stored with the token (with the same \" [adbjit:…]\" marker after "
+                              "it in Databricks as the resource's).",
                .optional = true},
               {.name = "lifetime_seconds",
                .type = Type::Number(),
@@ -393,7 +396,8 @@ Schema MakeTokensDataSourceSchema() {
               Computed("id", Type::String(), "Identifier of this read (the workspace host)."),
               {.name = "comment_contains",
                .type = Type::String(),
-               .description = "Only tokens whose comment contains this text.",
+               .description = "Only tokens whose comment contains this text (matched without the "
+                              "\" [adbjit:…]\" marker adbjit adds to its tokens' comments).",
                .optional = true},
               Computed("tokens", Type::List(token),
                        "The tokens: `token_id`, `comment`, `creation_time` and `expiry_time` (RFC 3339, "
