@@ -224,6 +224,7 @@ void Databricks::ListTokens(const httplib::Request&, httplib::Response& res, con
   std::sort(mine.begin(), mine.end(), [](const Token* a, const Token* b) {
     return a->creation_time != b->creation_time ? a->creation_time < b->creation_time : a->token_id < b->token_id;
   });
+  if (options_.token_list_newest_first) std::reverse(mine.begin(), mine.end());
   nlohmann::json out = nlohmann::json::object();
   for (const Token* t : mine) out["token_infos"].push_back(t->Public());
   ReplyJson(res, 200, out);

@@ -59,6 +59,8 @@ std::map<std::string, Flag> MakeFlags(Options& o, std::string& urls_file) {
       {"--entra-numbers-as-strings", {"v2 token replies carry numbers as strings", false, on(&o.entra_numbers_as_strings, true)}},
       {"--token-quota", {"non-expired PATs per principal (default 600)", true, num(&o.token_quota)}},
       {"--max-token-lifetime-days", {"maximum PAT lifetime, 0 = none (default 730)", true, num(&o.max_token_lifetime_days)}},
+      {"--token-list-newest-first", {"token/list answers newest first (the API promises no order)", false,
+                                     on(&o.token_list_newest_first, true)}},
       {"--pool-deleted-form", {"get on a deleted pool answers 200 with state DELETED", false, on(&o.pool_deleted_form, true)}},
       {"--kv-delete-delay-ms", {"delay until a deleted secret shows under /deletedsecrets", true, num(&o.kv_delete_delay_ms)}},
       {"--kv-purge-delay-ms", {"delay until a purged name is free again", true, num(&o.kv_purge_delay_ms)}},

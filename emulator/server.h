@@ -59,6 +59,7 @@ struct Options {
   int token_quota = 600;                  // non-expired tokens per principal
   int64_t max_token_lifetime_days = 730;  // 0 = no maximum
   bool pool_deleted_form = false;         // get on a deleted pool: 200 + state DELETED instead of 404
+  bool token_list_newest_first = false;   // token/list newest first (the API does not promise an order)
 
   // Azure Resource Manager: the workspace resource that GET {entra_url}{id}?api-version=… describes.
   std::string workspace_resource_id =

@@ -400,8 +400,8 @@ Schema MakeTokensDataSourceSchema() {
                               "\" [adbjit:…]\" marker adbjit adds to its tokens' comments).",
                .optional = true},
               Computed("tokens", Type::List(token),
-                       "The tokens: `token_id`, `comment`, `creation_time` and `expiry_time` (RFC 3339, "
-                       "UTC; null when the token never expires)."),
+                       "The tokens, oldest first: `token_id`, `comment`, `creation_time` and `expiry_time` "
+                       "(RFC 3339, UTC; null when the token never expires)."),
           }}};
 }
 

@@ -1,6 +1,8 @@
 // adbjit_tokens data source: the principal's valid tokens (comment markers stripped), optionally
 // filtered by comment text.
+#include <algorithm>
 #include <string>
+#include <tuple>
 
 #include "resources/common.h"
 #include "resources/resources.h"
@@ -38,8 +40,14 @@ class TokensDataSource final : public tf::DataSource {
     }
     auto filter = GetStr(req.config, "comment_contains");
     const tf::Type& list_type = GetSchema().block.FindAttribute("tokens")->type;
+    // Oldest first, whatever order the API lists them in: what depends on the list sees no change
+    // unless the tokens change.
+    std::vector<databricks::TokenInfo> sorted = *std::move(tokens);
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.creation_time, a.token_id) < std::tie(b.creation_time, b.token_id);
+    });
     std::vector<Value> items;
-    for (const auto& t : *tokens) {
+    for (const auto& t : sorted) {
       if (filter && t.comment.find(*filter) == std::string::npos) continue;
       items.push_back(Value::Object(
           list_type.ElementType(),

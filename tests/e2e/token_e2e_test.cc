@@ -1,6 +1,7 @@
 // adbjit_token through the real terraform CLI against the emulator: create (plain and sealed into
 // Key Vault) with a clean second plan, no leak of a sealed value anywhere, drift, rotation, import
 // and destroy.
+#include <algorithm>
 #include <cctype>
 #include <string>
 
@@ -451,6 +452,28 @@ TEST_F(TokenE2eTest, DestroySucceedsWhenTokenAndSecretAreAlreadyGone) {
   auto show = ws().ShowJson();
   ASSERT_TRUE(show.ok());
   EXPECT_TRUE(ResourceValues(*show, "adbjit_token.plain").is_null());
+}
+
+// The data source lists the tokens oldest first (then by id), whatever order the API uses, so that
+// what depends on the list changes only when the tokens do.
+TEST_F(TokenE2eTest, TokensAreListedOldestFirst) {
+  emulator::Options newest_first;
+  newest_first.token_list_newest_first = true;
+  ASSERT_NO_FATAL_FAILURE(Start(newest_first));
+  std::vector<databricks::TokenInfo> made;
+  for (int i = 0; i < 6; ++i) {
+    auto t = Outside().databricks().CreateTokenSafely(3600, "listed " + std::to_string(i));
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    made.push_back(t->info);
+  }
+  std::sort(made.begin(), made.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.creation_time, a.token_id) < std::tie(b.creation_time, b.token_id);
+  });
+  ws().WriteConfig("data \"adbjit_tokens\" \"all\" {\n  comment_contains = \"listed\"\n}\n");
+  ASSERT_TRUE(MustApply().ok());
+  const json listed = State("data.adbjit_tokens.all")["tokens"];
+  ASSERT_THAT(listed, SizeIs(made.size())) << listed.dump(2);
+  for (size_t i = 0; i < made.size(); ++i) EXPECT_EQ(listed[i]["token_id"], made[i].token_id) << i;
 }
 
 // `host` as azurerm_databricks_workspace's workspace_url gives it (no scheme) and as copied from the
