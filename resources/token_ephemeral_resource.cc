@@ -23,12 +23,13 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
   const tf::Schema& GetSchema() const override { return EphemeralTokenSchema(); }
 
   void Open(const tf::CallContext& ctx, const tf::OpenRequest& req, tf::OpenResponse& resp) const override {
-    int64_t lifetime = GetInt(req.config, "lifetime_seconds").value_or(3600);
+    const std::optional<int64_t> configured = GetInt(req.config, "lifetime_seconds");
+    const int64_t lifetime = configured.value_or(3600);
     const ApiProviderData* api = Api(ctx);
     if (api != nullptr && api->guardrails.known && api->guardrails.max_token_lifetime_seconds &&
         lifetime > *api->guardrails.max_token_lifetime_seconds) {
       resp.diagnostics.AddError("Token lifetime exceeds guard rail",
-                                "lifetime_seconds = " + std::to_string(lifetime) +
+                                "lifetime_seconds = " + std::to_string(lifetime) + (configured ? "" : " (the default)") +
                                     " is above the provider's guardrails.max_token_lifetime_seconds = " +
                                     std::to_string(*api->guardrails.max_token_lifetime_seconds) + ".",
                                 AttributePath("lifetime_seconds"));

@@ -42,6 +42,10 @@ resource "adbjit_token" "forever" {
 ephemeral "adbjit_token" "eph_too_long" {
   lifetime_seconds = 7200
 }
+
+ephemeral "adbjit_token" "eph_default" {
+  comment = "the default lifetime, 3600"
+}
 )");
   CommandResult plan = ws().Plan();
   ASSERT_EQ(plan.exit_code, 1) << plan.Describe();
@@ -57,6 +61,8 @@ ephemeral "adbjit_token" "eph_too_long" {
   EXPECT_THAT(Squashed(err), HasSubstr("must set lifetime_seconds"));
   EXPECT_THAT(err, HasSubstr("with ephemeral.adbjit_token.eph_too_long"));
   EXPECT_THAT(err, HasSubstr(OnLine(ConfigLine("lifetime_seconds = 7200"))));
+  EXPECT_THAT(err, HasSubstr("with ephemeral.adbjit_token.eph_default"));
+  EXPECT_THAT(Squashed(err), HasSubstr("lifetime_seconds = 3600 (the default) is above the provider's guardrails"));
   EXPECT_THAT(err, Not(HasSubstr("with adbjit_token.within")));
   EXPECT_EQ(Requests("databricks"), 0);
   EXPECT_EQ(Requests("keyvault"), 0);
