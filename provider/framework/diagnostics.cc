@@ -82,9 +82,16 @@ void Diagnostics::AddStatus(const Status& status, std::string summary, std::opti
   std::string detail = status.message().empty() ? StatusCodeName(status.code()) : status.message();
   std::string facts;
   auto add_fact = [&facts](const std::string& fact) { facts += (facts.empty() ? "" : "; ") + fact; };
-  if (!status.service_code().empty()) add_fact("service error code " + status.service_code());
-  if (status.http_status() != 0) add_fact("HTTP status " + std::to_string(status.http_status()));
-  if (!status.request_id().empty()) add_fact("request id " + status.request_id());
+  // The clients' messages already read "HTTP 403 PERMISSION_DENIED: ...": only what they leave out.
+  const std::string http = "HTTP " + std::to_string(status.http_status());
+  const bool says_http = status.http_status() != 0 && detail.find(http) != std::string::npos;
+  if (!status.service_code().empty() && !(says_http && detail.find(status.service_code()) != std::string::npos)) {
+    add_fact("service error code " + status.service_code());
+  }
+  if (status.http_status() != 0 && !says_http) add_fact("HTTP status " + std::to_string(status.http_status()));
+  if (!status.request_id().empty() && detail.find(status.request_id()) == std::string::npos) {
+    add_fact("request id " + status.request_id());
+  }
   if (!facts.empty()) detail += " (" + facts + ")";
   AddError(std::move(summary), std::move(detail), std::move(path));
 }

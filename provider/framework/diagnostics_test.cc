@@ -68,6 +68,19 @@ TEST(DiagnosticsTest, AddStatusIncludesMessageServiceCodeAndHttpStatus) {
   EXPECT_EQ(diag.attribute->ToString(), "keyvault_secret.name");
 }
 
+TEST(DiagnosticsTest, AddStatusDoesNotRepeatWhatTheMessageSays) {
+  Diagnostics d;
+  Status s = PermissionDeniedError("create token: HTTP 403 PERMISSION_DENIED: no entitlement");
+  s.WithHttpStatus(403).WithServiceCode("PERMISSION_DENIED").WithRequestId("req-8");
+  d.AddStatus(s, "Cannot create Databricks token");
+  EXPECT_EQ(d.items()[0].detail, "create token: HTTP 403 PERMISSION_DENIED: no entitlement (request id req-8)");
+  // A code the message does not give, or a status it does not name, is still added.
+  Status other = PermissionDeniedError("set secret s: HTTP 403 Forbidden: denied");
+  other.WithHttpStatus(403).WithServiceCode("ForbiddenByRbac");
+  d.AddStatus(other, "Cannot write");
+  EXPECT_EQ(d.items()[1].detail, "set secret s: HTTP 403 Forbidden: denied (service error code ForbiddenByRbac)");
+}
+
 TEST(DiagnosticsTest, AddStatusWithoutRemoteFacts) {
   Diagnostics d;
   d.AddStatus(UnavailableError("connection refused"), "Cannot Create Token");
