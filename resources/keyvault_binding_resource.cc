@@ -42,7 +42,7 @@ bool PurgePending(const std::string& private_data) {
 std::string WithPurgePending(const std::string& private_data, bool pending) {
   auto j = nlohmann::json::parse(private_data, nullptr, false);
   if (j.is_discarded() || !j.is_object()) j = nlohmann::json::object();
-  j.erase("wo_sha256");  // a digest of the write-only value that versions before 0.1.0 kept
+  j.erase("wo_sha256");  // a digest of the write-only value that earlier builds kept
   if (pending) {
     j["purge_pending"] = true;
   } else {

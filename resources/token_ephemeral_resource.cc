@@ -29,7 +29,8 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
     if (api != nullptr && api->guardrails.known && api->guardrails.max_token_lifetime_seconds &&
         lifetime > *api->guardrails.max_token_lifetime_seconds) {
       resp.diagnostics.AddError("Token lifetime exceeds guard rail",
-                                "lifetime_seconds = " + std::to_string(lifetime) + (configured ? "" : " (the default)") +
+                                "lifetime_seconds = " + std::to_string(lifetime) +
+                                    (configured ? "" : " (the default)") +
                                     " is above the provider's guardrails.max_token_lifetime_seconds = " +
                                     std::to_string(*api->guardrails.max_token_lifetime_seconds) + ".",
                                 AttributePath("lifetime_seconds"));

@@ -313,21 +313,21 @@ class TokenResource final : public tf::Resource {
       why = "keyvault_secret_id";
       // The plan shows only "keyvault_secret_id ... # forces replacement": say what happened.
       const std::string token = GetStr(req.prior_state, "token_id").value_or("");
-      const std::string where = "the secret \"" + seal->name + "\"";
+      const std::string secret = "the secret \"" + seal->name + "\"";
+      const std::string outcome = "A new token is planned and written to " + secret + "; token " + token +
+                                  " is revoked.";
       if (Get(req.prior_state, kSecretBlock).IsNull()) {
-        resp.diagnostics.AddWarning(
-            "New token planned for keyvault_secret",
-            "Token " + token + " has no Key Vault secret recorded (an import or a move does not link one), and "
-                "Databricks never returns a token's value, so it cannot be written to " + where +
-                ". A new token is planned and written there; token " + token + " is revoked.",
-            AttributePath(kSecretBlock));
+        resp.diagnostics.AddWarning("New token planned for keyvault_secret",
+                                    "Token " + token + " has no Key Vault secret recorded (an import or a move "
+                                    "does not link one), and Databricks never returns a token's value, so it "
+                                    "cannot be written to " + secret + ". " + outcome,
+                                    AttributePath(kSecretBlock));
       } else {
-        resp.diagnostics.AddWarning(
-            "Token's Key Vault secret no longer holds it",
-            "The secret \"" + seal->name + "\"" + " was deleted, or a newer version was written to it, outside this token. "
-                "Databricks never returns a token's value, so it cannot be written again: a new token is "
-                "planned and written to the secret; token " + token + " is revoked.",
-            AttributePath(kSecretBlock));
+        resp.diagnostics.AddWarning("Token's Key Vault secret no longer holds it",
+                                    "The secret \"" + seal->name + "\" was deleted, or a newer version was "
+                                    "written to it, outside this token, and Databricks never returns a token's "
+                                    "value, so it cannot be written again. " + outcome,
+                                    AttributePath(kSecretBlock));
       }
     }
     if (why.empty()) return;

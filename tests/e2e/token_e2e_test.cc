@@ -196,7 +196,7 @@ TEST_F(TokenE2eTest, DriftRevokedTokenAndDeletedOrOverwrittenSecretArePlannedBac
   const std::string warned = Squashed(Output(plan));
   EXPECT_THAT(warned, HasSubstr("Warning: Token's Key Vault secret no longer holds it"));
   EXPECT_THAT(warned, HasSubstr("The secret \"db-pat\" was deleted, or a newer version was written to it, outside "
-                                "this token."));
+                                "this token"));
   EXPECT_THAT(warned, HasSubstr("with adbjit_token.sealed,"));
   EXPECT_THAT(warned, HasSubstr("token " + sealed_id + " is revoked"));
 
