@@ -45,6 +45,16 @@ class EmulatorE2eTest : public ::testing::Test {
     return *outside_;
   }
 
+  // The emulator's pools that are not deleted.
+  nlohmann::json LivePools() const {
+    nlohmann::json out = nlohmann::json::array();
+    const nlohmann::json objects = emu_->Objects();  // the loop below must not outlive it
+    for (const auto& p : objects["pools"]) {
+      if (p.value("state", "") != "DELETED") out.push_back(p);
+    }
+    return out;
+  }
+
   // Every secret the emulator holds (live, soft-deleted or purging).
   nlohmann::json Secrets() const {
     nlohmann::json objects = emu_->Objects();

@@ -39,16 +39,6 @@ class PoolBindingE2eTest : public EmulatorE2eTest {
     ws_.WriteConfig("provider \"adbjit\" {\n" + provider_body + "\n}\n" + resources);
   }
 
-  // The emulator's pools that are not deleted.
-  json LivePools() const {
-    json out = json::array();
-    const json objects = emu_->Objects();
-    for (const auto& p : objects["pools"]) {
-      if (p.value("state", "") != "DELETED") out.push_back(p);
-    }
-    return out;
-  }
-
   // The live pool with this name (null JSON when none).
   json PoolNamed(const std::string& name) const {
     for (const auto& p : LivePools()) {

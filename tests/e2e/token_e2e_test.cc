@@ -560,9 +560,8 @@ TEST_F(TokenE2eTest, AWrongWorkspaceAddressFailsTheRefreshAndKeepsEveryResource)
   const std::string token_id = State("adbjit_token.t")["token_id"].get<std::string>();
   const std::string pool_id = State("adbjit_instance_pool.p")["instance_pool_id"].get<std::string>();
   auto pool_is_live = [&] {
-    const json objects = emu().Objects();  // the loop must not outlive it
-    for (const auto& p : objects["pools"]) {
-      if (p.value("instance_pool_id", "") == pool_id) return p.value("state", "") != "DELETED";
+    for (const auto& p : LivePools()) {
+      if (p.value("instance_pool_id", "") == pool_id) return true;
     }
     return false;
   };
