@@ -298,7 +298,8 @@ class InstancePoolResource final : public tf::Resource {
     auto id = api->databricks().CreateInstancePoolSafely(SpecFrom(req.planned_state));
     if (!id.ok()) {
       const Status& s = id.status();
-      if (s.http_status() == 400 && s.message().find("already exists") != std::string::npos) {
+      if (s.code() == StatusCode::kAlreadyExists ||
+          (s.http_status() == 400 && s.message().find("already exists") != std::string::npos)) {
         // Pool names are unique in a workspace. Say what to do, on the attribute.
         std::string message = s.message();
         if (!message.empty() && message.back() == '.') message.pop_back();

@@ -100,7 +100,8 @@ TEST_F(ClientsTest, StormLongerThanBudgetNamesOperationAndLastStatus) {
             0u)
       << throttled.message();
   EXPECT_NE(throttled.message().find("s: HTTP 429 REQUEST_LIMIT_EXCEEDED: slow down"), std::string::npos);
-  EXPECT_EQ(RouteCount("databricks", "GET", "/api/2.0/instance-pools/list"), 1);  // the warm-up call only
+  // The warm-up call and the look for the name before the first attempt; none after a 429.
+  EXPECT_EQ(RouteCount("databricks", "GET", "/api/2.0/instance-pools/list"), 2);
 }
 
 TEST_F(ClientsTest, AmbiguousCreateUnderConnectionDropsLeavesOnlyTheKnownToken) {
@@ -146,6 +147,28 @@ TEST_F(ClientsTest, AmbiguousPoolCreateAdoptsThePool) {
   EXPECT_EQ(RouteCount("databricks", "POST", "/api/2.0/instance-pools/create"), 1);
   EXPECT_EQ(LivePools(), 1);
   EXPECT_EQ(clients->databricks().GetInstancePool(*id)->instance_pool_name, "adopt-me");
+}
+
+// A pool that had the name before is someone else's: it is refused before any create is sent, so
+// a lost create answer can never make it look like ours (Terraform would then own, and on the next
+// replacement delete, a pool it never made).
+TEST_F(ClientsTest, PoolCreateNeverAdoptsAPoolThatHadTheNameBefore) {
+  auto clients = NewClients();
+  databricks::InstancePool p;
+  p.instance_pool_name = "taken";
+  p.node_type_id = "Standard_DS3_v2";
+  auto foreign = clients->databricks().CreateInstancePoolSafely(p);
+  ASSERT_TRUE(foreign.ok()) << foreign.status().ToString();
+  Faults(nlohmann::json::array({{{"service", "databricks"}, {"method", "POST"},
+                                 {"path", "/api/2.0/instance-pools/create"}, {"action", "drop"}, {"phase", "after"},
+                                 {"count", 1}}}));
+  auto again = clients->databricks().CreateInstancePoolSafely(p);
+  ASSERT_FALSE(again.ok()) << "adopted " << *again;
+  EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(again.status().message(),
+            "create instance pool taken: Instance pool with name 'taken' already exists (" + *foreign + ").");
+  EXPECT_EQ(RouteCount("databricks", "POST", "/api/2.0/instance-pools/create"), 1);  // the first pool's
+  EXPECT_EQ(LivePools(), 1);
 }
 
 TEST_F(ClientsTest, ConcurrentReadsShareOneTokenRequestAndOneList) {

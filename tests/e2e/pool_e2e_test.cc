@@ -438,8 +438,10 @@ resource "adbjit_instance_pool" "p" {
   EXPECT_EQ(RouteRequests("/instance-pools/edit", "POST"), 0);
 }
 
-// A name another pool already has: Databricks refuses it (names are unique in a workspace). The
-// error points at instance_pool_name and says what to do; nothing is created or recorded.
+// A name another pool already has: refused, as Databricks refuses it (names are unique in a
+// workspace). The error points at instance_pool_name and says what to do; nothing is created or
+// recorded. A create answer that would be lost changes nothing: the provider looks for the name
+// before it creates, so it never takes the other pool for the one it asked for.
 TEST_F(PoolBindingE2eTest, PoolNameAlreadyInUseIsReportedOnTheNameWithWhatToDo) {
   ASSERT_NO_FATAL_FAILURE(Start());
   databricks::InstancePool existing;
@@ -447,6 +449,8 @@ TEST_F(PoolBindingE2eTest, PoolNameAlreadyInUseIsReportedOnTheNameWithWhatToDo) 
   existing.node_type_id = "Standard_DS3_v2";
   auto existing_id = Outside().databricks().CreateInstancePoolSafely(existing);
   ASSERT_TRUE(existing_id.ok()) << existing_id.status().message();
+  emu().SetFaults(json::array({{{"service", "databricks"}, {"method", "POST"}, {"path", "/instance-pools/create$"},
+                                {"action", "drop"}, {"phase", "after"}, {"count", 1}}}));
   Config(R"(
 resource "adbjit_instance_pool" "p" {
   instance_pool_name = "taken"
@@ -458,6 +462,7 @@ resource "adbjit_instance_pool" "p" {
   ExpectErrorAt(apply.stderr_text, "Instance pool name already in use", "instance_pool_name");
   EXPECT_THAT(Squashed(apply.stderr_text), HasSubstr(*existing_id));
   EXPECT_THAT(Squashed(apply.stderr_text), HasSubstr("import that pool"));
+  EXPECT_EQ(RouteRequests("/instance-pools/create", "POST"), 1);  // the other pool's only
   EXPECT_THAT(LivePools(), SizeIs(1));
   EXPECT_TRUE(State("adbjit_instance_pool.p").is_null());
 }

@@ -88,6 +88,14 @@ Status WaitToCreateAgain(http::RetryBudget& budget, int max_attempts, const Fail
 
 std::atomic<uint64_t> g_seed{0x2545F4914F6CDD1DULL};
 
+// A live pool named `name` in `pools`, or nullptr.
+const InstancePool* LivePoolNamed(const std::vector<InstancePool>& pools, const std::string& name) {
+  for (const auto& p : pools) {
+    if (p.instance_pool_name == name && p.state != "DELETED") return &p;
+  }
+  return nullptr;
+}
+
 // The ARM API version of the workspace read (remote-apis.md §2.1).
 constexpr char kWorkspaceApiVersion[] = "2018-04-01";
 
@@ -383,6 +391,16 @@ StatusOr<std::vector<InstancePool>> Client::ListInstancePools() {
 
 StatusOr<std::string> Client::CreateInstancePoolSafely(const InstancePool& spec) {
   const std::string op = "create instance pool " + spec.instance_pool_name;
+  // Pool names are unique in a workspace, and the name is the only thing that finds a pool whose
+  // create answer was lost. So look first: a pool that already has the name is someone else's, is
+  // refused here as Databricks would refuse it, and can never be taken for ours after an ambiguity.
+  {
+    ADBJIT_ASSIGN_OR_RETURN(std::vector<InstancePool> before, ListInstancePools());
+    if (const InstancePool* taken = LivePoolNamed(before, spec.instance_pool_name)) {
+      return AlreadyExistsError(op + ": Instance pool with name '" + spec.instance_pool_name +
+                                "' already exists (" + taken->instance_pool_id + ").");
+    }
+  }
   json body = PoolCreateJson(spec);
   http::RetryBudget budget(options_.retry, clock_, stop_.get(), g_seed.fetch_add(0x9E3779B97F4A7C15ULL));
   for (;;) {
@@ -399,13 +417,12 @@ StatusOr<std::string> Client::CreateInstancePoolSafely(const InstancePool& spec)
     }
     if (failed.outcome == Outcome::kDefinite) return failed.error;
     if (failed.outcome == Outcome::kRetryAmbiguous) {
+      // The name was free before the first attempt, so a pool that has it now is the lost one.
       ADBJIT_ASSIGN_OR_RETURN(std::vector<InstancePool> pools, ListInstancePools());
-      for (const auto& p : pools) {
-        if (p.instance_pool_name == spec.instance_pool_name && p.state != "DELETED") {
-          log::Info("databricks", "adopted an instance pool whose create answer was lost",
-                    {{"instance_pool_id", p.instance_pool_id}});
-          return p.instance_pool_id;
-        }
+      if (const InstancePool* p = LivePoolNamed(pools, spec.instance_pool_name)) {
+        log::Info("databricks", "adopted an instance pool whose create answer was lost",
+                  {{"instance_pool_id", p->instance_pool_id}});
+        return p->instance_pool_id;
       }
     }
     ADBJIT_RETURN_IF_ERROR(WaitToCreateAgain(budget, options_.max_create_attempts, failed, op));

@@ -84,8 +84,9 @@ class Client {
 
   // ---- Instance pools ----
 
-  // Creates a pool and returns its id. After an ambiguous failure lists pools and adopts the one
-  // with this (workspace-unique) instance_pool_name instead of creating a duplicate.
+  // Creates a pool and returns its id. Lists pools first: a live pool with this (workspace-unique)
+  // instance_pool_name is refused as kAlreadyExists, naming its id. After an ambiguous failure lists
+  // again and adopts the pool that now has the name instead of creating a duplicate.
   StatusOr<std::string> CreateInstancePoolSafely(const InstancePool& spec);
   // kNotFound for RESOURCE_DOES_NOT_EXIST (404 or 400) and for a 200 answer with state DELETED.
   StatusOr<InstancePool> GetInstancePool(const std::string& pool_id);
