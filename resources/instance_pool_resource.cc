@@ -200,6 +200,22 @@ void KeepEmptyVersionsInPlace(const tf::PlanRequest& req, tf::PlanResponse& resp
   DropRequiresReplace(resp, AttributePath("preloaded_spark_versions"));
 }
 
+// Whether a disk_spec asks for no extra disks: none, or an empty block (`disk_spec {}`, or a disk
+// count of 0 and nothing else).
+bool NoExtraDisks(const Value& disk) {
+  if (disk.IsNull()) return true;
+  if (!disk.IsWhollyKnown()) return false;
+  return GetInt(disk, "disk_count").value_or(0) == 0 && Get(disk, "disk_size").IsNull() &&
+         !GetStr(Get(disk, "disk_type"), "azure_disk_volume_type");
+}
+
+// Going between an empty disk_spec block and none changes Terraform's record, not the pool.
+void KeepNoDisksInPlace(const tf::PlanRequest& req, tf::PlanResponse& resp) {
+  if (NoExtraDisks(Get(req.prior_state, "disk_spec")) && NoExtraDisks(Get(resp.planned_state, "disk_spec"))) {
+    DropRequiresReplace(resp, AttributePath("disk_spec"));
+  }
+}
+
 // The fields the edit endpoint takes; a plan that changes none of them needs no edit.
 bool EditableFieldsChange(const Value& prior, const Value& planned) {
   for (const char* name :
@@ -283,6 +299,7 @@ class InstancePoolResource final : public tf::Resource {
     if (req.prior_state.IsNull()) return;
     KeepPlacementInPlace(req, resp);
     KeepEmptyVersionsInPlace(req, resp);
+    KeepNoDisksInPlace(req, resp);
     // Databricks cannot remove every tag of a pool through edit (an empty map keeps the old tags),
     // so going from some tags to none needs a new pool.
     auto prior_tags = GetStrMap(req.prior_state, "custom_tags");
@@ -348,7 +365,8 @@ class InstancePoolResource final : public tf::Resource {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
     if (!EditableFieldsChange(req.prior_state, req.planned_state) && req.planned_state.IsWhollyKnown()) {
-      // Only Terraform's record changes: a placement declared or dropped, an empty list or map for none.
+      // Only Terraform's record changes: a placement declared or dropped, an empty list, map or
+      // disk_spec for none.
       resp.new_state = req.planned_state;
       return;
     }

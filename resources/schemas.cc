@@ -144,7 +144,8 @@ Block AzureAttributesBlock() {
            .description = "Highest price for spot instances, in US dollars; `-1` means never evict on price.",
            .optional = true,
            .computed = true,
-           .use_state_for_unknown = true},
+           .use_state_for_unknown = true,
+           .validators = {v::PositiveOr(-1)}},
       }};
 }
 
@@ -167,7 +168,7 @@ Block DiskSpecBlock() {
       .block_types = {
           {.type_name = "disk_type",
            .nesting = Nesting::kSingle,
-           .block = Block{.description = "Disk kind.",
+           .block = Block{.description = "Disk kind. Changing it forces a new pool.",
                           .attributes = {{.name = "azure_disk_volume_type",
                                           .type = Type::String(),
                                           .description = "`PREMIUM_LRS` or `STANDARD_LRS`.",

@@ -164,6 +164,23 @@ Validator IntBetween(int64_t min, int64_t max) {
                    }};
 }
 
+Validator PositiveOr(int64_t sentinel) {
+  std::string description = "must be " + std::to_string(sentinel) + " or a positive number";
+  return Validator{description,
+                   [sentinel, description](const Value& v, const AttributePath& path, Diagnostics& diags) {
+                     if (v.type().kind() != Type::Kind::kNumber) {
+                       Fail(path, diags, "must be a number, got a " + v.type().FriendlyName());
+                       return;
+                     }
+                     const Number n = v.AsNumber();
+                     const Number s = Number::FromInt64(sentinel);
+                     const bool is_sentinel = !(n < s) && !(s < n);
+                     if (!is_sentinel && !(Number::FromInt64(0) < n)) {
+                       Fail(path, diags, description + ", got " + n.ToString());
+                     }
+                   }};
+}
+
 Validator StringLengthBetween(size_t min, size_t max) {
   std::string description =
       "must be " + std::to_string(min) + " to " + std::to_string(max) + " characters long";

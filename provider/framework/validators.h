@@ -12,6 +12,8 @@ namespace adbjit::tf::validators {
 
 Validator IntAtLeast(int64_t min);
 Validator IntBetween(int64_t min, int64_t max);
+// Any number above zero, or exactly `sentinel` (a price where -1 means "no limit", say).
+Validator PositiveOr(int64_t sentinel);
 Validator StringLengthBetween(size_t min, size_t max);
 Validator StringOneOf(std::vector<std::string> allowed);
 // `what` names the rule in messages: StringMatches("^[0-9a-zA-Z-]+$", "letters, digits and dashes").

@@ -33,6 +33,16 @@ TEST(ValidatorsTest, IntAtLeast) {
   EXPECT_EQ(Check(v, Value::String("3")), "attr must be a number, got a string.");
 }
 
+TEST(ValidatorsTest, PositiveOr) {
+  Validator v = PositiveOr(-1);
+  EXPECT_EQ(v.description, "must be -1 or a positive number");
+  for (const char* ok : {"-1", "-1.0", "0.0001", "0.5", "12", "1e3"}) EXPECT_EQ(Check(v, Num(ok)), "") << ok;
+  EXPECT_EQ(Check(v, Value::Int(0)), "attr must be -1 or a positive number, got 0.");
+  EXPECT_EQ(Check(v, Num("-0.5")), "attr must be -1 or a positive number, got -0.5.");
+  EXPECT_EQ(Check(v, Value::Int(-2)), "attr must be -1 or a positive number, got -2.");
+  EXPECT_EQ(Check(v, Value::String("1")), "attr must be a number, got a string.");
+}
+
 TEST(ValidatorsTest, IntBetween) {
   Validator v = IntBetween(1, 1023);
   EXPECT_EQ(v.description, "must be between 1 and 1023");

@@ -389,10 +389,10 @@ TEST_F(PoolBindingE2eTest, DeclaringOrDroppingThePlacementDatabricksChoseKeepsTh
   EXPECT_EQ(RouteRequests("/instance-pools/create", "POST"), 1);
 }
 
-// `preloaded_spark_versions = []` and `custom_tags = {}` say what leaving them out says. An import
-// (which cannot tell the two apart) into a configuration that writes them, or removing them later,
-// changes the state only: no new pool, no edit request.
-TEST_F(PoolBindingE2eTest, EmptyVersionsAndTagsAreNoChangeToThePool) {
+// `preloaded_spark_versions = []`, `custom_tags = {}` and `disk_spec {}` say what leaving them out
+// says. An import (which cannot tell the two apart) into a configuration that writes them, or
+// removing them later, changes the state only: no new pool, no edit request.
+TEST_F(PoolBindingE2eTest, EmptyVersionsTagsAndDiskSpecAreNoChangeToThePool) {
   ASSERT_NO_FATAL_FAILURE(Start());
   const std::string with_empties = R"(
 resource "adbjit_instance_pool" "p" {
@@ -400,12 +400,13 @@ resource "adbjit_instance_pool" "p" {
   node_type_id             = "Standard_DS3_v2"
   preloaded_spark_versions = []
   custom_tags              = {}
+  disk_spec {}
 }
 )";
   Config(with_empties);
   ASSERT_TRUE(MustApply().ok());
   const std::string id = State("adbjit_instance_pool.p")["id"];
-  ExpectNoChanges("after creating the pool with empty versions and tags");
+  ExpectNoChanges("after creating the pool with empty versions, tags and disk_spec");
 
   auto expect_state_only_update = [&](const std::string& when) {
     CommandResult plan = PlanDetailed();
@@ -422,7 +423,7 @@ resource "adbjit_instance_pool" "p" {
   ASSERT_TRUE(rm.ok()) << rm.Describe();
   CommandResult imported = ws().Terraform({"import", "-input=false", "adbjit_instance_pool.p", id});
   ASSERT_TRUE(imported.ok()) << imported.Describe();
-  expect_state_only_update("after importing into a configuration with empty versions and tags");
+  expect_state_only_update("after importing into a configuration with empty versions, tags and disk_spec");
 
   Config(R"(
 resource "adbjit_instance_pool" "p" {
@@ -430,7 +431,7 @@ resource "adbjit_instance_pool" "p" {
   node_type_id       = "Standard_DS3_v2"
 }
 )");
-  expect_state_only_update("after removing the empty versions and tags");
+  expect_state_only_update("after removing the empty versions, tags and disk_spec");
 
   ASSERT_THAT(LivePools(), SizeIs(1));
   EXPECT_EQ(LivePools()[0]["instance_pool_id"], id);
@@ -523,18 +524,25 @@ resource "adbjit_instance_pool" "untagged" {
   EXPECT_THAT(untagged.stderr_text, Not(HasSubstr("adbjit_instance_pool.p,")));
   EXPECT_EQ(Requests("databricks"), 0);
 
-  // Bad input: more idle instances than capacity, stopped by validate.
+  // Bad input: more idle instances than capacity, a bid price that is neither -1 nor positive,
+  // stopped by validate.
   Config(R"(
 resource "adbjit_instance_pool" "p" {
   instance_pool_name = "bad"
   node_type_id       = "Standard_DS3_v2"
   min_idle_instances = 5
   max_capacity       = 2
+  azure_attributes {
+    availability       = "SPOT_AZURE"
+    spot_bid_max_price = 0
+  }
 }
 )");
   CommandResult validate = ws().Validate();
   EXPECT_EQ(validate.exit_code, 1) << validate.Describe();
   ExpectErrorAt(validate.stderr_text, "Invalid pool size", "min_idle_instances");
+  ExpectErrorAt(validate.stderr_text, "Invalid Attribute Value", "spot_bid_max_price");
+  EXPECT_THAT(Squashed(validate.stderr_text), HasSubstr("must be -1 or a positive number, got 0"));
   EXPECT_EQ(Requests("databricks"), 0);
 }
 
