@@ -1,10 +1,11 @@
 // adbjit_keyvault_binding: a value stored as an Azure Key Vault secret. Any change to the value or
 // its metadata writes a new secret version (a PUT carries everything, which is also the only way to
 // drop an expiry); vault or name changes force a new secret. Refresh writes the remote value and
-// metadata back into state so out-of-band changes plan a correction; for write-only values only a
-// hash of what was written is kept (in private state), and a mismatch re-plans the write. Changes
-// that leave what Key Vault holds as it is (an empty tag map for none, the same text moved between
-// value and value_wo, as after an import) update the state without a new version.
+// metadata back into state so out-of-band changes plan a correction; for a write-only value, a
+// latest version other than the one the binding wrote re-plans the write. Changes that leave what
+// Key Vault holds as it is (an empty tag map for none, the same text moved between value and
+// value_wo, as after an import) update the state without a new version. A secret disabled outside
+// Terraform stays disabled: a new version of it is written disabled.
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -33,20 +34,24 @@ bool SameInstant(const std::optional<std::string>& a, const std::optional<std::s
   return x && y && *x == *y;
 }
 
-// The private state's "purge_pending" flag: set by a destroy that failed part-way.
-bool PurgePending(const std::string& private_data) {
+// Flags of the private state: "purge_pending", set by a destroy that failed part-way, and
+// "disabled", set by a refresh that found the secret disabled.
+constexpr char kPurgePending[] = "purge_pending";
+constexpr char kDisabled[] = "disabled";
+
+bool Flag(const std::string& private_data, const char* flag) {
   auto j = nlohmann::json::parse(private_data, nullptr, false);
-  return !j.is_discarded() && j.is_object() && j.value("purge_pending", false);
+  return !j.is_discarded() && j.is_object() && j.value(flag, false);
 }
 
-std::string WithPurgePending(const std::string& private_data, bool pending) {
+std::string WithFlag(const std::string& private_data, const char* flag, bool on) {
   auto j = nlohmann::json::parse(private_data, nullptr, false);
   if (j.is_discarded() || !j.is_object()) j = nlohmann::json::object();
   j.erase("wo_sha256");  // a digest of the write-only value that earlier builds kept
-  if (pending) {
-    j["purge_pending"] = true;
+  if (on) {
+    j[flag] = true;
   } else {
-    j.erase("purge_pending");
+    j.erase(flag);
   }
   return j.empty() ? "" : j.dump();
 }
@@ -133,6 +138,14 @@ class KeyVaultBindingResource final : public tf::Resource {
       if (name == "tags" && IsEmptyOrNull(planned, attr) && IsEmptyOrNull(req.prior_state, attr)) continue;
       if (Get(planned, attr) != Get(req.prior_state, attr)) remote_change = true;
     }
+    if (remote_change && resp.requires_replace.empty() && Flag(req.prior_private, kDisabled)) {
+      resp.diagnostics.AddWarning(
+          "Secret is disabled in Key Vault",
+          "The secret was disabled outside Terraform, so the new version this plan writes is written disabled "
+          "too: readers keep getting SecretDisabled until someone enables it (az keyvault secret set-attributes "
+          "--enabled true).",
+          AttributePath(Get(planned, "value").IsNull() ? "value_wo_version" : "value"));
+    }
     if (!remote_change) {
       // Only Terraform's record changes (purge_on_destroy, recover_soft_deleted, an empty tag map
       // for none, the same value given the other way): the secret version stays.
@@ -144,7 +157,7 @@ class KeyVaultBindingResource final : public tf::Resource {
   void Create(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
-    Write(*api, req, GetBool(req.planned_state, "recover_soft_deleted").value_or(true), resp);
+    Write(*api, req, GetBool(req.planned_state, "recover_soft_deleted").value_or(true), /*disabled=*/false, resp);
   }
 
   void Read(const tf::CallContext& ctx, const tf::ReadRequest& req, tf::ReadResponse& resp) const override {
@@ -155,7 +168,7 @@ class KeyVaultBindingResource final : public tf::Resource {
     const Value& state = req.current_state;
     auto bundle = api->keyvault().GetSecret(GetStr(state, "vault_url").value_or(""), GetStr(state, "name").value_or(""));
     if (!bundle.ok()) {
-      if (bundle.status().IsNotFound() && PurgePending(req.private_data)) {
+      if (bundle.status().IsNotFound() && Flag(req.private_data, kPurgePending)) {
         // A destroy deleted the secret but could not purge it: stay in state so that the next
         // destroy purges it, and show the value as gone so that an apply writes it again.
         resp.new_state = GetStr(state, "value") ? state.WithAttr("value", Str(std::nullopt))
@@ -166,13 +179,14 @@ class KeyVaultBindingResource final : public tf::Resource {
         resp.diagnostics.AddWarning("Secret is disabled",
                                     "The secret is disabled in Key Vault, so its value cannot be compared; "
                                     "the state is left as it was.");
+        resp.private_data = WithFlag(req.private_data, kDisabled, true);
       } else {
         AddApiError(resp.diagnostics, bundle.status(), "Cannot read Key Vault secret");
       }
       return;
     }
     resp.new_state = Refresh(state, *bundle);
-    resp.private_data = WithPurgePending(req.private_data, false);
+    resp.private_data = WithFlag(WithFlag(req.private_data, kPurgePending, false), kDisabled, false);
   }
 
   void Update(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
@@ -183,7 +197,7 @@ class KeyVaultBindingResource final : public tf::Resource {
       resp.private_data = req.planned_private;
       return;
     }
-    Write(*api, req, /*recover=*/true, resp);
+    Write(*api, req, /*recover=*/true, Flag(req.planned_private, kDisabled), resp);
   }
 
   void Delete(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
@@ -199,7 +213,7 @@ class KeyVaultBindingResource final : public tf::Resource {
       // Keep the binding (the secret may be live, or soft-deleted but not purged) and remember
       // that a destroy is unfinished, so that a refresh that finds no live secret keeps it.
       resp.new_state = req.prior_state;
-      resp.private_data = WithPurgePending(req.planned_private, true);
+      resp.private_data = WithFlag(req.planned_private, kPurgePending, true);
     }
   }
 
@@ -296,7 +310,9 @@ class KeyVaultBindingResource final : public tf::Resource {
     return latest.ok() && latest->id == GetStr(req.prior_state, "id") && latest->value.Reveal() == *planned_value;
   }
 
-  static void Write(const ApiProviderData& api, const tf::ApplyRequest& req, bool recover, tf::ApplyResponse& resp) {
+  // Writes a new version; `disabled` writes it disabled, as the secret it follows (the plan warned).
+  static void Write(const ApiProviderData& api, const tf::ApplyRequest& req, bool recover, bool disabled,
+                    tf::ApplyResponse& resp) {
     const Value& planned = req.planned_state;
     auto value = GetStr(planned, "value");
     bool write_only = !value;
@@ -306,6 +322,7 @@ class KeyVaultBindingResource final : public tf::Resource {
                                      .tags = GetStrMap(planned, "tags").value_or(std::map<std::string, std::string>{})};
     if (auto exp = GetStr(planned, "expiration_date")) params.exp = ParseRfc3339(*exp);
     if (auto nbf = GetStr(planned, "not_before_date")) params.nbf = ParseRfc3339(*nbf);
+    if (disabled) params.enabled = false;  // a new version is enabled unless it says not
     std::string vault_url = GetStr(planned, "vault_url").value_or("");
     std::string name = GetStr(planned, "name").value_or("");
     auto written = WriteSecret(api.keyvault(), vault_url, name, params, recover);

@@ -4,6 +4,7 @@
 // (also into a configuration that gives the value as value_wo, and with generated configuration).
 #include <string>
 
+#include "provider/clients/keyvault/errors.h"
 #include "tests/e2e/pool_binding_e2e_fixture.h"
 
 namespace adbjit::e2e {
@@ -338,9 +339,11 @@ TEST_F(PoolBindingE2eTest, BindingReplacedCreateBeforeDestroyKeepsTheSecret) {
   ExpectDestroyRemovesSecret("pool-id");
 }
 
-// A secret disabled outside Terraform cannot be read: refresh warns and keeps the state, and the
-// destroy (which first checks whose the latest version is) still removes it.
-TEST_F(PoolBindingE2eTest, DisabledSecretIsKeptOnRefreshWithAWarningAndStillDestroyed) {
+// A secret disabled outside Terraform cannot be read: refresh warns and keeps the state. A new
+// value is written as a disabled version (the plan says so on the value), so the deliberate
+// disable holds until someone enables the secret, which then serves the new value. The destroy
+// (which first checks whose the latest version is) still removes it.
+TEST_F(PoolBindingE2eTest, DisabledSecretIsKeptOnRefreshWithAWarningAndStaysDisabledOnChange) {
   ASSERT_NO_FATAL_FAILURE(Start());
   Config(Binding(VaultUrl(), "  value = \"soon disabled\"\n"));
   ASSERT_TRUE(MustApply().ok());
@@ -348,6 +351,20 @@ TEST_F(PoolBindingE2eTest, DisabledSecretIsKeptOnRefreshWithAWarningAndStillDest
 
   CommandResult plan = ExpectNoChanges("with the secret disabled");
   EXPECT_THAT(Squashed(plan.stdout_text + plan.stderr_text), HasSubstr("Secret is disabled"));
+
+  Config(Binding(VaultUrl(), "  value = \"changed while disabled\"\n"));
+  plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  ExpectWarningAt(plan.stdout_text + plan.stderr_text, "Secret is disabled in Key Vault", "value = ");
+  ASSERT_TRUE(MustApply().ok());
+  auto latest = Outside().keyvault().GetSecret(VaultUrl(), "pool-id");
+  EXPECT_EQ(latest.status().service_code(), keyvault::kSecretDisabled) << latest.status().ToString();
+  ExpectNoChanges("after writing the disabled version");
+
+  ASSERT_TRUE(Outside().keyvault().UpdateSecret(VaultUrl(), "pool-id", "", {.enabled = true}).ok());
+  EXPECT_EQ(SecretValue("pool-id"), "changed while disabled");
+  EXPECT_EQ(SecretBundle("pool-id").id, State("adbjit_keyvault_binding.b")["id"]);
+  ExpectNoChanges("after the secret is enabled again");
   ExpectDestroyRemovesSecret("pool-id");
 }
 

@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -50,14 +51,23 @@ class PoolBindingE2eTest : public EmulatorE2eTest {
   // Expects a diagnostic "Error: <summary>" in `output` that Terraform attributes to the config
   // line holding `line_needle` (so the provider named that attribute).
   void ExpectErrorAt(const std::string& output, const std::string& summary, const std::string& line_needle) {
-    size_t at = output.find("Error: " + summary);
-    ASSERT_NE(at, std::string::npos) << "no error \"" << summary << "\" in\n" << output;
-    size_t end = output.find("Error: ", at + 7);
+    ExpectDiagnosticAt(output, "Error: " + summary, line_needle);
+  }
+  // The same for "Warning: <summary>".
+  void ExpectWarningAt(const std::string& output, const std::string& summary, const std::string& line_needle) {
+    ExpectDiagnosticAt(output, "Warning: " + summary, line_needle);
+  }
+
+ private:
+  void ExpectDiagnosticAt(const std::string& output, const std::string& heading, const std::string& line_needle) {
+    size_t at = output.find(heading);
+    ASSERT_NE(at, std::string::npos) << "no \"" << heading << "\" in\n" << output;
+    size_t end = std::min(output.find("Error: ", at + heading.size()), output.find("Warning: ", at + heading.size()));
     const std::string block = output.substr(at, end == std::string::npos ? std::string::npos : end - at);
     const int line = ConfigLine(line_needle);
     ASSERT_GT(line, 0) << line_needle << " is not in main.tf";
     EXPECT_THAT(block, ::testing::HasSubstr("main.tf line " + std::to_string(line) + ","))
-        << "error \"" << summary << "\" does not point at the line of " << line_needle << "\n" << block;
+        << "\"" << heading << "\" does not point at the line of " << line_needle << "\n" << block;
   }
 };
 
