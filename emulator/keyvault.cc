@@ -2,6 +2,7 @@
 #include "emulator/keyvault.h"
 
 #include <algorithm>
+#include <cctype>
 #include <regex>
 
 #include "emulator/common.h"
@@ -11,6 +12,12 @@ namespace adbjit::emulator {
 
 namespace {
 constexpr size_t kMaxValueBytes = 25 * 1024;
+
+// Key Vault object names ignore case: "Pool-Id" and "pool-id" are one secret.
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
 constexpr size_t kMaxTags = 15;
 constexpr int64_t kMaxPage = 25;
 
@@ -70,7 +77,7 @@ struct KeyVault::Ctx {
   std::string vault;
   std::string base;  // scheme://host:port
   std::string api_version;
-  Key key(const std::string& name) const { return {vault, name}; }
+  Key key(const std::string& name) const { return {vault, Lower(name)}; }
 };
 
 KeyVault::KeyVault(const Options& options, const JwtSigner& signer) : options_(options), signer_(signer) {}
@@ -304,6 +311,7 @@ void KeyVault::SetSecret(const Ctx& c, const std::string& name, const httplib::R
     }
   }
   Secret& s = secrets_[c.key(name)];
+  if (s.versions.empty()) s.name = name;
   s.versions.push_back(v);
   ReplyJson(res, 200, Bundle(c, name, v, true));
 }
@@ -405,9 +413,9 @@ void KeyVault::ListSecrets(const Ctx& c, bool deleted, const httplib::Request& r
       bool is_deleted = s.phase == Phase::kDeleted;
       bool is_live = s.phase == Phase::kLive || s.phase == Phase::kDeleting;
       if (deleted ? !is_deleted : !is_live) continue;
-      nlohmann::json item = Bundle(c, key.second, s.versions.back(), false);
-      item["id"] = c.base + "/secrets/" + key.second;
-      if (deleted) item.update(DeletedFields(c, key.second, s));
+      nlohmann::json item = Bundle(c, s.name, s.versions.back(), false);
+      item["id"] = c.base + "/secrets/" + s.name;
+      if (deleted) item.update(DeletedFields(c, s.name, s));
       items.push_back(std::move(item));
     }
   }
@@ -503,7 +511,7 @@ nlohmann::json KeyVault::ObjectsJson() const {
     for (const Version& v : s.versions) ids.push_back(v.id);
     const Version& latest = s.versions.back();
     nlohmann::json j = {{"vault", key.first},
-                        {"name", key.second},
+                        {"name", s.name},
                         {"state", PhaseName(static_cast<int>(s.phase))},
                         {"deleted", s.phase == Phase::kDeleting || s.phase == Phase::kDeleted},
                         {"versions", s.versions.size()},
@@ -536,7 +544,7 @@ nlohmann::json KeyVault::Save() const {
       if (v.exp) j["exp"] = *v.exp;
       versions.push_back(std::move(j));
     }
-    out.push_back({{"vault", key.first}, {"name", key.second}, {"phase", static_cast<int>(s.phase)},
+    out.push_back({{"vault", key.first}, {"name", s.name}, {"phase", static_cast<int>(s.phase)},
                    {"phase_since_ms", s.phase_since_ms}, {"deleted_date", s.deleted_date}, {"versions", versions}});
   }
   return out;
@@ -566,7 +574,8 @@ void KeyVault::Load(const nlohmann::json& state) {
       if (jv.contains("exp")) v.exp = jv["exp"].get<int64_t>();
       s.versions.push_back(std::move(v));
     }
-    if (!s.versions.empty()) secrets_[{j.value("vault", "default"), j.value("name", "")}] = std::move(s);
+    s.name = j.value("name", "");
+    if (!s.versions.empty()) secrets_[{j.value("vault", "default"), Lower(s.name)}] = std::move(s);
   }
 }
 

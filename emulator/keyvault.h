@@ -43,12 +43,13 @@ class KeyVault {
     int64_t created = 0, updated = 0;
   };
   struct Secret {
+    std::string name;               // as first written; lookups ignore case, as Key Vault's do
     std::vector<Version> versions;  // creation order; back() is the latest
     Phase phase = Phase::kLive;
     int64_t phase_since_ms = 0;
     int64_t deleted_date = 0;  // epoch seconds
   };
-  using Key = std::pair<std::string, std::string>;  // (vault, name)
+  using Key = std::pair<std::string, std::string>;  // (vault, name in lower case)
   struct Ctx;                                       // per-request data (vault, base URL, version)
 
   void SettleLocked(int64_t now_ms) const;  // advances timed transitions; requires mu_

@@ -158,6 +158,22 @@ TEST_F(KeyVaultTest, PatchKeepsUnsetFieldsAndCannotRemoveExpiry) {
   EXPECT_EQ(u["tags"]["a"], "1");
 }
 
+// Names ignore case, as Key Vault's do: another spelling reaches the same secret, and lists keep
+// the name as first written.
+TEST_F(KeyVaultTest, NamesIgnoreCase) {
+  ASSERT_EQ(Put("Pool-Id", {{"value", "v1"}})->status, 200);
+  ASSERT_EQ(Put("pool-id", {{"value", "v2"}})->status, 200);
+  EXPECT_EQ(Body(Get("/secrets/POOL-ID"))["value"], "v2");
+  EXPECT_EQ(Body(Get("/secrets/pool-id/versions"))["value"].size(), 2u);
+  nlohmann::json list = Body(Get("/secrets"));
+  ASSERT_EQ(list["value"].size(), 1u);
+  EXPECT_EQ(list["value"][0]["id"], server().keyvault_url() + "/secrets/Pool-Id");
+  ASSERT_EQ(Delete("/secrets/POOL-id")->status, 200);
+  ExpectKvError(Put("pool-ID", {{"value", "v3"}}), 409, "Conflict", "ObjectIsDeletedButRecoverable");
+  EXPECT_EQ(Delete("/deletedsecrets/pool-id")->status, 204);
+  ExpectKvError(Get("/deletedsecrets/Pool-Id"), 404, "SecretNotFound");
+}
+
 TEST_F(KeyVaultTest, DisabledSecretIsForbidden) {
   Put("d", {{"value", "v"}, {"attributes", {{"enabled", false}}}});
   ExpectKvError(Get("/secrets/d"), 403, "Forbidden", "SecretDisabled");

@@ -159,13 +159,23 @@ std::string CanonicalVaultUrl(std::string url) {
 
 }  // namespace
 
-Value WithPriorVaultSpelling(const Value& prior, const Value& planned) {
+Value WithPriorSecretSpelling(const Value& prior, const Value& planned) {
+  Value out = planned;
   auto prior_vault = GetStr(prior, "vault_url");
   auto planned_vault = GetStr(planned, "vault_url");
-  if (!prior_vault || !planned_vault || CanonicalVaultUrl(*prior_vault) != CanonicalVaultUrl(*planned_vault)) {
-    return planned;
+  if (prior_vault && planned_vault && CanonicalVaultUrl(*prior_vault) == CanonicalVaultUrl(*planned_vault)) {
+    out = out.WithAttr("vault_url", Value::String(*prior_vault));
   }
-  return planned.WithAttr("vault_url", Value::String(*prior_vault));
+  auto prior_name = GetStr(prior, "name");
+  auto planned_name = GetStr(planned, "name");
+  auto lower = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  if (prior_name && planned_name && lower(*prior_name) == lower(*planned_name)) {
+    out = out.WithAttr("name", Value::String(*prior_name));
+  }
+  return out;
 }
 
 StatusOr<LatestVersion> CheckLatestVersion(keyvault::Client& kv, const std::string& vault_url,

@@ -99,9 +99,10 @@ StatusOr<keyvault::SecretBundle> WriteSecret(keyvault::Client& kv, const std::st
                                              const std::string& name, const keyvault::SetSecretParams& params,
                                              bool recover);
 
-// `planned` (an object with a vault_url attribute) with the prior's spelling of vault_url when both
-// name the same vault (trailing slashes and case aside), so that respelling it is no change.
-tf::Value WithPriorVaultSpelling(const tf::Value& prior, const tf::Value& planned);
+// `planned` (an object with vault_url and name attributes) with the prior's spelling of each when
+// both name the same vault (trailing slashes and case aside) and the same secret (Key Vault names
+// ignore case), so that respelling them is no change.
+tf::Value WithPriorSecretSpelling(const tf::Value& prior, const tf::Value& planned);
 
 // What the latest version of a secret is to an object that wrote the version `versioned_id`.
 enum class LatestVersion {

@@ -119,11 +119,11 @@ class KeyVaultBindingResource final : public tf::Resource {
   void ModifyPlan(const tf::CallContext& ctx, const tf::PlanRequest& req, tf::PlanResponse& resp) const override {
     if (req.prior_state.IsNull()) return;
     Value planned = resp.planned_state;
-    // Same vault spelled differently (trailing slash, case) and the same instant in another
-    // notation are not changes.
-    planned = WithPriorVaultSpelling(req.prior_state, planned);
-    if (Get(planned, "vault_url") == Get(req.prior_state, "vault_url")) {
-      DropRequiresReplace(resp, AttributePath("vault_url"));
+    // Same vault or name spelled differently (trailing slash, case) and the same instant in
+    // another notation are not changes.
+    planned = WithPriorSecretSpelling(req.prior_state, planned);
+    for (const char* attr : {"vault_url", "name"}) {
+      if (Get(planned, attr) == Get(req.prior_state, attr)) DropRequiresReplace(resp, AttributePath(attr));
     }
     for (const char* date : {"expiration_date", "not_before_date"}) {
       if (SameInstant(GetStr(req.prior_state, date), GetStr(req.config, date)) && GetStr(req.config, date)) {
@@ -331,7 +331,7 @@ class KeyVaultBindingResource final : public tf::Resource {
       return;  // nothing was written: create keeps no state, update keeps the prior one
     }
     resp.new_state = WithBundle(planned, *written);
-    resp.private_data = "";
+    resp.private_data = WithFlag("", kDisabled, disabled);
   }
 
   static Value Refresh(const Value& state, const keyvault::SecretBundle& b) {

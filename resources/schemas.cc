@@ -50,7 +50,8 @@ Block KeyVaultSecretBlock() {
            .validators = {VaultUrl()}},
           {.name = "name",
            .type = Type::String(),
-           .description = "Secret name: 1 to 127 letters, digits and dashes.",
+           .description = "Secret name: 1 to 127 letters, digits and dashes. Key Vault names ignore "
+                          "case, so the same name in other capitals is not a change.",
            .required = true,
            .validators = {SecretName()}},
           {.name = "content_type",
@@ -272,21 +273,24 @@ Schema MakeKeyVaultBindingSchema() {
               "secret version in place; a value changed or a secret deleted outside Terraform is "
               "detected on refresh and written back. Destroy removes the secret only while its latest "
               "version is the binding's, so a replacement created first (`create_before_destroy`) "
-              "keeps the secret it wrote.",
+              "keeps the secret it wrote. A secret disabled outside Terraform stays disabled: refresh "
+              "warns that its value cannot be compared, and a new value is written as a disabled version.",
           .attributes =
               {
                   Computed("id", Type::String(), "Versioned secret id: `https://<vault>/secrets/<name>/<version>`."),
                   {.name = "vault_url",
                    .type = Type::String(),
                    .description = "Vault URL, e.g. `https://my-vault.vault.azure.net/`. Changing it forces "
-                                  "a new secret.",
+                                  "a new secret; the same vault spelled differently (trailing slash, case) is "
+                                  "not a change.",
                    .required = true,
                    .requires_replace = true,
                    .validators = {VaultUrl()}},
                   {.name = "name",
                    .type = Type::String(),
                    .description = "Secret name: 1 to 127 letters, digits and dashes. Changing it forces a "
-                                  "new secret.",
+                                  "new secret; the same name in other capitals is not a change (Key Vault "
+                                  "names ignore case).",
                    .required = true,
                    .requires_replace = true,
                    .validators = {SecretName()}},

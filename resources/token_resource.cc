@@ -48,13 +48,14 @@ Value WithDeliveryPlanned(const Value& planned, const Value& config) {
   return planned.WithAttr(block.IsNull() ? "keyvault_secret_id" : "token_value", Str(std::nullopt));
 }
 
-// The same vault spelled differently in keyvault_secret (trailing slash, case) is the same secret,
-// so not a reason for a new token: the plan keeps the spelling in state, as the binding's does.
-void KeepVaultSpelling(const tf::PlanRequest& req, tf::PlanResponse& resp) {
+// The same vault or secret name spelled differently in keyvault_secret (trailing slash, case) is
+// the same secret, so not a reason for a new token: the plan keeps the spelling in state, as the
+// binding's does.
+void KeepSecretSpelling(const tf::PlanRequest& req, tf::PlanResponse& resp) {
   const Value& prior_block = Get(req.prior_state, kSecretBlock);
   const Value& planned_block = Get(resp.planned_state, kSecretBlock);
   if (prior_block.IsNull() || planned_block.IsNull() || !planned_block.IsKnown()) return;
-  Value respelled = WithPriorVaultSpelling(prior_block, planned_block);
+  Value respelled = WithPriorSecretSpelling(prior_block, planned_block);
   if (respelled == prior_block) DropRequiresReplace(resp, AttributePath(kSecretBlock));
   resp.planned_state = resp.planned_state.WithAttr(kSecretBlock, std::move(respelled));
 }
@@ -134,7 +135,7 @@ class TokenResource final : public tf::Resource {
   void ModifyPlan(const tf::CallContext& ctx, const tf::PlanRequest& req, tf::PlanResponse& resp) const override {
     CheckLifetimeGuardrail(Api(ctx), req.config, resp.diagnostics);
     RequireWorkspace(Api(ctx), "A token", resp.diagnostics);
-    KeepVaultSpelling(req, resp);
+    KeepSecretSpelling(req, resp);
     PlanRotation(req, resp);
     resp.planned_state = WithDeliveryPlanned(resp.planned_state, req.config);
   }

@@ -75,7 +75,8 @@ TEST_F(PoolBindingE2eTest, BindingCreatesUpdatesInPlaceWithNewVersionsAndReplace
   EXPECT_EQ(b.tags, (std::map<std::string, std::string>{{"purpose", "adf"}}));
   EXPECT_EQ(b.version, state["version"]);
 
-  // The same vault and instants spelled differently are not changes.
+  // The same vault, name and instants spelled differently are not changes (Key Vault names ignore
+  // case).
   Config(Binding(emu().keyvault_url(), R"(
   value           = "0521-145002-meet10-pool-EP6iFpfl"
   content_type    = "text/plain"
@@ -84,8 +85,9 @@ TEST_F(PoolBindingE2eTest, BindingCreatesUpdatesInPlaceWithNewVersionsAndReplace
   tags = {
     purpose = "adf"
   }
-)"));
-  ExpectNoChanges("with the vault URL without its slash and the expiry in another zone");
+)", "b", "Pool-ID"));
+  ExpectNoChanges("with the vault URL without its slash, the name in capitals and the expiry in another zone");
+  EXPECT_EQ(State("adbjit_keyvault_binding.b")["name"], "pool-id");
 
   // A new value: a new version in place (the id changes, the name does not).
   Config(Binding(vault, R"(

@@ -332,17 +332,17 @@ TEST_F(TokenE2eTest, DisabledSecretWarnsWithoutReplacingAndIsStillDestroyed) {
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
 }
 
-// The vault spelled differently (no trailing slash, upper case) is the same secret: no new token,
-// as for a binding.
-TEST_F(TokenE2eTest, VaultUrlSpelledDifferentlyIsNoNewToken) {
+// The vault (no trailing slash, upper case) and the secret name (case) spelled differently are
+// the same secret: no new token, as for a binding.
+TEST_F(TokenE2eTest, VaultUrlAndNameSpelledDifferentlyAreNoNewToken) {
   ASSERT_NO_FATAL_FAILURE(Start());
   ws().WriteConfig(SealedToken(VaultUrl(), "spelled-pat"));
   ASSERT_TRUE(MustApply().ok());
   const std::string id = State("adbjit_token.sealed")["token_id"];
   std::string respelled = emu().keyvault_url();  // no trailing slash
   for (char& c : respelled) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  ws().WriteConfig(SealedToken(respelled, "spelled-pat"));
-  ExpectNoChanges("with the vault URL spelled differently");
+  ws().WriteConfig(SealedToken(respelled, "Spelled-PAT"));
+  ExpectNoChanges("with the vault URL and the secret name spelled differently");
   EXPECT_EQ(State("adbjit_token.sealed")["token_id"], id);
   // Another vault is another secret: a new token.
   ws().WriteConfig(SealedToken("https://elsewhere.vault.azure.net/", "spelled-pat"));
