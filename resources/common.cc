@@ -138,10 +138,15 @@ StatusOr<keyvault::SecretBundle> WriteSecret(keyvault::Client& kv, const std::st
   auto written = kv.SetSecret(vault_url, name, params);
   if (written.ok() || written.status().service_code() != keyvault::kObjectIsDeletedButRecoverable) return written;
   if (!recover) {
+    // Purging is a way out only where purge protection is off ("...+Purgeable"); the deleted
+    // secret says which. When it cannot be read, name both ways.
+    auto deleted = kv.GetDeletedSecret(vault_url, name);
+    const bool purgeable = !deleted.ok() || deleted->attributes.recovery_level.ends_with("Purgeable");
     Status s = written.status();
     return s.Annotate("a soft-deleted secret named \"" + name +
-                      "\" blocks the name; set recover_soft_deleted = true to recover and overwrite it, or "
-                      "purge it first");
+                      "\" blocks the name; set recover_soft_deleted = true to recover and overwrite it" +
+                      (purgeable ? ", or purge it first"
+                                 : " (purge protection is on, so it cannot be purged before its retention ends)"));
   }
   auto recovered = kv.RecoverDeletedSecretAndWait(vault_url, name);
   if (!recovered.ok()) return recovered.status();

@@ -1,5 +1,6 @@
 // RemoveObjectsSecret against the emulator, with another writer's request placed deterministically
-// between two of its own: a destroy never removes a version it did not write.
+// between two of its own: a destroy never removes a version it did not write. Also WriteSecret on
+// a name that a soft-deleted secret blocks.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -168,6 +169,33 @@ TEST_F(SecretRemovalTest, ANameRecoveredAndRewrittenBeforeThePurgeIsLeftAlone) {
   ASSERT_TRUE(interleave_->fired());
   EXPECT_FALSE(diags.HasError()) << (diags.items().empty() ? "" : diags.items()[0].detail);
   EXPECT_EQ(LiveValue(), "theirs");
+}
+
+// recover_soft_deleted = false: the blocked name is an error that says the ways out, and offers
+// purging only where the vault allows it.
+TEST_F(SecretRemovalTest, ABlockedNameWithoutRecoverSaysWhetherPurgingIsAWayOut) {
+  for (bool protection : {false, true}) {
+    SCOPED_TRACE(protection ? "purge protection on" : "purge protection off");
+    emulator::Options o;
+    o.kv_purge_protection = protection;
+    Restart(o);
+    outside_ = NewClients();
+    Write("deleted");
+    ASSERT_TRUE(outside_->keyvault().DeleteSecret(VaultUrl(), kName).ok());
+    auto clients = NewClients();
+    auto written = WriteSecret(clients->keyvault(), VaultUrl(), kName, {.value = Secret("new")}, /*recover=*/false);
+    ASSERT_FALSE(written.ok());
+    const std::string& m = written.status().message();
+    EXPECT_NE(m.find("a soft-deleted secret named \"shared\" blocks the name; set recover_soft_deleted = true to "
+                     "recover and overwrite it"),
+              std::string::npos)
+        << m;
+    EXPECT_EQ(m.find("or purge it first") != std::string::npos, !protection) << m;
+    EXPECT_EQ(m.find("purge protection is on, so it cannot be purged before its retention ends") != std::string::npos,
+              protection)
+        << m;
+    EXPECT_TRUE(SoftDeleted());
+  }
 }
 
 }  // namespace

@@ -235,6 +235,7 @@ TEST_F(PoolBindingE2eTest, BindingDriftIsPlannedBackAndSoftDeletedNamesAreRecove
   EXPECT_THAT(err, HasSubstr("Cannot write Key Vault secret"));
   EXPECT_THAT(err, HasSubstr("ObjectIsDeletedButRecoverable"));
   EXPECT_THAT(err, HasSubstr("recover_soft_deleted = true"));
+  EXPECT_THAT(err, HasSubstr("or purge it first"));
   EXPECT_THAT(err, HasSubstr("adbjit_keyvault_binding.b"));
   EXPECT_TRUE(State("adbjit_keyvault_binding.b").is_null());
   EXPECT_EQ(SecretRecord("pool-id")["state"], "deleted");

@@ -297,7 +297,7 @@ Status Client::PurgeDeletedSecretAndWait(const std::string& vault_url, const std
     Status w = b.WaitBeforeRetry();
     if (!w.ok()) return GiveUp(b, w, s, op);
   }
-  return WaitFor(v, "/deletedsecrets/" + name, 404, op + " (waiting until the name is free)");
+  return WaitFor(v, "/deletedsecrets/" + name, 404, op + " (waiting until the deleted entry is gone)");
 }
 
 StatusOr<SecretBundle> Client::RecoverDeletedSecretAndWait(const std::string& vault_url, const std::string& name) {

@@ -75,6 +75,8 @@ class Client {
   // kPermissionDenied/PurgeProtectionEnabled when purge protection forbids it. With `deleted_id`
   // (the versioned id of the latest version deleted), a live secret whose latest version is another
   // means someone has recovered and rewritten the name meanwhile: nothing is left to purge, OK.
+  // The name may stay blocked a little longer (a PUT gets ObjectIsBeingDeleted): SetSecret waits
+  // that out, as only a write can tell.
   Status PurgeDeletedSecretAndWait(const std::string& vault_url, const std::string& name,
                                    const std::string& deleted_id = "");
   // Recovers the soft-deleted secret and waits until the live secret answers; returns it.
