@@ -85,7 +85,10 @@ struct Classified {
   std::string what;
 };
 
-Classified Classify(CURLcode rc, bool connected) {
+// `sent`: whether any of the request reached the connection (then a timeout is ambiguous: the
+// server may have acted). A connection reused from an earlier call makes no connect of its own, so
+// only the bytes written can tell a request that never left from one that awaits its answer.
+Classified Classify(CURLcode rc, bool connected, bool sent) {
   switch (rc) {
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
@@ -93,7 +96,10 @@ Classified Classify(CURLcode rc, bool connected) {
     case CURLE_COULDNT_CONNECT:
       return {StatusCode::kUnavailable, kTransportConnectFailed, "connection refused"};
     case CURLE_OPERATION_TIMEDOUT:
-      if (!connected) return {StatusCode::kDeadlineExceeded, kTransportConnectFailed, "timed out connecting"};
+      if (!sent) {
+        return {StatusCode::kDeadlineExceeded, kTransportConnectFailed,
+                connected ? "timed out before the request was sent" : "timed out connecting"};
+      }
       return {StatusCode::kDeadlineExceeded, kTransportTimeout, "timed out waiting for the answer"};
     case CURLE_SEND_ERROR:
     case CURLE_RECV_ERROR:
@@ -270,7 +276,9 @@ StatusOr<Response> CurlTransport::Send(const Request& req) {
   curl_slist_free_all(headers);
   curl_off_t total_us = 0, connect_us = 0;
   long new_connections = 0;
+  long request_bytes = 0;
   curl_easy_getinfo(c, CURLINFO_TOTAL_TIME_T, &total_us);
+  curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_bytes);
   curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &connect_us);
   curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &new_connections);
   long code = 0;
@@ -280,7 +288,7 @@ StatusOr<Response> CurlTransport::Send(const Request& req) {
 
   const std::string duration_ms = std::to_string(total_us / 1000);
   if (rc != CURLE_OK) {
-    Classified k = Classify(rc, connect_us > 0 || code > 0);
+    Classified k = Classify(rc, connect_us > 0 || new_connections > 0, request_bytes > 0 || code > 0);
     std::string detail = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
     std::string msg = op + ": " + where + ": " + k.what + " (curl " + std::to_string(rc) + ": " + detail + ")";
     msg = log::Redact(msg);

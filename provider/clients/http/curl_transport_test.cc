@@ -6,6 +6,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <memory>
+#include <string>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 namespace adbjit::http {
@@ -78,6 +82,54 @@ TEST(CurlTransportTest, SilentServerTimesOutAsDeadlineExceeded) {
   EXPECT_EQ(resp.status().code(), StatusCode::kDeadlineExceeded);
   EXPECT_TRUE(IsAmbiguousTransportError(resp.status()));
   EXPECT_EQ(resp.status().message().rfind("create token: POST", 0), 0u) << resp.status().message();
+}
+
+// A request on a connection kept from an earlier call makes no connect of its own. Its timeout
+// must still count as ambiguous (the request was written; the server may have acted), never as
+// "not sent", which would let a create be repeated blindly.
+TEST(CurlTransportTest, ATimeoutOnAReusedConnectionIsAmbiguous) {
+  int fd = -1;
+  int port = BindLoopback(&fd, /*listen_too=*/true);
+  std::thread server([fd] {
+    int c = ::accept(fd, nullptr, nullptr);
+    std::string head;
+    char buf[4096];
+    while (head.find("\r\n\r\n") == std::string::npos) {
+      ssize_t n = ::recv(c, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      head.append(buf, static_cast<size_t>(n));
+    }
+    const std::string reply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+    ::send(c, reply.data(), reply.size(), 0);
+    while (::recv(c, buf, sizeof buf, 0) > 0) {
+    }  // the next request gets no answer; the client closes the connection when it gives up
+    ::close(c);
+  });
+  auto t = std::make_unique<CurlTransport>();
+  Request list;
+  list.url = "http://127.0.0.1:" + std::to_string(port) + "/api/2.0/instance-pools/list";
+  list.operation = "list instance pools";
+  list.timeout = std::chrono::seconds(10);
+  auto first = t->Send(list);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_EQ(first->status, 200);
+
+  Request create;
+  create.method = "POST";
+  create.url = "http://127.0.0.1:" + std::to_string(port) + "/api/2.0/instance-pools/create";
+  create.body = "{}";
+  create.idempotent = false;
+  create.operation = "create instance pool";
+  create.timeout = std::chrono::milliseconds(300);
+  auto resp = t->Send(create);
+  t.reset();  // closes any connection still open, so the server's last read ends
+  server.join();
+  ::close(fd);
+  ASSERT_FALSE(resp.ok());
+  EXPECT_EQ(resp.status().code(), StatusCode::kDeadlineExceeded);
+  EXPECT_TRUE(IsAmbiguousTransportError(resp.status())) << resp.status().message();
+  EXPECT_NE(resp.status().message().find("timed out waiting for the answer"), std::string::npos)
+      << resp.status().message();
 }
 
 TEST(CurlTransportTest, StoppedTransportRefusesNewCalls) {
