@@ -366,6 +366,9 @@ def needed_calls(command, n, processes_with_calls):
     if command == "apply":
         routes = {"databricks POST /api/2.0/token/create": n,    # the answer carries token_info
                   "keyvault PUT /secrets/{name}": n,               # the answer carries the bundle
+                  # names are unique in a workspace: a create first checks that its name is free,
+                  # so that a lost answer is never taken to be another's pool
+                  "databricks GET /api/2.0/instance-pools/list": pools,
                   "databricks POST /api/2.0/instance-pools/create": pools,
                   "databricks GET /api/2.0/instance-pools/get": pools}  # create answers only the id
     elif command == "plan":
