@@ -216,6 +216,25 @@ void KeepNoDisksInPlace(const tf::PlanRequest& req, tf::PlanResponse& resp) {
   }
 }
 
+// Pool names are unique in a workspace: a create or rename to a name another pool has is refused.
+// Reports that on instance_pool_name with what to do; false when `s` is another error.
+bool ReportNameInUse(const Status& s, bool creating, tf::Diagnostics& diags) {
+  if (s.code() != StatusCode::kAlreadyExists &&
+      !(s.http_status() == 400 && s.message().find("already exists") != std::string::npos)) {
+    return false;
+  }
+  std::string message = s.message();
+  if (!message.empty() && message.back() == '.') message.pop_back();
+  Status hinted(s.code(), message + ". Pool names are unique in a workspace: " +
+                              (creating ? "import that pool, or give this one another instance_pool_name (a "
+                                          "replacement created before the old pool is destroyed, with "
+                                          "create_before_destroy, needs a name of its own)."
+                                        : "rename or remove that pool first, or choose another instance_pool_name."));
+  hinted.WithHttpStatus(s.http_status()).WithServiceCode(s.service_code()).WithRequestId(s.request_id());
+  AddApiError(diags, hinted, "Instance pool name already in use", AttributePath("instance_pool_name"));
+  return true;
+}
+
 // The fields the edit endpoint takes; a plan that changes none of them needs no edit.
 bool EditableFieldsChange(const Value& prior, const Value& planned) {
   for (const char* name :
@@ -314,21 +333,9 @@ class InstancePoolResource final : public tf::Resource {
     if (api == nullptr) return;
     auto id = api->databricks().CreateInstancePoolSafely(SpecFrom(req.planned_state));
     if (!id.ok()) {
-      const Status& s = id.status();
-      if (s.code() == StatusCode::kAlreadyExists ||
-          (s.http_status() == 400 && s.message().find("already exists") != std::string::npos)) {
-        // Pool names are unique in a workspace. Say what to do, on the attribute.
-        std::string message = s.message();
-        if (!message.empty() && message.back() == '.') message.pop_back();
-        Status hinted(s.code(), message +
-                                    ". Pool names are unique in a workspace: import that pool, or give this one "
-                                    "another instance_pool_name (a replacement created before the old pool is "
-                                    "destroyed, with create_before_destroy, needs a name of its own).");
-        hinted.WithHttpStatus(s.http_status()).WithServiceCode(s.service_code()).WithRequestId(s.request_id());
-        AddApiError(resp.diagnostics, hinted, "Instance pool name already in use", AttributePath("instance_pool_name"));
-        return;
+      if (!ReportNameInUse(id.status(), /*creating=*/true, resp.diagnostics)) {
+        AddApiError(resp.diagnostics, id.status(), "Cannot create instance pool");
       }
-      AddApiError(resp.diagnostics, s, "Cannot create instance pool");
       return;
     }
     // create answers only the id; the computed fields (state, default tags, server defaults) need a get.
@@ -372,7 +379,9 @@ class InstancePoolResource final : public tf::Resource {
     }
     Status edited = api->databricks().EditInstancePool(SpecFrom(req.planned_state));
     if (!edited.ok()) {
-      AddApiError(resp.diagnostics, edited, "Cannot edit instance pool");
+      if (!ReportNameInUse(edited, /*creating=*/false, resp.diagnostics)) {
+        AddApiError(resp.diagnostics, edited, "Cannot edit instance pool");
+      }
       return;
     }
     if (req.planned_state.IsWhollyKnown()) {

@@ -442,7 +442,8 @@ resource "adbjit_instance_pool" "p" {
 // A name another pool already has: refused, as Databricks refuses it (names are unique in a
 // workspace). The error points at instance_pool_name and says what to do; nothing is created or
 // recorded. A create answer that would be lost changes nothing: the provider looks for the name
-// before it creates, so it never takes the other pool for the one it asked for.
+// before it creates, so it never takes the other pool for the one it asked for. A rename to the
+// name is refused on the attribute too.
 TEST_F(PoolBindingE2eTest, PoolNameAlreadyInUseIsReportedOnTheNameWithWhatToDo) {
   ASSERT_NO_FATAL_FAILURE(Start());
   databricks::InstancePool existing;
@@ -466,6 +467,29 @@ resource "adbjit_instance_pool" "p" {
   EXPECT_EQ(RouteRequests("/instance-pools/create", "POST"), 1);  // the other pool's only
   EXPECT_THAT(LivePools(), SizeIs(1));
   EXPECT_TRUE(State("adbjit_instance_pool.p").is_null());
+
+  // Renaming a pool to that name is refused the same way, and the pool keeps its name and state.
+  Config(R"(
+resource "adbjit_instance_pool" "p" {
+  instance_pool_name = "free"
+  node_type_id       = "Standard_DS3_v2"
+}
+)");
+  ASSERT_TRUE(MustApply().ok());
+  const std::string id = State("adbjit_instance_pool.p")["id"];
+  Config(R"(
+resource "adbjit_instance_pool" "p" {
+  instance_pool_name = "taken"
+  node_type_id       = "Standard_DS3_v2"
+}
+)");
+  CommandResult rename = ws().Apply();
+  EXPECT_NE(rename.exit_code, 0) << rename.Describe();
+  ExpectErrorAt(rename.stderr_text, "Instance pool name already in use", "instance_pool_name");
+  EXPECT_THAT(Squashed(rename.stderr_text), HasSubstr("rename or remove that pool first"));
+  EXPECT_EQ(State("adbjit_instance_pool.p")["id"], id);
+  EXPECT_EQ(State("adbjit_instance_pool.p")["instance_pool_name"], "free");
+  EXPECT_EQ(PoolNamed("free")["instance_pool_id"], id);
 }
 
 TEST_F(PoolBindingE2eTest, PoolGuardRailsAndBadInputFailAtPlanTimeBeforeAnyApiCall) {
