@@ -12,14 +12,14 @@ namespace adbjit::emulator {
 
 namespace {
 constexpr size_t kMaxValueBytes = 25 * 1024;
+constexpr size_t kMaxTags = 15;
+constexpr int64_t kMaxPage = 25;
 
 // Key Vault object names ignore case: "Pool-Id" and "pool-id" are one secret.
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
-constexpr size_t kMaxTags = 15;
-constexpr int64_t kMaxPage = 25;
 
 void KvError(httplib::Response& res, int status, const std::string& code, const std::string& message,
              const std::string& inner = "") {
