@@ -216,7 +216,9 @@ class TokenResource final : public tf::Resource {
                                     "The secret \"" + seal->name + "\" is disabled in Key Vault, so pipelines "
                                     "cannot read the token and whether it still holds it cannot be checked; "
                                     "the state is left as it was. Enable the secret again, or replace the "
-                                    "token (terraform apply -replace) to write a new one.",
+                                    "token (terraform apply -replace) to write a new one. Any new token (a "
+                                    "replacement, or the one planned when this one expires) is written as a "
+                                    "new, enabled version.",
                                     AttributePath(kSecretBlock));
       }
     }

@@ -327,7 +327,10 @@ TEST_F(TokenE2eTest, DisabledSecretWarnsWithoutReplacingAndIsStillDestroyed) {
   ASSERT_TRUE(Outside().keyvault().UpdateSecret(VaultUrl(), "disabled-pat", "", {.enabled = false}).ok());
 
   CommandResult plan = ExpectNoChanges("with the secret disabled");
-  EXPECT_THAT(Squashed(plan.stdout_text + plan.stderr_text), HasSubstr("Token's Key Vault secret is disabled"));
+  const std::string warned = Squashed(plan.stdout_text + plan.stderr_text);
+  EXPECT_THAT(warned, HasSubstr("Token's Key Vault secret is disabled"));
+  EXPECT_THAT(warned, HasSubstr("Any new token (a replacement, or the one planned when this one expires) is written "
+                                "as a new, enabled version."));
   ExpectDestroyRemovesSecret("disabled-pat");
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
 }
