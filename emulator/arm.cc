@@ -1,8 +1,6 @@
 // Emulated Azure Resource Manager: GET of a Microsoft.Databricks/workspaces resource.
 #include "emulator/arm.h"
 
-#include <algorithm>
-#include <cctype>
 #include <regex>
 #include <set>
 
@@ -10,11 +8,6 @@
 
 namespace adbjit::emulator {
 namespace {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // ARM's error shape: {"error": {"code", "message"}}.
 void ArmError(httplib::Response& res, int status, const std::string& code, const std::string& message) {

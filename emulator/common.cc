@@ -1,6 +1,8 @@
 // Small helpers shared by the emulated services: clocks, randomness, hashing, encodings, replies.
 #include "emulator/common.h"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <ctime>
 
@@ -135,6 +137,11 @@ std::string Base64UrlEncode(std::string_view data) { return Encode(data, true); 
 bool Base64UrlDecode(std::string_view in, std::string* out) { return Decode(in, out); }
 std::string Base64Encode(std::string_view data) { return Encode(data, false); }
 bool Base64Decode(std::string_view in, std::string* out) { return Decode(in, out); }
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
 
 std::string UrlDecode(std::string_view s) {
   std::string out;

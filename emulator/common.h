@@ -31,6 +31,9 @@ bool Base64UrlDecode(std::string_view in, std::string* out);
 std::string Base64Encode(std::string_view data);
 bool Base64Decode(std::string_view in, std::string* out);
 
+// ASCII lower case: for names Azure compares without case (resource IDs, Key Vault object names).
+std::string Lower(std::string s);
+
 // application/x-www-form-urlencoded (also query strings).
 std::string UrlDecode(std::string_view s);
 std::map<std::string, std::string> ParseForm(std::string_view body);

@@ -2,7 +2,6 @@
 #include "emulator/keyvault.h"
 
 #include <algorithm>
-#include <cctype>
 #include <regex>
 
 #include "emulator/common.h"
@@ -14,12 +13,6 @@ namespace {
 constexpr size_t kMaxValueBytes = 25 * 1024;
 constexpr size_t kMaxTags = 15;
 constexpr int64_t kMaxPage = 25;
-
-// Key Vault object names ignore case: "Pool-Id" and "pool-id" are one secret.
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 void KvError(httplib::Response& res, int status, const std::string& code, const std::string& message,
              const std::string& inner = "") {
@@ -77,6 +70,7 @@ struct KeyVault::Ctx {
   std::string vault;
   std::string base;  // scheme://host:port
   std::string api_version;
+  // Key Vault object names ignore case: "Pool-Id" and "pool-id" are one secret.
   Key key(const std::string& name) const { return {vault, Lower(name)}; }
 };
 
