@@ -3,6 +3,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <utility>
 
 #include "provider/clients/keyvault/errors.h"
 #include "provider/clients/keyvault/types.h"
@@ -155,11 +156,15 @@ StatusOr<keyvault::SecretBundle> WriteSecret(keyvault::Client& kv, const std::st
 
 namespace {
 
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 // A vault URL without trailing slashes and in lower case.
 std::string CanonicalVaultUrl(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
-  for (char& c : url) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return url;
+  return Lower(std::move(url));
 }
 
 }  // namespace
@@ -173,11 +178,7 @@ Value WithPriorSecretSpelling(const Value& prior, const Value& planned) {
   }
   auto prior_name = GetStr(prior, "name");
   auto planned_name = GetStr(planned, "name");
-  auto lower = [](std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-  };
-  if (prior_name && planned_name && lower(*prior_name) == lower(*planned_name)) {
+  if (prior_name && planned_name && Lower(*prior_name) == Lower(*planned_name)) {
     out = out.WithAttr("name", Value::String(*prior_name));
   }
   return out;
