@@ -1,12 +1,12 @@
 // Shared helpers of the adbjit resources.
 #include "resources/common.h"
 
-#include <cctype>
 #include <chrono>
 #include <utility>
 
 #include "provider/clients/keyvault/errors.h"
 #include "provider/clients/keyvault/types.h"
+#include "provider/util/ascii.h"
 #include "provider/util/log.h"
 #include "provider/util/rfc3339.h"
 
@@ -156,15 +156,10 @@ StatusOr<keyvault::SecretBundle> WriteSecret(keyvault::Client& kv, const std::st
 
 namespace {
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // A vault URL without trailing slashes and in lower case.
 std::string CanonicalVaultUrl(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
-  return Lower(std::move(url));
+  return AsciiLower(url);
 }
 
 }  // namespace
@@ -178,7 +173,7 @@ Value WithPriorSecretSpelling(const Value& prior, const Value& planned) {
   }
   auto prior_name = GetStr(prior, "name");
   auto planned_name = GetStr(planned, "name");
-  if (prior_name && planned_name && Lower(*prior_name) == Lower(*planned_name)) {
+  if (prior_name && planned_name && AsciiLower(*prior_name) == AsciiLower(*planned_name)) {
     out = out.WithAttr("name", Value::String(*prior_name));
   }
   return out;

@@ -1,22 +1,15 @@
 // ClientsConfig: environment fallbacks and validation.
 #include "provider/clients/config.h"
 
-#include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <regex>
 
 #include "provider/clients/auth/cloud.h"
 #include "provider/clients/http/url.h"
+#include "provider/util/ascii.h"
 
 namespace adbjit::clients {
 namespace {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 void Fill(std::string& field, const EnvLookup& env, std::initializer_list<const char*> names) {
   if (!field.empty()) return;
@@ -44,7 +37,7 @@ Status FillBool(std::optional<bool>& field, const EnvLookup& env, const char* na
   if (field.has_value()) return Status::OK();
   auto v = env(name);
   if (!v || v->empty()) return Status::OK();
-  std::string s = Lower(*v);
+  std::string s = AsciiLower(*v);
   if (s == "true" || s == "1" || s == "yes") {
     field = true;
   } else if (s == "false" || s == "0" || s == "no") {
@@ -123,7 +116,7 @@ Status ClientsConfig::Validate() const {
   if (use_msi.value_or(false) && use_oidc.value_or(false)) {
     return InvalidArgumentError("azure_use_msi (ARM_USE_MSI) and azure_use_oidc (ARM_USE_OIDC) are both set; choose one");
   }
-  const std::string lowered_tenant = Lower(tenant_id);
+  const std::string lowered_tenant = AsciiLower(tenant_id);
   if (lowered_tenant == "common" || lowered_tenant == "organizations" || lowered_tenant == "consumers") {
     return InvalidArgumentError("azure_tenant_id \"" + tenant_id +
                                 "\" is not valid for a service principal: give the tenant id (GUID) or a verified domain");

@@ -3,7 +3,6 @@
 #include "provider/framework/validators.h"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <memory>
 #include <optional>
@@ -11,6 +10,7 @@
 #include <string_view>
 #include <utility>
 
+#include "provider/util/ascii.h"
 #include "provider/util/rfc3339.h"
 
 namespace adbjit::tf::validators {
@@ -84,8 +84,7 @@ std::string UrlProblem(std::string_view url) {
   }
   size_t colon = url.find("://");
   if (colon == std::string_view::npos) return "must be an absolute URL starting with https://";
-  std::string scheme(url.substr(0, colon));
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string scheme = AsciiLower(url.substr(0, colon));
   if (scheme != "https" && scheme != "http") return "must use https://, not " + scheme + "://";
   std::string_view rest = url.substr(colon + 3);
   std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
@@ -111,8 +110,7 @@ std::string UrlProblem(std::string_view url) {
     if (!number || *number > 65535) return "has an invalid port";
   }
   if (scheme == "https") return "";
-  std::string lower(host);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string lower = AsciiLower(host);
   if (lower == "localhost" || lower == "[::1]" || IsLoopbackIpv4(lower)) return "";
   return "must use https:// (http:// is allowed only for 127.0.0.0/8, localhost and [::1])";
 }
@@ -122,9 +120,7 @@ std::string UrlProblem(std::string_view url) {
 bool RefusedResourceId(const std::string& s, const std::string& instead, const AttributePath& path,
                        Diagnostics& diags) {
   if (instead.empty()) return false;
-  std::string head = s.substr(0, 15);
-  std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (head != "/subscriptions/") return false;
+  if (AsciiLower(s.substr(0, 15)) != "/subscriptions/") return false;
   Fail(path, diags, "must be a URL, not an Azure resource ID (got " + Quote(s) + "): " + instead);
   return true;
 }

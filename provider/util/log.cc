@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "provider/util/ascii.h"
+
 namespace adbjit::log {
 namespace {
 
@@ -49,8 +51,7 @@ const char* LevelName(Level l) {
 }  // namespace
 
 Level ParseLevel(std::string_view text) {
-  std::string t;
-  for (char c : text) t.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  const std::string t = AsciiLower(text);
   if (t.empty() || t == "off") return Level::kOff;
   if (t == "debug") return Level::kDebug;
   if (t == "info") return Level::kInfo;

@@ -1,23 +1,14 @@
 // WWW-Authenticate parsing for Key Vault's bearer challenge.
 #include "provider/clients/auth/challenge.h"
 
-#include <algorithm>
 #include <cctype>
 #include <map>
 
 #include "provider/clients/auth/cloud.h"
 #include "provider/clients/http/url.h"
+#include "provider/util/ascii.h"
 
 namespace adbjit::auth {
-namespace {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-}  // namespace
 
 std::string BearerChallenge::ScopeToRequest() const {
   return !scope.empty() ? scope : ScopeForResource(resource);
@@ -26,14 +17,14 @@ std::string BearerChallenge::ScopeToRequest() const {
 std::optional<BearerChallenge> ParseBearerChallenge(std::string_view header) {
   size_t i = 0;
   while (i < header.size() && std::isspace(static_cast<unsigned char>(header[i]))) ++i;
-  if (Lower(std::string(header.substr(i, 6))) != "bearer") return std::nullopt;
+  if (AsciiLower(header.substr(i, 6)) != "bearer") return std::nullopt;
   i += 6;
   std::map<std::string, std::string> params;
   while (i < header.size()) {
     while (i < header.size() && (std::isspace(static_cast<unsigned char>(header[i])) || header[i] == ',')) ++i;
     size_t eq = header.find('=', i);
     if (eq == std::string_view::npos) break;
-    std::string key = Lower(std::string(header.substr(i, eq - i)));
+    std::string key = AsciiLower(header.substr(i, eq - i));
     while (!key.empty() && std::isspace(static_cast<unsigned char>(key.back()))) key.pop_back();
     i = eq + 1;
     std::string value;
@@ -68,7 +59,7 @@ std::optional<BearerChallenge> ParseBearerChallenge(std::string_view header) {
 }
 
 Status CheckChallengeResource(const BearerChallenge& challenge, std::string_view vault_host_in) {
-  std::string vault_host = Lower(std::string(vault_host_in));
+  std::string vault_host = AsciiLower(vault_host_in);
   if (http::IsLoopbackHost(vault_host)) return Status::OK();
   std::string named = !challenge.resource.empty() ? challenge.resource : ResourceForScope(challenge.scope);
   auto u = http::ParseUrl(named);

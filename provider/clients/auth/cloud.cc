@@ -1,8 +1,7 @@
 // The cloud table (remote-apis.md §1.1).
 #include "provider/clients/auth/cloud.h"
 
-#include <algorithm>
-#include <cctype>
+#include "provider/util/ascii.h"
 
 namespace adbjit::auth {
 
@@ -12,9 +11,7 @@ std::string Cloud::KeyVaultScope() const { return ScopeForResource(keyvault_audi
 std::string Cloud::ResourceManagerScope() const { return ScopeForResource(resource_manager); }
 
 StatusOr<Cloud> LookupCloud(std::string_view name_in) {
-  std::string name(name_in);
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string name = AsciiLower(name_in);
   if (name.empty() || name == "public" || name == "azurepubliccloud") {
     return Cloud{"public", "https://login.microsoftonline.com", "https://management.azure.com",
                  "https://management.core.windows.net/",

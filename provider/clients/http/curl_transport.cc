@@ -13,6 +13,7 @@
 
 #include "provider/clients/http/libcurl.h"
 #include "provider/clients/http/url.h"
+#include "provider/util/ascii.h"
 #include "provider/util/log.h"
 
 namespace adbjit::http {
@@ -44,10 +45,7 @@ size_t WriteHeader(char* ptr, size_t size, size_t n, void* user) {
   }
   size_t colon = line.find(':');
   if (colon == std::string::npos) return size * n;
-  std::string name = line.substr(0, colon);
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  (*headers)[Trim(name)] = Trim(line.substr(colon + 1));
+  (*headers)[Trim(AsciiLower(line.substr(0, colon)))] = Trim(line.substr(colon + 1));
   return size * n;
 }
 

@@ -1,16 +1,12 @@
 // Response helpers and transport-error classification.
 #include "provider/clients/http/transport.h"
 
-#include <algorithm>
-#include <cctype>
+#include "provider/util/ascii.h"
 
 namespace adbjit::http {
 
 std::string Response::Header(const std::string& name) const {
-  std::string lower = name;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  auto it = headers.find(lower);
+  auto it = headers.find(AsciiLower(name));
   return it == headers.end() ? std::string() : it->second;
 }
 

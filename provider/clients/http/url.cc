@@ -8,15 +8,10 @@
 #include <memory>
 
 #include "provider/clients/http/libcurl.h"
+#include "provider/util/ascii.h"
 
 namespace adbjit::http {
 namespace {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 struct UrlDeleter {
   void operator()(CURLU* u) const { curl_url_cleanup(u); }
@@ -47,11 +42,11 @@ StatusOr<Url> ParseUrl(std::string_view text) {
     return InvalidArgumentError("malformed URL \"" + s + "\"");
   }
   Url out;
-  out.scheme = Lower(GetPart(u.get(), CURLUPART_SCHEME));
+  out.scheme = AsciiLower(GetPart(u.get(), CURLUPART_SCHEME));
   if (out.scheme != "http" && out.scheme != "https") {
     return InvalidArgumentError("URL \"" + s + "\" must use https://");
   }
-  out.host = Lower(GetPart(u.get(), CURLUPART_HOST));
+  out.host = AsciiLower(GetPart(u.get(), CURLUPART_HOST));
   if (out.host.size() >= 2 && out.host.front() == '[' && out.host.back() == ']') {
     out.host = out.host.substr(1, out.host.size() - 2);
   }
@@ -65,7 +60,7 @@ StatusOr<Url> ParseUrl(std::string_view text) {
 }
 
 bool IsLoopbackHost(std::string_view host_in) {
-  std::string host = Lower(std::string(host_in));
+  std::string host = AsciiLower(host_in);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   if (host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1") return true;
   if (host.size() > 10 && host.ends_with(".localhost")) return true;

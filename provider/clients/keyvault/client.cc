@@ -10,6 +10,7 @@
 #include "provider/clients/http/url.h"
 #include "provider/clients/internal/json_util.h"
 #include "provider/clients/keyvault/errors.h"
+#include "provider/util/ascii.h"
 #include "provider/util/log.h"
 
 namespace adbjit::keyvault {
@@ -18,12 +19,6 @@ namespace {
 using nlohmann::json;
 
 std::atomic<uint64_t> g_seed{0x3C6EF372FE94F82BULL};
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 bool ValidVersion(const std::string& v) {
   return std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isalnum(c); });
@@ -113,7 +108,7 @@ StatusOr<http::Response> Client::Call(const Vault& vault, const std::string& met
     ADBJIT_RETURN_IF_ERROR(Status(auth::CheckChallengeResource(*challenge, vault.host)).Annotate(op));
     tokens_->Invalidate(scope, tenant, token->token);
     scope = challenge->ScopeToRequest();
-    tenant = Lower(challenge->tenant) == Lower(options_.tenant_id) ? "" : challenge->tenant;
+    tenant = AsciiLower(challenge->tenant) == AsciiLower(options_.tenant_id) ? "" : challenge->tenant;
     log::Debug("keyvault", "answering bearer challenge",
                {{"operation", op}, {"scope", scope}, {"tenant", challenge->tenant}});
     std::lock_guard lock(mu_);
