@@ -140,9 +140,9 @@ class KeyVaultBindingResource final : public tf::Resource {
     }
     if (remote_change && resp.requires_replace.empty() && Flag(req.prior_private, kDisabled)) {
       resp.diagnostics.AddWarning(
-          "Secret is disabled in Key Vault",
-          "The secret was disabled outside Terraform, so the new version this plan writes is written disabled "
-          "too: readers keep getting SecretDisabled until someone enables it (az keyvault secret set-attributes "
+          "New secret version will be written disabled",
+          "The secret was disabled outside Terraform, so the new version this plan writes is disabled too: "
+          "readers keep getting SecretDisabled until someone enables it (az keyvault secret set-attributes "
           "--enabled true).",
           AttributePath(Get(planned, "value").IsNull() ? "value_wo_version" : "value"));
     }
@@ -176,9 +176,10 @@ class KeyVaultBindingResource final : public tf::Resource {
       } else if (bundle.status().IsNotFound()) {
         resp.new_state = Value::Null(GetSchema().ImpliedType());
       } else if (bundle.status().service_code() == keyvault::kSecretDisabled) {
-        resp.diagnostics.AddWarning("Secret is disabled",
-                                    "The secret is disabled in Key Vault, so its value cannot be compared; "
-                                    "the state is left as it was.");
+        resp.diagnostics.AddWarning("Secret is disabled in Key Vault",
+                                    "The secret \"" + GetStr(state, "name").value_or("") +
+                                        "\" is disabled, so its value cannot be read and compared; the state "
+                                        "is left as it was.");
         resp.private_data = WithFlag(req.private_data, kDisabled, true);
       } else {
         AddApiError(resp.diagnostics, bundle.status(), "Cannot read Key Vault secret");

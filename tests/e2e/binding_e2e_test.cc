@@ -353,12 +353,14 @@ TEST_F(PoolBindingE2eTest, DisabledSecretIsKeptOnRefreshWithAWarningAndStaysDisa
   ASSERT_TRUE(Outside().keyvault().UpdateSecret(VaultUrl(), "pool-id", "", {.enabled = false}).ok());
 
   CommandResult plan = ExpectNoChanges("with the secret disabled");
-  EXPECT_THAT(Squashed(plan.stdout_text + plan.stderr_text), HasSubstr("Secret is disabled"));
+  EXPECT_THAT(Squashed(plan.stdout_text + plan.stderr_text), HasSubstr("Secret is disabled in Key Vault"));
 
   Config(Binding(VaultUrl(), "  value = \"changed while disabled\"\n"));
   plan = PlanDetailed();
   EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
-  ExpectWarningAt(plan.stdout_text + plan.stderr_text, "Secret is disabled in Key Vault", "value = ");
+  // Two warnings, each saying one thing: the refresh could not compare, the new version is disabled.
+  EXPECT_THAT(Squashed(plan.stdout_text + plan.stderr_text), HasSubstr("Secret is disabled in Key Vault"));
+  ExpectWarningAt(plan.stdout_text + plan.stderr_text, "New secret version will be written disabled", "value = ");
   ASSERT_TRUE(MustApply().ok());
   auto latest = Outside().keyvault().GetSecret(VaultUrl(), "pool-id");
   EXPECT_EQ(latest.status().service_code(), keyvault::kSecretDisabled) << latest.status().ToString();
