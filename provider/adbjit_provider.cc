@@ -72,8 +72,9 @@ tf::Schema MakeSchema() {
           .description =
               "The adbjit provider manages just-in-time access to Azure Databricks: short-lived personal "
               "access tokens (delivered to Terraform, or straight into Azure Key Vault), instance pools, and "
-              "Key Vault secrets. Every argument is optional and falls back to the environment variable "
-              "named in its description, so CI can configure the provider without a `provider` block.",
+              "Key Vault secrets. Every argument is optional; the workspace, cloud and credential arguments fall "
+              "back to the environment variable named in their description, so CI can configure the provider "
+              "without a `provider` block (the timeouts and guard rails are set in configuration only).",
           .attributes = {
               Attribute{.name = a::kHost,
                         .type = Type::String(),
@@ -153,8 +154,9 @@ tf::Schema MakeSchema() {
                         .validators = {v::IntAtLeast(1)}},
               Attribute{.name = a::kRetryTimeoutSeconds,
                         .type = Type::Number(),
-                        .description = "Total time spent retrying throttled (429) and transient (5xx) calls, in "
-                                       "seconds, honouring `Retry-After`. Default 300; 0 disables retries.",
+                        .description = "Total time spent retrying throttled (429) and transient (502, 503, 504, dropped "
+                                       "connections, timeouts) calls, in seconds, honouring `Retry-After`. Default "
+                                       "300; 0 disables retries.",
                         .optional = true,
                         .validators = {v::IntAtLeast(0)}},
           },

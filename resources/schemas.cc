@@ -39,8 +39,10 @@ Block KeyVaultSecretBlock() {
       .description = "Where the token value is delivered. When set, the value is written straight to this "
                      "Key Vault secret and never returned to Terraform: `token_value` stays null, so the "
                      "value is in neither the plan nor the state. Changing it forces a new token. Destroy "
-                     "removes the secret only while its latest version is this token's, so a replacement "
-                     "created first (`create_before_destroy`) keeps the secret it wrote.",
+                     "deletes and purges the secret (a revoked token is not worth recovering; with purge "
+                     "protection on the vault it stays soft-deleted, with a warning), but only while its "
+                     "latest version is this token's, so a replacement created first "
+                     "(`create_before_destroy`) keeps the secret it wrote.",
       .attributes = {
           {.name = "vault_url",
            .type = Type::String(),

@@ -5,7 +5,7 @@
 # root the release test runs it in). Idempotent: when everything is already installed it only
 # checks, without apt-get update. clang and libclang-rt-14-dev (libFuzzer, clang's sanitizer
 # runtimes) build the fuzz targets in fuzz/; the main build stays on g++.
-# terraform itself (>= 1.5) is expected on PATH; it is not a Debian package.
+# terraform itself (>= 1.11 for the tests, >= 1.5 for the quickstart) is expected on PATH; it is not a Debian package.
 set -euo pipefail
 
 PACKAGES=(
@@ -40,5 +40,5 @@ else
 fi
 
 if ! command -v terraform >/dev/null; then
-  echo "install-deps: warning: terraform is not on PATH; the e2e tests and the quickstart need Terraform >= 1.5" >&2
+  echo "install-deps: warning: terraform is not on PATH; the quickstart needs Terraform >= 1.5, the e2e tests >= 1.11" >&2
 fi

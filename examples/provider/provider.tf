@@ -7,8 +7,9 @@ terraform {
   }
 }
 
-# Every argument can also come from the environment (DATABRICKS_HOST, ARM_TENANT_ID,
-# ARM_CLIENT_ID, ARM_CLIENT_SECRET, ...), which is the recommended way for credentials.
+# The workspace, cloud and credential arguments can also come from the environment
+# (DATABRICKS_HOST, ARM_TENANT_ID, ARM_CLIENT_ID, ARM_CLIENT_SECRET, ...), which is the recommended
+# way for credentials. The timeouts and guard rails are set here only.
 provider "adbjit" {
   host            = "https://adb-1234567890123456.7.azuredatabricks.net"
   azure_tenant_id = "00000000-0000-0000-0000-000000000000"
