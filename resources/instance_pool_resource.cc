@@ -310,6 +310,12 @@ class InstancePoolResource final : public tf::Resource {
                      "Databricks preloads at most one runtime version per pool.",
                      AttributePath("preloaded_spark_versions"));
     }
+    auto tags = GetStrMap(config, "custom_tags");
+    if (tags && tags->size() > 45) {
+      diags.AddError("Too many custom tags",
+                     "Databricks allows at most 45 custom tags on a pool, got " + std::to_string(tags->size()) + ".",
+                     AttributePath("custom_tags"));
+    }
   }
 
   void ModifyPlan(const tf::CallContext& ctx, const tf::PlanRequest& req, tf::PlanResponse& resp) const override {

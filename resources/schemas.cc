@@ -17,7 +17,7 @@ namespace v = tf::validators;
 
 // A vault URL; azurerm_key_vault's `id` in its place gets an error naming `vault_uri`.
 tf::Validator VaultUrl() {
-  return v::HttpsUrlOrLoopback(
+  return v::HttpsBaseUrlOrLoopback(
       "give the vault's URI, e.g. https://my-vault.vault.azure.net/ (azurerm_key_vault's vault_uri)");
 }
 

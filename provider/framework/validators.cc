@@ -128,13 +128,22 @@ bool RefusedResourceId(const std::string& s, const std::string& instead, const A
 // HttpsUrlOrLoopback and HostOrHttpsUrl: `instead` as for RefusedResourceId; with
 // `bare_host_means_https`, a value without "://" ("adb-1.2.azuredatabricks.net",
 // "localhost:8443") is checked as https://<value>.
-Validator UrlValidator(std::string description, std::string instead, bool bare_host_means_https) {
-  return Validator{std::move(description), [instead = std::move(instead), bare_host_means_https](
+Validator UrlValidator(std::string description, std::string instead, bool bare_host_means_https,
+                       bool base_only = false) {
+  return Validator{std::move(description), [instead = std::move(instead), bare_host_means_https, base_only](
                                                const Value& v, const AttributePath& path, Diagnostics& diags) {
                      std::optional<std::string> s = StringOf(v, path, diags);
                      if (!s || RefusedResourceId(*s, instead, path, diags)) return;
                      const bool bare = bare_host_means_https && !s->empty() && s->find("://") == std::string::npos;
                      std::string problem = UrlProblem(bare ? "https://" + *s : *s);
+                     if (problem.empty() && base_only) {
+                       const std::string_view rest = std::string_view(*s).substr(s->find("://") + 3);
+                       const std::string_view tail = rest.substr(std::min(rest.find_first_of("/?#"), rest.size()));
+                       if (!tail.empty() && tail != "/") {
+                         problem = "must be a base URL, with nothing after the host but a trailing /";
+                         if (!instead.empty()) problem += " (" + instead + ")";
+                       }
+                     }
                      if (!problem.empty()) Fail(path, diags, problem + ", got " + Quote(*s));
                    }};
 }
@@ -240,6 +249,11 @@ Validator Rfc3339() {
 Validator HttpsUrlOrLoopback(std::string instead_of_resource_id) {
   return UrlValidator("must be an https:// URL (http:// only for a loopback host)",
                       std::move(instead_of_resource_id), /*bare_host_means_https=*/false);
+}
+
+Validator HttpsBaseUrlOrLoopback(std::string instead_of_resource_id) {
+  return UrlValidator("must be an https:// base URL (http:// only for a loopback host)",
+                      std::move(instead_of_resource_id), /*bare_host_means_https=*/false, /*base_only=*/true);
 }
 
 Validator HostOrHttpsUrl(std::string instead_of_resource_id) {

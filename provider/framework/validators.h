@@ -24,6 +24,8 @@ Validator Rfc3339();
 // When `instead_of_resource_id` is given, an Azure resource ID ("/subscriptions/…", what azurerm's
 // `id` attributes hold) is refused with that text, which says what to give instead.
 Validator HttpsUrlOrLoopback(std::string instead_of_resource_id = "");
+// The same, with nothing after the host and port but an optional "/" (a vault's base URL).
+Validator HttpsBaseUrlOrLoopback(std::string instead_of_resource_id = "");
 // The same, but a host name alone ("adb-1.2.azuredatabricks.net", as azurerm's workspace_url gives
 // it) is accepted and means https://.
 Validator HostOrHttpsUrl(std::string instead_of_resource_id = "");

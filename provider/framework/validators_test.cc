@@ -141,6 +141,23 @@ TEST(ValidatorsTest, AnAzureResourceIdInPlaceOfAUrlSaysWhatToGiveInstead) {
   EXPECT_NE(Check(HttpsUrlOrLoopback(), Value::String(id)).find("must be an absolute URL"), std::string::npos);
 }
 
+TEST(ValidatorsTest, HttpsBaseUrlOrLoopbackRefusesAPathQueryOrFragment) {
+  Validator v = HttpsBaseUrlOrLoopback("give the vault's URI");
+  for (const char* ok : {"https://my-vault.vault.azure.net/", "https://my-vault.vault.azure.net",
+                         "http://127.0.0.1:8080/", "https://[2001:db8::1]:443/"}) {
+    EXPECT_EQ(Check(v, Value::String(ok)), "") << ok;
+  }
+  for (const char* bad : {"https://my-vault.vault.azure.net/secrets/x", "http://127.0.0.1:8080/foo/",
+                          "https://my-vault.vault.azure.net//", "https://my-vault.vault.azure.net/?api-version=7.4",
+                          "https://my-vault.vault.azure.net#f"}) {
+    EXPECT_EQ(Check(v, Value::String(bad)),
+              std::string("attr must be a base URL, with nothing after the host but a trailing / (give the vault's "
+                          "URI), got \"") + bad + "\".");
+  }
+  // The checks of any URL still come first.
+  EXPECT_NE(Check(v, Value::String("http://example.com/x")).find("must use https://"), std::string::npos);
+}
+
 TEST(ValidatorsTest, HttpsUrlOrLoopback) {
   Validator v = HttpsUrlOrLoopback();
   for (const char* ok : {"https://my-vault.vault.azure.net/", "HTTPS://adb-1.azuredatabricks.net",

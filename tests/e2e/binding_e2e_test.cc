@@ -383,7 +383,8 @@ TEST_F(PoolBindingE2eTest, BindingBadInputIsStoppedAtValidateNamingTheAttribute)
          Binding(vault, "  value = \"x\"\n  expiration_date = \"2030-01-01 00:00:00\"\n", "date", "date") +
          Binding("http://myvault.vault.azure.net/", "  value = \"x\"\n", "plainhttp", "plainhttp") +
          Binding("/subscriptions/0000/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv", "  value = \"x\"\n",
-                 "armid", "armid"));
+                 "armid", "armid") +
+         Binding(vault + "secrets/x", "  value = \"x\"\n", "path", "path"));
   CommandResult validate = ws().Validate();
   EXPECT_EQ(validate.exit_code, 1) << validate.Describe();
   const std::string out = validate.stderr_text;
@@ -397,7 +398,9 @@ TEST_F(PoolBindingE2eTest, BindingBadInputIsStoppedAtValidateNamingTheAttribute)
   // azurerm_key_vault's id where its vault_uri belongs: the error says which to give.
   EXPECT_THAT(squashed, HasSubstr("vault_url must be a URL, not an Azure resource ID"));
   EXPECT_THAT(squashed, HasSubstr("(azurerm_key_vault's vault_uri)"));
-  EXPECT_EQ(CountOccurrences(out, "Error: "), 7) << out;
+  // A secret's URL where the vault's belongs fails here, not after a token was minted for it.
+  EXPECT_THAT(squashed, HasSubstr("vault_url must be a base URL, with nothing after the host but a trailing /"));
+  EXPECT_EQ(CountOccurrences(out, "Error: "), 8) << out;
   for (const char* needle : {"name = \"a_b\"", "expiration_date = ", "http://myvault", "vaults/kv"}) {
     EXPECT_THAT(out, HasSubstr(needle)) << "the source line of the failing attribute is quoted";
   }

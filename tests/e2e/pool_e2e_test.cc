@@ -549,13 +549,14 @@ resource "adbjit_instance_pool" "untagged" {
   EXPECT_EQ(Requests("databricks"), 0);
 
   // Bad input: more idle instances than capacity, a bid price that is neither -1 nor positive,
-  // stopped by validate.
+  // more tags than Databricks takes, stopped by validate.
   Config(R"(
 resource "adbjit_instance_pool" "p" {
   instance_pool_name = "bad"
   node_type_id       = "Standard_DS3_v2"
   min_idle_instances = 5
   max_capacity       = 2
+  custom_tags        = { for i in range(46) : "k${i}" => "v" }
   azure_attributes {
     availability       = "SPOT_AZURE"
     spot_bid_max_price = 0
@@ -567,6 +568,8 @@ resource "adbjit_instance_pool" "p" {
   ExpectErrorAt(validate.stderr_text, "Invalid pool size", "min_idle_instances");
   ExpectErrorAt(validate.stderr_text, "Invalid Attribute Value", "spot_bid_max_price");
   EXPECT_THAT(Squashed(validate.stderr_text), HasSubstr("must be -1 or a positive number, got 0"));
+  ExpectErrorAt(validate.stderr_text, "Too many custom tags", "custom_tags");
+  EXPECT_THAT(Squashed(validate.stderr_text), HasSubstr("at most 45 custom tags on a pool, got 46"));
   EXPECT_EQ(Requests("databricks"), 0);
 }
 
