@@ -149,6 +149,55 @@ TEST_F(ClientsTest, AmbiguousPoolCreateAdoptsThePool) {
   EXPECT_EQ(clients->databricks().GetInstancePool(*id)->instance_pool_name, "adopt-me");
 }
 
+// The check after a lost create answer is what finds the lost object; a server error on it is
+// tried again within the budget, not reported at once with the object left alive untracked.
+TEST_F(ClientsTest, AnAmbiguousCreateWhoseCheckFailsOnceIsStillReconciled) {
+  auto clients = NewClients();
+  const std::string broken = R"({"error_code":"INTERNAL_ERROR","message":"list broke"})";
+  Faults(nlohmann::json::array(
+      {{{"service", "databricks"}, {"method", "POST"}, {"path", "/api/2.0/token/create"}, {"action", "drop"},
+        {"phase", "after"}, {"count", 1}},
+       {{"service", "databricks"}, {"path", "/api/2.0/token/list"}, {"action", "status"}, {"status", 500},
+        {"body", broken}, {"count", 1}},
+       {{"service", "databricks"}, {"method", "POST"}, {"path", "/api/2.0/instance-pools/create"},
+        {"action", "drop"}, {"phase", "after"}, {"count", 1}},
+       // The list before the pool create passes; the one after the lost answer fails once.
+       {{"service", "databricks"}, {"path", "/api/2.0/instance-pools/list"}, {"action", "status"}, {"status", 500},
+        {"body", broken}, {"skip", 1}, {"count", 1}}}));
+  auto created = clients->databricks().CreateTokenSafely(3600, "checked twice");
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(LiveTokenIds(), std::set<std::string>{created->info.token_id});
+  EXPECT_EQ(RouteCount("databricks", "GET", "/api/2.0/token/list", 500), 1);
+
+  databricks::InstancePool p;
+  p.instance_pool_name = "checked-twice";
+  p.node_type_id = "Standard_DS3_v2";
+  auto id = clients->databricks().CreateInstancePoolSafely(p);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  EXPECT_EQ(RouteCount("databricks", "GET", "/api/2.0/instance-pools/list", 500), 1);
+  EXPECT_EQ(RouteCount("databricks", "POST", "/api/2.0/instance-pools/create"), 1);
+  EXPECT_EQ(LivePools(), 1);
+}
+
+// A refusal of the check is final: reported at once, naming what may exist.
+TEST_F(ClientsTest, AnAmbiguousCreateWhoseCheckIsRefusedSaysWhatMayExist) {
+  auto clients = NewClients();
+  Faults(nlohmann::json::array(
+      {{{"service", "databricks"}, {"method", "POST"}, {"path", "/api/2.0/instance-pools/create"},
+        {"action", "drop"}, {"phase", "after"}, {"count", 1}},
+       {{"service", "databricks"}, {"path", "/api/2.0/instance-pools/list"}, {"action", "status"}, {"status", 403},
+        {"body", R"({"error_code":"PERMISSION_DENIED","message":"no"})"}, {"skip", 1}}}));
+  databricks::InstancePool p;
+  p.instance_pool_name = "maybe";
+  p.node_type_id = "Standard_DS3_v2";
+  auto id = clients->databricks().CreateInstancePoolSafely(p);
+  ASSERT_FALSE(id.ok());
+  EXPECT_EQ(RouteCount("databricks", "GET", "/api/2.0/instance-pools/list", 403), 1);
+  EXPECT_NE(id.status().message().find("the outcome of the create is unknown"), std::string::npos)
+      << id.status().message();
+  EXPECT_NE(id.status().message().find("a pool named 'maybe' may exist"), std::string::npos) << id.status().message();
+}
+
 // A pool that had the name before is someone else's: it is refused before any create is sent, so
 // a lost create answer can never make it look like ours (Terraform would then own, and on the next
 // replacement delete, a pool it never made).

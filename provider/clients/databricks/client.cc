@@ -2,6 +2,7 @@
 #include "provider/clients/databricks/client.h"
 
 #include <atomic>
+#include <functional>
 
 #include "provider/clients/databricks/errors.h"
 #include "provider/clients/http/url.h"
@@ -84,6 +85,19 @@ Status WaitToCreateAgain(http::RetryBudget& budget, int max_attempts, const Fail
   Status out(last.code(), op + ": " + budget.GaveUpSummary() + ": " + WithoutPrefix(last.message(), op));
   out.WithHttpStatus(last.http_status()).WithServiceCode(last.service_code()).WithRequestId(last.request_id());
   return out;
+}
+
+// The read that follows an ambiguous create is what keeps a lost token or pool from being left
+// alive untracked, so a server error, a malformed reply or a dropped connection on it is tried again
+// within the create's budget instead of ending the create at once. A refusal (4xx) is final.
+Status RetryReconciliation(http::RetryBudget& budget, const std::string& op, const std::function<Status()>& read) {
+  for (;;) {
+    Status s = read();
+    if (s.ok() || s.code() == StatusCode::kCancelled || (s.http_status() != 0 && s.http_status() < 500)) return s;
+    if (!budget.WaitBeforeRetry().ok()) return s;
+    log::Debug("databricks", "the check after an ambiguous create failed; checking again",
+               {{"operation", op}, {"error", s.message()}});
+  }
 }
 
 std::atomic<uint64_t> g_seed{0x2545F4914F6CDD1DULL};
@@ -355,7 +369,7 @@ StatusOr<CreatedToken> Client::CreateTokenSafely(std::optional<int64_t> lifetime
     if (failed.outcome == Outcome::kRetryAmbiguous) {
       ambiguity = true;
       int revoked = 0;
-      Status rec = RevokeMarked(marker, "", &revoked);
+      Status rec = RetryReconciliation(budget, op, [&] { return RevokeMarked(marker, "", &revoked); });
       if (!rec.ok()) {
         return Status(rec.code(), op + ": the outcome of the create is unknown (" +
                                       WithoutPrefix(failed.error.message(), op) +
@@ -418,7 +432,17 @@ StatusOr<std::string> Client::CreateInstancePoolSafely(const InstancePool& spec)
     if (failed.outcome == Outcome::kDefinite) return failed.error;
     if (failed.outcome == Outcome::kRetryAmbiguous) {
       // The name was free before the first attempt, so a pool that has it now is the lost one.
-      ADBJIT_ASSIGN_OR_RETURN(std::vector<InstancePool> pools, ListInstancePools());
+      std::vector<InstancePool> pools;
+      Status rec = RetryReconciliation(budget, op, [&]() -> Status {
+        ADBJIT_ASSIGN_OR_RETURN(pools, ListInstancePools());
+        return Status::OK();
+      });
+      if (!rec.ok()) {
+        return Status(rec.code(), op + ": the outcome of the create is unknown (" +
+                                      WithoutPrefix(failed.error.message(), op) +
+                                      ") and checking for the pool failed: " + rec.message() +
+                                      "; a pool named '" + spec.instance_pool_name + "' may exist");
+      }
       if (const InstancePool* p = LivePoolNamed(pools, spec.instance_pool_name)) {
         log::Info("databricks", "adopted an instance pool whose create answer was lost",
                   {{"instance_pool_id", p->instance_pool_id}});
