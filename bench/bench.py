@@ -365,6 +365,8 @@ def needed_calls(command, n, processes_with_calls):
                "databricks GET /api/2.0/instance-pools/get": pools}
     if command == "apply":
         routes = {"databricks POST /api/2.0/token/create": n,    # the answer carries token_info
+                  # a binding first reads its secret: a live one adbjit did not write is refused
+                  "keyvault GET /secrets/{name}": n,
                   "keyvault PUT /secrets/{name}": n,               # the answer carries the bundle
                   # names are unique in a workspace: a create first checks that its name is free,
                   # so that a lost answer is never taken to be another's pool

@@ -133,9 +133,33 @@ void AddApiError(tf::Diagnostics& diags, const Status& status, const std::string
   diags.AddStatus(status, summary, std::move(path));
 }
 
+Status CheckSecretNotForeign(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
+                             const std::string& advice) {
+  auto latest = kv.GetSecret(vault_url, name);
+  if (!latest.ok()) {
+    const Status& s = latest.status();
+    if (s.IsNotFound() || s.service_code() == keyvault::kSecretDisabled) return Status::OK();
+    return s;
+  }
+  if (latest->tags.contains(kWriterTag)) return Status::OK();
+  auto versions = kv.ListSecretVersions(vault_url, name);
+  if (versions.ok()) {
+    for (const auto& v : *versions) {
+      if (v.tags.contains(kWriterTag)) return Status::OK();
+    }
+  } else {
+    log::Debug("resources", "could not list the versions of an existing secret",
+               {{"name", name}, {"error", versions.status().message()}});
+  }
+  return AlreadyExistsError("Key Vault secret \"" + name + "\" already exists in " + vault_url +
+                            " and was not written by adbjit, so writing it would take it over (and a destroy "
+                            "would delete it with its history): " + advice);
+}
+
 StatusOr<keyvault::SecretBundle> WriteSecret(keyvault::Client& kv, const std::string& vault_url,
-                                             const std::string& name, const keyvault::SetSecretParams& params,
-                                             bool recover) {
+                                             const std::string& name, keyvault::SetSecretParams params,
+                                             bool recover, const std::string& writer) {
+  params.tags[kWriterTag] = writer;
   auto written = kv.SetSecret(vault_url, name, params);
   if (written.ok() || written.status().service_code() != keyvault::kObjectIsDeletedButRecoverable) return written;
   if (!recover) {

@@ -93,11 +93,26 @@ int64_t NowEpochMs();
 void AddApiError(tf::Diagnostics& diags, const Status& status, const std::string& summary,
                  std::optional<tf::AttributePath> path = std::nullopt);
 
-// Writes a secret, recovering a soft-deleted one of the same name first when `recover` is set
-// (409 ObjectIsDeletedButRecoverable); without `recover` that conflict comes back with a hint.
+// Every secret version adbjit writes carries this tag, valued with the writing resource's type, so
+// that a create can tell a secret adbjit wrote (a replacement made first with
+// create_before_destroy writes the name its predecessor holds) from someone else's.
+inline constexpr char kWriterTag[] = "adbjit";
+
+// Before a create writes `name`: OK when the secret does not exist (or is soft-deleted), is
+// disabled (its version cannot be read, so it is taken as before), or carries kWriterTag on its
+// latest version or, when that one was written outside Terraform, on an earlier one (then the
+// secret is adbjit's, overwritten: writing it again is the repair, as for a sealed token planned
+// anew because its secret was overwritten). Otherwise AlreadyExists with `advice`: writing would
+// take over a secret someone else keeps, and a destroy would delete it with its history.
+Status CheckSecretNotForeign(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
+                             const std::string& advice);
+
+// Writes a secret tagged kWriterTag = `writer`, recovering a soft-deleted one of the same name
+// first when `recover` is set (409 ObjectIsDeletedButRecoverable); without `recover` that conflict
+// comes back with a hint.
 StatusOr<keyvault::SecretBundle> WriteSecret(keyvault::Client& kv, const std::string& vault_url,
-                                             const std::string& name, const keyvault::SetSecretParams& params,
-                                             bool recover);
+                                             const std::string& name, keyvault::SetSecretParams params,
+                                             bool recover, const std::string& writer);
 
 // `planned` (an object with vault_url and name attributes) with the prior's spelling of each when
 // both name the same vault (trailing slashes and case aside) and the same secret (Key Vault names

@@ -111,8 +111,18 @@ class KeyVaultBindingResource final : public tf::Resource {
       }
     }
     auto tags = GetStrMap(config, "tags");
-    if (tags && tags->size() > 15) {
-      diags.AddError("Too many tags", "Key Vault allows at most 15 tags per secret.", AttributePath("tags"));
+    if (tags && tags->size() > 14) {
+      diags.AddError("Too many tags",
+                     "Key Vault allows at most 15 tags per secret, and adbjit marks the versions it writes with "
+                     "one of them (\"" + std::string(kWriterTag) + "\"): at most 14, got " +
+                         std::to_string(tags->size()) + ".",
+                     AttributePath("tags"));
+    }
+    if (tags && tags->contains(kWriterTag)) {
+      diags.AddError("Reserved tag",
+                     "The tag \"" + std::string(kWriterTag) + "\" marks the secret versions adbjit writes; "
+                     "give your tag another name.",
+                     AttributePath("tags"));
     }
   }
 
@@ -157,6 +167,18 @@ class KeyVaultBindingResource final : public tf::Resource {
   void Create(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
+    const std::string vault_url = GetStr(req.planned_state, "vault_url").value_or("");
+    const std::string name = GetStr(req.planned_state, "name").value_or("");
+    std::string import_id = vault_url;
+    while (!import_id.empty() && import_id.back() == '/') import_id.pop_back();
+    import_id += "/secrets/" + name;
+    Status free = CheckSecretNotForeign(api->keyvault(), vault_url, name,
+                                        "to manage it with this binding, import it (terraform import with the id " +
+                                            import_id + "); otherwise choose another name.");
+    if (!free.ok()) {
+      AddApiError(resp.diagnostics, free, "Cannot write Key Vault secret", AttributePath("name"));
+      return;
+    }
     Write(*api, req, GetBool(req.planned_state, "recover_soft_deleted").value_or(true), /*disabled=*/false, resp);
   }
 
@@ -326,7 +348,7 @@ class KeyVaultBindingResource final : public tf::Resource {
     if (disabled) params.enabled = false;  // a new version is enabled unless it says not
     std::string vault_url = GetStr(planned, "vault_url").value_or("");
     std::string name = GetStr(planned, "name").value_or("");
-    auto written = WriteSecret(api.keyvault(), vault_url, name, params, recover);
+    auto written = WriteSecret(api.keyvault(), vault_url, name, params, recover, "adbjit_keyvault_binding");
     if (!written.ok()) {
       AddApiError(resp.diagnostics, written.status(), "Cannot write Key Vault secret");
       return;  // nothing was written: create keeps no state, update keeps the prior one
@@ -347,7 +369,9 @@ class KeyVaultBindingResource final : public tf::Resource {
     const Value& prior_ct = Get(state, "content_type");
     s = s.WithAttr("content_type", b.content_type ? Value::String(*b.content_type) : (prior_ct.IsNull() ? prior_ct : Str(std::nullopt)));
     const Value& prior_tags = Get(state, "tags");
-    s = s.WithAttr("tags", b.tags.empty() && prior_tags.IsNull() ? prior_tags : StrMap(b.tags));
+    std::map<std::string, std::string> tags = b.tags;
+    tags.erase(kWriterTag);  // adbjit's mark, not the configuration's
+    s = s.WithAttr("tags", tags.empty() && prior_tags.IsNull() ? prior_tags : StrMap(tags));
     s = s.WithAttr("expiration_date", DateFrom(b.attributes.exp, Get(state, "expiration_date")));
     s = s.WithAttr("not_before_date", DateFrom(b.attributes.nbf, Get(state, "not_before_date")));
     return s;

@@ -38,7 +38,9 @@ Block KeyVaultSecretBlock() {
   return Block{
       .description = "Where the token value is delivered. When set, the value is written straight to this "
                      "Key Vault secret and never returned to Terraform: `token_value` stays null, so the "
-                     "value is in neither the plan nor the state. Changing it forces a new token. Destroy "
+                     "value is in neither the plan nor the state. Changing it forces a new token. A live secret "
+                     "that adbjit never wrote is refused before a token is minted (its versions carry the tag "
+                     "`adbjit`). Destroy "
                      "deletes and purges the secret (a revoked token is not worth recovering; with purge "
                      "protection on the vault it stays soft-deleted, with a warning), but only while its "
                      "latest version is this token's, so a replacement created first "
@@ -271,7 +273,9 @@ Schema MakeKeyVaultBindingSchema() {
       .block = {
           .description =
               "A value handed to pipelines as an Azure Key Vault secret (for example an instance pool id "
-              "for Azure Data Factory). Changes to the value, content type, dates or tags write a new "
+              "for Azure Data Factory). Create refuses a live secret that adbjit did not write (import it "
+              "instead): every version adbjit writes carries the tag `adbjit`, which the state does not "
+              "show. Changes to the value, content type, dates or tags write a new "
               "secret version in place; a value changed or a secret deleted outside Terraform is "
               "detected on refresh and written back. Destroy removes the secret only while its latest "
               "version is the binding's, so a replacement created first (`create_before_destroy`) "
@@ -336,7 +340,8 @@ Schema MakeKeyVaultBindingSchema() {
                    .validators = {v::Rfc3339()}},
                   {.name = "tags",
                    .type = Type::Map(Type::String()),
-                   .description = "Tags on the secret (at most 15).",
+                   .description = "Tags on the secret (at most 14: Key Vault takes 15, and adbjit marks its "
+                                  "versions with the tag `adbjit`, a key reserved here).",
                    .optional = true},
                   {.name = "purge_on_destroy",
                    .type = Type::Bool(),

@@ -183,7 +183,8 @@ TEST_F(SecretRemovalTest, ABlockedNameWithoutRecoverSaysWhetherPurgingIsAWayOut)
     Write("deleted");
     ASSERT_TRUE(outside_->keyvault().DeleteSecret(VaultUrl(), kName).ok());
     auto clients = NewClients();
-    auto written = WriteSecret(clients->keyvault(), VaultUrl(), kName, {.value = Secret("new")}, /*recover=*/false);
+    auto written = WriteSecret(clients->keyvault(), VaultUrl(), kName, {.value = Secret("new")}, /*recover=*/false,
+                               "adbjit_keyvault_binding");
     ASSERT_FALSE(written.ok());
     const std::string& m = written.status().message();
     EXPECT_NE(m.find("a soft-deleted secret named \"shared\" blocks the name; set recover_soft_deleted = true to "

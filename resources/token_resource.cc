@@ -144,6 +144,16 @@ class TokenResource final : public tf::Resource {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
     const Value& planned = req.planned_state;
+    auto seal = SealTargetOf(planned);
+    if (seal) {  // before a token is minted for a secret it may not be written to
+      Status free = CheckSecretNotForeign(api->keyvault(), seal->vault_url, seal->name,
+                                          "choose another name for the token's secret, or delete that secret "
+                                          "first if the token may replace it.");
+      if (!free.ok()) {
+        AddApiError(resp.diagnostics, free, "Cannot write token to Key Vault", AttributePath(kSecretBlock));
+        return;
+      }
+    }
     auto created = api->databricks().CreateTokenSafely(GetInt(planned, "lifetime_seconds"),
                                                       GetStr(planned, "comment").value_or(""));
     if (!created.ok()) {
@@ -151,7 +161,6 @@ class TokenResource final : public tf::Resource {
       return;
     }
     Value state = WithTokenInfo(planned, created->info);
-    auto seal = SealTargetOf(planned);
     if (!seal) {
       resp.new_state = state.WithAttr("token_value", Value::String(created->token_value.Reveal()))
                            .WithAttr("keyvault_secret_id", Str(std::nullopt));
@@ -162,7 +171,7 @@ class TokenResource final : public tf::Resource {
     // next apply revokes it.
     keyvault::SetSecretParams params{.value = created->token_value, .content_type = seal->content_type};
     if (created->info.expiry_time >= 0) params.exp = created->info.expiry_time / 1000;
-    auto written = WriteSecret(api->keyvault(), seal->vault_url, seal->name, params, /*recover=*/true);
+    auto written = WriteSecret(api->keyvault(), seal->vault_url, seal->name, params, /*recover=*/true, TypeName());
     if (written.ok()) {
       resp.new_state = state.WithAttr("token_value", Str(std::nullopt)).WithAttr("keyvault_secret_id", Value::String(written->id));
       return;

@@ -72,7 +72,9 @@ TEST_F(PoolBindingE2eTest, BindingCreatesUpdatesInPlaceWithNewVersionsAndReplace
   EXPECT_EQ(b.content_type, "text/plain");
   EXPECT_EQ(b.attributes.exp, k2030);
   EXPECT_EQ(b.attributes.nbf, k2025);
-  EXPECT_EQ(b.tags, (std::map<std::string, std::string>{{"purpose", "adf"}}));
+  // The configured tags, and adbjit's mark on the versions it writes (not in the state).
+  EXPECT_EQ(b.tags, (std::map<std::string, std::string>{{"adbjit", "adbjit_keyvault_binding"}, {"purpose", "adf"}}));
+  EXPECT_EQ(state["tags"], (json{{"purpose", "adf"}}));
   EXPECT_EQ(b.version, state["version"]);
 
   // The same vault, name and instants spelled differently are not changes (Key Vault names ignore
@@ -134,7 +136,8 @@ TEST_F(PoolBindingE2eTest, BindingCreatesUpdatesInPlaceWithNewVersionsAndReplace
   EXPECT_EQ(b.content_type, "application/x-pool-id");
   EXPECT_EQ(b.attributes.exp, k2031);
   EXPECT_EQ(b.attributes.nbf, k2030);
-  EXPECT_EQ(b.tags, (std::map<std::string, std::string>{{"purpose", "adf"}, {"team", "data"}}));
+  EXPECT_EQ(b.tags, (std::map<std::string, std::string>{
+                        {"adbjit", "adbjit_keyvault_binding"}, {"purpose", "adf"}, {"team", "data"}}));
   EXPECT_EQ(SecretRecord("pool-id")["versions"], 3);
   EXPECT_EQ(State("adbjit_keyvault_binding.b")["version"], b.version);
   ExpectNoChanges("after the metadata change");
@@ -146,7 +149,7 @@ TEST_F(PoolBindingE2eTest, BindingCreatesUpdatesInPlaceWithNewVersionsAndReplace
   EXPECT_FALSE(b.attributes.exp.has_value()) << *b.attributes.exp;
   EXPECT_FALSE(b.attributes.nbf.has_value());
   EXPECT_FALSE(b.content_type.has_value());
-  EXPECT_TRUE(b.tags.empty());
+  EXPECT_EQ(b.tags, (std::map<std::string, std::string>{{"adbjit", "adbjit_keyvault_binding"}}));
   EXPECT_EQ(SecretRecord("pool-id")["versions"], 4);
   json plain = State("adbjit_keyvault_binding.b");
   EXPECT_TRUE(plain["expiration_date"].is_null()) << plain.dump(2);
@@ -342,6 +345,32 @@ TEST_F(PoolBindingE2eTest, BindingReplacedCreateBeforeDestroyKeepsTheSecret) {
   ExpectDestroyRemovesSecret("pool-id");
 }
 
+// A live secret someone else wrote is not taken over: the create fails on the name, saying how to
+// import it, and the secret keeps its only version (a destroy would otherwise have deleted it with
+// its history). Imported, it is the binding's, and the next apply writes it.
+TEST_F(PoolBindingE2eTest, BindingCreateRefusesASecretItDidNotWriteUntilImported) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ASSERT_TRUE(Outside().keyvault().SetSecret(VaultUrl(), "pool-id", {.value = Secret("precious")}).ok());
+  Config(Binding(VaultUrl(), "  value = \"mine\"\n"));
+  CommandResult refused = ws().Apply();
+  EXPECT_EQ(refused.exit_code, 1) << refused.Describe();
+  ExpectErrorAt(refused.stderr_text, "Cannot write Key Vault secret", "name = ");
+  const std::string said = Squashed(refused.stderr_text);
+  EXPECT_THAT(said, HasSubstr("Key Vault secret \"pool-id\" already exists in " + VaultUrl() +
+                              " and was not written by adbjit"));
+  const std::string versionless = emu().keyvault_url() + "/secrets/pool-id";
+  EXPECT_THAT(said, HasSubstr("import it (terraform import with the id " + versionless + ")"));
+  EXPECT_EQ(SecretRecord("pool-id")["versions"], 1);
+  EXPECT_EQ(SecretValue("pool-id"), "precious");
+  EXPECT_TRUE(State("adbjit_keyvault_binding.b").is_null());
+
+  CommandResult imported = ws().Terraform({"import", "-input=false", "adbjit_keyvault_binding.b", versionless});
+  ASSERT_TRUE(imported.ok()) << imported.Describe();
+  ASSERT_TRUE(MustApply().ok());
+  EXPECT_EQ(SecretValue("pool-id"), "mine");
+  ExpectNoChanges("after the imported secret is written");
+}
+
 // A secret disabled outside Terraform cannot be read: refresh warns and keeps the state. A new
 // value is written as a disabled version (the plan says so on the value), so the deliberate
 // disable holds until someone enables the secret, which then serves the new value. The destroy
@@ -384,7 +413,8 @@ TEST_F(PoolBindingE2eTest, BindingBadInputIsStoppedAtValidateNamingTheAttribute)
          Binding("http://myvault.vault.azure.net/", "  value = \"x\"\n", "plainhttp", "plainhttp") +
          Binding("/subscriptions/0000/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv", "  value = \"x\"\n",
                  "armid", "armid") +
-         Binding(vault + "secrets/x", "  value = \"x\"\n", "path", "path"));
+         Binding(vault + "secrets/x", "  value = \"x\"\n", "path", "path") +
+         Binding(vault, "  value = \"x\"\n  tags = { adbjit = \"mine\" }\n", "reserved", "reserved"));
   CommandResult validate = ws().Validate();
   EXPECT_EQ(validate.exit_code, 1) << validate.Describe();
   const std::string out = validate.stderr_text;
@@ -400,7 +430,8 @@ TEST_F(PoolBindingE2eTest, BindingBadInputIsStoppedAtValidateNamingTheAttribute)
   EXPECT_THAT(squashed, HasSubstr("(azurerm_key_vault's vault_uri)"));
   // A secret's URL where the vault's belongs fails here, not after a token was minted for it.
   EXPECT_THAT(squashed, HasSubstr("vault_url must be a base URL, with nothing after the host but a trailing /"));
-  EXPECT_EQ(CountOccurrences(out, "Error: "), 8) << out;
+  ExpectErrorAt(out, "Reserved tag", "tags = { adbjit");
+  EXPECT_EQ(CountOccurrences(out, "Error: "), 9) << out;
   for (const char* needle : {"name = \"a_b\"", "expiration_date = ", "http://myvault", "vaults/kv"}) {
     EXPECT_THAT(out, HasSubstr(needle)) << "the source line of the failing attribute is quoted";
   }

@@ -317,6 +317,26 @@ TEST_F(TokenE2eTest, SealedTokenReplacedCreateBeforeDestroyKeepsTheNewTokenInIts
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
 }
 
+// A secret that someone else keeps is not taken over: the create fails on the block before any
+// token is minted, and the secret keeps its only version. The secret the token itself wrote stays
+// its own (and its replacement's), so writing it again is not refused.
+TEST_F(TokenE2eTest, SealingIntoASecretSomeoneElseWroteIsRefusedBeforeAnyTokenIsMinted) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ASSERT_TRUE(Outside().keyvault().SetSecret(VaultUrl(), "kept-elsewhere", {.value = Secret("precious")}).ok());
+  ws().WriteConfig(SealedToken(VaultUrl(), "kept-elsewhere"));
+  CommandResult refused = ws().Apply();
+  EXPECT_EQ(refused.exit_code, 1) << refused.Describe();
+  EXPECT_THAT(refused.stderr_text, HasSubstr("Error: Cannot write token to Key Vault"));
+  EXPECT_THAT(Squashed(refused.stderr_text),
+              HasSubstr("Key Vault secret \"kept-elsewhere\" already exists in " + VaultUrl() +
+                        " and was not written by adbjit"));
+  EXPECT_EQ(RouteRequests("/api/2.0/token/create"), 0);
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+  EXPECT_EQ(SecretRecord("kept-elsewhere")["versions"], 1);
+  EXPECT_EQ(SecretValue("kept-elsewhere"), "precious");
+  EXPECT_TRUE(State("adbjit_token.sealed").is_null());
+}
+
 // A sealed token's secret disabled outside Terraform (to cut pipelines off, say): refresh warns on
 // the block and plans nothing (writing the token again would make a new, enabled version), and
 // destroy still revokes the token and removes the secret.
