@@ -142,18 +142,21 @@ Status CheckSecretNotForeign(keyvault::Client& kv, const std::string& vault_url,
     return s;
   }
   if (latest->tags.contains(kWriterTag)) return Status::OK();
+  // Its latest version is someone else's; an earlier one of ours makes it an overwritten secret of ours.
   auto versions = kv.ListSecretVersions(vault_url, name);
+  std::string unlisted;
   if (versions.ok()) {
     for (const auto& v : *versions) {
       if (v.tags.contains(kWriterTag)) return Status::OK();
     }
   } else {
-    log::Debug("resources", "could not list the versions of an existing secret",
-               {{"name", name}, {"error", versions.status().message()}});
+    unlisted = " (its earlier versions could not be listed to check for one of adbjit's: " +
+               versions.status().message() + "; that needs the List permission on secrets)";
   }
   return AlreadyExistsError("Key Vault secret \"" + name + "\" already exists in " + vault_url +
-                            " and was not written by adbjit, so writing it would take it over (and a destroy "
-                            "would delete it with its history): " + advice);
+                            " and was not written by adbjit" + unlisted +
+                            ", so writing it would take it over (and a destroy would delete it with its history): " +
+                            advice);
 }
 
 StatusOr<keyvault::SecretBundle> WriteSecret(keyvault::Client& kv, const std::string& vault_url,

@@ -335,6 +335,17 @@ TEST_F(TokenE2eTest, SealingIntoASecretSomeoneElseWroteIsRefusedBeforeAnyTokenIs
   EXPECT_EQ(SecretRecord("kept-elsewhere")["versions"], 1);
   EXPECT_EQ(SecretValue("kept-elsewhere"), "precious");
   EXPECT_TRUE(State("adbjit_token.sealed").is_null());
+
+  // Without the List permission an earlier version of adbjit's cannot be looked for: the error
+  // says so rather than only that adbjit did not write the secret.
+  emu().SetFaults(json::array({{{"service", "keyvault"}, {"method", "GET"}, {"path", "/versions"},
+                                {"action", "status"}, {"status", 403},
+                                {"body", R"({"error":{"code":"Forbidden","message":"no list permission"}})"}}}));
+  refused = ws().Apply();
+  EXPECT_EQ(refused.exit_code, 1) << refused.Describe();
+  EXPECT_THAT(Squashed(refused.stderr_text), HasSubstr("its earlier versions could not be listed"));
+  EXPECT_THAT(Squashed(refused.stderr_text), HasSubstr("needs the List permission on secrets"));
+  EXPECT_EQ(RouteRequests("/api/2.0/token/create"), 0);
 }
 
 // A sealed token's secret disabled outside Terraform (to cut pipelines off, say): refresh warns on
