@@ -77,8 +77,11 @@ bool IsLoopbackIpv4(std::string_view host) {
   return parts == 4 && first == 127;
 }
 
-// Checks an absolute URL; returns the problem or "".
-std::string UrlProblem(std::string_view url) {
+constexpr char kNotABaseUrl[] = "must be a base URL, with nothing after the host but a trailing /";
+
+// Checks an absolute URL; returns the problem or "". With `base_only`, nothing may follow the host
+// and port but one "/".
+std::string UrlProblem(std::string_view url, bool base_only) {
   for (char c : url) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return "must not contain spaces or control characters";
   }
@@ -109,10 +112,16 @@ std::string UrlProblem(std::string_view url) {
     auto number = DecimalValue(port, 5);
     if (!number || *number > 65535) return "has an invalid port";
   }
-  if (scheme == "https") return "";
-  const std::string lower = AsciiLower(host);
-  if (lower == "localhost" || lower == "[::1]" || IsLoopbackIpv4(lower)) return "";
-  return "must use https:// (http:// is allowed only for 127.0.0.0/8, localhost and [::1])";
+  if (scheme != "https") {
+    const std::string lower = AsciiLower(host);
+    if (lower != "localhost" && lower != "[::1]" && !IsLoopbackIpv4(lower)) {
+      return "must use https:// (http:// is allowed only for 127.0.0.0/8, localhost and [::1])";
+    }
+  }
+  if (const std::string_view tail = rest.substr(authority.size()); base_only && !tail.empty() && tail != "/") {
+    return kNotABaseUrl;
+  }
+  return "";
 }
 
 // An Azure resource ID where a URL belongs (the `id` of azurerm_key_vault, say, in place of its
@@ -127,7 +136,7 @@ bool RefusedResourceId(const std::string& s, const std::string& instead, const A
 
 // HttpsUrlOrLoopback and HostOrHttpsUrl: `instead` as for RefusedResourceId; with
 // `bare_host_means_https`, a value without "://" ("adb-1.2.azuredatabricks.net",
-// "localhost:8443") is checked as https://<value>.
+// "localhost:8443") is checked as https://<value>; `base_only` as for UrlProblem.
 Validator UrlValidator(std::string description, std::string instead, bool bare_host_means_https,
                        bool base_only = false) {
   return Validator{std::move(description), [instead = std::move(instead), bare_host_means_https, base_only](
@@ -135,15 +144,8 @@ Validator UrlValidator(std::string description, std::string instead, bool bare_h
                      std::optional<std::string> s = StringOf(v, path, diags);
                      if (!s || RefusedResourceId(*s, instead, path, diags)) return;
                      const bool bare = bare_host_means_https && !s->empty() && s->find("://") == std::string::npos;
-                     std::string problem = UrlProblem(bare ? "https://" + *s : *s);
-                     if (problem.empty() && base_only) {
-                       const std::string_view rest = std::string_view(*s).substr(s->find("://") + 3);
-                       const std::string_view tail = rest.substr(std::min(rest.find_first_of("/?#"), rest.size()));
-                       if (!tail.empty() && tail != "/") {
-                         problem = "must be a base URL, with nothing after the host but a trailing /";
-                         if (!instead.empty()) problem += " (" + instead + ")";
-                       }
-                     }
+                     std::string problem = UrlProblem(bare ? "https://" + *s : *s, base_only);
+                     if (problem == kNotABaseUrl && !instead.empty()) problem += " (" + instead + ")";
                      if (!problem.empty()) Fail(path, diags, problem + ", got " + Quote(*s));
                    }};
 }

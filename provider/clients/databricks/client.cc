@@ -87,14 +87,21 @@ Status WaitToCreateAgain(http::RetryBudget& budget, int max_attempts, const Fail
   return out;
 }
 
-// The read that follows an ambiguous create is what keeps a lost token or pool from being left
-// alive untracked, so a server error, a malformed reply or a dropped connection on it is tried again
-// within the create's budget instead of ending the create at once. A refusal (4xx) is final.
-Status RetryReconciliation(http::RetryBudget& budget, const std::string& op, const std::function<Status()>& read) {
+// The check that follows an ambiguous create (`ambiguity`) is what keeps a lost token or pool from
+// being left alive untracked, so a server error, a malformed reply or a dropped connection on it is
+// tried again within the create's budget instead of ending the create at once; a refusal (4xx) is
+// final. When it still fails, the error says that the outcome is unknown and what may exist.
+Status Reconcile(http::RetryBudget& budget, const std::string& op, const Status& ambiguity, const std::string& what,
+                 const std::string& may_exist, const std::function<Status()>& check) {
   for (;;) {
-    Status s = read();
-    if (s.ok() || s.code() == StatusCode::kCancelled || (s.http_status() != 0 && s.http_status() < 500)) return s;
-    if (!budget.WaitBeforeRetry().ok()) return s;
+    Status s = check();
+    if (s.ok()) return s;
+    const bool final = s.code() == StatusCode::kCancelled || (s.http_status() != 0 && s.http_status() < 500);
+    if (final || !budget.WaitBeforeRetry().ok()) {
+      return Status(s.code(), op + ": the outcome of the create is unknown (" +
+                                  WithoutPrefix(ambiguity.message(), op) + ") and checking for the " + what +
+                                  " failed: " + s.message() + "; " + may_exist + " may exist");
+    }
     log::Debug("databricks", "the check after an ambiguous create failed; checking again",
                {{"operation", op}, {"error", s.message()}});
   }
@@ -369,13 +376,8 @@ StatusOr<CreatedToken> Client::CreateTokenSafely(std::optional<int64_t> lifetime
     if (failed.outcome == Outcome::kRetryAmbiguous) {
       ambiguity = true;
       int revoked = 0;
-      Status rec = RetryReconciliation(budget, op, [&] { return RevokeMarked(marker, "", &revoked); });
-      if (!rec.ok()) {
-        return Status(rec.code(), op + ": the outcome of the create is unknown (" +
-                                      WithoutPrefix(failed.error.message(), op) +
-                                      ") and checking for the token failed: " + rec.message() +
-                                      "; a token whose comment ends in " + marker + " may exist");
-      }
+      ADBJIT_RETURN_IF_ERROR(Reconcile(budget, op, failed.error, "token", "a token whose comment ends in " + marker,
+                                       [&] { return RevokeMarked(marker, "", &revoked); }));
       log::Debug("databricks", "reconciled an ambiguous token create",
                  {{"marker", marker}, {"revoked", std::to_string(revoked)}, {"error", failed.error.message()}});
     }
@@ -433,16 +435,11 @@ StatusOr<std::string> Client::CreateInstancePoolSafely(const InstancePool& spec)
     if (failed.outcome == Outcome::kRetryAmbiguous) {
       // The name was free before the first attempt, so a pool that has it now is the lost one.
       std::vector<InstancePool> pools;
-      Status rec = RetryReconciliation(budget, op, [&]() -> Status {
-        ADBJIT_ASSIGN_OR_RETURN(pools, ListInstancePools());
-        return Status::OK();
-      });
-      if (!rec.ok()) {
-        return Status(rec.code(), op + ": the outcome of the create is unknown (" +
-                                      WithoutPrefix(failed.error.message(), op) +
-                                      ") and checking for the pool failed: " + rec.message() +
-                                      "; a pool named '" + spec.instance_pool_name + "' may exist");
-      }
+      ADBJIT_RETURN_IF_ERROR(Reconcile(budget, op, failed.error, "pool",
+                                       "a pool named '" + spec.instance_pool_name + "'", [&]() -> Status {
+                                         ADBJIT_ASSIGN_OR_RETURN(pools, ListInstancePools());
+                                         return Status::OK();
+                                       }));
       if (const InstancePool* p = LivePoolNamed(pools, spec.instance_pool_name)) {
         log::Info("databricks", "adopted an instance pool whose create answer was lost",
                   {{"instance_pool_id", p->instance_pool_id}});
