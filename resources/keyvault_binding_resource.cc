@@ -174,7 +174,9 @@ class KeyVaultBindingResource final : public tf::Resource {
     import_id += "/secrets/" + name;
     Status free = CheckSecretNotForeign(api->keyvault(), vault_url, name,
                                         "to manage it with this binding, import it (terraform import with the id " +
-                                            import_id + "); otherwise choose another name.");
+                                            import_id + "); otherwise choose another name. A binding imported "
+                                            "from it is replaced first (create_before_destroy) only once it has "
+                                            "written a version of it.");
     if (!free.ok()) {
       AddApiError(resp.diagnostics, free, "Cannot write Key Vault secret", AttributePath("name"));
       return;

@@ -371,6 +371,39 @@ TEST_F(PoolBindingE2eTest, BindingCreateRefusesASecretItDidNotWriteUntilImported
   ExpectNoChanges("after the imported secret is written");
 }
 
+// An imported secret that the binding has not written yet carries no `adbjit` tag, and the create
+// half of a replacement made first cannot know it replaces the import: it is refused like any
+// foreign secret, saying so, and the import stays in state with the secret untouched. Once the
+// binding has written a version, the same replacement goes through.
+TEST_F(PoolBindingE2eTest, AnImportedSecretIsReplacedFirstOnlyOnceTheBindingHasWrittenIt) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ASSERT_TRUE(Outside().keyvault().SetSecret(VaultUrl(), "pool-id", {.value = Secret("precious")}).ok());
+  const std::string first = "  lifecycle {\n    create_before_destroy = true\n  }\n";
+  Config(Binding(VaultUrl(), "  value = \"precious\"\n" + first));
+  const std::string versionless = emu().keyvault_url() + "/secrets/pool-id";
+  CommandResult imported = ws().Terraform({"import", "-input=false", "adbjit_keyvault_binding.b", versionless});
+  ASSERT_TRUE(imported.ok()) << imported.Describe();
+  ExpectNoChanges("after the import");
+
+  CommandResult refused = ws().Apply({"-replace=adbjit_keyvault_binding.b"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.Describe();
+  const std::string said = Squashed(refused.stderr_text);
+  EXPECT_THAT(said, HasSubstr("already exists in " + VaultUrl() + " and was not written by adbjit"));
+  EXPECT_THAT(said, HasSubstr("A binding imported from it is replaced first (create_before_destroy) only once "
+                              "it has written a version of it."));
+  EXPECT_EQ(SecretRecord("pool-id")["versions"], 1);
+  EXPECT_EQ(SecretValue("pool-id"), "precious");
+  EXPECT_EQ(State("adbjit_keyvault_binding.b")["id"], SecretBundle("pool-id").id);
+
+  Config(Binding(VaultUrl(), "  value = \"mine\"\n" + first));
+  ASSERT_TRUE(MustApply().ok());
+  CommandResult replaced = MustApply({"-replace=adbjit_keyvault_binding.b"});
+  EXPECT_THAT(replaced.stdout_text, HasSubstr("1 added, 0 changed, 1 destroyed"));
+  EXPECT_EQ(SecretRecord("pool-id")["versions"], 3);
+  EXPECT_EQ(SecretValue("pool-id"), "mine");
+  ExpectNoChanges("after the replacement");
+}
+
 // A secret disabled outside Terraform cannot be read: refresh warns and keeps the state. A new
 // value is written as a disabled version (the plan says so on the value), so the deliberate
 // disable holds until someone enables the secret, which then serves the new value. The destroy
