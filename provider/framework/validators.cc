@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -156,7 +157,14 @@ Validator IntAtLeast(int64_t min) {
   std::string description = "must be at least " + std::to_string(min);
   return Validator{description, [min, description](const Value& v, const AttributePath& path, Diagnostics& diags) {
                      std::optional<Number> n = WholeNumber(v, path, diags);
-                     if (n && *n < Number::FromInt64(min)) Fail(path, diags, description + ", got " + n->ToString());
+                     if (!n) return;
+                     if (*n < Number::FromInt64(min)) {
+                       Fail(path, diags, description + ", got " + n->ToString());
+                     } else if (!n->ToInt64()) {  // read as an int64_t: beyond it must not read as unset
+                       Fail(path, diags,
+                            "must be at most " + std::to_string(std::numeric_limits<int64_t>::max()) + ", got " +
+                                n->ToString());
+                     }
                    }};
 }
 

@@ -24,7 +24,11 @@ TEST(ValidatorsTest, IntAtLeast) {
   EXPECT_EQ(v.description, "must be at least 1");
   EXPECT_EQ(Check(v, Value::Int(1)), "");
   EXPECT_EQ(Check(v, Value::Int(1000000)), "");
-  EXPECT_EQ(Check(v, Num("123456789012345678901234567890")), "");
+  EXPECT_EQ(Check(v, Value::Int(INT64_MAX)), "");
+  // Read as an int64_t, so a larger number is refused rather than read as unset.
+  EXPECT_EQ(Check(v, Num("9223372036854775808")),
+            "attr must be at most 9223372036854775807, got 9223372036854775808.");
+  EXPECT_EQ(Check(v, Num("1e20")), "attr must be at most 9223372036854775807, got 100000000000000000000.");
   EXPECT_EQ(Check(v, Value::Int(0)), "attr must be at least 1, got 0.");
   EXPECT_EQ(Check(v, Value::Int(-5)), "attr must be at least 1, got -5.");
   EXPECT_EQ(Check(v, Num("-123456789012345678901234567890")),

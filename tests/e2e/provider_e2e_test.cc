@@ -133,6 +133,8 @@ TEST_P(BadProviderBlockTest, ErrorNamesTheAttribute) {
 
 INSTANTIATE_TEST_SUITE_P(Attributes, BadProviderBlockTest,
                          ::testing::Values(std::make_pair("http_timeout_seconds", "0"),
+                                           std::make_pair("http_timeout_seconds", "3601"),
+                                           std::make_pair("retry_timeout_seconds", "1e20"),
                                            std::make_pair("retry_timeout_seconds", "-1"),
                                            std::make_pair("host", "\"http://example.com\""),
                                            std::make_pair("host", "\"/subscriptions/0/resourceGroups/rg/providers/"

@@ -142,6 +142,10 @@ resource "adbjit_token" "negative" {
   lifetime_seconds = -5
 }
 
+resource "adbjit_token" "huge" {
+  lifetime_seconds = 99999999999999999999
+}
+
 resource "adbjit_token" "negative_window" {
   lifetime_seconds     = 60
   renew_before_seconds = -1
@@ -165,6 +169,10 @@ resource "adbjit_token" "remote_http" {
 ephemeral "adbjit_token" "eph_zero" {
   lifetime_seconds = 0
 }
+
+ephemeral "adbjit_token" "eph_huge" {
+  lifetime_seconds = 9223372036854775808
+}
 )");
   struct Expected {
     const char* address;
@@ -178,6 +186,9 @@ ephemeral "adbjit_token" "eph_zero" {
       {"adbjit_token.bad_name", "name      = \"bad_name!\"", "name"},
       {"adbjit_token.remote_http", "vault_url = \"http://myvault", "vault_url"},
       {"ephemeral.adbjit_token.eph_zero", "lifetime_seconds = 0", "lifetime_seconds"},
+      // Beyond int64: refused, not read as unset (which minted a token with the default lifetime).
+      {"adbjit_token.huge", "lifetime_seconds = 99999999999999999999", "lifetime_seconds"},
+      {"ephemeral.adbjit_token.eph_huge", "lifetime_seconds = 9223372036854775808", "lifetime_seconds"},
   };
   for (const CommandResult& r : {ws().Validate(), ws().Plan()}) {
     ASSERT_EQ(r.exit_code, 1) << r.Describe();
@@ -191,6 +202,7 @@ ephemeral "adbjit_token" "eph_zero" {
     EXPECT_THAT(r.stderr_text, HasSubstr(OnLine(ConfigLine("\"bad_name!\""))));
     EXPECT_THAT(r.stderr_text, HasSubstr(OnLine(ConfigLine("http://myvault"))));
     EXPECT_THAT(r.stderr_text, HasSubstr("https"));
+    EXPECT_THAT(Squashed(r.stderr_text), HasSubstr("must be at most 9223372036854775807, got 9223372036854775808"));
   }
   EXPECT_EQ(Requests("databricks"), 0);
   EXPECT_EQ(Requests("keyvault"), 0);
