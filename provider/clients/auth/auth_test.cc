@@ -122,6 +122,14 @@ TEST(EntraErrorTest, KeepsErrorAndAadstsButNoTraceIds) {
   EXPECT_EQ(s.message(), "op: gave up after 4 attempts in 9.0s: HTTP 429");
 }
 
+TEST(EntraErrorTest, LongDescriptionIsCut) {
+  http::Response r;
+  r.status = 400;
+  r.body = R"({"error":"invalid_request","error_description":")" + std::string(5000, 'D') + R"("})";
+  EXPECT_EQ(EntraError(r, "op").message(),
+            "op: HTTP 400 invalid_request: " + std::string(500, 'D') + "… (4500 more bytes)");
+}
+
 TEST(AssertionTest, FileIsReReadOnEveryExchange) {
   std::string path = ::testing::TempDir() + "/oidc-token";
   { std::ofstream(path) << "jwt-one\n"; }

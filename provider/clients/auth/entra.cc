@@ -9,6 +9,7 @@
 #include "provider/clients/auth/cloud.h"
 #include "provider/clients/http/url.h"
 #include "provider/clients/internal/json_util.h"
+#include "provider/clients/internal/service_text.h"
 #include "provider/util/log.h"
 
 namespace adbjit::auth {
@@ -21,8 +22,7 @@ std::string CutDescription(std::string d) {
     size_t pos = d.find(marker);
     if (pos != std::string::npos) d = d.substr(0, pos);
   }
-  if (d.size() > 400) d = d.substr(0, 400) + "...";
-  return d;
+  return internal::ShortServiceText(std::move(d));
 }
 
 std::string Trimmed(std::string s) {
@@ -78,7 +78,7 @@ StatusOr<AccessToken> ParseTokenResponse(const std::string& body, std::chrono::s
 Status EntraError(const http::Response& r, const std::string& operation) {
   std::string error, description, aadsts;
   if (auto j = internal::ParseJson(r.body); j && j->is_object()) {
-    error = internal::GetString(*j, "error");
+    error = internal::ShortServiceText(internal::GetString(*j, "error"));
     description = internal::GetString(*j, "error_description");
     auto codes = j->find("error_codes");
     if (codes != j->end() && codes->is_array() && !codes->empty() && codes->front().is_number_integer()) {

@@ -6,6 +6,7 @@
 
 #include "provider/clients/internal/azure_error.h"
 #include "provider/clients/internal/json_util.h"
+#include "provider/clients/internal/service_text.h"
 #include "provider/util/log.h"
 
 namespace adbjit::databricks {
@@ -48,9 +49,8 @@ bool LooksLikeCode(const std::string& s) {
   return true;
 }
 
-}  // namespace
-
-ApiError ParseApiError(int http_status, const std::string& body_in) {
+// The error as the body gives it, however long.
+ApiError ParseWholeApiError(int http_status, const std::string& body_in) {
   std::string body = Trim(body_in);
   ApiError e;
   if (body.empty()) {
@@ -79,7 +79,16 @@ ApiError ParseApiError(int http_status, const std::string& body_in) {
     e.message = Trim(body.substr(colon + 1));
     return e;
   }
-  e.message = body.size() > 500 ? body.substr(0, 500) + "..." : body;
+  e.message = body;
+  return e;
+}
+
+}  // namespace
+
+ApiError ParseApiError(int http_status, const std::string& body) {
+  ApiError e = ParseWholeApiError(http_status, body);
+  e.error_code = internal::ShortServiceText(std::move(e.error_code));
+  e.message = internal::ShortServiceText(std::move(e.message));
   return e;
 }
 

@@ -32,6 +32,21 @@ TEST(ApiErrorTest, EveryBodyShape) {
   EXPECT_EQ(text.message, "something broke");
 }
 
+// A service's words are cut at 500 bytes (on a character boundary), whatever shape the body has, so
+// a runaway reply cannot fill Terraform's output.
+TEST(ApiErrorTest, LongTextIsCut) {
+  const std::string huge(1000000, 'B');
+  auto json = ParseApiError(400, R"({"error_code":"X","message":")" + huge + R"("})");
+  EXPECT_EQ(json.message, std::string(500, 'B') + "… (999500 more bytes)");
+  auto text = ParseApiError(500, huge);
+  EXPECT_EQ(text.message, std::string(500, 'B') + "… (999500 more bytes)");
+  std::string accents = "a";
+  for (int i = 0; i < 400; ++i) accents += "é";
+  auto cut = ParseApiError(400, R"({"message":")" + accents + R"("})");
+  EXPECT_EQ(cut.message, accents.substr(0, 499) + "… (302 more bytes)");
+  EXPECT_EQ(ParseApiError(400, R"({"message":")" + std::string(500, 'x') + R"("})").message, std::string(500, 'x'));
+}
+
 TEST(ApiErrorTest, KeysOnErrorCodeBeforeStatus) {
   struct Case {
     std::string code;

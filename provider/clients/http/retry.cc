@@ -73,8 +73,15 @@ Status RetryBudget::WaitBeforeRetry(std::optional<std::chrono::milliseconds> ser
   }
   std::chrono::milliseconds delay = NextBackoff();
   // The server's Retry-After wins (a zero hint falls back to our own backoff).
-  if (server_hint.has_value() && server_hint->count() > 0) delay = *server_hint;
+  const bool asked = server_hint.has_value() && server_hint->count() > 0;
+  if (asked) delay = *server_hint;
   if (Elapsed() + delay > policy_.budget) {
+    // Our own backoff running out is what the budget is for; a server asking for a longer wait
+    // than the budget allows is worth saying, or one attempt in 1ms reads as no retry at all.
+    if (asked) {
+      stop_reason_ = "Retry-After asked for " + FormatDuration(delay) + ", beyond retry_timeout_seconds = " +
+                     FormatDuration(policy_.budget);
+    }
     return DeadlineExceededError("next attempt in " + FormatDuration(delay) + " would exceed the retry budget of " +
                                  FormatDuration(policy_.budget));
   }
@@ -85,7 +92,7 @@ Status RetryBudget::WaitBeforeRetry(std::optional<std::chrono::milliseconds> ser
 
 std::string RetryBudget::GaveUpSummary() const {
   return "gave up after " + std::to_string(attempts_) + (attempts_ == 1 ? " attempt" : " attempts") + " in " +
-         FormatDuration(Elapsed());
+         FormatDuration(Elapsed()) + (stop_reason_.empty() ? "" : " (" + stop_reason_ + ")");
 }
 
 }  // namespace adbjit::http

@@ -63,7 +63,8 @@ class RetryBudget {
   // The delay the next WaitBeforeRetry would use without a server hint (advances the jitter).
   std::chrono::milliseconds NextBackoff();
 
-  // "gave up after 6 attempts in 31s".
+  // "gave up after 6 attempts in 31s", with the reason when a Retry-After beyond the budget ended
+  // the retries: "gave up after 1 attempt in 2ms (Retry-After asked for 3600s, beyond …)".
   std::string GaveUpSummary() const;
 
  private:
@@ -73,6 +74,7 @@ class RetryBudget {
   Clock::TimePoint start_;
   int attempts_ = 0;
   int retries_ = 0;
+  std::string stop_reason_;
   std::mt19937_64 rng_;
 };
 

@@ -231,7 +231,8 @@ TEST(RetryingTransportTest, RetryAfterBeyondBudgetGivesUpAtOnce) {
   EXPECT_EQ(r->status, 429);
   EXPECT_EQ(inner->calls, 1);
   EXPECT_TRUE(clock.sleeps().empty());
-  EXPECT_EQ(r->retry_summary, "gave up after 1 attempt in 0ms");
+  EXPECT_EQ(r->retry_summary, "gave up after 1 attempt in 0ms (Retry-After asked for 600s, beyond "
+                              "retry_timeout_seconds = 60s)");
 }
 
 TEST(RetryingTransportTest, CancelInterruptsAWaitPromptly) {

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "provider/clients/internal/json_util.h"
+#include "provider/clients/internal/service_text.h"
 
 namespace adbjit::internal {
 
@@ -23,13 +24,13 @@ inline AzureError ParseAzureError(std::string_view body) {
   if (!j || !j->is_object()) return out;
   auto e = j->find("error");
   if (e == j->end() || !e->is_object()) return out;
-  out.code = GetString(*e, "code");
-  out.message = GetString(*e, "message");
+  out.code = ShortServiceText(GetString(*e, "code"));
+  out.message = ShortServiceText(GetString(*e, "message"));
   const nlohmann::json* cur = &*e;
   for (int depth = 0; depth < 8; ++depth) {
     auto it = cur->find("innererror");
     if (it == cur->end() || !it->is_object()) break;
-    std::string c = GetString(*it, "code");
+    std::string c = ShortServiceText(GetString(*it, "code"));
     if (!c.empty()) out.inner_code = c;
     cur = &*it;
   }

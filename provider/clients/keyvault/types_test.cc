@@ -15,6 +15,12 @@ http::Response Resp(int status, std::string body) {
   return r;
 }
 
+TEST(KeyVaultErrorTest, LongMessageIsCut) {
+  Status s = KeyVaultError(
+      Resp(400, R"({"error":{"code":"BadParameter","message":")" + std::string(100000, 'M') + R"("}})"), "set secret x");
+  EXPECT_EQ(s.message(), "set secret x: HTTP 400 BadParameter: " + std::string(500, 'M') + "… (99500 more bytes)");
+}
+
 TEST(KeyVaultErrorTest, Mapping) {
   struct Case {
     int status;

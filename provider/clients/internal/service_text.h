@@ -1,0 +1,26 @@
+// A service's own words in an error (a message, a description), kept short enough that a runaway
+// reply cannot flood Terraform's output with one diagnostic per resource.
+#ifndef ADBJIT_CLIENTS_INTERNAL_SERVICE_TEXT_H_
+#define ADBJIT_CLIENTS_INTERNAL_SERVICE_TEXT_H_
+
+#include <cstddef>
+#include <string>
+
+namespace adbjit::internal {
+
+inline constexpr size_t kMaxServiceText = 500;
+
+// `text` when it is at most kMaxServiceText bytes; else its start, cut at a UTF-8 character
+// boundary, and how much was left out: "… (1234 more bytes)".
+inline std::string ShortServiceText(std::string text) {
+  if (text.size() <= kMaxServiceText) return text;
+  size_t cut = kMaxServiceText;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  const size_t left_out = text.size() - cut;
+  text.resize(cut);
+  return text + "… (" + std::to_string(left_out) + " more bytes)";
+}
+
+}  // namespace adbjit::internal
+
+#endif  // ADBJIT_CLIENTS_INTERNAL_SERVICE_TEXT_H_
