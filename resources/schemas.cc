@@ -73,7 +73,9 @@ Schema MakeTokenSchema() {
               "A Databricks personal access token (PAT) for the principal the provider authenticates as: "
               "minted on `apply`, revoked on `destroy`. Optionally sealed straight into an Azure Key Vault "
               "secret so the value never enters Terraform state. A token revoked or expired outside "
-              "Terraform, or one inside `renew_before_seconds` of its expiry, is planned for replacement.",
+              "Terraform, or one inside `renew_before_seconds` of its expiry, is planned anew: a sealed one "
+              "whose secret still holds it stays in state until it is replaced or destroyed, so that its "
+              "secret goes with it.",
           .attributes =
               {
                   Computed("id", Type::String(), "The token id (same as `token_id`).", true),

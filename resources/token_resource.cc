@@ -62,6 +62,8 @@ void KeepSecretSpelling(const tf::PlanRequest& req, tf::PlanResponse& resp) {
 
 // The private data of a token moved from databricks_token until a refresh has found it.
 constexpr char kMovedPrivate[] = R"({"moved_from":"databricks_token"})";
+// The private data of a sealed token revoked outside Terraform, kept in state for its secret.
+constexpr char kRevokedPrivate[] = R"({"token":"revoked"})";
 
 // Databricks lists a principal's own tokens only. The databricks provider may have created the
 // token as someone else (a user's PAT, the Azure CLI's login): the token is then alive, and the
@@ -194,15 +196,15 @@ class TokenResource final : public tf::Resource {
     auto info = api->databricks().GetToken(token_id.value_or(""));
     if (!info.ok()) {
       if (info.status().IsNotFound()) {
-        resp.new_state = Value::Null(GetSchema().ImpliedType());  // revoked or expired: plan a new one
         if (req.private_data == kMovedPrivate) WarnMovedTokenNotFound(*token_id, resp.diagnostics);
+        ReadGone(*api, req, /*revoked=*/true, resp);
         return;
       }
       AddApiError(resp.diagnostics, info.status(), "Cannot read Databricks token");
       return;
     }
     if (info->expiry_time >= 0 && info->expiry_time <= NowEpochMs()) {
-      resp.new_state = Value::Null(GetSchema().ImpliedType());
+      ReadGone(*api, req, /*revoked=*/false, resp);
       return;
     }
     // The moved token is the principal's own: nothing left to warn about.
@@ -305,6 +307,33 @@ class TokenResource final : public tf::Resource {
   }
 
  private:
+  // A token revoked or expired is dropped from state, and the plan creates a new one; but one
+  // sealed into a secret that still holds it (live, disabled, or soft-deleted after a purge that
+  // failed) stays, so that destroy, or the replacement the plan makes of it, removes that secret
+  // rather than leave it behind with a dead token in it. A revoked one is marked in private state
+  // for the plan (an expired one shows by its expiry_time).
+  void ReadGone(const ApiProviderData& api, const tf::ReadRequest& req, bool revoked, tf::ReadResponse& resp) const {
+    resp.new_state = Value::Null(GetSchema().ImpliedType());
+    auto seal = SealTargetOf(req.current_state);
+    auto secret_id = GetStr(req.current_state, "keyvault_secret_id");
+    if (!seal || !secret_id) return;
+    auto latest = CheckLatestVersion(api.keyvault(), seal->vault_url, seal->name, *secret_id);
+    bool holds = latest.ok() && (*latest == LatestVersion::kOurs || *latest == LatestVersion::kDisabled);
+    if (latest.ok() && *latest == LatestVersion::kGone) {
+      auto deleted = api.keyvault().GetDeletedSecret(seal->vault_url, seal->name);
+      holds = deleted.ok() && deleted->id == *secret_id;
+      if (!deleted.ok() && !deleted.status().IsNotFound()) latest = deleted.status();
+    }
+    if (!latest.ok()) {  // keep the state until it can be told
+      AddApiError(resp.diagnostics, latest.status(), "Cannot read the token's Key Vault secret",
+                  AttributePath(kSecretBlock));
+      holds = true;
+    }
+    if (!holds) return;
+    resp.new_state = req.current_state;
+    if (revoked) resp.private_data = kRevokedPrivate;
+  }
+
   // Rotation: replace a token inside its renewal window (or already expired).
   void PlanRotation(const tf::PlanRequest& req, tf::PlanResponse& resp) const {
     if (req.prior_state.IsNull()) return;
@@ -316,6 +345,17 @@ class TokenResource final : public tf::Resource {
       int64_t now_s = NowEpochMs() / 1000;
       if (expiry_s && *expiry_s - now_s < renew_before.value_or(0)) why = "expiry_time";
       if (expiry_s && *expiry_s <= now_s) why = "expiry_time";
+    }
+    if (why.empty() && req.prior_private == kRevokedPrivate) {
+      why = "token_id";
+      auto seal = SealTargetOf(req.prior_state);
+      resp.diagnostics.AddWarning("Token revoked outside Terraform",
+                                  "Token " + GetStr(req.prior_state, "token_id").value_or("") +
+                                      " was revoked outside Terraform, and the secret \"" +
+                                      (seal ? seal->name : std::string()) +
+                                      "\" still holds it. A new token is planned in its place and written to the "
+                                      "secret.",
+                                  AttributePath("token_id"));
     }
     // A sealed token whose secret was deleted or overwritten outside Terraform: the value cannot be
     // written again (Databricks never returns it), so a new token is the only way back.

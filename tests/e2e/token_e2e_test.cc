@@ -488,6 +488,43 @@ TEST_F(TokenE2eTest, DestroySucceedsWhenTokenAndSecretAreAlreadyGone) {
   EXPECT_TRUE(ResourceValues(*show, "adbjit_token.plain").is_null());
 }
 
+// A sealed token revoked outside Terraform is not dropped from state while its secret holds it:
+// dropped, a destroy (or a rename of the secret) left the secret behind with the dead token in it.
+// The plan replaces it, saying why; a destroy removes the secret. The same holds on the next
+// destroy when the first revoked the token and then failed to purge the secret.
+TEST_F(TokenE2eTest, SealedTokenGoneOutsideOrHalfDestroyedStillTakesItsSecretAlong) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(SealedToken(VaultUrl(), "db-pat"));
+  ASSERT_TRUE(ws().Apply().ok());
+  const std::string revoked_id = State("adbjit_token.sealed")["token_id"].get<std::string>();
+  ASSERT_TRUE(Outside().databricks().DeleteToken(revoked_id).ok());
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("adbjit_token.sealed must be replaced"));
+  const std::string warned = Squashed(Output(plan));
+  EXPECT_THAT(warned, HasSubstr("Warning: Token revoked outside Terraform"));
+  EXPECT_THAT(warned, HasSubstr("Token " + revoked_id + " was revoked outside Terraform, and the secret \"db-pat\" "
+                                "still holds it."));
+  CommandResult destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_THAT(destroy.stdout_text, HasSubstr("1 destroyed"));
+  EXPECT_THAT(Secrets(), IsEmpty()) << Secrets().dump(2);
+
+  ASSERT_TRUE(ws().Apply().ok());
+  emu().SetFaults(json::array({{{"service", "keyvault"}, {"method", "DELETE"}, {"path", "^/deletedsecrets/db-pat"},
+                                {"action", "status"}, {"status", 500}, {"count", 1}}}));
+  destroy = ws().Destroy();
+  EXPECT_EQ(destroy.exit_code, 1) << destroy.Describe();
+  EXPECT_THAT(destroy.stderr_text, HasSubstr("Cannot purge Key Vault secret"));
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+  ASSERT_THAT(Secrets(), SizeIs(1));
+  EXPECT_EQ(Secrets()[0]["state"], "deleted") << Secrets().dump(2);
+  destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_THAT(destroy.stdout_text, HasSubstr("1 destroyed"));
+  EXPECT_THAT(Secrets(), IsEmpty()) << Secrets().dump(2);
+}
+
 // The data source lists the tokens oldest first (then by id), whatever order the API uses, so that
 // what depends on the list changes only when the tokens do.
 TEST_F(TokenE2eTest, TokensAreListedOldestFirst) {
