@@ -355,6 +355,32 @@ TEST_F(ClientsTest, CancelEndsRetryWaitsPromptly) {
   EXPECT_EQ(clients->databricks().CreateTokenSafely(60, "after stop").status().code(), StatusCode::kCancelled);
 }
 
+// Ctrl-C while a token is being created: aborting the request would leave the token Databricks
+// makes anyway alive and untracked, so the create runs to its answer and is returned.
+TEST_F(ClientsTest, CancelLetsACreateInFlightFinish) {
+  auto clients = NewClients();
+  ASSERT_TRUE(clients->databricks().ListTokens().ok());
+  Faults(nlohmann::json::array({{{"service", "databricks"}, {"path", "/api/2.0/token/create"}, {"action", "delay"},
+                                 {"delay_ms", 1500}}}));
+  std::promise<void> sending;
+  std::once_flag once;
+  log::SetLevel(log::Level::kTrace);
+  log::SetSinkForTesting([&](std::string_view line) {
+    if (line.find("sending request") != std::string_view::npos && line.find("create token") != std::string_view::npos) {
+      std::call_once(once, [&] { sending.set_value(); });
+    }
+  });
+  auto fut = std::async(std::launch::async, [&] { return clients->databricks().CreateTokenSafely(600, "in flight"); });
+  ASSERT_EQ(sending.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  clients->Cancel();
+  auto created = fut.get();
+  log::SetSinkForTesting(nullptr);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  auto listed = clients->databricks().GetToken(created->info.token_id);
+  EXPECT_EQ(listed.status().code(), StatusCode::kCancelled) << "later calls are still refused after the stop";
+  EXPECT_EQ(RouteCount("databricks", "POST", "/api/2.0/token/create", 200), 1);
+}
+
 TEST_F(ClientsTest, NoSecretInAnyLogLineOrErrorText) {
   std::mutex mu;
   std::vector<std::string> lines;

@@ -260,7 +260,10 @@ StatusOr<Response> CurlTransport::Send(const Request& req) {
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &resp.headers);
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &Progress);
-  curl_easy_setopt(c, CURLOPT_XFERINFODATA, impl_->options.stop);
+  // A stop aborts a request in flight only when it can be sent again: one that creates something
+  // (a token, a pool) runs to its answer (bounded by the timeout), so that what it made reaches the
+  // state rather than live on untracked.
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, req.idempotent ? impl_->options.stop : nullptr);
 
   if (log::Enabled(log::Level::kTrace)) {
     std::string names;
