@@ -163,7 +163,9 @@ StatusOr<SecretBundle> Client::SetSecret(const std::string& vault_url, const std
       s = Status(StatusCode::kInternal, op + ": HTTP 200 with a reply that is not JSON").WithRequestId(r.RequestId());
     } else {
       s = KeyVaultError(r, op);
-      if (s.service_code() != kObjectIsBeingDeleted) return s;
+      // A 500 may come after the version was written (the transport retries 502-504 itself): write
+      // again for the same reason as above.
+      if (s.service_code() != kObjectIsBeingDeleted && r.status != 500) return s;
     }
     Status w = b.WaitBeforeRetry();
     if (!w.ok()) return GiveUp(b, w, s, op);
