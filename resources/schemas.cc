@@ -85,7 +85,8 @@ Schema MakeTokenSchema() {
                    .description = "Comment stored with the token, shown in the workspace's token list. "
                                   "Databricks stores it with \" [adbjit:<12 hex digits>]\" after it, a marker "
                                   "that lets a create whose answer was lost find and revoke its token; "
-                                  "Terraform sees the comment without it. Changing it forces a new token.",
+                                  "Terraform sees the comment without it. Changing it forces a new token (but "
+                                  "not between none and `\"\"`, which Databricks keeps alike).",
                    .optional = true,
                    .requires_replace = true},
                   {.name = "lifetime_seconds",

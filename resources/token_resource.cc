@@ -1,6 +1,6 @@
 // adbjit_token: a Databricks personal access token minted on create, revoked on delete, optionally
 // sealed into a Key Vault secret. Every attribute but renew_before_seconds forces a new token, so
-// Update only records renew_before_seconds. Plan-time work: guard rails, rotation (a token inside
+// Update only records renew_before_seconds (or a comment between null and ""). Plan-time work: guard rails, rotation (a token inside
 // renew_before_seconds of its expiry, or whose sealed secret was removed or overwritten, is planned
 // for replacement), and planning as null whichever of token_value and keyvault_secret_id the
 // configuration leaves empty.
@@ -58,6 +58,15 @@ void KeepSecretSpelling(const tf::PlanRequest& req, tf::PlanResponse& resp) {
   Value respelled = WithPriorSecretSpelling(prior_block, planned_block);
   if (respelled == prior_block) DropRequiresReplace(resp, AttributePath(kSecretBlock));
   resp.planned_state = resp.planned_state.WithAttr(kSecretBlock, std::move(respelled));
+}
+
+// Databricks keeps no comment and an empty one alike (an import reads either as null), so a change
+// between null and "" is no reason for a new token: it is recorded in place.
+void SameEmptyComment(const tf::PlanRequest& req, tf::PlanResponse& resp) {
+  if (req.prior_state.IsNull() || IsUnknown(resp.planned_state, "comment")) return;
+  if (GetStr(req.prior_state, "comment").value_or("") == GetStr(resp.planned_state, "comment").value_or("")) {
+    DropRequiresReplace(resp, AttributePath("comment"));
+  }
 }
 
 // The private data of a token moved from databricks_token until a refresh has found it.
@@ -138,6 +147,7 @@ class TokenResource final : public tf::Resource {
     CheckLifetimeGuardrail(Api(ctx), req.config, resp.diagnostics);
     RequireWorkspace(Api(ctx), "A token", resp.diagnostics);
     KeepSecretSpelling(req, resp);
+    SameEmptyComment(req, resp);
     PlanRotation(req, resp);
     resp.planned_state = WithDeliveryPlanned(resp.planned_state, req.config);
   }
@@ -237,7 +247,8 @@ class TokenResource final : public tf::Resource {
   }
 
   void Update(const tf::CallContext&, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
-    // Only renew_before_seconds can change in place, and it lives in Terraform alone.
+    // Only renew_before_seconds can change in place (and a comment between null and ""), and it
+    // lives in Terraform alone.
     resp.new_state = req.planned_state;
     resp.private_data = req.planned_private;
   }

@@ -440,6 +440,26 @@ import {
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
 }
 
+// Databricks keeps no comment and an empty one alike, and an import reads either as null: a
+// configuration that says comment = "" updates the state in place rather than revoke the token.
+TEST_F(TokenE2eTest, ImportedTokenWithoutACommentIsKeptWhenTheConfigurationSaysEmpty) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  auto c = Outside().databricks().CreateTokenSafely(3600, "");
+  ASSERT_TRUE(c.ok());
+  const std::string c_id = c->info.token_id;
+  ws().WriteConfig("resource \"adbjit_token\" \"c\" {\n  comment          = \"\"\n  lifetime_seconds = 3600\n}\n");
+  CommandResult import = ws().Terraform({"import", "-input=false", "adbjit_token.c", c_id});
+  ASSERT_TRUE(import.ok()) << import.Describe();
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("Plan: 0 to add, 1 to change, 0 to destroy"));
+  EXPECT_THAT(plan.stdout_text, Not(HasSubstr("forces replacement")));
+  ASSERT_TRUE(MustApply().ok());
+  ExpectNoChanges("after recording the empty comment");
+  EXPECT_EQ(State("adbjit_token.c")["token_id"], c_id);
+  EXPECT_EQ(LiveTokenIds(), (std::set<std::string>{c_id}));
+}
+
 // An import links no secret (Databricks never returns the value to write), so a configuration with
 // keyvault_secret plans a new token for it; a warning on the block says so, naming both tokens'
 // fates. The apply writes the new token there, revokes the imported one, and converges.
