@@ -54,7 +54,9 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
     const auto& info = created->info;
     resp.result = Result(req.config, lifetime, Value::String(info.token_id), Value::String(created->token_value.Reveal()),
                          info.expiry_time < 0 ? Str(std::nullopt) : Value::String(EpochMsToRfc3339(info.expiry_time)));
-    resp.private_data = nlohmann::json{{"token_id", info.token_id}}.dump();
+    nlohmann::json priv{{"token_id", info.token_id}};
+    if (info.expiry_time >= 0) priv["expiry_time"] = EpochMsToRfc3339(info.expiry_time);
+    resp.private_data = priv.dump();
   }
 
   // The result object: the configured arguments and the token's attributes.
@@ -73,9 +75,19 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
     if (j.is_discarded() || !j.is_object() || !j.contains("token_id") || !j["token_id"].is_string()) return;
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
-    Status revoked = api->databricks().DeleteToken(j["token_id"].get<std::string>());
+    const std::string token_id = j["token_id"].get<std::string>();
+    Status revoked = api->databricks().DeleteToken(token_id);
     if (!revoked.ok() && !revoked.IsNotFound()) {
-      AddApiError(resp.diagnostics, revoked, "Cannot revoke ephemeral Databricks token");
+      // Nothing records an ephemeral token: say what is left and how to end it.
+      const auto expiry = j.find("expiry_time");
+      const std::string until = expiry != j.end() && expiry->is_string()
+                                    ? "until " + expiry->get<std::string>()
+                                    : "for good (it has no expiry)";
+      Status told(revoked.code(), revoked.message() + ". Token " + token_id + " stays valid " + until +
+                                      ", and no state records it: revoke it in the workspace (Settings, Developer, "
+                                      "Access tokens) or with POST /api/2.0/token/delete.");
+      told.WithHttpStatus(revoked.http_status()).WithServiceCode(revoked.service_code()).WithRequestId(revoked.request_id());
+      AddApiError(resp.diagnostics, told, "Cannot revoke ephemeral Databricks token");
     }
   }
 };

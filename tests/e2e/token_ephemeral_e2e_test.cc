@@ -22,6 +22,26 @@ int TokenListStatus(const std::string& databricks_url, const std::string& pat) {
   return res ? res->status : -1;
 }
 
+// An ephemeral token that cannot be revoked at close is recorded nowhere: the error names the token,
+// how long it stays valid and how to revoke it by hand.
+TEST_F(TokenE2eTest, EphemeralTokenThatCannotBeRevokedIsNamedWithItsExpiry) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig("ephemeral \"adbjit_token\" \"jit\" {\n  lifetime_seconds = 600\n}\n");
+  emu().SetFaults(json::array({{{"service", "databricks"}, {"path", "/token/delete$"}, {"action", "status"},
+                                {"status", 500}}}));
+  CommandResult plan = ws().Plan();
+  EXPECT_EQ(plan.exit_code, 1) << plan.Describe();
+  const std::string said = Squashed(plan.stderr_text);
+  EXPECT_THAT(said, HasSubstr("Error: Cannot revoke ephemeral Databricks token"));
+  const std::set<std::string> live = LiveTokenIds();
+  ASSERT_THAT(live, SizeIs(1));
+  const std::string id = *live.begin();
+  EXPECT_THAT(said, MatchesRegex(".*Token " + id + " stays valid until 20[0-9-]+T[0-9:]+Z, and no state records "
+                                 "it: revoke it in the workspace.*"));
+  emu().ClearFaults();
+  ASSERT_TRUE(Outside().databricks().DeleteToken(id).ok());
+}
+
 TEST_F(TokenE2eTest, EphemeralTokenServesAProvisionerForOneRunAndIsRevokedAtClose) {
   ASSERT_NO_FATAL_FAILURE(Start());
   ws().WriteConfig(R"(
