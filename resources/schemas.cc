@@ -411,8 +411,8 @@ Schema MakeTokensDataSourceSchema() {
               Computed("id", Type::String(), "Identifier of this read (the workspace host)."),
               {.name = "comment_contains",
                .type = Type::String(),
-               .description = "Only tokens whose comment contains this text (matched without the "
-                              "\" [adbjit:…]\" marker adbjit adds to its tokens' comments).",
+               .description = "Only tokens whose comment contains this text, matched case-sensitively "
+                              "and without the \" [adbjit:…]\" marker adbjit adds to its tokens' comments.",
                .optional = true},
               Computed("tokens", Type::List(token),
                        "The tokens, oldest first: `token_id`, `comment`, `creation_time` and `expiry_time` "

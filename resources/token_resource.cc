@@ -381,14 +381,17 @@ class TokenResource final : public tf::Resource {
                                   " is revoked.";
       if (Get(req.prior_state, kSecretBlock).IsNull()) {
         resp.diagnostics.AddWarning("New token planned for keyvault_secret",
-                                    "Token " + token + " has no Key Vault secret recorded (an import or a move "
-                                    "does not link one), and Databricks never returns a token's value, so it "
+                                    "Token " + token + " has no Key Vault secret recorded (it was created "
+                                    "without keyvault_secret, or imported or moved, which link none), and "
+                                    "Databricks never returns a token's value, so it "
                                     "cannot be written to " + secret + ". " + outcome,
                                     AttributePath(kSecretBlock));
       } else {
         resp.diagnostics.AddWarning("Token's Key Vault secret no longer holds it",
                                     "The secret \"" + seal->name + "\" was deleted, or a newer version was "
-                                    "written to it, outside this token, and Databricks never returns a token's "
+                                    "written to it, outside this token (by hand, or by another resource that "
+                                    "writes the same secret: if this comes back on every plan, two resources "
+                                    "share it, which they must not), and Databricks never returns a token's "
                                     "value, so it cannot be written again. " + outcome,
                                     AttributePath(kSecretBlock));
       }
