@@ -50,7 +50,8 @@ tf::Block GuardrailsBlock() {
            .type = Type::List(Type::String()),
            .description = "Node types (`node_type_id`) an `adbjit_instance_pool` may use, e.g. "
                           "`[\"Standard_DS3_v2\"]`.",
-           .optional = true},
+           .optional = true,
+           .validators = {v::ListOfNonEmptyStrings(1)}},
           {.name = a::kMaxPoolCapacity,
            .type = Type::Number(),
            .description = "Largest `max_capacity` an `adbjit_instance_pool` may declare; a pool without "
@@ -61,7 +62,8 @@ tf::Block GuardrailsBlock() {
            .type = Type::List(Type::String()),
            .description = "Tag keys every `adbjit_instance_pool` must set in `custom_tags`, e.g. "
                           "`[\"cost-center\", \"owner\"]`.",
-           .optional = true},
+           .optional = true,
+           .validators = {v::ListOfNonEmptyStrings(0)}},
       }};
 }
 

@@ -26,6 +26,9 @@ tf::Validator SecretName() {
                           "a Key Vault secret name: 1 to 127 letters, digits and dashes");
 }
 
+// Key Vault refuses a secret value above 25 KB (counted in bytes).
+tf::Validator SecretValueSize() { return v::StringBytesAtMost(25 * 1024, "Key Vault's 25 KB"); }
+
 Attribute Computed(std::string name, Type type, std::string description, bool keep_on_update = false) {
   return Attribute{.name = std::move(name),
                    .type = std::move(type),
@@ -239,7 +242,8 @@ Schema MakeInstancePoolSchema() {
                    .type = Type::Map(Type::String()),
                    .description = "Tags for the pool's Azure resources (at most 45). Databricks cannot "
                                   "remove every tag of a pool, so removing the last tag replaces the pool.",
-                   .optional = true},
+                   .optional = true,
+                   .validators = {v::MapKeysNotEmpty()}},
                   {.name = "enable_elastic_disk",
                    .type = Type::Bool(),
                    .description = "Let instances grow their local disk when it fills up. Defaults to true "
@@ -305,14 +309,15 @@ Schema MakeKeyVaultBindingSchema() {
                    .validators = {SecretName()}},
                   {.name = "value",
                    .type = Type::String(),
-                   .description = "The secret value (stored in state, marked sensitive). Exactly one of "
-                                  "`value` and `value_wo` must be set.",
+                   .description = "The secret value (stored in state, marked sensitive), at most 25 KB. "
+                                  "Exactly one of `value` and `value_wo` must be set.",
                    .optional = true,
-                   .sensitive = true},
+                   .sensitive = true,
+                   .validators = {SecretValueSize()}},
                   {.name = "value_wo",
                    .type = Type::String(),
-                   .description = "Write-only secret value (Terraform 1.11 or later): written to Key Vault "
-                                  "but never stored in the plan or state, nor any digest of it. Set "
+                   .description = "Write-only secret value (Terraform 1.11 or later, at most 25 KB): written "
+                                  "to Key Vault but never stored in the plan or state, nor any digest of it. Set "
                                   "`value_wo_version` and change it to write a new value: Terraform keeps no "
                                   "trace of write-only values to compare, so a new value alone writes nothing. "
                                   "A version written outside Terraform is noticed on refresh (the latest "
@@ -322,7 +327,8 @@ Schema MakeKeyVaultBindingSchema() {
                                   "token (rotation, replacement) to the secret by itself.",
                    .optional = true,
                    .sensitive = true,
-                   .write_only = true},
+                   .write_only = true,
+                   .validators = {SecretValueSize()}},
                   {.name = "value_wo_version",
                    .type = Type::Number(),
                    .description = "Version of `value_wo`: changing it writes `value_wo` again.",
@@ -345,7 +351,8 @@ Schema MakeKeyVaultBindingSchema() {
                    .type = Type::Map(Type::String()),
                    .description = "Tags on the secret (at most 14: Key Vault takes 15, and adbjit marks its "
                                   "versions with the tag `adbjit`, a key reserved here).",
-                   .optional = true},
+                   .optional = true,
+                   .validators = {v::MapKeysNotEmpty()}},
                   {.name = "purge_on_destroy",
                    .type = Type::Bool(),
                    .description = "On destroy, purge the soft-deleted secret and wait until its name is "

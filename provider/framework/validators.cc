@@ -208,6 +208,41 @@ Validator StringLengthBetween(size_t min, size_t max) {
                    }};
 }
 
+Validator StringBytesAtMost(size_t max, std::string limit_name) {
+  std::string description = "must be at most " + limit_name + " (" + std::to_string(max) + " bytes)";
+  return Validator{description, [max, description](const Value& v, const AttributePath& path, Diagnostics& diags) {
+                     std::optional<std::string> s = StringOf(v, path, diags);
+                     if (s && s->size() > max) Fail(path, diags, description + ", got " + std::to_string(s->size()));
+                   }};
+}
+
+Validator ListOfNonEmptyStrings(size_t min_entries) {
+  std::string description = "must list at least " + std::to_string(min_entries) +
+                            (min_entries == 1 ? " entry" : " entries") + ", none of them empty";
+  return Validator{description,
+                   [min_entries, description](const Value& v, const AttributePath& path, Diagnostics& diags) {
+                     const Type::Kind kind = v.type().kind();
+                     if (kind != Type::Kind::kList && kind != Type::Kind::kSet) return;
+                     const std::vector<Value>& entries = v.AsElements();
+                     if (entries.size() < min_entries) {
+                       Fail(path, diags, description + ", got an empty list");
+                       return;
+                     }
+                     for (size_t i = 0; i < entries.size(); ++i) {
+                       if (entries[i].IsKnown() && entries[i].GetString() == std::string()) {
+                         Fail(path.Index(static_cast<int64_t>(i)), diags, "must not be empty");
+                       }
+                     }
+                   }};
+}
+
+Validator MapKeysNotEmpty() {
+  return Validator{"keys must not be empty", [](const Value& v, const AttributePath& path, Diagnostics& diags) {
+                     if (v.type().kind() != Type::Kind::kMap) return;
+                     if (v.AsEntries().contains("")) Fail(path, diags, "must not have an empty key");
+                   }};
+}
+
 Validator StringOneOf(std::vector<std::string> allowed) {
   std::string list;
   for (size_t i = 0; i < allowed.size(); ++i) {

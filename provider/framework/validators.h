@@ -16,6 +16,12 @@ Validator IntBetween(int64_t min, int64_t max);
 Validator PositiveOr(int64_t sentinel);
 Validator StringLengthBetween(size_t min, size_t max);
 Validator StringOneOf(std::vector<std::string> allowed);
+// At most `max` bytes of UTF-8: a service's size limit ("25 KB"), which counts bytes, not characters.
+Validator StringBytesAtMost(size_t max, std::string limit_name);
+// A list of strings with at least `min_entries` entries, none of them empty.
+Validator ListOfNonEmptyStrings(size_t min_entries);
+// A map whose keys are not empty.
+Validator MapKeysNotEmpty();
 // `what` names the rule in messages: StringMatches("^[0-9a-zA-Z-]+$", "letters, digits and dashes").
 Validator StringMatches(std::string regex, std::string what, bool ignore_case = false);
 // RFC 3339 date-time ("2026-01-02T03:04:05Z", offsets allowed).

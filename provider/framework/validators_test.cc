@@ -68,6 +68,36 @@ TEST(ValidatorsTest, StringLengthBetweenCountsCharacters) {
   EXPECT_EQ(Check(v, Value::Int(1)), "attr must be a string, got a number.");
 }
 
+TEST(ValidatorsTest, StringBytesAtMostCountsBytes) {
+  Validator v = StringBytesAtMost(4, "the limit");
+  EXPECT_EQ(Check(v, Value::String("abcd")), "");
+  EXPECT_EQ(Check(v, Value::String("\xc3\xa9\xc3\xa9")), "");  // two characters, four bytes
+  EXPECT_EQ(Check(v, Value::String("\xc3\xa9\xc3\xa9" "a")), "attr must be at most the limit (4 bytes), got 5.");
+}
+
+TEST(ValidatorsTest, ListOfNonEmptyStrings) {
+  auto list = [](std::vector<std::string> items) {
+    std::vector<Value> values;
+    for (auto& i : items) values.push_back(Value::String(i));
+    return Value::List(Type::String(), std::move(values));
+  };
+  EXPECT_EQ(Check(ListOfNonEmptyStrings(1), list({"a"})), "");
+  EXPECT_EQ(Check(ListOfNonEmptyStrings(0), list({})), "");
+  EXPECT_EQ(Check(ListOfNonEmptyStrings(1), list({})),
+            "attr must list at least 1 entry, none of them empty, got an empty list.");
+  Diagnostics d;
+  ListOfNonEmptyStrings(0).check(list({"a", ""}), AttributePath("attr"), d);
+  ASSERT_EQ(d.items().size(), 1u);
+  EXPECT_EQ(d.items()[0].attribute, AttributePath("attr").Index(1));
+  EXPECT_EQ(d.items()[0].detail, "attr[1] must not be empty.");
+}
+
+TEST(ValidatorsTest, MapKeysNotEmpty) {
+  EXPECT_EQ(Check(MapKeysNotEmpty(), Value::Map(Type::String(), {{"k", Value::String("")}})), "");
+  EXPECT_EQ(Check(MapKeysNotEmpty(), Value::Map(Type::String(), {{"", Value::String("x")}})),
+            "attr must not have an empty key.");
+}
+
 TEST(ValidatorsTest, StringOneOf) {
   Validator v = StringOneOf({"PREMIUM_LRS", "STANDARD_LRS"});
   EXPECT_EQ(v.description, "must be one of \"PREMIUM_LRS\" or \"STANDARD_LRS\"");

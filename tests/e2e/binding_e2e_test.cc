@@ -447,7 +447,10 @@ TEST_F(PoolBindingE2eTest, BindingBadInputIsStoppedAtValidateNamingTheAttribute)
          Binding("/subscriptions/0000/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv", "  value = \"x\"\n",
                  "armid", "armid") +
          Binding(vault + "secrets/x", "  value = \"x\"\n", "path", "path") +
-         Binding(vault, "  value = \"x\"\n  tags = { adbjit = \"mine\" }\n", "reserved", "reserved"));
+         Binding(vault, "  value = \"x\"\n  tags = { adbjit = \"mine\" }\n", "reserved", "reserved") +
+         Binding(vault, "  value = \"x\"\n  tags = { \"\" = \"blank\" }\n", "blankkey", "blankkey") +
+         Binding(vault, "  value_wo = \"" + std::string(25 * 1024 + 1, 'v') + "\"\n  value_wo_version = 1\n", "big",
+                 "big"));
   CommandResult validate = ws().Validate();
   EXPECT_EQ(validate.exit_code, 1) << validate.Describe();
   const std::string out = validate.stderr_text;
@@ -464,7 +467,10 @@ TEST_F(PoolBindingE2eTest, BindingBadInputIsStoppedAtValidateNamingTheAttribute)
   // A secret's URL where the vault's belongs fails here, not after a token was minted for it.
   EXPECT_THAT(squashed, HasSubstr("vault_url must be a base URL, with nothing after the host but a trailing /"));
   ExpectErrorAt(out, "Reserved tag", "tags = { adbjit");
-  EXPECT_EQ(CountOccurrences(out, "Error: "), 9) << out;
+  EXPECT_THAT(squashed, HasSubstr("tags must not have an empty key"));
+  // Key Vault's size limit, at validate (the message gives the size; Terraform quotes the line).
+  EXPECT_THAT(squashed, HasSubstr("value_wo must be at most Key Vault's 25 KB (25600 bytes), got 25601."));
+  EXPECT_EQ(CountOccurrences(out, "Error: "), 11) << out;
   for (const char* needle : {"name = \"a_b\"", "expiration_date = ", "http://myvault", "vaults/kv"}) {
     EXPECT_THAT(out, HasSubstr(needle)) << "the source line of the failing attribute is quoted";
   }

@@ -571,6 +571,39 @@ resource "adbjit_instance_pool" "p" {
   ExpectErrorAt(validate.stderr_text, "Too many custom tags", "custom_tags");
   EXPECT_THAT(Squashed(validate.stderr_text), HasSubstr("at most 45 custom tags on a pool, got 46"));
   EXPECT_EQ(Requests("databricks"), 0);
+
+  // An empty tag key, which Databricks refuses at apply; a guard rail that allows no node type (the
+  // provider block is validated first, and alone when it fails).
+  Config(R"(
+resource "adbjit_instance_pool" "p" {
+  instance_pool_name = "blank-tag"
+  node_type_id       = "Standard_DS3_v2"
+  custom_tags        = { "" = "v" }
+}
+)");
+  validate = ws().Validate();
+  EXPECT_EQ(validate.exit_code, 1) << validate.Describe();
+  ExpectErrorAt(validate.stderr_text, "Invalid Attribute Value", "custom_tags");
+  EXPECT_THAT(Squashed(validate.stderr_text), HasSubstr("custom_tags must not have an empty key."));
+  ws().WriteConfig(R"(
+provider "adbjit" {
+  guardrails {
+    allowed_node_types = []
+    required_pool_tags = ["owner", ""]
+  }
+}
+resource "adbjit_instance_pool" "p" {
+  instance_pool_name = "p"
+  node_type_id       = "Standard_DS3_v2"
+}
+)");
+  validate = ws().Validate();
+  EXPECT_EQ(validate.exit_code, 1) << validate.Describe();
+  const std::string said = Squashed(validate.stderr_text);
+  EXPECT_THAT(said, HasSubstr("guardrails.allowed_node_types must list at least 1 entry, none of them empty, got "
+                              "an empty list."));
+  EXPECT_THAT(said, HasSubstr("guardrails.required_pool_tags[1] must not be empty."));
+  EXPECT_EQ(Requests("databricks"), 0);
 }
 
 }  // namespace
