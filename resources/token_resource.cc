@@ -5,9 +5,11 @@
 // for replacement), and planning as null whichever of token_value and keyvault_secret_id the
 // configuration leaves empty.
 #include <algorithm>
+#include <cctype>
 #include <string>
 
 #include "provider/framework/plan.h"
+#include "provider/util/ascii.h"
 #include "provider/util/rfc3339.h"
 #include "resources/common.h"
 #include "resources/resources.h"
@@ -305,10 +307,18 @@ class TokenResource final : public tf::Resource {
   void Import(const tf::CallContext& ctx, const tf::ImportRequest& req, tf::ImportResponse& resp) const override {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
-    auto info = api->databricks().GetToken(req.id);
+    // Token ids are lower-case hexadecimal; one copied in upper case is the same token.
+    const bool hex = !req.id.empty() && std::all_of(req.id.begin(), req.id.end(), [](unsigned char c) {
+      return std::isxdigit(c) != 0;
+    });
+    const std::string id = hex ? AsciiLower(req.id) : req.id;
+    auto info = api->databricks().GetToken(id);
     if (!info.ok()) {
-      AddApiError(resp.diagnostics, info.status(),
-                  info.status().IsNotFound() ? "Token not found" : "Cannot read Databricks token");
+      Status s = info.status();
+      if (s.IsNotFound() && !(hex && id.size() == 64)) {
+        s = Status(s.code(), s.message() + " (a token id is 64 hexadecimal characters, got \"" + req.id + "\")");
+      }
+      AddApiError(resp.diagnostics, s, s.IsNotFound() ? "Token not found" : "Cannot read Databricks token");
       return;
     }
     Value state = Value::Object(GetSchema().ImpliedType(), {});

@@ -412,7 +412,14 @@ import {
   EXPECT_NE(missing.exit_code, 0) << missing.Describe();
   EXPECT_THAT(missing.stderr_text, HasSubstr("not found"));
 
-  CommandResult import = ws().Terraform({"import", "-input=false", "adbjit_token.a", a_id});
+  CommandResult malformed = ws().Terraform({"import", "-input=false", "adbjit_token.a", "abc"});
+  EXPECT_NE(malformed.exit_code, 0) << malformed.Describe();
+  EXPECT_THAT(Squashed(malformed.stderr_text), HasSubstr("(a token id is 64 hexadecimal characters, got \"abc\")"));
+
+  // An id copied in upper case is the same token.
+  std::string upper = a_id;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  CommandResult import = ws().Terraform({"import", "-input=false", "adbjit_token.a", upper});
   ASSERT_TRUE(import.ok()) << import.Describe();
   EXPECT_THAT(import.stdout_text, HasSubstr("Import successful"));
 
