@@ -122,6 +122,19 @@ TEST(EntraErrorTest, KeepsErrorAndAadstsButNoTraceIds) {
   EXPECT_EQ(s.message(), "op: gave up after 4 attempts in 9.0s: HTTP 429");
 }
 
+// A tenant named by a Key Vault challenge is not azure_tenant_id: the hint says where it came from.
+TEST(EntraErrorTest, ATenantFromAChallengeIsNamedAsSuch) {
+  http::Response r;
+  r.status = 400;
+  r.body = R"({"error":"invalid_request","error_description":"AADSTS900023: Specified tenant identifier 'other' is neither a valid DNS name, nor a valid external domain.","error_codes":[900023]})";
+  EXPECT_NE(EntraError(r, "op").message().find("(check azure_tenant_id (ARM_TENANT_ID))"), std::string::npos);
+  const std::string said = EntraError(r, "op", "other").message();
+  EXPECT_NE(said.find("(the service's bearer challenge named tenant other, not the configured azure_tenant_id"),
+            std::string::npos)
+      << said;
+  EXPECT_EQ(said.find("check azure_tenant_id"), std::string::npos) << said;
+}
+
 TEST(EntraErrorTest, LongDescriptionIsCut) {
   http::Response r;
   r.status = 400;

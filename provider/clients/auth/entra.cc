@@ -10,6 +10,7 @@
 #include "provider/clients/http/url.h"
 #include "provider/clients/internal/json_util.h"
 #include "provider/clients/internal/service_text.h"
+#include "provider/util/ascii.h"
 #include "provider/util/log.h"
 
 namespace adbjit::auth {
@@ -75,7 +76,7 @@ StatusOr<AccessToken> ParseTokenResponse(const std::string& body, std::chrono::s
   return out;
 }
 
-Status EntraError(const http::Response& r, const std::string& operation) {
+Status EntraError(const http::Response& r, const std::string& operation, const std::string& challenge_tenant) {
   std::string error, description, aadsts;
   if (auto j = internal::ParseJson(r.body); j && j->is_object()) {
     error = internal::ShortServiceText(internal::GetString(*j, "error"));
@@ -109,7 +110,13 @@ Status EntraError(const http::Response& r, const std::string& operation) {
   description = CutDescription(description);
   if (!aadsts.empty() && !description.starts_with(aadsts)) msg += " " + aadsts;
   if (!description.empty()) msg += ": " + description;
-  if (std::string hint = HintFor(aadsts); !hint.empty()) msg += " (" + hint + ")";
+  std::string hint = HintFor(aadsts);
+  if (!challenge_tenant.empty() && hint.find("azure_tenant_id") != std::string::npos) {
+    hint = "the service's bearer challenge named tenant " + challenge_tenant +
+           ", not the configured azure_tenant_id: the resource belongs to another tenant, which this principal "
+           "must be able to sign in to";
+  }
+  if (!hint.empty()) msg += " (" + hint + ")";
   Status s(code, log::Redact(msg));
   s.WithHttpStatus(r.status).WithRequestId(r.RequestId());
   if (!aadsts.empty()) {
@@ -193,7 +200,10 @@ StatusOr<AccessToken> ClientCredentialsTokenSource::Token(const std::string& sco
   req.idempotent = true;
   auto sent = std::chrono::system_clock::now();
   ADBJIT_ASSIGN_OR_RETURN(http::Response r, transport_->Send(req));
-  if (r.status != 200) return EntraError(r, op);
+  if (r.status != 200) {
+    const bool challenged = AsciiLower(tenant) != AsciiLower(options_.tenant_id);
+    return EntraError(r, op, challenged ? tenant : "");
+  }
   ADBJIT_ASSIGN_OR_RETURN(AccessToken t, ParseTokenResponse(r.body, sent, op));
   log::Debug("auth", "access token acquired",
              {{"credential", options_.description}, {"scope", scope}, {"tenant", tenant},

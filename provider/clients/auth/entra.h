@@ -24,7 +24,10 @@ StatusOr<AccessToken> ParseTokenResponse(const std::string& body, std::chrono::s
 // Maps an Entra / IMDS error reply to a Status (see TokenSource for codes). The message is
 // "<operation>: [retry summary: ]HTTP 401 invalid_client AADSTS7000215: <description>" with the
 // description cut before its trace/correlation ids.
-Status EntraError(const http::Response& response, const std::string& operation);
+// `challenge_tenant`: the tenant a service's bearer challenge named, when it is not the configured
+// one; then a tenant error points at that tenant rather than at azure_tenant_id.
+Status EntraError(const http::Response& response, const std::string& operation,
+                  const std::string& challenge_tenant = "");
 
 // Produces a fresh client assertion (a JWT) for each exchange.
 using AssertionProvider = std::function<StatusOr<Secret>()>;
