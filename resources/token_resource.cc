@@ -1,8 +1,9 @@
 // adbjit_token: a Databricks personal access token minted on create, revoked on delete, optionally
 // sealed into a Key Vault secret. Every attribute but renew_before_seconds forces a new token, so
-// Update only records renew_before_seconds (or a comment between null and ""). Plan-time work: guard rails, rotation (a token inside
-// renew_before_seconds of its expiry, or whose sealed secret was removed or overwritten, is planned
-// for replacement), and planning as null whichever of token_value and keyvault_secret_id the
+// Update only records renew_before_seconds (or a comment between null and ""). Plan-time work:
+// guard rails, rotation (a token inside renew_before_seconds of its expiry, revoked or expired while
+// its sealed secret holds it, or whose sealed secret was removed or overwritten, is planned for
+// replacement), and planning as null whichever of token_value and keyvault_secret_id the
 // configuration leaves empty.
 #include <algorithm>
 #include <cctype>
@@ -209,7 +210,10 @@ class TokenResource final : public tf::Resource {
     if (!info.ok()) {
       if (info.status().IsNotFound()) {
         if (req.private_data == kMovedPrivate) WarnMovedTokenNotFound(*token_id, resp.diagnostics);
-        ReadGone(*api, req, /*revoked=*/true, resp);
+        // Databricks lists neither revoked nor expired tokens; the state's expiry tells them apart.
+        auto expiry = GetStr(req.current_state, "expiry_time");
+        auto expiry_s = expiry ? ParseRfc3339(*expiry) : std::nullopt;
+        ReadGone(*api, req, /*revoked=*/!(expiry_s && *expiry_s * 1000 <= NowEpochMs()), resp);
         return;
       }
       AddApiError(resp.diagnostics, info.status(), "Cannot read Databricks token");

@@ -3,7 +3,9 @@
 // and destroy.
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "tests/e2e/token_e2e_fixture.h"
 
@@ -518,7 +520,8 @@ TEST_F(TokenE2eTest, DestroySucceedsWhenTokenAndSecretAreAlreadyGone) {
 // A sealed token revoked outside Terraform is not dropped from state while its secret holds it:
 // dropped, a destroy (or a rename of the secret) left the secret behind with the dead token in it.
 // The plan replaces it, saying why; a destroy removes the secret. The same holds on the next
-// destroy when the first revoked the token and then failed to purge the secret.
+// destroy when the first revoked the token and then failed to purge the secret, and for a token
+// that expired.
 TEST_F(TokenE2eTest, SealedTokenGoneOutsideOrHalfDestroyedStillTakesItsSecretAlong) {
   ASSERT_NO_FATAL_FAILURE(Start());
   ws().WriteConfig(SealedToken(VaultUrl(), "db-pat"));
@@ -546,6 +549,26 @@ TEST_F(TokenE2eTest, SealedTokenGoneOutsideOrHalfDestroyedStillTakesItsSecretAlo
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
   ASSERT_THAT(Secrets(), SizeIs(1));
   EXPECT_EQ(Secrets()[0]["state"], "deleted") << Secrets().dump(2);
+  destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_THAT(destroy.stdout_text, HasSubstr("1 destroyed"));
+  EXPECT_THAT(Secrets(), IsEmpty()) << Secrets().dump(2);
+
+  // Expired (it leaves the list as a revoked one does, and the state's expiry_time has passed):
+  // replaced by its expiry, not called revoked, and a destroy removes its secret. The wait is for
+  // the emulator to see the one-second lifetime run out, bounded.
+  ws().WriteConfig("resource \"adbjit_token\" \"sealed\" {\n  lifetime_seconds = 1\n  keyvault_secret {\n"
+                   "    vault_url = \"" + VaultUrl() + "\"\n    name      = \"db-pat\"\n  }\n}\n");
+  ASSERT_TRUE(ws().Apply().ok());
+  const std::string expired_id = State("adbjit_token.sealed")["token_id"].get<std::string>();
+  for (int i = 0; i < 100 && LiveTokenIds().contains(expired_id); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_FALSE(LiveTokenIds().contains(expired_id)) << "the one-second token did not expire";
+  plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("adbjit_token.sealed must be replaced"));
+  EXPECT_THAT(Output(plan), Not(HasSubstr("revoked outside Terraform")));
   destroy = ws().Destroy();
   ASSERT_TRUE(destroy.ok()) << destroy.Describe();
   EXPECT_THAT(destroy.stdout_text, HasSubstr("1 destroyed"));
