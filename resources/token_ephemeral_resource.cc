@@ -83,11 +83,10 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
       const std::string until = expiry != j.end() && expiry->is_string()
                                     ? "until " + expiry->get<std::string>()
                                     : "for good (it has no expiry)";
-      Status told(revoked.code(), revoked.message() + ". Token " + token_id + " stays valid " + until +
-                                      ", and no state records it: revoke it in the workspace (Settings, Developer, "
-                                      "Access tokens) or with POST /api/2.0/token/delete.");
-      told.WithHttpStatus(revoked.http_status()).WithServiceCode(revoked.service_code()).WithRequestId(revoked.request_id());
-      AddApiError(resp.diagnostics, told, "Cannot revoke ephemeral Databricks token");
+      revoked.Explain(". Token " + token_id + " stays valid " + until +
+                      ", and no state records it: revoke it in the workspace (Settings, Developer, Access tokens) "
+                      "or with POST /api/2.0/token/delete.");
+      AddApiError(resp.diagnostics, revoked, "Cannot revoke ephemeral Databricks token");
     }
   }
 };

@@ -320,7 +320,7 @@ class TokenResource final : public tf::Resource {
     if (!info.ok()) {
       Status s = info.status();
       if (s.IsNotFound() && !(hex && id.size() == 64)) {
-        s = Status(s.code(), s.message() + " (a token id is 64 hexadecimal characters, got \"" + req.id + "\")");
+        s.Explain(" (a token id is 64 hexadecimal characters, got \"" + req.id + "\")");
       }
       AddApiError(resp.diagnostics, s, s.IsNotFound() ? "Token not found" : "Cannot read Databricks token");
       return;

@@ -29,6 +29,11 @@ Status& Status::Annotate(const std::string& context) {
   return *this;
 }
 
+Status& Status::Explain(const std::string& more) {
+  if (!ok()) message_ += more;
+  return *this;
+}
+
 std::string Status::ToString() const {
   if (ok()) return "OK";
   std::string out = std::string(StatusCodeName(code_)) + ": " + message_;

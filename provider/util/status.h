@@ -57,6 +57,8 @@ class Status {
 
   // Prefixes the message with context: "create token: " + message.
   Status& Annotate(const std::string& context);
+  // Appends to the message what the caller knows beyond it: message + " (a token id is …)".
+  Status& Explain(const std::string& more);
 
   bool IsNotFound() const { return code_ == StatusCode::kNotFound; }
 

@@ -28,6 +28,15 @@ TEST(StatusTest, ToStringCarriesServiceDetails) {
   EXPECT_EQ(s.ToString(), "NOT_FOUND: get pool: no pool [service code RESOURCE_DOES_NOT_EXIST, HTTP 404]");
 }
 
+TEST(StatusTest, ExplainAppendsAndKeepsTheServiceDetails) {
+  Status s = NotFoundError("get token x: HTTP 404");
+  s.WithHttpStatus(404).WithRequestId("req-1").Explain(" (a token id is 64 hexadecimal characters)");
+  EXPECT_EQ(s.message(), "get token x: HTTP 404 (a token id is 64 hexadecimal characters)");
+  EXPECT_EQ(s.http_status(), 404);
+  EXPECT_EQ(s.request_id(), "req-1");
+  EXPECT_EQ(Status::OK().Explain(" more").message(), "");
+}
+
 TEST(StatusTest, AssignOrReturnPropagates) {
   EXPECT_EQ(*Quarter(8), 2);
   auto r = Quarter(6);
