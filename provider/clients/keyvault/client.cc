@@ -149,10 +149,30 @@ StatusOr<SecretBundle> Client::SetSecret(const std::string& vault_url, const std
   ADBJIT_RETURN_IF_ERROR(ValidateSecretName(name));
   const std::string op = "set secret " + name;
   json body = SetJson(p);
-  http::RetryBudget b(PollPolicy(v), clock_, stop_.get(), g_seed.fetch_add(0x9E3779B97F4A7C15ULL));
+  // Two paces: a name still being purged is polled (it clears in seconds); a write answered 500
+  // is repeated on the retry backoff, since every attempt may add a version.
+  http::RetryBudget poll(PollPolicy(v), clock_, stop_.get(), g_seed.fetch_add(0x9E3779B97F4A7C15ULL));
+  http::RetryPolicy again_policy = options_.retry;
+  again_policy.max_attempts = 0;
+  http::RetryBudget again(again_policy, clock_, stop_.get(), g_seed.fetch_add(0x9E3779B97F4A7C15ULL));
+  bool ambiguous = false;  // an attempt may have written a version that no answer named
+  auto fail = [&](Status s) -> StatusOr<SecretBundle> {
+    if (!ambiguous) return s;
+    if (auto held = WrittenAfterAll(v, name, p, op)) return *std::move(held);
+    return s.Annotate("an earlier attempt was answered in a way that leaves open whether it wrote a version, so the "
+                      "secret \"" + name + "\" may now exist with adbjit's tag: the next apply takes it over; if the "
+                      "resource is removed from the configuration instead, delete that secret in the vault");
+  };
   for (;;) {
-    ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call(v, "PUT", "/secrets/" + name, &body, op));
-    b.RecordAttempt();
+    auto called = Call(v, "PUT", "/secrets/" + name, &body, op);
+    if (!called.ok()) {
+      // A timeout may have cut off the answer to a write that took place.
+      if (called.status().code() == StatusCode::kDeadlineExceeded) ambiguous = true;
+      return fail(called.status());
+    }
+    const http::Response& r = *called;
+    poll.RecordAttempt();
+    again.RecordAttempt();
     Status s;
     if (r.status == 200) {
       auto j = internal::ParseJson(r.body);
@@ -161,15 +181,38 @@ StatusOr<SecretBundle> Client::SetSecret(const std::string& vault_url, const std
       // idempotent for the value (it only adds a version), so write again rather than leave a
       // secret that no state records.
       s = Status(StatusCode::kInternal, op + ": HTTP 200 with a reply that is not JSON").WithRequestId(r.RequestId());
+      ambiguous = true;
     } else {
       s = KeyVaultError(r, op);
       // A 500 may come after the version was written (the transport retries 502-504 itself): write
       // again for the same reason as above.
-      if (s.service_code() != kObjectIsBeingDeleted && r.status != 500) return s;
+      if (r.status == 500) {
+        ambiguous = true;
+      } else if (s.service_code() != kObjectIsBeingDeleted) {
+        return fail(s);
+      }
     }
+    http::RetryBudget& b = r.status == 409 ? poll : again;
     Status w = b.WaitBeforeRetry();
-    if (!w.ok()) return GiveUp(b, w, s, op);
+    if (!w.ok()) return fail(GiveUp(b, w, s, op));
   }
+}
+
+std::optional<SecretBundle> Client::WrittenAfterAll(const Vault& v, const std::string& name, const SetSecretParams& p,
+                                                    const std::string& op) {
+  auto r = Call(v, "GET", "/secrets/" + name, nullptr, op);
+  if (!r.ok() || r->status != 200) return std::nullopt;
+  auto j = internal::ParseJson(r->body);
+  if (!j || !j->is_object()) return std::nullopt;
+  SecretBundle b = j->get<SecretBundle>();
+  if (!(b.value == p.value) || b.content_type != p.content_type) return std::nullopt;
+  for (const auto& [k, val] : p.tags) {
+    auto it = b.tags.find(k);
+    if (it == b.tags.end() || it->second != val) return std::nullopt;
+  }
+  log::Info("keyvault", "a write that was not confirmed had happened: the latest version holds it",
+            {{"operation", op}, {"version", b.version}});
+  return b;
 }
 
 StatusOr<SecretBundle> Client::GetSecret(const std::string& vault_url, const std::string& name,

@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -53,9 +54,11 @@ class Client {
   // InvalidArgument with the reason (scheme, host suffix, path) when the URL is not a vault URL.
   Status ValidateVaultUrl(const std::string& vault_url) const;
 
-  // PUT: a new version. Retries 409 ObjectIsBeingDeleted (name still being purged) and a 200 whose
-  // reply is not JSON within the budget; 409 ObjectIsDeletedButRecoverable comes back as
-  // kAlreadyExists.
+  // PUT: a new version. Retries 409 ObjectIsBeingDeleted (name still being purged) on the poll
+  // pace, and a 500 or a 200 whose reply is not JSON (both may come after the write) on the retry
+  // backoff, within the budget; 409 ObjectIsDeletedButRecoverable comes back as kAlreadyExists.
+  // When the retries end after such an answer, the latest version is read: if it holds what was
+  // written, that is the result; if not, the error says the secret may hold a version.
   StatusOr<SecretBundle> SetSecret(const std::string& vault_url, const std::string& name, const SetSecretParams& p);
   // The latest version when `version` is empty. kNotFound when absent (or only soft-deleted);
   // kPermissionDenied with service code SecretDisabled for a disabled secret.
@@ -95,6 +98,10 @@ class Client {
   http::RetryPolicy PollPolicy(const Vault& v) const;
   // Polls GET `path` until it answers `want_status` `needed` times in a row.
   Status WaitFor(const Vault& v, const std::string& path, int want_status, const std::string& op);
+  // After a write whose outcome is unknown: the latest version when it holds exactly what `p`
+  // wrote (value, content type, tags), so the write took place; nullopt otherwise.
+  std::optional<SecretBundle> WrittenAfterAll(const Vault& v, const std::string& name, const SetSecretParams& p,
+                                              const std::string& op);
 
   std::shared_ptr<http::Transport> transport_;
   std::shared_ptr<auth::TokenSource> tokens_;

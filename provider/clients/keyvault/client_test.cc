@@ -218,5 +218,47 @@ TEST_F(KeyVaultClientTest, MalformedRepliesToWritesAndDeletesAreRetried) {
   EXPECT_EQ(kv.GetDeletedSecret(vault, "garbled").status().code(), StatusCode::kNotFound);
 }
 
+// A write answered 500 may have taken place. It is repeated on the retry backoff (each attempt
+// may add a version), and when the retries run out the latest version is read: holding what was
+// written, it is the result; otherwise the error says the secret may hold a version.
+TEST_F(KeyVaultClientTest, WritesAnswered500AreConfirmedByReadingWhenTheRetriesRunOut) {
+  auto config = Config();
+  config.retry_timeout_seconds = 2;
+  config.retry_initial_backoff_ms = 1000;
+  config.retry_max_backoff_ms = 1000;
+  auto clients = NewClients(config);
+  Client& kv = clients->keyvault();
+  const std::string vault = VaultUrl();
+  Faults(nlohmann::json::array(
+      {{{"service", "keyvault"}, {"method", "PUT"}, {"action", "status"}, {"status", 500}, {"phase", "after"},
+        {"count", 1}},
+       {{"service", "keyvault"}, {"method", "PUT"}, {"action", "status"}, {"status", 503}}}));
+  auto written = kv.SetSecret(vault, "wrote", Params("value-1"));
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  EXPECT_EQ(written->value, Secret("value-1"));
+  server_->ClearFaults();
+  auto latest = kv.GetSecret(vault, "wrote");
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ(latest->id, written->id);
+
+  // Every write lands but is answered 500, and the vault cannot be read either.
+  server_->ClearFaults();
+  Faults(nlohmann::json::array(
+      {{{"service", "keyvault"}, {"method", "PUT"}, {"action", "status"}, {"status", 500}, {"phase", "after"}},
+       {{"service", "keyvault"}, {"method", "GET"}, {"path", "^/secrets/stuck$"}, {"action", "status"},
+        {"status", 500}}}));
+  auto stuck = kv.SetSecret(vault, "stuck", Params("value-2"));
+  ASSERT_FALSE(stuck.ok());
+  EXPECT_NE(stuck.status().message().find("gave up after"), std::string::npos) << stuck.status().message();
+  EXPECT_NE(stuck.status().message().find("the secret \"stuck\" may now exist"), std::string::npos)
+      << stuck.status().message();
+  EXPECT_EQ(stuck.status().message().find("value-2"), std::string::npos);
+  server_->ClearFaults();
+  auto versions = kv.ListSecretVersions(vault, "stuck");
+  ASSERT_TRUE(versions.ok());
+  EXPECT_GE(versions->size(), 2u);  // repeated,
+  EXPECT_LE(versions->size(), 4u);  // but at the retry pace, not the poll pace of a loopback vault
+}
+
 }  // namespace
 }  // namespace adbjit::keyvault
