@@ -347,7 +347,14 @@ class InstancePoolResource final : public tf::Resource {
     // create answers only the id; the computed fields (state, default tags, server defaults) need a get.
     auto pool = api->databricks().GetInstancePool(*id);
     if (!pool.ok()) {
-      AddApiError(resp.diagnostics, pool.status(), "Cannot read the new instance pool");
+      // The pool exists as planned; only its computed fields are missing. Failing here would
+      // taint it, and the next apply would delete it and create another (Ctrl-C cancels this
+      // read). Record it from the plan, and let the next refresh fill in the rest.
+      resp.diagnostics.AddWarning(
+          "Instance pool created, but not read back",
+          "Instance pool " + *id + " was created, but reading it back failed: " + pool.status().message() +
+              ". Its computed attributes (state, default tags and server defaults) are unset until the next "
+              "refresh fills them in.");
       resp.new_state = NullUnknowns(req.planned_state.WithAttr("id", Value::String(*id))
                                         .WithAttr("instance_pool_id", Value::String(*id)));
       return;

@@ -492,6 +492,31 @@ resource "adbjit_instance_pool" "p" {
   EXPECT_EQ(PoolNamed("free")["instance_pool_id"], id);
 }
 
+// A pool that was created but could not be read back (a failed get, or Ctrl-C, which cancels
+// reads) is recorded, not tainted: a taint would delete it and create another on the next apply.
+TEST_F(PoolBindingE2eTest, PoolCreatedButNotReadBackIsKeptAndFilledInByTheNextRefresh) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  emu().SetFaults(json::array({{{"service", "databricks"}, {"method", "GET"}, {"path", "/instance-pools/get"},
+                                {"action", "status"}, {"status", 500}, {"count", 1}}}));
+  Config(R"(
+resource "adbjit_instance_pool" "p" {
+  instance_pool_name = "unread"
+  node_type_id       = "Standard_DS3_v2"
+}
+)");
+  CommandResult apply = MustApply();
+  EXPECT_THAT(Squashed(apply.stdout_text + apply.stderr_text), HasSubstr("Instance pool created, but not read back"));
+  const std::string id = State("adbjit_instance_pool.p")["id"];
+  EXPECT_THAT(id, MatchesRegex(kPoolIdPattern));
+  EXPECT_TRUE(State("adbjit_instance_pool.p")["state"].is_null());
+  ExpectNoChanges("after a create whose read failed");
+  ASSERT_TRUE(MustApply({"-refresh-only"}).ok());
+  EXPECT_EQ(State("adbjit_instance_pool.p")["state"], "ACTIVE");
+  EXPECT_EQ(State("adbjit_instance_pool.p")["id"], id);
+  EXPECT_EQ(RouteRequests("/instance-pools/create", "POST"), 1);
+  EXPECT_THAT(LivePools(), SizeIs(1));
+}
+
 TEST_F(PoolBindingE2eTest, PoolGuardRailsAndBadInputFailAtPlanTimeBeforeAnyApiCall) {
   ASSERT_NO_FATAL_FAILURE(Start());
   const std::string guardrails = R"(
