@@ -76,6 +76,8 @@ void SameEmptyComment(const tf::PlanRequest& req, tf::PlanResponse& resp) {
 constexpr char kMovedPrivate[] = R"({"moved_from":"databricks_token"})";
 // The private data of a sealed token revoked outside Terraform, kept in state for its secret.
 constexpr char kRevokedPrivate[] = R"({"token":"revoked"})";
+// The same for one that a destroy revoked before it failed to remove the secret.
+constexpr char kRevokedByDestroyPrivate[] = R"({"token":"revoked by destroy"})";
 
 // Databricks lists a principal's own tokens only. The databricks provider may have created the
 // token as someone else (a user's PAT, the Azure CLI's login): the token is then alive, and the
@@ -277,6 +279,11 @@ class TokenResource final : public tf::Resource {
     // already written the new token there: removing the secret would take it from the pipelines.
     RemoveObjectsSecret(api->keyvault(), seal->vault_url, seal->name, *secret_id, /*purge=*/true, resp.diagnostics,
                         AttributePath(kSecretBlock));
+    if (resp.diagnostics.HasError()) {
+      // Revoked, but the secret is left: keep the token, so that the next destroy removes it.
+      resp.new_state = req.prior_state;
+      resp.private_data = kRevokedByDestroyPrivate;
+    }
   }
 
   // `moved` from databricks_token (databricks/databricks): the same Databricks token, so nothing is
@@ -354,9 +361,42 @@ class TokenResource final : public tf::Resource {
                   AttributePath(kSecretBlock));
       holds = true;
     }
-    if (!holds) return;
+    if (!holds) {
+      if (revoked && latest.ok() && *latest == LatestVersion::kNewer) {
+        resp.diagnostics.AddWarning(
+            "Token revoked outside Terraform",
+            "Token " + GetStr(req.current_state, "token_id").value_or("") +
+                " was revoked outside Terraform, and a version written outside this token now holds the secret \"" +
+                seal->name + "\". The token leaves the state; an apply creates a new token and writes it over that "
+                "version.",
+            AttributePath("token_id"));
+      }
+      return;
+    }
     resp.new_state = req.current_state;
-    if (revoked) resp.private_data = kRevokedPrivate;
+    if (revoked && req.private_data != kRevokedByDestroyPrivate) resp.private_data = kRevokedPrivate;
+  }
+
+  // Why a revoked sealed token still in state is replaced, and where its successor goes.
+  static void WarnRevokedReplaced(const tf::PlanRequest& req, tf::Diagnostics& diags) {
+    const bool by_destroy = req.prior_private == kRevokedByDestroyPrivate;
+    auto old_seal = SealTargetOf(req.prior_state);
+    auto new_seal = SealTargetOf(req.config);
+    const std::string old_name = "\"" + (old_seal ? old_seal->name : std::string()) + "\"";
+    std::string detail = "Token " + GetStr(req.prior_state, "token_id").value_or("");
+    detail += by_destroy ? " was revoked by a destroy that then could not remove the secret " + old_name +
+                               ", which still holds it."
+                         : " was revoked outside Terraform, and the secret " + old_name + " still holds it.";
+    if (new_seal && old_seal && new_seal->name == old_seal->name && new_seal->vault_url == old_seal->vault_url) {
+      detail += " A new token is planned in its place and written to the secret.";
+    } else if (new_seal) {
+      detail += " A new token is planned in its place and written to the secret \"" + new_seal->name + "\"; " +
+                old_name + " is removed with the revoked token.";
+    } else {
+      detail += " A new token is planned in its place; the secret " + old_name + " is removed with the revoked token.";
+    }
+    diags.AddWarning(by_destroy ? "Token revoked by an unfinished destroy" : "Token revoked outside Terraform", detail,
+                     AttributePath("token_id"));
   }
 
   // Rotation: replace a token inside its renewal window (or already expired).
@@ -371,16 +411,9 @@ class TokenResource final : public tf::Resource {
       if (expiry_s && *expiry_s - now_s < renew_before.value_or(0)) why = "expiry_time";
       if (expiry_s && *expiry_s <= now_s) why = "expiry_time";
     }
-    if (why.empty() && req.prior_private == kRevokedPrivate) {
+    if (why.empty() && (req.prior_private == kRevokedPrivate || req.prior_private == kRevokedByDestroyPrivate)) {
       why = "token_id";
-      auto seal = SealTargetOf(req.prior_state);
-      resp.diagnostics.AddWarning("Token revoked outside Terraform",
-                                  "Token " + GetStr(req.prior_state, "token_id").value_or("") +
-                                      " was revoked outside Terraform, and the secret \"" +
-                                      (seal ? seal->name : std::string()) +
-                                      "\" still holds it. A new token is planned in its place and written to the "
-                                      "secret.",
-                                  AttributePath("token_id"));
+      WarnRevokedReplaced(req, resp.diagnostics);
     }
     // A sealed token whose secret was deleted or overwritten outside Terraform: the value cannot be
     // written again (Databricks never returns it), so a new token is the only way back.

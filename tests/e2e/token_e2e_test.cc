@@ -534,7 +534,12 @@ TEST_F(TokenE2eTest, SealedTokenGoneOutsideOrHalfDestroyedStillTakesItsSecretAlo
   const std::string warned = Squashed(Output(plan));
   EXPECT_THAT(warned, HasSubstr("Warning: Token revoked outside Terraform"));
   EXPECT_THAT(warned, HasSubstr("Token " + revoked_id + " was revoked outside Terraform, and the secret \"db-pat\" "
-                                "still holds it."));
+                                "still holds it. A new token is planned in its place and written to the secret."));
+  // Renamed in the same change: the warning names where the new token goes.
+  ws().WriteConfig(SealedToken(VaultUrl(), "db-pat-2"));
+  EXPECT_THAT(Squashed(Output(PlanDetailed())),
+              HasSubstr("written to the secret \"db-pat-2\"; \"db-pat\" is removed with the revoked token."));
+  ws().WriteConfig(SealedToken(VaultUrl(), "db-pat"));
   CommandResult destroy = ws().Destroy();
   ASSERT_TRUE(destroy.ok()) << destroy.Describe();
   EXPECT_THAT(destroy.stdout_text, HasSubstr("1 destroyed"));
@@ -549,6 +554,10 @@ TEST_F(TokenE2eTest, SealedTokenGoneOutsideOrHalfDestroyedStillTakesItsSecretAlo
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
   ASSERT_THAT(Secrets(), SizeIs(1));
   EXPECT_EQ(Secrets()[0]["state"], "deleted") << Secrets().dump(2);
+  plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(Squashed(Output(plan)), HasSubstr("Warning: Token revoked by an unfinished destroy"));
+  EXPECT_THAT(Output(plan), Not(HasSubstr("revoked outside Terraform")));
   destroy = ws().Destroy();
   ASSERT_TRUE(destroy.ok()) << destroy.Describe();
   EXPECT_THAT(destroy.stdout_text, HasSubstr("1 destroyed"));
@@ -573,6 +582,20 @@ TEST_F(TokenE2eTest, SealedTokenGoneOutsideOrHalfDestroyedStillTakesItsSecretAlo
   ASSERT_TRUE(destroy.ok()) << destroy.Describe();
   EXPECT_THAT(destroy.stdout_text, HasSubstr("1 destroyed"));
   EXPECT_THAT(Secrets(), IsEmpty()) << Secrets().dump(2);
+
+  // Revoked, and a value written by hand over it: the secret no longer holds the token, which
+  // leaves the state; the plan says that the apply writes over the hand-written value.
+  ws().WriteConfig(SealedToken(VaultUrl(), "db-pat"));
+  ASSERT_TRUE(ws().Apply().ok());
+  const std::string overwritten_id = State("adbjit_token.sealed")["token_id"].get<std::string>();
+  ASSERT_TRUE(Outside().databricks().DeleteToken(overwritten_id).ok());
+  ASSERT_TRUE(Outside().keyvault().SetSecret(VaultUrl(), "db-pat", {.value = Secret("by hand")}).ok());
+  plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(Squashed(Output(plan)),
+              HasSubstr("a version written outside this token now holds the secret \"db-pat\". The token leaves "
+                        "the state; an apply creates a new token and writes it over that version."));
+  ASSERT_TRUE(ws().Destroy().ok());
 }
 
 // The data source lists the tokens oldest first (then by id), whatever order the API uses, so that
