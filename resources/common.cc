@@ -234,6 +234,14 @@ void PurgeSecret(keyvault::Client& kv, const std::string& vault_url, const std::
 
 }  // namespace
 
+StatusOr<bool> SoftDeletedEndsIn(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
+                                 const std::string& versioned_id) {
+  auto deleted = kv.GetDeletedSecret(vault_url, name);
+  if (deleted.ok()) return deleted->id == versioned_id;
+  if (deleted.status().IsNotFound()) return false;
+  return deleted.status();
+}
+
 void RemoveObjectsSecret(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
                          const std::string& versioned_id, bool purge, tf::Diagnostics& diags,
                          std::optional<tf::AttributePath> path) {
@@ -245,11 +253,11 @@ void RemoveObjectsSecret(keyvault::Client& kv, const std::string& vault_url, con
   // No live secret: purge only a soft-deleted one that ends in the object's version.
   auto purge_if_ours = [&] {
     if (!purge) return;
-    auto deleted = kv.GetDeletedSecret(vault_url, name);
-    if (deleted.ok() && deleted->id == versioned_id) {
+    auto ours = SoftDeletedEndsIn(kv, vault_url, name, versioned_id);
+    if (!ours.ok()) {
+      AddApiError(diags, ours.status(), "Cannot read deleted Key Vault secret", path);
+    } else if (*ours) {
       PurgeSecret(kv, vault_url, name, versioned_id, diags, path);
-    } else if (!deleted.ok() && !deleted.status().IsNotFound()) {
-      AddApiError(diags, deleted.status(), "Cannot read deleted Key Vault secret", path);
     }
   };
   if (*latest == LatestVersion::kNewer) return;

@@ -129,6 +129,10 @@ enum class LatestVersion {
 };
 StatusOr<LatestVersion> CheckLatestVersion(keyvault::Client& kv, const std::string& vault_url,
                                            const std::string& name, const std::string& versioned_id);
+// Whether the soft-deleted secret `name` ends in the version `versioned_id` (an earlier destroy of
+// the object that wrote it deleted it and did not purge it): false when there is none or another.
+StatusOr<bool> SoftDeletedEndsIn(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
+                                 const std::string& versioned_id);
 // Removes, as an object is destroyed, the secret it wrote (`versioned_id`: the version it wrote),
 // and when `purge` also purges it and waits until the name is free. Another writer can take the
 // name at any moment (a replacement created first with create_before_destroy, another resource

@@ -30,6 +30,12 @@ struct SealTarget {
   std::optional<std::string> content_type;
 };
 
+// The expiry a token's state records, in seconds since the epoch (nullopt: none).
+std::optional<int64_t> StateExpiry(const Value& state) {
+  auto expiry = GetStr(state, "expiry_time");
+  return expiry ? ParseRfc3339(*expiry) : std::nullopt;
+}
+
 std::optional<SealTarget> SealTargetOf(const Value& state) {
   const Value& block = Get(state, kSecretBlock);
   if (block.IsNull() || !block.IsKnown()) return std::nullopt;
@@ -213,8 +219,7 @@ class TokenResource final : public tf::Resource {
       if (info.status().IsNotFound()) {
         if (req.private_data == kMovedPrivate) WarnMovedTokenNotFound(*token_id, resp.diagnostics);
         // Databricks lists neither revoked nor expired tokens; the state's expiry tells them apart.
-        auto expiry = GetStr(req.current_state, "expiry_time");
-        auto expiry_s = expiry ? ParseRfc3339(*expiry) : std::nullopt;
+        auto expiry_s = StateExpiry(req.current_state);
         ReadGone(*api, req, /*revoked=*/!(expiry_s && *expiry_s * 1000 <= NowEpochMs()), resp);
         return;
       }
@@ -352,9 +357,12 @@ class TokenResource final : public tf::Resource {
     auto latest = CheckLatestVersion(api.keyvault(), seal->vault_url, seal->name, *secret_id);
     bool holds = latest.ok() && (*latest == LatestVersion::kOurs || *latest == LatestVersion::kDisabled);
     if (latest.ok() && *latest == LatestVersion::kGone) {
-      auto deleted = api.keyvault().GetDeletedSecret(seal->vault_url, seal->name);
-      holds = deleted.ok() && deleted->id == *secret_id;
-      if (!deleted.ok() && !deleted.status().IsNotFound()) latest = deleted.status();
+      auto ours = SoftDeletedEndsIn(api.keyvault(), seal->vault_url, seal->name, *secret_id);
+      if (ours.ok()) {
+        holds = *ours;
+      } else {
+        latest = ours.status();
+      }
     }
     if (!latest.ok()) {  // keep the state until it can be told
       AddApiError(resp.diagnostics, latest.status(), "Cannot read the token's Key Vault secret",
@@ -403,13 +411,10 @@ class TokenResource final : public tf::Resource {
   void PlanRotation(const tf::PlanRequest& req, tf::PlanResponse& resp) const {
     if (req.prior_state.IsNull()) return;
     std::string why;
-    auto expiry = GetStr(req.prior_state, "expiry_time");
-    auto renew_before = GetInt(resp.planned_state, "renew_before_seconds");
-    if (expiry) {
-      auto expiry_s = ParseRfc3339(*expiry);
-      int64_t now_s = NowEpochMs() / 1000;
-      if (expiry_s && *expiry_s - now_s < renew_before.value_or(0)) why = "expiry_time";
-      if (expiry_s && *expiry_s <= now_s) why = "expiry_time";
+    if (auto expiry_s = StateExpiry(req.prior_state)) {
+      const int64_t now_s = NowEpochMs() / 1000;
+      const int64_t renew_before = GetInt(resp.planned_state, "renew_before_seconds").value_or(0);
+      if (*expiry_s - now_s < renew_before || *expiry_s <= now_s) why = "expiry_time";
     }
     if (why.empty() && (req.prior_private == kRevokedPrivate || req.prior_private == kRevokedByDestroyPrivate)) {
       why = "token_id";
