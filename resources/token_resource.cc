@@ -85,6 +85,20 @@ constexpr char kRevokedPrivate[] = R"({"token":"revoked"})";
 // The same for one that a destroy revoked before it failed to remove the secret.
 constexpr char kRevokedByDestroyPrivate[] = R"({"token":"revoked by destroy"})";
 
+// A sealed token's versions carry the tag adbjit = "adbjit_token:<token id>", so that a token can
+// tell that its secret was taken by another live token (two resources sharing one secret) rather
+// than by a hand or a binding.
+constexpr char kTokenWriterPrefix[] = "adbjit_token:";
+// The private data of a token whose secret holds another live token: {"secret_held_by":"<id>"}.
+constexpr char kHeldByKey[] = "secret_held_by";
+
+std::optional<std::string> HeldBy(const std::string& private_data) {
+  if (private_data.find(kHeldByKey) == std::string::npos) return std::nullopt;
+  auto j = nlohmann::json::parse(private_data, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains(kHeldByKey) || !j[kHeldByKey].is_string()) return std::nullopt;
+  return j[kHeldByKey].get<std::string>();
+}
+
 // Databricks lists a principal's own tokens only. The databricks provider may have created the
 // token as someone else (a user's PAT, the Azure CLI's login): the token is then alive, and the
 // plan to create a new one would leave it so, unseen.
@@ -194,7 +208,8 @@ class TokenResource final : public tf::Resource {
     // next apply revokes it.
     keyvault::SetSecretParams params{.value = created->token_value, .content_type = seal->content_type};
     if (created->info.expiry_time >= 0) params.exp = created->info.expiry_time / 1000;
-    auto written = WriteSecret(api->keyvault(), seal->vault_url, seal->name, params, /*recover=*/true, TypeName());
+    auto written = WriteSecret(api->keyvault(), seal->vault_url, seal->name, params, /*recover=*/true,
+                               kTokenWriterPrefix + created->info.token_id);
     if (written.ok()) {
       resp.new_state = state.WithAttr("token_value", Str(std::nullopt)).WithAttr("keyvault_secret_id", Value::String(written->id));
       return;
@@ -230,8 +245,9 @@ class TokenResource final : public tf::Resource {
       ReadGone(*api, req, /*revoked=*/false, resp);
       return;
     }
-    // The moved token is the principal's own: nothing left to warn about.
-    if (req.private_data == kMovedPrivate) resp.private_data = "{}";
+    // The moved token is the principal's own: nothing left to warn about. A mark of a secret
+    // held by another token holds only while the check below finds it so.
+    if (req.private_data == kMovedPrivate || HeldBy(req.private_data)) resp.private_data = "{}";
     Value state = WithTokenInfo(req.current_state, *info);
     auto seal = SealTargetOf(req.current_state);
     auto secret_id = GetStr(req.current_state, "keyvault_secret_id");
@@ -243,6 +259,11 @@ class TokenResource final : public tf::Resource {
       } else if (*latest == LatestVersion::kNewer || *latest == LatestVersion::kGone) {
         // The secret holds this token only while the version it wrote is the latest.
         state = state.WithAttr("keyvault_secret_id", Str(std::nullopt));
+        if (*latest == LatestVersion::kNewer) {
+          if (auto other = LiveTokenHolding(*api, *seal, *token_id)) {
+            resp.private_data = nlohmann::json{{kHeldByKey, *other}}.dump();
+          }
+        }
       } else if (*latest == LatestVersion::kDisabled) {
         // Disabled on purpose, most likely (to cut pipelines off): not a reason to write the token
         // again, which would make a new, enabled version.
@@ -385,6 +406,21 @@ class TokenResource final : public tf::Resource {
     if (revoked && req.private_data != kRevokedByDestroyPrivate) resp.private_data = kRevokedPrivate;
   }
 
+  // The id of another live token that the latest version of the secret holds (written by an
+  // adbjit_token that is not this one), if any.
+  static std::optional<std::string> LiveTokenHolding(const ApiProviderData& api, const SealTarget& seal,
+                                                     const std::string& own_id) {
+    auto latest = api.keyvault().GetSecret(seal.vault_url, seal.name);
+    if (!latest.ok()) return std::nullopt;
+    auto tag = latest->tags.find(kWriterTag);
+    if (tag == latest->tags.end() || !tag->second.starts_with(kTokenWriterPrefix)) return std::nullopt;
+    std::string other = tag->second.substr(std::string_view(kTokenWriterPrefix).size());
+    if (other.empty() || other == own_id) return std::nullopt;
+    auto info = api.databricks().GetToken(other);
+    if (!info.ok() || (info->expiry_time >= 0 && info->expiry_time <= NowEpochMs())) return std::nullopt;
+    return other;
+  }
+
   // Why a revoked sealed token still in state is replaced, and where its successor goes.
   static void WarnRevokedReplaced(const tf::PlanRequest& req, tf::Diagnostics& diags) {
     const bool by_destroy = req.prior_private == kRevokedByDestroyPrivate;
@@ -431,6 +467,21 @@ class TokenResource final : public tf::Resource {
       const std::string secret = "the secret \"" + seal->name + "\"";
       const std::string outcome = "A new token is planned and written to " + secret + "; token " + token +
                                   " is revoked.";
+      auto other = HeldBy(req.prior_private);
+      if (other && Get(resp.planned_state, kSecretBlock) == Get(req.prior_state, kSecretBlock)) {
+        // A new token here would take the secret from the other, whose next plan would take it
+        // back: a replacement on every apply, each revoking a token pipelines may be using. The
+        // other keeps the secret; this token stays as it is until one of them moves.
+        resp.diagnostics.AddWarning(
+            "Secret shared with another token",
+            "The secret \"" + seal->name + "\" holds token " + *other + ", which another adbjit_token (in this "
+            "configuration or another) wrote after token " + token + ". Two tokens that write one secret would "
+            "replace each other on every apply, each revoking the other's token, so no new token is planned "
+            "here while that one is live. Give each adbjit_token its own keyvault_secret name, or remove one of "
+            "them.",
+            AttributePath(kSecretBlock).Attr("name"));
+        return;
+      }
       if (Get(req.prior_state, kSecretBlock).IsNull()) {
         resp.diagnostics.AddWarning("New token planned for keyvault_secret",
                                     "Token " + token + " has no Key Vault secret recorded (it was created "

@@ -598,6 +598,49 @@ TEST_F(TokenE2eTest, SealedTokenGoneOutsideOrHalfDestroyedStillTakesItsSecretAlo
   ASSERT_TRUE(ws().Destroy().ok());
 }
 
+// Two tokens that write one secret: the one whose version came first sees the other's live token
+// in it and stays as it is, with a warning naming both, rather than replace it on every apply
+// (each replacement revoked the other's token). Once they have names of their own, both converge.
+TEST_F(TokenE2eTest, TwoTokensSharingASecretDoNotReplaceEachOtherForever) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  auto two = [&](const std::string& b_secret) {
+    std::string b = SealedToken(VaultUrl(), b_secret);
+    b.replace(b.find("\"sealed\""), 8, "\"b\"");
+    return SealedToken(VaultUrl(), "dup-tok") + "\n" + b;
+  };
+  ws().WriteConfig(two("dup-tok"));
+  ASSERT_TRUE(ws().Apply().ok());
+  const std::string a_id = State("adbjit_token.sealed")["token_id"];
+  const std::string b_id = State("adbjit_token.b")["token_id"];
+  auto holder = [&](const std::string& secret) {
+    auto latest = Outside().keyvault().GetSecret(VaultUrl(), secret);
+    return latest.ok() ? latest->tags["adbjit"] : latest.status().message();
+  };
+  const std::string held = holder("dup-tok");
+  ASSERT_TRUE(held == "adbjit_token:" + a_id || held == "adbjit_token:" + b_id) << held;
+  const std::string winner = held.substr(std::string("adbjit_token:").size());
+  const std::string loser = winner == a_id ? b_id : a_id;
+
+  CommandResult plan = ExpectNoChanges("with two tokens sharing one secret");
+  EXPECT_THAT(Squashed(Output(plan)), HasSubstr("Warning: Secret shared with another token"));
+  EXPECT_THAT(Squashed(Output(plan)), HasSubstr("The secret \"dup-tok\" holds token " + winner +
+                                                ", which another adbjit_token (in this configuration or another) "
+                                                "wrote after token " + loser + "."));
+  ASSERT_TRUE(ws().Apply().ok());
+  EXPECT_EQ(LiveTokenIds(), (std::set<std::string>{a_id, b_id}));  // nothing replaced, nothing revoked
+  EXPECT_EQ(holder("dup-tok"), held);
+
+  ws().WriteConfig(two("dup-tok-b"));
+  ASSERT_TRUE(ws().Apply().ok());
+  ASSERT_TRUE(ws().Apply().ok());  // a's secret went with b's old token when b held it
+  plan = ExpectNoChanges("once each token has its own secret");
+  EXPECT_THAT(Output(plan), Not(HasSubstr("Secret shared")));
+  EXPECT_EQ(holder("dup-tok"), "adbjit_token:" + State("adbjit_token.sealed")["token_id"].get<std::string>());
+  EXPECT_EQ(holder("dup-tok-b"), "adbjit_token:" + State("adbjit_token.b")["token_id"].get<std::string>());
+  ASSERT_TRUE(ws().Destroy().ok());
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+}
+
 // The data source lists the tokens oldest first (then by id), whatever order the API uses, so that
 // what depends on the list changes only when the tokens do.
 TEST_F(TokenE2eTest, TokensAreListedOldestFirst) {
