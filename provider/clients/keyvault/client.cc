@@ -26,8 +26,9 @@ bool ValidVersion(const std::string& v) {
 
 Status GiveUp(const http::RetryBudget& b, const Status& wait, const Status& last, const std::string& op) {
   if (wait.code() == StatusCode::kCancelled) return CancelledError(op + ": cancelled while waiting");
-  Status s(StatusCode::kDeadlineExceeded, op + ": " + b.GaveUpSummary() + " (retry_timeout_seconds): " +
-                                              (last.ok() ? "the transition never became visible" : last.message()));
+  std::string cause = last.ok() ? "the transition never became visible" : last.message();
+  if (cause.starts_with(op + ": ")) cause.erase(0, op.size() + 2);  // named once
+  Status s(StatusCode::kDeadlineExceeded, op + ": " + b.GaveUpSummary() + " (retry_timeout_seconds): " + cause);
   s.WithHttpStatus(last.http_status()).WithServiceCode(last.service_code()).WithRequestId(last.request_id());
   return s;
 }
@@ -159,9 +160,9 @@ StatusOr<SecretBundle> Client::SetSecret(const std::string& vault_url, const std
   auto fail = [&](Status s) -> StatusOr<SecretBundle> {
     if (!ambiguous) return s;
     if (auto held = WrittenAfterAll(v, name, p, op)) return *std::move(held);
-    return s.Annotate("an earlier attempt was answered in a way that leaves open whether it wrote a version, so the "
-                      "secret \"" + name + "\" may now exist with adbjit's tag: the next apply takes it over; if the "
-                      "resource is removed from the configuration instead, delete that secret in the vault");
+    return s.Explain(" (an earlier attempt was answered in a way that leaves open whether it wrote a version, so "
+                     "the secret \"" + name + "\" may now exist with adbjit's tag: the next apply takes it over; if "
+                     "the resource is removed from the configuration instead, delete that secret in the vault)");
   };
   for (;;) {
     auto called = Call(v, "PUT", "/secrets/" + name, &body, op);
