@@ -207,8 +207,10 @@ Value WithPriorSecretSpelling(const Value& prior, const Value& planned) {
 }
 
 StatusOr<LatestVersion> CheckLatestVersion(keyvault::Client& kv, const std::string& vault_url,
-                                           const std::string& name, const std::string& versioned_id) {
+                                           const std::string& name, const std::string& versioned_id,
+                                           keyvault::SecretBundle* latest) {
   auto bundle = kv.GetSecret(vault_url, name);
+  if (bundle.ok() && latest != nullptr) *latest = *bundle;
   if (bundle.ok()) return bundle->id == versioned_id ? LatestVersion::kOurs : LatestVersion::kNewer;
   if (bundle.status().IsNotFound()) return LatestVersion::kGone;
   if (bundle.status().service_code() == keyvault::kSecretDisabled) return LatestVersion::kDisabled;

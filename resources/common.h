@@ -127,8 +127,10 @@ enum class LatestVersion {
   kGone,      // no live secret (deleted; perhaps not purged yet)
   kDisabled,  // disabled, so it cannot be read; not a replacement's, as a write makes an enabled one
 };
+// `latest`, when given, receives the latest version when there is a live, readable one.
 StatusOr<LatestVersion> CheckLatestVersion(keyvault::Client& kv, const std::string& vault_url,
-                                           const std::string& name, const std::string& versioned_id);
+                                           const std::string& name, const std::string& versioned_id,
+                                           keyvault::SecretBundle* latest = nullptr);
 // Whether the soft-deleted secret `name` ends in the version `versioned_id` (an earlier destroy of
 // the object that wrote it deleted it and did not purge it): false when there is none or another.
 StatusOr<bool> SoftDeletedEndsIn(keyvault::Client& kv, const std::string& vault_url, const std::string& name,

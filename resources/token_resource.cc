@@ -252,7 +252,8 @@ class TokenResource final : public tf::Resource {
     auto seal = SealTargetOf(req.current_state);
     auto secret_id = GetStr(req.current_state, "keyvault_secret_id");
     if (seal && secret_id) {
-      auto latest = CheckLatestVersion(api->keyvault(), seal->vault_url, seal->name, *secret_id);
+      keyvault::SecretBundle newest;
+      auto latest = CheckLatestVersion(api->keyvault(), seal->vault_url, seal->name, *secret_id, &newest);
       if (!latest.ok()) {
         AddApiError(resp.diagnostics, latest.status(), "Cannot read the token's Key Vault secret",
                     AttributePath(kSecretBlock));
@@ -260,7 +261,7 @@ class TokenResource final : public tf::Resource {
         // The secret holds this token only while the version it wrote is the latest.
         state = state.WithAttr("keyvault_secret_id", Str(std::nullopt));
         if (*latest == LatestVersion::kNewer) {
-          if (auto other = LiveTokenHolding(*api, *seal, *token_id)) {
+          if (auto other = LiveTokenHolding(*api, newest, *token_id)) {
             resp.private_data = nlohmann::json{{kHeldByKey, *other}}.dump();
           }
         }
@@ -406,14 +407,12 @@ class TokenResource final : public tf::Resource {
     if (revoked && req.private_data != kRevokedByDestroyPrivate) resp.private_data = kRevokedPrivate;
   }
 
-  // The id of another live token that the latest version of the secret holds (written by an
-  // adbjit_token that is not this one), if any.
-  static std::optional<std::string> LiveTokenHolding(const ApiProviderData& api, const SealTarget& seal,
+  // The id of another live token that `latest` (the secret's latest version) holds, written by
+  // an adbjit_token that is not this one, if any.
+  static std::optional<std::string> LiveTokenHolding(const ApiProviderData& api, const keyvault::SecretBundle& latest,
                                                      const std::string& own_id) {
-    auto latest = api.keyvault().GetSecret(seal.vault_url, seal.name);
-    if (!latest.ok()) return std::nullopt;
-    auto tag = latest->tags.find(kWriterTag);
-    if (tag == latest->tags.end() || !tag->second.starts_with(kTokenWriterPrefix)) return std::nullopt;
+    auto tag = latest.tags.find(kWriterTag);
+    if (tag == latest.tags.end() || !tag->second.starts_with(kTokenWriterPrefix)) return std::nullopt;
     std::string other = tag->second.substr(std::string_view(kTokenWriterPrefix).size());
     if (other.empty() || other == own_id) return std::nullopt;
     auto info = api.databricks().GetToken(other);

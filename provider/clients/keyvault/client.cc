@@ -159,7 +159,7 @@ StatusOr<SecretBundle> Client::SetSecret(const std::string& vault_url, const std
   bool ambiguous = false;  // an attempt may have written a version that no answer named
   auto fail = [&](Status s) -> StatusOr<SecretBundle> {
     if (!ambiguous) return s;
-    if (auto held = WrittenAfterAll(v, name, p, op)) return *std::move(held);
+    if (auto held = WrittenAfterAll(vault_url, name, p, op)) return *std::move(held);
     return s.Explain(" (an earlier attempt was answered in a way that leaves open whether it wrote a version, so "
                      "the secret \"" + name + "\" may now exist with adbjit's tag: the next apply takes it over; if "
                      "the resource is removed from the configuration instead, delete that secret in the vault)");
@@ -199,21 +199,17 @@ StatusOr<SecretBundle> Client::SetSecret(const std::string& vault_url, const std
   }
 }
 
-std::optional<SecretBundle> Client::WrittenAfterAll(const Vault& v, const std::string& name, const SetSecretParams& p,
-                                                    const std::string& op) {
-  auto r = Call(v, "GET", "/secrets/" + name, nullptr, op);
-  if (!r.ok() || r->status != 200) return std::nullopt;
-  auto j = internal::ParseJson(r->body);
-  if (!j || !j->is_object()) return std::nullopt;
-  SecretBundle b = j->get<SecretBundle>();
-  if (!(b.value == p.value) || b.content_type != p.content_type) return std::nullopt;
+std::optional<SecretBundle> Client::WrittenAfterAll(const std::string& vault_url, const std::string& name,
+                                                    const SetSecretParams& p, const std::string& op) {
+  auto b = GetSecret(vault_url, name);
+  if (!b.ok() || !(b->value == p.value) || b->content_type != p.content_type) return std::nullopt;
   for (const auto& [k, val] : p.tags) {
-    auto it = b.tags.find(k);
-    if (it == b.tags.end() || it->second != val) return std::nullopt;
+    auto it = b->tags.find(k);
+    if (it == b->tags.end() || it->second != val) return std::nullopt;
   }
   log::Info("keyvault", "a write that was not confirmed had happened: the latest version holds it",
-            {{"operation", op}, {"version", b.version}});
-  return b;
+            {{"operation", op}, {"version", b->version}});
+  return *std::move(b);
 }
 
 StatusOr<SecretBundle> Client::GetSecret(const std::string& vault_url, const std::string& name,

@@ -100,8 +100,8 @@ class Client {
   Status WaitFor(const Vault& v, const std::string& path, int want_status, const std::string& op);
   // After a write whose outcome is unknown: the latest version when it holds exactly what `p`
   // wrote (value, content type, tags), so the write took place; nullopt otherwise.
-  std::optional<SecretBundle> WrittenAfterAll(const Vault& v, const std::string& name, const SetSecretParams& p,
-                                              const std::string& op);
+  std::optional<SecretBundle> WrittenAfterAll(const std::string& vault_url, const std::string& name,
+                                              const SetSecretParams& p, const std::string& op);
 
   std::shared_ptr<http::Transport> transport_;
   std::shared_ptr<auth::TokenSource> tokens_;
