@@ -269,6 +269,11 @@ class AdbjitProvider final : public tf::Provider {
     if (api != nullptr && api->clients) api->clients->Cancel();
   }
 
+  void Shutdown(const std::shared_ptr<tf::ProviderData>& data) const override {
+    auto* api = dynamic_cast<resources::ApiProviderData*>(data.get());
+    if (api != nullptr && api->clients) resources::RevokeUnclosedEphemeralTokens(*api);
+  }
+
   std::vector<std::shared_ptr<const tf::Resource>> Resources() const override { return resources::AllResources(); }
   std::vector<std::shared_ptr<const tf::EphemeralResource>> EphemeralResources() const override {
     return resources::AllEphemeralResources();

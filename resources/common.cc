@@ -15,6 +15,21 @@ namespace adbjit::resources {
 using tf::Type;
 using tf::Value;
 
+void OpenEphemeralTokens::Add(Token token) {
+  std::lock_guard lock(mu_);
+  open_.push_back(std::move(token));
+}
+
+void OpenEphemeralTokens::Remove(const std::string& id) {
+  std::lock_guard lock(mu_);
+  std::erase_if(open_, [&](const Token& t) { return t.id == id; });
+}
+
+std::vector<OpenEphemeralTokens::Token> OpenEphemeralTokens::TakeAll() {
+  std::lock_guard lock(mu_);
+  return std::exchange(open_, {});
+}
+
 const ApiProviderData* Api(const tf::CallContext& ctx) {
   return dynamic_cast<const ApiProviderData*>(ctx.provider.get());
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,24 @@ struct Guardrails {
   std::vector<std::string> required_pool_tags;
 };
 
+// The ephemeral tokens a provider process opened and Terraform has not closed. Terraform 1.11 skips
+// Close when anything in the run fails or is interrupted after Open; what is left when Terraform
+// shuts the process down is revoked then (RevokeUnclosedEphemeralTokens). Thread-safe.
+class OpenEphemeralTokens {
+ public:
+  struct Token {
+    std::string id;
+    std::string expiry;  // RFC 3339, "" = never expires
+  };
+  void Add(Token token);
+  void Remove(const std::string& id);
+  std::vector<Token> TakeAll();
+
+ private:
+  std::mutex mu_;
+  std::vector<Token> open_;
+};
+
 // Created by the provider's Configure. The clients are null when the provider configuration held
 // unknown values (planning a workspace created in the same run): resources then plan without any
 // API call and keep the prior state on refresh. Thread-safe (the clients are).
@@ -40,11 +59,16 @@ class ApiProviderData : public tf::ProviderData {
  public:
   std::shared_ptr<clients::Clients> clients;  // null while the configuration is unknown
   Guardrails guardrails;
+  mutable OpenEphemeralTokens open_ephemeral_tokens;
 
   bool api_ready() const { return clients != nullptr; }
   databricks::Client& databricks() const { return clients->databricks(); }
   keyvault::Client& keyvault() const { return clients->keyvault(); }
 };
+
+// Revokes the ephemeral tokens Terraform opened and did not close, logging each (Provider::Shutdown;
+// token_ephemeral_resource.cc).
+void RevokeUnclosedEphemeralTokens(const ApiProviderData& api);
 
 // The provider data of a call, or null before ConfigureProvider (validation calls).
 const ApiProviderData* Api(const tf::CallContext& ctx);

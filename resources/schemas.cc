@@ -381,7 +381,9 @@ Schema MakeEphemeralTokenSchema() {
           .description = "A Databricks personal access token that lives for one Terraform run "
                          "(Terraform 1.10 or later): created when the run opens it, revoked when the run "
                          "ends, never written to the plan or state. Use it to configure another provider "
-                         "just in time.",
+                         "just in time. When a run fails or is interrupted after opening it, Terraform "
+                         "does not close it; the provider then revokes it as Terraform shuts the provider "
+                         "down (a revoke that fails is logged at ERROR with the token id, seen with TF_LOG).",
           .attributes = {
               {.name = "comment",
                .type = Type::String(),

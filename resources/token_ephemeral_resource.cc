@@ -2,6 +2,10 @@
 // private data), Close revokes it; nothing reaches plan or state. Terraform passes Open's private
 // data to Close, so the id is always the one Open created. While the provider configuration is
 // still unknown (plan only), Open returns unknown token attributes and creates nothing.
+//
+// Terraform skips Close when the run fails or is interrupted after Open, so the provider process
+// keeps the ids it opened and has not closed, and revokes those when Terraform shuts it down. A
+// stop (Ctrl-C) does not cancel these revokes: a token no state records must not outlive the run.
 #include <string>
 #include <utility>
 
@@ -10,12 +14,27 @@
 #include "resources/common.h"
 #include "resources/resources.h"
 #include "resources/schemas.h"
+#include "provider/util/log.h"
 
 namespace adbjit::resources {
 namespace {
 
 using tf::AttributePath;
 using tf::Value;
+
+// Revokes an ephemeral token; a failure says what is left and how to end it.
+Status RevokeEphemeralToken(const ApiProviderData& api, const std::string& token_id, const std::string& expiry) {
+  Status revoked = api.databricks().DeleteToken(token_id);
+  // Stopped (Ctrl-C): the revoke goes out anyway, on the connections a stop does not reach.
+  if (revoked.code() == StatusCode::kCancelled) revoked = api.clients->CleanUp().DeleteToken(token_id);
+  if (revoked.ok() || revoked.IsNotFound()) return Status::OK();
+  // Nothing records an ephemeral token: say what is left and how to end it.
+  revoked.Explain(". Token " + token_id + " stays valid " +
+                  (expiry.empty() ? "for good (it has no expiry)" : "until " + expiry) +
+                  ", and no state records it: revoke it in the workspace (Settings, Developer, Access tokens) "
+                  "or with POST /api/2.0/token/delete.");
+  return revoked;
+}
 
 class EphemeralTokenResource final : public tf::EphemeralResource {
  public:
@@ -54,9 +73,11 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
     const auto& info = created->info;
     resp.result = Result(req.config, lifetime, Value::String(info.token_id), Value::String(created->token_value.Reveal()),
                          info.expiry_time < 0 ? Str(std::nullopt) : Value::String(EpochMsToRfc3339(info.expiry_time)));
+    const std::string expiry = info.expiry_time >= 0 ? EpochMsToRfc3339(info.expiry_time) : "";
     nlohmann::json priv{{"token_id", info.token_id}};
-    if (info.expiry_time >= 0) priv["expiry_time"] = EpochMsToRfc3339(info.expiry_time);
+    if (!expiry.empty()) priv["expiry_time"] = expiry;
     resp.private_data = priv.dump();
+    api->open_ephemeral_tokens.Add({info.token_id, expiry});
   }
 
   // The result object: the configured arguments and the token's attributes.
@@ -76,22 +97,27 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
     const std::string token_id = j["token_id"].get<std::string>();
-    Status revoked = api->databricks().DeleteToken(token_id);
-    if (!revoked.ok() && !revoked.IsNotFound()) {
-      // Nothing records an ephemeral token: say what is left and how to end it.
-      const auto expiry = j.find("expiry_time");
-      const std::string until = expiry != j.end() && expiry->is_string()
-                                    ? "until " + expiry->get<std::string>()
-                                    : "for good (it has no expiry)";
-      revoked.Explain(". Token " + token_id + " stays valid " + until +
-                      ", and no state records it: revoke it in the workspace (Settings, Developer, Access tokens) "
-                      "or with POST /api/2.0/token/delete.");
-      AddApiError(resp.diagnostics, revoked, "Cannot revoke ephemeral Databricks token");
-    }
+    api->open_ephemeral_tokens.Remove(token_id);
+    const auto expiry = j.find("expiry_time");
+    Status revoked = RevokeEphemeralToken(*api, token_id, expiry != j.end() && expiry->is_string() ? expiry->get<std::string>() : "");
+    if (!revoked.ok()) AddApiError(resp.diagnostics, revoked, "Cannot revoke ephemeral Databricks token");
   }
 };
 
 }  // namespace
+
+void RevokeUnclosedEphemeralTokens(const ApiProviderData& api) {
+  for (const OpenEphemeralTokens::Token& t : api.open_ephemeral_tokens.TakeAll()) {
+    Status revoked = RevokeEphemeralToken(api, t.id, t.expiry);
+    if (revoked.ok()) {
+      log::Warn("adbjit", "revoked an ephemeral token Terraform did not close (the run failed or was interrupted)",
+                {{"token_id", t.id}});
+    } else {
+      log::Error("adbjit", "cannot revoke an ephemeral token Terraform did not close",
+                 {{"token_id", t.id}, {"error", revoked.message()}});
+    }
+  }
+}
 
 std::shared_ptr<const tf::EphemeralResource> NewEphemeralTokenResource() {
   return std::make_shared<EphemeralTokenResource>();

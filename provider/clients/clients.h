@@ -6,11 +6,12 @@
 //
 // Construction validates the configuration and does no network I/O; the first API call fetches
 // tokens. Cancel() (Terraform's StopProvider) aborts in-flight transfers and retry/poll waits
-// promptly, and every later call fails with kCancelled. Thread-safe.
+// promptly, and every later call fails with kCancelled; CleanUp() is the one way past it. Thread-safe.
 #ifndef ADBJIT_CLIENTS_CLIENTS_H_
 #define ADBJIT_CLIENTS_CLIENTS_H_
 
 #include <memory>
+#include <mutex>
 
 #include "provider/clients/auth/cloud.h"
 #include "provider/clients/auth/token_source.h"
@@ -37,8 +38,17 @@ class Clients {
   void Cancel() { stop_->Stop(); }
   bool cancelled() const { return stop_->stopped(); }
 
+  // A Databricks client that Cancel() does not reach, for the clean-ups nothing else would do: the
+  // revoke of a token no state records (an ephemeral token) when Terraform has already stopped the
+  // provider. Its own connections; the cached access tokens first, fetched anew only when none is
+  // cached; each call bounded by kCleanUpBudget (retries) and the configured timeout (at most
+  // kCleanUpBudget too), so a stopped run still ends promptly. Built on first use.
+  static constexpr std::chrono::seconds kCleanUpBudget{20};
+  databricks::Client& CleanUp();
+
  private:
   Clients() = default;
+  std::shared_ptr<auth::TokenSource> MakeTokenSource(std::shared_ptr<http::Transport> transport) const;
 
   ClientsConfig config_;
   auth::Cloud cloud_;
@@ -47,6 +57,9 @@ class Clients {
   std::shared_ptr<auth::TokenSource> tokens_;   // caching
   std::unique_ptr<databricks::Client> databricks_;
   std::unique_ptr<keyvault::Client> keyvault_;
+  databricks::ClientOptions databricks_options_;
+  std::once_flag cleanup_once_;
+  std::unique_ptr<databricks::Client> cleanup_;
 };
 
 }  // namespace adbjit::clients

@@ -381,6 +381,22 @@ TEST_F(ClientsTest, CancelLetsACreateInFlightFinish) {
   EXPECT_EQ(RouteCount("databricks", "POST", "/api/2.0/token/create", 200), 1);
 }
 
+// After a stop, CleanUp() still revokes (a token no state records must not outlive the run), on
+// the access token already cached and, for a scope not cached, on one fetched anew.
+TEST_F(ClientsTest, CleanUpRevokesAfterAStop) {
+  auto clients = NewClients();
+  auto created = clients->databricks().CreateTokenSafely(600, "left open");
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  clients->Cancel();
+  const std::string id = created->info.token_id;
+  EXPECT_EQ(clients->databricks().DeleteToken(id).code(), StatusCode::kCancelled);
+  EXPECT_TRUE(clients->CleanUp().DeleteToken(id).ok());
+  EXPECT_EQ(RouteCount("databricks", "POST", "/api/2.0/token/delete", 200), 1);
+  auto fresh = NewClients();
+  fresh->Cancel();
+  EXPECT_EQ(fresh->CleanUp().DeleteToken(id).code(), StatusCode::kNotFound) << "sent, with a token fetched anew";
+}
+
 TEST_F(ClientsTest, NoSecretInAnyLogLineOrErrorText) {
   std::mutex mu;
   std::vector<std::string> lines;

@@ -237,6 +237,10 @@ class Provider {
   virtual void Configure(const ConfigureRequest& req, ConfigureResponse& resp) const = 0;
   // StopProvider: abort outstanding remote calls and waits promptly. May be called concurrently.
   virtual void Stop(const std::shared_ptr<ProviderData>& data) const {}
+  // The process is about to end (plugin.GRPCController/Shutdown, SIGTERM): undo what only this
+  // process knows of and Terraform will not end (ephemeral resources whose Close it skipped). Runs
+  // after Stop, with no other call in flight; Terraform waits for it. May be called twice.
+  virtual void Shutdown(const std::shared_ptr<ProviderData>& data) const {}
 
   virtual std::vector<std::shared_ptr<const Resource>> Resources() const = 0;
   virtual std::vector<std::shared_ptr<const EphemeralResource>> EphemeralResources() const { return {}; }

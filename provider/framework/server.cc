@@ -9,6 +9,7 @@
 
 #include "provider/framework/codec.h"
 #include "provider/framework/plan.h"
+#include "provider/util/log.h"
 
 namespace adbjit::tf {
 namespace {
@@ -272,6 +273,21 @@ std::string ProviderServer::StopProvider() {
     return std::string(kInternalError) + ": an exception of unknown type";
   }
   return "";
+}
+
+void ProviderServer::Shutdown() {
+  std::shared_ptr<ProviderData> data;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    data = data_;
+  }
+  try {
+    provider_->Shutdown(data);
+  } catch (const std::exception& e) {
+    log::Error("sdk", "provider shutdown failed", {{"error", e.what()}});
+  } catch (...) {
+    log::Error("sdk", "provider shutdown failed", {{"error", "an exception of unknown type"}});
+  }
 }
 
 // --- managed resources ---

@@ -50,6 +50,8 @@ class ProviderServer {
                                 const ClientCapabilities& caps);
   // Cancels outstanding work; returns an error text or "".
   std::string StopProvider();
+  // The process is about to end: Provider::Shutdown (exceptions logged, never thrown).
+  void Shutdown();
 
   Diagnostics ValidateResourceConfig(const std::string& type_name, const DynamicValue& config,
                                      const ClientCapabilities& caps);

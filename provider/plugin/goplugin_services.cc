@@ -8,6 +8,7 @@ namespace adbjit::plugin {
 grpc::Status ControllerService::Shutdown(grpc::ServerContext*, const ::plugin::Empty*, ::plugin::Empty*) {
   log::Debug("sdk.proto", "Received Shutdown from Terraform; stopping the provider server",
              {{"tf_rpc", "Shutdown"}});
+  if (before_shutdown_) before_shutdown_();
   shutdown_->Request("GRPCController.Shutdown");
   return grpc::Status::OK;
 }

@@ -42,6 +42,28 @@ TEST_F(TokenE2eTest, EphemeralTokenThatCannotBeRevokedIsNamedWithItsExpiry) {
   ASSERT_TRUE(Outside().databricks().DeleteToken(id).ok());
 }
 
+// Terraform skips Close when anything fails after Open (here a data source read): the provider
+// revokes the tokens it opened and nobody closed when Terraform shuts it down.
+TEST_F(TokenE2eTest, EphemeralTokenIsRevokedWhenTheRunFailsBeforeClosingIt) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(R"(
+ephemeral "adbjit_token" "e" {
+  comment          = "eph planfail"
+  lifetime_seconds = 900
+}
+data "adbjit_tokens" "d" {
+  depends_on = [ephemeral.adbjit_token.e]
+}
+)");
+  emu().SetFaults(json::array({{{"service", "databricks"}, {"method", "GET"}, {"path", "token/list"},
+                                {"action", "status"}, {"status", 403}, {"count", 1}}}));
+  CommandResult plan = ws().Plan();
+  EXPECT_EQ(plan.exit_code, 1) << plan.Describe();
+  EXPECT_THAT(Squashed(plan.stderr_text), HasSubstr("Cannot list Databricks tokens"));
+  emu().ClearFaults();
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+}
+
 TEST_F(TokenE2eTest, EphemeralTokenServesAProvisionerForOneRunAndIsRevokedAtClose) {
   ASSERT_NO_FATAL_FAILURE(Start());
   ws().WriteConfig(R"(
