@@ -255,9 +255,22 @@ StatusOr<std::vector<TokenInfo>> Client::FetchTokenList() {
   if (r.status != 200) return ErrorFor(r, op, false);
   auto j = internal::ParseJson(r.body);
   if (!j || !j->is_object()) return InternalError(op + ": the reply is not a JSON object");
+  // Only a well-formed list that lacks a token says it is gone: a list of another shape, or an entry
+  // that cannot be read, is an error (taking it as "revoked" would drop a live token from state).
   std::vector<TokenInfo> out;
-  if (auto it = j->find("token_infos"); it != j->end() && it->is_array()) {
-    for (const auto& t : *it) out.push_back(t.get<TokenInfo>());
+  auto it = j->find("token_infos");
+  if (it == j->end() || it->is_null()) return out;  // no tokens
+  if (!it->is_array()) return InternalError(op + ": token_infos in the reply is not a list");
+  const auto time_ok = [](const json& t, const char* key) {
+    return !t.contains(key) || t[key].is_null() || internal::GetInt64(t, key).has_value();
+  };
+  for (const auto& t : *it) {
+    if (!t.is_object() || internal::GetString(t, "token_id").empty() || !time_ok(t, "creation_time") ||
+        !time_ok(t, "expiry_time")) {
+      return InternalError(op + ": the reply lists a token entry that cannot be read (no token_id, or a time "
+                                "that is not a number)");
+    }
+    out.push_back(t.get<TokenInfo>());
   }
   return out;
 }

@@ -87,6 +87,34 @@ TEST_F(DatabricksClientTest, TokenCreateErrors) {
   EXPECT_EQ(LiveTokenIds().size(), 2u);
 }
 
+// Only a well-formed list that lacks a token means it is gone: a token_infos of another shape, or an
+// entry that cannot be read, is an error, never an empty list.
+TEST_F(DatabricksClientTest, TokenListOfTheWrongShapeIsAnError) {
+  auto clients = NewClients();
+  Client& db = clients->databricks();
+  auto created = db.CreateTokenSafely(3600, "listed");
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  for (const char* body : {R"({"token_infos":{}})", R"({"token_infos":"none"})",
+                           R"({"token_infos":[{"token_id":"abc","creation_time":"x"}]})",
+                           R"({"token_infos":[{"comment":"no id"}]})", R"({"token_infos":[7]})"}) {
+    server_->ClearFaults();
+    Faults(nlohmann::json::array({{{"service", "databricks"}, {"method", "GET"}, {"path", "/api/2.0/token/list"},
+                                   {"action", "status"}, {"status", 200}, {"body", body}, {"count", 1}}}));
+    auto got = db.GetToken(created->info.token_id);
+    EXPECT_EQ(got.status().code(), StatusCode::kInternal) << body << " -> " << got.status().ToString();
+    EXPECT_EQ(got.status().message().rfind("list tokens: ", 0), 0u) << got.status().message();
+  }
+  for (const char* body : {R"({})", R"({"token_infos":null})", R"({"token_infos":[]})"}) {
+    server_->ClearFaults();
+    Faults(nlohmann::json::array({{{"service", "databricks"}, {"method", "GET"}, {"path", "/api/2.0/token/list"},
+                                   {"action", "status"}, {"status", 200}, {"body", body}, {"count", 1}}}));
+    auto fresh = NewClients();  // a list that was read is kept for a while: each body on its own client
+    EXPECT_EQ(fresh->databricks().GetToken(created->info.token_id).status().code(), StatusCode::kNotFound) << body;
+  }
+  server_->ClearFaults();
+  EXPECT_TRUE(NewClients()->databricks().GetToken(created->info.token_id).ok());
+}
+
 TEST_F(DatabricksClientTest, PoolLifecycle) {
   auto clients = NewClients();
   Client& db = clients->databricks();
