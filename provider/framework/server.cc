@@ -260,11 +260,7 @@ Diagnostics ProviderServer::ConfigureProvider(const std::string& terraform_versi
 }
 
 std::string ProviderServer::StopProvider() {
-  std::shared_ptr<ProviderData> data;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    data = data_;
-  }
+  const std::shared_ptr<ProviderData> data = ConfiguredContext().provider;
   try {
     provider_->Stop(data);
   } catch (const std::exception& e) {
@@ -276,11 +272,7 @@ std::string ProviderServer::StopProvider() {
 }
 
 void ProviderServer::Shutdown() {
-  std::shared_ptr<ProviderData> data;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    data = data_;
-  }
+  const std::shared_ptr<ProviderData> data = ConfiguredContext().provider;
   try {
     provider_->Shutdown(data);
   } catch (const std::exception& e) {

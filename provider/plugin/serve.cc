@@ -118,10 +118,11 @@ int Serve(std::shared_ptr<const tf::Provider> provider, const ServeOptions& opti
   ProviderService provider_service(provider_server);
   // Terraform has stopped calling (Stop has come first when a run was interrupted or failed); the
   // provider's clean-up runs before Shutdown is answered, which Terraform waits for.
-  ControllerService controller(&shutdown, [&provider_server] {
+  const auto end_provider = [&provider_server] {
     provider_server->StopProvider();
     provider_server->Shutdown();
-  });
+  };
+  ControllerService controller(&shutdown, end_provider);
   StdioService stdio(&shutdown);
   BrokerService broker;
 
@@ -157,8 +158,7 @@ int Serve(std::shared_ptr<const tf::Provider> provider, const ServeOptions& opti
 
   shutdown.Wait();
   log::Debug("sdk.proto", "Stopping the provider server", {{"reason", shutdown.reason()}});
-  provider_server->StopProvider();
-  provider_server->Shutdown();  // done already unless the signal was SIGTERM
+  end_provider();  // done already unless the signal was SIGTERM
   server->GetHealthCheckService()->SetServingStatus("plugin", false);
   server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
   server->Wait();
