@@ -159,19 +159,37 @@ StatusOr<SecretBundle> Client::SetSecret(const std::string& vault_url, const std
   bool ambiguous = false;  // an attempt may have written a version that no answer named
   auto fail = [&](Status s) -> StatusOr<SecretBundle> {
     if (!ambiguous) return s;
-    if (auto held = WrittenAfterAll(vault_url, name, p, op)) return *std::move(held);
-    return s.Explain(" (an earlier attempt was answered in a way that leaves open whether it wrote a version, so "
-                     "the secret \"" + name + "\" may now exist with adbjit's tag: the next apply takes it over; if "
-                     "the resource is removed from the configuration instead, delete that secret in the vault)");
+    auto held = WrittenAfterAll(vault_url, name, p, op);
+    if (held.ok() && *held) return **std::move(held);
+    const std::string unsure = " (an earlier attempt was answered in a way that left open whether it wrote a version";
+    if (held.ok()) {
+      return s.Explain(unsure + "; the secret \"" + name + "\" was read afterwards and its latest version holds "
+                       "something else, so the write did not take effect)");
+    }
+    if (held.status().IsNotFound()) {
+      return s.Explain(unsure + "; the vault was read afterwards and has no secret \"" + name +
+                       "\", so nothing was written)");
+    }
+    return s.Explain(unsure + ", and it could not be read afterwards, so the secret \"" + name +
+                     "\" may now exist with adbjit's tag: the next apply takes it over; if the resource is removed "
+                     "from the configuration instead, delete that secret in the vault)");
+  };
+  // The transport counts only the attempts of its own call: when it gives up, add the earlier ones.
+  auto counted = [&](Status s) {
+    const int earlier = again.attempts();
+    if (earlier == 0 || s.message().find("gave up after") == std::string::npos) return s;
+    return s.Explain(" (after " + std::to_string(earlier) + (earlier == 1 ? " earlier attempt" : " earlier attempts") +
+                     " of this write)");
   };
   for (;;) {
     auto called = Call(v, "PUT", "/secrets/" + name, &body, op);
     if (!called.ok()) {
       // A timeout may have cut off the answer to a write that took place.
       if (called.status().code() == StatusCode::kDeadlineExceeded) ambiguous = true;
-      return fail(called.status());
+      return fail(counted(called.status()));
     }
     const http::Response& r = *called;
+    if (!r.retry_summary.empty()) return fail(counted(KeyVaultError(r, op)));  // throttled or unavailable
     poll.RecordAttempt();
     again.RecordAttempt();
     Status s;
@@ -199,17 +217,18 @@ StatusOr<SecretBundle> Client::SetSecret(const std::string& vault_url, const std
   }
 }
 
-std::optional<SecretBundle> Client::WrittenAfterAll(const std::string& vault_url, const std::string& name,
-                                                    const SetSecretParams& p, const std::string& op) {
+StatusOr<std::optional<SecretBundle>> Client::WrittenAfterAll(const std::string& vault_url, const std::string& name,
+                                                              const SetSecretParams& p, const std::string& op) {
   auto b = GetSecret(vault_url, name);
-  if (!b.ok() || !(b->value == p.value) || b->content_type != p.content_type) return std::nullopt;
+  if (!b.ok()) return b.status();
+  if (!(b->value == p.value) || b->content_type != p.content_type) return std::optional<SecretBundle>();
   for (const auto& [k, val] : p.tags) {
     auto it = b->tags.find(k);
-    if (it == b->tags.end() || it->second != val) return std::nullopt;
+    if (it == b->tags.end() || it->second != val) return std::optional<SecretBundle>();
   }
   log::Info("keyvault", "a write that was not confirmed had happened: the latest version holds it",
             {{"operation", op}, {"version", b->version}});
-  return *std::move(b);
+  return std::optional<SecretBundle>(*std::move(b));
 }
 
 StatusOr<SecretBundle> Client::GetSecret(const std::string& vault_url, const std::string& name,

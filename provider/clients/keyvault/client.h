@@ -99,9 +99,11 @@ class Client {
   // Polls GET `path` until it answers `want_status` `needed` times in a row.
   Status WaitFor(const Vault& v, const std::string& path, int want_status, const std::string& op);
   // After a write whose outcome is unknown: the latest version when it holds exactly what `p`
-  // wrote (value, content type, tags), so the write took place; nullopt otherwise.
-  std::optional<SecretBundle> WrittenAfterAll(const std::string& vault_url, const std::string& name,
-                                              const SetSecretParams& p, const std::string& op);
+  // wrote (value, content type, tags), so the write took place; nullopt when its latest version
+  // holds something else (the write did not take effect); the read's error otherwise (NotFound: no
+  // secret, so nothing was written).
+  StatusOr<std::optional<SecretBundle>> WrittenAfterAll(const std::string& vault_url, const std::string& name,
+                                                        const SetSecretParams& p, const std::string& op);
 
   std::shared_ptr<http::Transport> transport_;
   std::shared_ptr<auth::TokenSource> tokens_;

@@ -258,6 +258,42 @@ TEST_F(KeyVaultClientTest, WritesAnswered500AreConfirmedByReadingWhenTheRetriesR
   ASSERT_TRUE(versions.ok());
   EXPECT_GE(versions->size(), 2u);  // repeated,
   EXPECT_LE(versions->size(), 4u);  // but at the retry pace, not the poll pace of a loopback vault
+
+  // Every write is refused with a 500 before it is made: the read-back finds no secret, and the
+  // error says that nothing was written rather than that the secret may exist.
+  server_->ClearFaults();
+  Faults(nlohmann::json::array(
+      {{{"service", "keyvault"}, {"method", "PUT"}, {"action", "status"}, {"status", 500}}}));
+  auto never = kv.SetSecret(vault, "never", Params("value-3"));
+  ASSERT_FALSE(never.ok());
+  EXPECT_NE(never.status().message().find("has no secret \"never\", so nothing was written"), std::string::npos)
+      << never.status().message();
+  EXPECT_EQ(never.status().message().find("may now exist"), std::string::npos) << never.status().message();
+
+  // A 500, then 503 until the transport gives up: its count of attempts leaves out the first.
+  server_->ClearFaults();
+  Faults(nlohmann::json::array(
+      {{{"service", "keyvault"}, {"method", "PUT"}, {"action", "status"}, {"status", 500}, {"count", 1}},
+       {{"service", "keyvault"}, {"method", "PUT"}, {"action", "status"}, {"status", 503}}}));
+  auto unavailable = kv.SetSecret(vault, "unavailable", Params("value-6"));
+  ASSERT_FALSE(unavailable.ok());
+  EXPECT_NE(unavailable.status().message().find("gave up after"), std::string::npos) << unavailable.status().message();
+  EXPECT_NE(unavailable.status().message().find("(after 1 earlier attempt of this write)"), std::string::npos)
+      << unavailable.status().message();
+  EXPECT_NE(unavailable.status().message().find("has no secret \"unavailable\""), std::string::npos)
+      << unavailable.status().message();
+
+  // The same against a secret that exists: its latest version is the earlier one.
+  server_->ClearFaults();
+  ASSERT_TRUE(kv.SetSecret(vault, "kept", Params("value-4")).ok());
+  Faults(nlohmann::json::array(
+      {{{"service", "keyvault"}, {"method", "PUT"}, {"action", "status"}, {"status", 500}}}));
+  auto kept = kv.SetSecret(vault, "kept", Params("value-5"));
+  ASSERT_FALSE(kept.ok());
+  EXPECT_NE(kept.status().message().find("its latest version holds something else, so the write did not take effect"),
+            std::string::npos)
+      << kept.status().message();
+  EXPECT_EQ(kept.status().message().find("value-"), std::string::npos);
 }
 
 }  // namespace
