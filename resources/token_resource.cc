@@ -84,6 +84,23 @@ constexpr char kMovedPrivate[] = R"({"moved_from":"databricks_token"})";
 constexpr char kRevokedPrivate[] = R"({"token":"revoked"})";
 // The same for one that a destroy revoked before it failed to remove the secret.
 constexpr char kRevokedByDestroyPrivate[] = R"({"token":"revoked by destroy"})";
+// Both again when the secret that holds the token is soft-deleted (deleted, not purged).
+constexpr char kRevokedSoftDeletedPrivate[] = R"({"token":"revoked","secret":"soft-deleted"})";
+constexpr char kRevokedByDestroySoftDeletedPrivate[] = R"({"token":"revoked by destroy","secret":"soft-deleted"})";
+
+bool MarkedByDestroy(const std::string& private_data) {
+  return private_data == kRevokedByDestroyPrivate || private_data == kRevokedByDestroySoftDeletedPrivate;
+}
+bool MarkedRevoked(const std::string& private_data) {
+  return MarkedByDestroy(private_data) || private_data == kRevokedPrivate || private_data == kRevokedSoftDeletedPrivate;
+}
+bool MarkedSoftDeleted(const std::string& private_data) {
+  return private_data == kRevokedSoftDeletedPrivate || private_data == kRevokedByDestroySoftDeletedPrivate;
+}
+const char* RevokedMark(bool by_destroy, bool soft_deleted) {
+  if (by_destroy) return soft_deleted ? kRevokedByDestroySoftDeletedPrivate : kRevokedByDestroyPrivate;
+  return soft_deleted ? kRevokedSoftDeletedPrivate : kRevokedPrivate;
+}
 
 // A sealed token's versions carry the tag adbjit = "adbjit_token:<token id>", so that a token can
 // tell that its secret was taken by another live token (two resources sharing one secret) rather
@@ -214,10 +231,16 @@ class TokenResource final : public tf::Resource {
       resp.new_state = state.WithAttr("token_value", Str(std::nullopt)).WithAttr("keyvault_secret_id", Value::String(written->id));
       return;
     }
+    const size_t write_error = resp.diagnostics.items().size();
     AddApiError(resp.diagnostics, written.status(), "Cannot write token to Key Vault",
                 AttributePath(kSecretBlock));
+    const std::string token = "Token " + created->info.token_id + ", created to be written there,";
     Status revoked = api->databricks().DeleteToken(created->info.token_id);
-    if (revoked.ok() || revoked.IsNotFound()) return;  // nothing left behind: no state
+    if (revoked.ok() || revoked.IsNotFound()) {  // not left alive: no state
+      resp.diagnostics.ExplainErrorsFrom(write_error, " " + token + " was revoked.");
+      return;
+    }
+    resp.diagnostics.ExplainErrorsFrom(write_error, " " + token + " could not be revoked (see the next error).");
     AddApiError(resp.diagnostics, revoked, "Cannot revoke undelivered token");
     resp.new_state = state.WithAttr("token_value", Str(std::nullopt)).WithAttr("keyvault_secret_id", Str(std::nullopt));
   }
@@ -304,12 +327,17 @@ class TokenResource final : public tf::Resource {
     // The secret is this token's only while the version it wrote is the latest. A replacement made
     // before this token is destroyed (create_before_destroy, the way to rotate without a gap) has
     // already written the new token there: removing the secret would take it from the pipelines.
+    const size_t secret_errors = resp.diagnostics.items().size();
     RemoveObjectsSecret(api->keyvault(), seal->vault_url, seal->name, *secret_id, /*purge=*/true, resp.diagnostics,
                         AttributePath(kSecretBlock));
     if (resp.diagnostics.HasError()) {
       // Revoked, but the secret is left: keep the token, so that the next destroy removes it.
       resp.new_state = req.prior_state;
       resp.private_data = kRevokedByDestroyPrivate;
+      resp.diagnostics.ExplainErrorsFrom(
+          secret_errors, " Token " + token_id + " is revoked; only the secret \"" + seal->name +
+                             "\" is left, and the token stays in state for it: running the destroy again removes "
+                             "the secret, and an apply replaces the token and writes the new one there.");
     }
   }
 
@@ -378,10 +406,11 @@ class TokenResource final : public tf::Resource {
     if (!seal || !secret_id) return;
     auto latest = CheckLatestVersion(api.keyvault(), seal->vault_url, seal->name, *secret_id);
     bool holds = latest.ok() && (*latest == LatestVersion::kOurs || *latest == LatestVersion::kDisabled);
+    bool soft_deleted = false;
     if (latest.ok() && *latest == LatestVersion::kGone) {
       auto ours = SoftDeletedEndsIn(api.keyvault(), seal->vault_url, seal->name, *secret_id);
       if (ours.ok()) {
-        holds = *ours;
+        holds = soft_deleted = *ours;
       } else {
         latest = ours.status();
       }
@@ -404,7 +433,7 @@ class TokenResource final : public tf::Resource {
       return;
     }
     resp.new_state = req.current_state;
-    if (revoked && req.private_data != kRevokedByDestroyPrivate) resp.private_data = kRevokedPrivate;
+    if (revoked) resp.private_data = RevokedMark(MarkedByDestroy(req.private_data), soft_deleted);
   }
 
   // The id of another live token that `latest` (the secret's latest version) holds, written by
@@ -422,14 +451,21 @@ class TokenResource final : public tf::Resource {
 
   // Why a revoked sealed token still in state is replaced, and where its successor goes.
   static void WarnRevokedReplaced(const tf::PlanRequest& req, tf::Diagnostics& diags) {
-    const bool by_destroy = req.prior_private == kRevokedByDestroyPrivate;
+    const bool by_destroy = MarkedByDestroy(req.prior_private);
+    const bool soft_deleted = MarkedSoftDeleted(req.prior_private);
     auto old_seal = SealTargetOf(req.prior_state);
     auto new_seal = SealTargetOf(req.config);
     const std::string old_name = "\"" + (old_seal ? old_seal->name : std::string()) + "\"";
     std::string detail = "Token " + GetStr(req.prior_state, "token_id").value_or("");
-    detail += by_destroy ? " was revoked by a destroy that then could not remove the secret " + old_name +
-                               ", which still holds it."
-                         : " was revoked outside Terraform, and the secret " + old_name + " still holds it.";
+    if (by_destroy) {
+      detail += soft_deleted ? " was revoked by a destroy that then could not purge the secret " + old_name +
+                                   ": deleted but not purged, it still holds the token."
+                             : " was revoked by a destroy that then could not remove the secret " + old_name +
+                                   ", which still holds it.";
+    } else {
+      detail += " was revoked outside Terraform, and the secret " + old_name +
+                (soft_deleted ? ", deleted but not purged," : "") + " still holds it.";
+    }
     if (new_seal && old_seal && new_seal->name == old_seal->name && new_seal->vault_url == old_seal->vault_url) {
       detail += " A new token is planned in its place and written to the secret.";
     } else if (new_seal) {
@@ -451,7 +487,7 @@ class TokenResource final : public tf::Resource {
       const int64_t renew_before = GetInt(resp.planned_state, "renew_before_seconds").value_or(0);
       if (*expiry_s - now_s < renew_before || *expiry_s <= now_s) why = "expiry_time";
     }
-    if (why.empty() && (req.prior_private == kRevokedPrivate || req.prior_private == kRevokedByDestroyPrivate)) {
+    if (why.empty() && MarkedRevoked(req.prior_private)) {
       why = "token_id";
       WarnRevokedReplaced(req, resp.diagnostics);
     }

@@ -100,6 +100,12 @@ void Diagnostics::Append(const Diagnostics& other) {
   items_.insert(items_.end(), other.items_.begin(), other.items_.end());
 }
 
+void Diagnostics::ExplainErrorsFrom(size_t from, const std::string& sentence) {
+  for (size_t i = from; i < items_.size(); ++i) {
+    if (items_[i].severity == Diagnostic::Severity::kError) items_[i].detail += sentence;
+  }
+}
+
 bool Diagnostics::HasError() const {
   for (const Diagnostic& d : items_) {
     if (d.severity == Diagnostic::Severity::kError) return true;

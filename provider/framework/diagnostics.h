@@ -54,6 +54,9 @@ class Diagnostics {
   // gives the status message, the service's error code and HTTP status when present.
   void AddStatus(const Status& status, std::string summary, std::optional<AttributePath> path = std::nullopt);
   void Append(const Diagnostics& other);
+  // Appends `sentence` (with its leading space) to the detail of each error from the `from`-th
+  // diagnostic on: what the caller knows that the step which reported them did not.
+  void ExplainErrorsFrom(size_t from, const std::string& sentence);
 
   bool HasError() const;
   bool empty() const { return items_.empty(); }

@@ -53,6 +53,19 @@ TEST(DiagnosticsTest, AccumulatesAndReportsErrors) {
   EXPECT_FALSE(d.items()[1].attribute.has_value());
 }
 
+TEST(DiagnosticsTest, ExplainErrorsFromAddsToLaterErrorsOnly) {
+  Diagnostics d;
+  d.AddError("Earlier", "before.");
+  const size_t from = d.items().size();
+  d.AddWarning("Careful", "a warning.");
+  d.AddError("Later", "after.");
+  d.ExplainErrorsFrom(from, " And so.");
+  ASSERT_EQ(d.items().size(), 3u);
+  EXPECT_EQ(d.items()[0].detail, "before.");
+  EXPECT_EQ(d.items()[1].detail, "a warning.");
+  EXPECT_EQ(d.items()[2].detail, "after. And so.");
+}
+
 TEST(DiagnosticsTest, AddStatusIncludesMessageServiceCodeAndHttpStatus) {
   Diagnostics d;
   Status s = PermissionDeniedError("caller lacks secrets/set on vault kv1");

@@ -551,12 +551,17 @@ TEST_F(TokenE2eTest, SealedTokenGoneOutsideOrHalfDestroyedStillTakesItsSecretAlo
   destroy = ws().Destroy();
   EXPECT_EQ(destroy.exit_code, 1) << destroy.Describe();
   EXPECT_THAT(destroy.stderr_text, HasSubstr("Cannot purge Key Vault secret"));
+  EXPECT_THAT(Squashed(destroy.stderr_text),
+              HasSubstr("is revoked; only the secret \"db-pat\" is left, and the token stays in state for it: running "
+                        "the destroy again removes the secret"));
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
   ASSERT_THAT(Secrets(), SizeIs(1));
   EXPECT_EQ(Secrets()[0]["state"], "deleted") << Secrets().dump(2);
   plan = PlanDetailed();
   EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
   EXPECT_THAT(Squashed(Output(plan)), HasSubstr("Warning: Token revoked by an unfinished destroy"));
+  EXPECT_THAT(Squashed(Output(plan)), HasSubstr("that then could not purge the secret \"db-pat\": deleted but not "
+                                                "purged, it still holds the token."));
   EXPECT_THAT(Output(plan), Not(HasSubstr("revoked outside Terraform")));
   destroy = ws().Destroy();
   ASSERT_TRUE(destroy.ok()) << destroy.Describe();
@@ -596,6 +601,21 @@ TEST_F(TokenE2eTest, SealedTokenGoneOutsideOrHalfDestroyedStillTakesItsSecretAlo
               HasSubstr("a version written outside this token now holds the secret \"db-pat\". The token leaves "
                         "the state; an apply creates a new token and writes it over that version."));
   ASSERT_TRUE(ws().Destroy().ok());
+
+  // Revoked, and the secret deleted by hand (soft-deleted, not purged): the deleted secret still
+  // holds the token, so it stays; the warning says the secret is deleted, and a destroy purges it.
+  ASSERT_TRUE(ws().Apply().ok());
+  const std::string deleted_id = State("adbjit_token.sealed")["token_id"].get<std::string>();
+  ASSERT_TRUE(Outside().databricks().DeleteToken(deleted_id).ok());
+  ASSERT_TRUE(Outside().keyvault().DeleteSecret(VaultUrl(), "db-pat").ok());
+  plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(Squashed(Output(plan)), HasSubstr("Token " + deleted_id + " was revoked outside Terraform, and the "
+                                                "secret \"db-pat\", deleted but not purged, still holds it."));
+  destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_THAT(destroy.stdout_text, HasSubstr("1 destroyed"));
+  EXPECT_THAT(Secrets(), IsEmpty()) << Secrets().dump(2);
 }
 
 // Two tokens that write one secret: the one whose version came first sees the other's live token

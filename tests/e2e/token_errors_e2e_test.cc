@@ -277,6 +277,7 @@ TEST_F(TokenE2eTest, FailedKeyVaultWriteRevokesTheTokenAndTheNextApplyConverges)
   EXPECT_THAT(err, HasSubstr("403"));
   // The token minted before the failed write is revoked, and Terraform tracks nothing.
   EXPECT_GE(RouteRequests("/token/create", "POST", 200), 1);
+  EXPECT_THAT(Squashed(err), HasSubstr(", created to be written there, was revoked."));
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
   EXPECT_THAT(Secrets(), IsEmpty());
   auto show = ws().ShowJson();
@@ -314,6 +315,7 @@ TEST_F(TokenE2eTest, TokenThatCannotBeRevokedAfterAFailedWriteStaysInStateAndIsR
   ASSERT_EQ(apply.exit_code, 1) << apply.Describe();
   EXPECT_THAT(apply.stderr_text, HasSubstr("Cannot write token to Key Vault"));
   EXPECT_THAT(apply.stderr_text, HasSubstr("Cannot revoke undelivered token"));
+  EXPECT_THAT(Squashed(apply.stderr_text), HasSubstr("created to be written there, could not be revoked (see the next error)."));
   EXPECT_THAT(apply.stderr_text, HasSubstr("PERMISSION_DENIED"));
   EXPECT_THAT(Squashed(apply.stderr_text), HasSubstr("Revoking tokens is disabled for this test."));
   // The live token is recorded (tainted) so that Terraform still owns it.
