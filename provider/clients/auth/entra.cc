@@ -26,13 +26,6 @@ std::string CutDescription(std::string d) {
   return internal::ShortServiceText(std::move(d));
 }
 
-std::string Trimmed(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  size_t i = 0;
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  return s.substr(i);
-}
-
 // What to check for the Entra ID errors a configuration causes, by AADSTS code ("" for others).
 std::string HintFor(const std::string& aadsts) {
   static const std::map<std::string, std::string> kHints = {
@@ -142,7 +135,7 @@ AssertionProvider FileAssertion(std::string path) {
     }
     std::stringstream ss;
     ss << in.rdbuf();
-    std::string token = Trimmed(ss.str());
+    std::string token = AsciiTrim(ss.str());
     if (token.empty()) return UnauthenticatedError("federated credential: the OIDC token file " + path + " is empty");
     return Secret(std::move(token));
   };

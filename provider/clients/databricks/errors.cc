@@ -7,6 +7,7 @@
 #include "provider/clients/internal/azure_error.h"
 #include "provider/clients/internal/json_util.h"
 #include "provider/clients/internal/service_text.h"
+#include "provider/util/ascii.h"
 #include "provider/util/log.h"
 
 namespace adbjit::databricks {
@@ -22,13 +23,6 @@ std::string ReasonPhrase(int status) {
   return it == kPhrases.end() ? "HTTP error" : it->second;
 }
 
-std::string Trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  size_t i = 0;
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  return s.substr(i);
-}
-
 std::string Between(const std::string& s, const std::string& open, const std::string& close) {
   size_t a = s.find(open);
   if (a == std::string::npos) return "";
@@ -36,7 +30,7 @@ std::string Between(const std::string& s, const std::string& open, const std::st
   if (a == std::string::npos) return "";
   size_t b = s.find(close, a + 1);
   if (b == std::string::npos) return "";
-  return Trim(s.substr(a + 1, b - a - 1));
+  return AsciiTrim(s.substr(a + 1, b - a - 1));
 }
 
 bool LooksLikeCode(const std::string& s) {
@@ -51,7 +45,7 @@ bool LooksLikeCode(const std::string& s) {
 
 // The error as the body gives it, however long.
 ApiError ParseWholeApiError(int http_status, const std::string& body_in) {
-  std::string body = Trim(body_in);
+  std::string body = AsciiTrim(body_in);
   ApiError e;
   if (body.empty()) {
     e.message = ReasonPhrase(http_status);
@@ -76,7 +70,7 @@ ApiError ParseWholeApiError(int http_status, const std::string& body_in) {
   size_t colon = body.find(':');
   if (colon != std::string::npos && LooksLikeCode(body.substr(0, colon))) {
     e.error_code = body.substr(0, colon);
-    e.message = Trim(body.substr(colon + 1));
+    e.message = AsciiTrim(body.substr(colon + 1));
     return e;
   }
   e.message = body;
