@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "provider/util/ascii.h"
 #include "resources/common.h"
 #include "resources/resources.h"
 #include "resources/schemas.h"
@@ -422,9 +423,18 @@ class InstancePoolResource final : public tf::Resource {
   }
 
   void Import(const tf::CallContext& ctx, const tf::ImportRequest& req, tf::ImportResponse& resp) const override {
+    // A pool id copied with the white space around it is the same pool; one with white space or
+    // a slash inside, or none at all, is no pool id: no call is made.
+    const std::string id = AsciiTrim(req.id);
+    if (id.empty() || id.find_first_of(" \t\n\v\f\r/?#&") != std::string::npos) {
+      resp.diagnostics.AddError("Invalid import id",
+                                "Import an adbjit_instance_pool by its instance_pool_id, as Databricks shows it "
+                                "(such as 0101-120000-abcd12-pool-AbCdEfGh); got \"" + req.id + "\".");
+      return;
+    }
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
-    auto pool = api->databricks().GetInstancePool(req.id);
+    auto pool = api->databricks().GetInstancePool(id);
     if (!pool.ok()) {
       AddApiError(resp.diagnostics, pool.status(),
                   pool.status().IsNotFound() ? "Instance pool not found" : "Cannot read instance pool");

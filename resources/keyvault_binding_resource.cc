@@ -12,6 +12,7 @@
 
 #include "provider/clients/keyvault/errors.h"
 #include "provider/clients/keyvault/types.h"
+#include "provider/util/ascii.h"
 #include "provider/util/rfc3339.h"
 #include "resources/common.h"
 #include "resources/resources.h"
@@ -243,7 +244,7 @@ class KeyVaultBindingResource final : public tf::Resource {
   }
 
   void Import(const tf::CallContext& ctx, const tf::ImportRequest& req, tf::ImportResponse& resp) const override {
-    auto secret = SplitSecretId(req.id);
+    auto secret = SplitSecretId(AsciiTrim(req.id));
     if (!secret) {
       resp.diagnostics.AddError("Invalid import id",
                                 "Import an adbjit_keyvault_binding by its versionless secret id, "
@@ -256,6 +257,16 @@ class KeyVaultBindingResource final : public tf::Resource {
     if (!bundle.ok()) {
       AddApiError(resp.diagnostics, bundle.status(),
                   bundle.status().IsNotFound() ? "Secret not found" : "Cannot read Key Vault secret");
+      return;
+    }
+    // A versioned id (the binding's own id attribute) is taken while it names the latest version,
+    // which is the one a binding manages; an older one would be adopted as something it is not.
+    if (!secret->version.empty() && AsciiLower(secret->version) != AsciiLower(bundle->version)) {
+      resp.diagnostics.AddError("Invalid import id",
+                                "The import id names version " + secret->version + " of the secret \"" +
+                                    secret->name + "\", which is not its latest version (" + bundle->version +
+                                    "); a binding manages the latest version of its secret. Import it by its "
+                                    "versionless id, " + secret->vault_url + "secrets/" + secret->name + ".");
       return;
     }
     resp.state = Refresh(AdoptedState(*secret, bundle->value.Reveal()), *bundle);
@@ -298,15 +309,20 @@ class KeyVaultBindingResource final : public tf::Resource {
   struct SecretName {
     std::string vault_url;  // with the trailing slash
     std::string name;
+    std::string version;  // empty for a versionless id
   };
   // https://<vault>/secrets/<name>, or a versioned id (.../<name>/<version>).
   static std::optional<SecretName> SplitSecretId(const std::string& id) {
     size_t pos = id.find("/secrets/");
     if (pos == std::string::npos) return std::nullopt;
     std::string name = id.substr(pos + 9);
-    if (size_t slash = name.find('/'); slash != std::string::npos) name = name.substr(0, slash);
-    if (name.empty()) return std::nullopt;
-    return SecretName{id.substr(0, pos) + "/", name};
+    std::string version;
+    if (size_t slash = name.find('/'); slash != std::string::npos) {
+      version = name.substr(slash + 1);
+      name.resize(slash);
+    }
+    if (name.empty() || version.find('/') != std::string::npos) return std::nullopt;
+    return SecretName{id.substr(0, pos) + "/", name, version};
   }
 
   // A secret Terraform takes over (import, move), with the defaults a configuration would have.

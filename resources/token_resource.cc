@@ -371,19 +371,23 @@ class TokenResource final : public tf::Resource {
   }
 
   void Import(const tf::CallContext& ctx, const tf::ImportRequest& req, tf::ImportResponse& resp) const override {
+    // Token ids are 64 lower-case hexadecimal characters; one copied in upper case, or with the
+    // white space around it, is the same token. Anything else is no token id: no call is made.
+    std::string id = AsciiTrim(req.id);
+    const bool hex = std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isxdigit(c) != 0; });
+    if (!hex || id.size() != 64) {
+      resp.diagnostics.AddError("Invalid import id",
+                                "Import an adbjit_token by its token id, the 64 hexadecimal characters that "
+                                "Databricks lists as token_id; got \"" + req.id + "\" (" +
+                                    std::to_string(req.id.size()) + " characters).");
+      return;
+    }
+    id = AsciiLower(id);
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
-    // Token ids are lower-case hexadecimal; one copied in upper case is the same token.
-    const bool hex = !req.id.empty() && std::all_of(req.id.begin(), req.id.end(), [](unsigned char c) {
-      return std::isxdigit(c) != 0;
-    });
-    const std::string id = hex ? AsciiLower(req.id) : req.id;
     auto info = api->databricks().GetToken(id);
     if (!info.ok()) {
-      Status s = info.status();
-      if (s.IsNotFound() && !(hex && id.size() == 64)) {
-        s.Explain(" (a token id is 64 hexadecimal characters, got \"" + req.id + "\")");
-      }
+      const Status& s = info.status();
       AddApiError(resp.diagnostics, s, s.IsNotFound() ? "Token not found" : "Cannot read Databricks token");
       return;
     }

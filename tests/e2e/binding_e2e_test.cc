@@ -564,6 +564,21 @@ TEST_F(PoolBindingE2eTest, BindingsImportByVersionlessIdWithACleanPlan) {
       {"import", "-input=false", "adbjit_keyvault_binding.bare", emu().keyvault_url() + "/secrets/missing"});
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_THAT(Squashed(missing.stderr_text), HasSubstr("Secret not found"));
+
+  // A versioned id (the binding's own id) is taken while it names the latest version, the one a
+  // binding manages; an older version is refused, saying which is the latest.
+  auto older = Outside().keyvault().GetSecret(vault, "bare");
+  ASSERT_TRUE(older.ok()) << older.status().ToString();
+  auto newer = Outside().keyvault().SetSecret(vault, "bare", {.value = Secret("imported-bare")});
+  ASSERT_TRUE(newer.ok()) << newer.status().ToString();
+  CommandResult stale = ws().Terraform({"import", "-input=false", "adbjit_keyvault_binding.bare", older->id});
+  EXPECT_NE(stale.exit_code, 0);
+  EXPECT_THAT(Squashed(stale.stderr_text),
+              HasSubstr("names version " + older->version + " of the secret \"bare\", which is not its latest "
+                        "version (" + newer->version + "); a binding manages the latest version of its secret."));
+  CommandResult latest = ws().Terraform({"import", "-input=false", "adbjit_keyvault_binding.bare", newer->id});
+  ASSERT_TRUE(latest.ok()) << latest.Describe();
+  EXPECT_EQ(State("adbjit_keyvault_binding.bare")["version"], newer->version);
 }
 
 // `import` blocks with `terraform plan -generate-config-out`: Terraform writes a resource block per

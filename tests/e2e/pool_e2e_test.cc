@@ -107,17 +107,19 @@ TEST_F(PoolBindingE2eTest, PoolsWithEveryFieldAndMinimalHaveNoPerpetualDiffAndIm
   EXPECT_TRUE(minimal["azure_attributes"].is_null() || minimal["azure_attributes"].empty()) << minimal.dump(2);
   EXPECT_TRUE(minimal["disk_spec"].is_null() || minimal["disk_spec"].empty()) << minimal.dump(2);
 
-  // Import: `terraform import` for two, an import block for the third; then nothing to change.
+  // Import: `terraform import` for two (one id copied with white space around it), an import block
+  // for the third; then nothing to change.
   const std::string full_id = full["id"], partial_id = partial["id"], minimal_id = minimal["id"];
   CommandResult rm = ws().Terraform({"state", "rm", "adbjit_instance_pool.full", "adbjit_instance_pool.partial",
                                      "adbjit_instance_pool.minimal"});
   ASSERT_TRUE(rm.ok()) << rm.Describe();
   for (const auto& [address, id] : {std::pair<std::string, std::string>{"adbjit_instance_pool.full", full_id},
-                                    {"adbjit_instance_pool.minimal", minimal_id}}) {
+                                    {"adbjit_instance_pool.minimal", " " + minimal_id + "\t"}}) {
     CommandResult imported = ws().Terraform({"import", "-input=false", address, id});
     ASSERT_TRUE(imported.ok()) << imported.Describe();
     EXPECT_THAT(imported.stdout_text, HasSubstr("Import successful"));
   }
+  EXPECT_EQ(State("adbjit_instance_pool.minimal")["id"], minimal_id);
   Config(ThreePools() + "\nimport {\n  to = adbjit_instance_pool.partial\n  id = \"" + partial_id + "\"\n}\n");
   CommandResult import_plan = ws().Plan();
   ASSERT_TRUE(import_plan.ok()) << import_plan.Describe();
@@ -149,6 +151,16 @@ resource "adbjit_instance_pool" "p" {
   EXPECT_NE(imported.exit_code, 0);
   EXPECT_THAT(Squashed(imported.stderr_text), HasSubstr("Instance pool not found"));
   EXPECT_THAT(Squashed(imported.stderr_text), HasSubstr("0101-000000-none1-pool-AAAAAAAA"));
+
+  // No pool id at all: refused before any call.
+  const int gets = RouteRequests("/instance-pools/get");
+  for (const std::string& bad : {"pool one", "0101-000000-none1-pool-AAAAAAAA/x"}) {
+    CommandResult malformed = ws().Terraform({"import", "-input=false", "adbjit_instance_pool.p", bad});
+    EXPECT_NE(malformed.exit_code, 0) << malformed.Describe();
+    EXPECT_THAT(Squashed(malformed.stderr_text), HasSubstr("Error: Invalid import id"));
+    EXPECT_THAT(Squashed(malformed.stderr_text), HasSubstr("got \"" + bad + "\"."));
+  }
+  EXPECT_EQ(RouteRequests("/instance-pools/get"), gets);
 }
 
 // A pool whose attributes the test rewrites between applies.

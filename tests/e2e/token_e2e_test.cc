@@ -414,14 +414,22 @@ import {
   EXPECT_NE(missing.exit_code, 0) << missing.Describe();
   EXPECT_THAT(missing.stderr_text, HasSubstr("not found"));
 
-  CommandResult malformed = ws().Terraform({"import", "-input=false", "adbjit_token.a", "abc"});
-  EXPECT_NE(malformed.exit_code, 0) << malformed.Describe();
-  EXPECT_THAT(Squashed(malformed.stderr_text), HasSubstr("(a token id is 64 hexadecimal characters, got \"abc\")"));
+  // Ids that are no token id are refused before any call: too short by one, or with a space inside.
+  const int gets = RouteRequests("/token/list", "GET", 200);
+  for (const std::string& bad : {a_id.substr(1), a_id.substr(0, 32) + " " + a_id.substr(33)}) {
+    CommandResult malformed = ws().Terraform({"import", "-input=false", "adbjit_token.a", bad});
+    EXPECT_NE(malformed.exit_code, 0) << malformed.Describe();
+    EXPECT_THAT(Squashed(malformed.stderr_text), HasSubstr("Error: Invalid import id"));
+    EXPECT_THAT(Squashed(malformed.stderr_text),
+                HasSubstr("the 64 hexadecimal characters that Databricks lists as token_id; got \"" + bad +
+                          "\" (" + std::to_string(bad.size()) + " characters)."));
+  }
+  EXPECT_EQ(RouteRequests("/token/list", "GET", 200), gets);
 
-  // An id copied in upper case is the same token.
+  // An id copied in upper case, or with white space around it, is the same token.
   std::string upper = a_id;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  CommandResult import = ws().Terraform({"import", "-input=false", "adbjit_token.a", upper});
+  CommandResult import = ws().Terraform({"import", "-input=false", "adbjit_token.a", " " + upper + "\n"});
   ASSERT_TRUE(import.ok()) << import.Describe();
   EXPECT_THAT(import.stdout_text, HasSubstr("Import successful"));
 
