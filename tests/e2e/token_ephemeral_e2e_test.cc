@@ -64,6 +64,30 @@ data "adbjit_tokens" "d" {
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
 }
 
+// The same when the failure comes during apply: a resource that uses the token fails to create.
+TEST_F(TokenE2eTest, EphemeralTokenIsRevokedWhenTheApplyFailsAfterOpeningIt) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(R"(
+ephemeral "adbjit_token" "e" {
+  comment          = "eph applyfail"
+  lifetime_seconds = 900
+}
+resource "terraform_data" "use" {
+  provisioner "local-exec" {
+    command     = "test -n \"$TOKEN\" && exit 3"
+    environment = { TOKEN = ephemeral.adbjit_token.e.token_value }
+  }
+}
+)");
+  CommandResult apply = ws().Apply();
+  EXPECT_EQ(apply.exit_code, 1) << apply.Describe();
+  EXPECT_THAT(Squashed(apply.stderr_text), HasSubstr("local-exec provisioner error"));
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+  const int created = RouteRequests("/token/create", "POST", 200);
+  EXPECT_GE(created, 2);  // one for the plan, one for the apply
+  EXPECT_EQ(RouteRequests("/token/delete", "POST", 200), created);
+}
+
 TEST_F(TokenE2eTest, EphemeralTokenServesAProvisionerForOneRunAndIsRevokedAtClose) {
   ASSERT_NO_FATAL_FAILURE(Start());
   ws().WriteConfig(R"(
