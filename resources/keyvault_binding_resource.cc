@@ -213,6 +213,7 @@ class KeyVaultBindingResource final : public tf::Resource {
     }
     resp.new_state = Refresh(state, *bundle);
     resp.private_data = WithFlag(WithFlag(req.private_data, kPurgePending, false), kDisabled, false);
+    WarnIfWrittenByAnother(state, *bundle, resp.diagnostics);
   }
 
   void Update(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
@@ -373,6 +374,25 @@ class KeyVaultBindingResource final : public tf::Resource {
     }
     resp.new_state = WithBundle(planned, *written);
     resp.private_data = WithFlag("", kDisabled, disabled);
+  }
+
+  // A newer version with another value, written by adbjit but not by this binding: most likely
+  // another resource (a binding, or a sealed token) writes the same secret, and each apply would
+  // overwrite the other's value, for ever.
+  static void WarnIfWrittenByAnother(const Value& state, const keyvault::SecretBundle& latest,
+                                     tf::Diagnostics& diags) {
+    auto own = GetStr(state, "id");
+    auto tag = latest.tags.find(kWriterTag);
+    if (!own || latest.id.empty() || latest.id == *own || tag == latest.tags.end()) return;
+    auto value = GetStr(state, "value");
+    if (value && latest.value.Reveal() == *value) return;  // same value: nothing to write back
+    const std::string name = GetStr(state, "name").value_or("");
+    diags.AddWarning("Secret written by another adbjit resource",
+                     "The latest version of the secret \"" + name + "\" was written by adbjit (" + tag->second +
+                         "), but not by this binding, and the plan writes this binding's value again. If this "
+                         "comes back after every apply, two resources write the same secret and each apply "
+                         "overwrites the other's value: give each its own secret name.",
+                     AttributePath("name"));
   }
 
   static Value Refresh(const Value& state, const keyvault::SecretBundle& b) {

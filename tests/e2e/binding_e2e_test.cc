@@ -201,6 +201,7 @@ TEST_F(PoolBindingE2eTest, BindingDriftIsPlannedBackAndSoftDeletedNamesAreRecove
   EXPECT_THAT(plan.stdout_text, HasSubstr("will be updated in-place"));
   EXPECT_THAT(plan.stdout_text, HasSubstr("value"));
   EXPECT_THAT(plan.stdout_text, Not(HasSubstr("changed-outside")));
+  EXPECT_THAT(plan.stdout_text + plan.stderr_text, Not(HasSubstr("another adbjit resource")));  // not adbjit's
   ASSERT_TRUE(MustApply().ok());
   EXPECT_EQ(SecretValue("pool-id"), "from-terraform");
   EXPECT_EQ(SecretRecord("pool-id")["versions"], 3);
@@ -343,6 +344,32 @@ TEST_F(PoolBindingE2eTest, BindingReplacedCreateBeforeDestroyKeepsTheSecret) {
   EXPECT_EQ(SecretValue("pool-id"), "kept");
   ExpectNoChanges("after the replacement");
   ExpectDestroyRemovesSecret("pool-id");
+}
+
+// Two bindings that write one secret overwrite each other's value on every apply: the refresh
+// says that another adbjit resource wrote it, so the loop is explained rather than silent. With
+// the same value in both there is nothing to write back, and nothing to say.
+TEST_F(PoolBindingE2eTest, TwoBindingsWritingOneSecretAreToldOfEachOther) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const std::string vault = VaultUrl();
+  Config(Binding(vault, "  value = \"one\"\n", "a", "shared") + Binding(vault, "  value = \"two\"\n", "b", "shared"));
+  ASSERT_TRUE(MustApply().ok());
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  const std::string said = Squashed(plan.stdout_text + plan.stderr_text);
+  EXPECT_THAT(said, HasSubstr("Warning: Secret written by another adbjit resource"));
+  EXPECT_THAT(said, HasSubstr("The latest version of the secret \"shared\" was written by adbjit "
+                              "(adbjit_keyvault_binding), but not by this binding"));
+  EXPECT_THAT(said, Not(HasSubstr("\"one\"")));
+  EXPECT_THAT(said, Not(HasSubstr("\"two\"")));
+
+  Config(Binding(vault, "  value = \"one\"\n", "a", "shared") + Binding(vault, "  value = \"one\"\n", "b", "shared"));
+  ASSERT_TRUE(MustApply().ok());
+  CommandResult same = PlanDetailed();
+  EXPECT_EQ(same.exit_code, 0) << same.Describe();
+  EXPECT_THAT(same.stdout_text + same.stderr_text, Not(HasSubstr("another adbjit resource")));
+  CommandResult destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
 }
 
 // A live secret someone else wrote is not taken over: the create fails on the name, saying how to
