@@ -285,7 +285,8 @@ Schema MakeKeyVaultBindingSchema() {
               "instead): every version adbjit writes carries the tag `adbjit`, which the state does not "
               "show. Changes to the value, content type, dates or tags write a new "
               "secret version in place; a value changed or a secret deleted outside Terraform is "
-              "detected on refresh and written back. Destroy removes the secret only while its latest "
+              "detected on refresh and written back (with a warning when another adbjit resource wrote "
+              "it: two resources must not share a secret). Destroy removes the secret only while its latest "
               "version is the binding's, so a replacement created first (`create_before_destroy`) "
               "keeps the secret it wrote. A secret disabled outside Terraform stays disabled: refresh "
               "warns that its value cannot be compared, and a new value is written as a disabled version.",
