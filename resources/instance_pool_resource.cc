@@ -97,7 +97,12 @@ Value FromRemote(const Value& state, const databricks::InstancePool& pool) {
                    Value::Object(AzureAttributesType(), {{"availability", Str(pool.azure_attributes->availability)},
                                                          {"spot_bid_max_price", Double(pool.azure_attributes->spot_bid_max_price)}}));
   }
-  if (pool.disk_spec && (!Get(state, "disk_spec").IsNull() || pool.disk_spec->disk_count.value_or(0) > 0)) {
+  // A disk_spec that says nothing ({} or a count of 0 alone) is kept out of a state without one
+  // (an import); one that names a count, a size or a type is the pool's.
+  const auto says_something = [](const databricks::DiskSpec& d) {
+    return d.disk_count.value_or(0) > 0 || d.disk_size || d.azure_disk_volume_type;
+  };
+  if (pool.disk_spec && (!Get(state, "disk_spec").IsNull() || says_something(*pool.disk_spec))) {
     const auto& d = *pool.disk_spec;
     Value disk_type = d.azure_disk_volume_type
                           ? Value::Object(DiskTypeType(), {{"azure_disk_volume_type", Str(d.azure_disk_volume_type)}})

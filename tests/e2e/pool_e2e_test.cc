@@ -163,6 +163,31 @@ resource "adbjit_instance_pool" "p" {
   EXPECT_EQ(RouteRequests("/instance-pools/get"), gets);
 }
 
+// A disk_spec that gives only the disk type is the pool's as much as one with a count: an import
+// records it, so the configuration that made the pool plans no change (it planned a replacement).
+TEST_F(PoolBindingE2eTest, PoolWithOnlyADiskTypeImportsWithItsDiskSpec) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  Config(R"(
+resource "adbjit_instance_pool" "p" {
+  instance_pool_name = "disk-type-only"
+  node_type_id       = "Standard_DS3_v2"
+  disk_spec {
+    disk_type {
+      azure_disk_volume_type = "PREMIUM_LRS"
+    }
+  }
+}
+)");
+  ASSERT_TRUE(MustApply().ok());
+  const std::string id = State("adbjit_instance_pool.p")["id"];
+  CommandResult rm = ws().Terraform({"state", "rm", "adbjit_instance_pool.p"});
+  ASSERT_TRUE(rm.ok()) << rm.Describe();
+  CommandResult imported = ws().Terraform({"import", "-input=false", "adbjit_instance_pool.p", id});
+  ASSERT_TRUE(imported.ok()) << imported.Describe();
+  EXPECT_EQ(State("adbjit_instance_pool.p")["disk_spec"]["disk_type"]["azure_disk_volume_type"], "PREMIUM_LRS");
+  ExpectNoChanges("after importing the pool with only a disk type");
+}
+
 // A pool whose attributes the test rewrites between applies.
 struct PoolSpec {
   std::string name = "etl-pool";
