@@ -149,14 +149,24 @@ void AddApiError(tf::Diagnostics& diags, const Status& status, const std::string
 }
 
 Status CheckSecretNotForeign(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
-                             const std::string& advice) {
+                             std::string_view writer_type, const std::string& advice) {
   auto latest = kv.GetSecret(vault_url, name);
   if (!latest.ok()) {
     const Status& s = latest.status();
     if (s.IsNotFound() || s.service_code() == keyvault::kSecretDisabled) return Status::OK();
     return s;
   }
-  if (latest->tags.contains(kWriterTag)) return Status::OK();
+  if (auto tag = latest->tags.find(kWriterTag); tag != latest->tags.end()) {
+    // "adbjit_token:<id>" (or "adbjit_token" before ids were added), "adbjit_keyvault_binding".
+    const std::string other = tag->second.substr(0, tag->second.find(':'));
+    if (other.empty() || other == writer_type) return Status::OK();
+    return AlreadyExistsError("Key Vault secret \"" + name + "\" in " + vault_url + " is written by an " + other +
+                              " (its latest version carries the tag " + std::string(kWriterTag) + " = \"" +
+                              tag->second + "\"), so writing it here would take it from that resource (and a "
+                              "destroy would delete it with its history). If that " + other +
+                              " is being removed in this same apply, apply again once it is gone; otherwise "
+                              "choose another name.");
+  }
   // Its latest version is someone else's; an earlier one of ours makes it an overwritten secret of ours.
   auto versions = kv.ListSecretVersions(vault_url, name);
   std::string unlisted;

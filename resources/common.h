@@ -127,9 +127,11 @@ inline constexpr char kWriterTag[] = "adbjit";
 // latest version or, when that one was written outside Terraform, on an earlier one (then the
 // secret is adbjit's, overwritten: writing it again is the repair, as for a sealed token planned
 // anew because its secret was overwritten). Otherwise AlreadyExists with `advice`: writing would
-// take over a secret someone else keeps, and a destroy would delete it with its history.
+// take over a secret someone else keeps, and a destroy would delete it with its history. The same
+// when the latest version's tag names another resource type than `writer_type` (a sealed token's
+// secret for a binding, or the reverse): that secret is another adbjit resource's.
 Status CheckSecretNotForeign(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
-                             const std::string& advice);
+                             std::string_view writer_type, const std::string& advice);
 
 // Writes a secret tagged kWriterTag = `writer`, recovering a soft-deleted one of the same name
 // first when `recover` is set (409 ObjectIsDeletedButRecoverable); without `recover` that conflict

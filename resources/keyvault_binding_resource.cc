@@ -173,7 +173,7 @@ class KeyVaultBindingResource final : public tf::Resource {
     std::string import_id = vault_url;
     while (!import_id.empty() && import_id.back() == '/') import_id.pop_back();
     import_id += "/secrets/" + name;
-    Status free = CheckSecretNotForeign(api->keyvault(), vault_url, name,
+    Status free = CheckSecretNotForeign(api->keyvault(), vault_url, name, TypeName(),
                                         "to manage it with this binding, import it (terraform import with the id " +
                                             import_id + "); otherwise choose another name. A binding imported "
                                             "from it is replaced first (create_before_destroy) only once it has "

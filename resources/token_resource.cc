@@ -200,7 +200,7 @@ class TokenResource final : public tf::Resource {
     const Value& planned = req.planned_state;
     auto seal = SealTargetOf(planned);
     if (seal) {  // before a token is minted for a secret it may not be written to
-      Status free = CheckSecretNotForeign(api->keyvault(), seal->vault_url, seal->name,
+      Status free = CheckSecretNotForeign(api->keyvault(), seal->vault_url, seal->name, TypeName(),
                                           "choose another name for the token's secret, or delete that secret "
                                           "first if the token may replace it.");
       if (!free.ok()) {

@@ -319,6 +319,47 @@ TEST_F(TokenE2eTest, SealedTokenReplacedCreateBeforeDestroyKeepsTheNewTokenInIts
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
 }
 
+// A sealed token and a binding never take each other's secret: each create refuses a secret whose
+// latest version the other type wrote (the token's destroy purged the binding's secret with its
+// history, and the binding overwrote the token the pipelines read), a token before it is minted.
+TEST_F(TokenE2eTest, ASealedTokenAndABindingDoNotTakeEachOthersSecret) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  auto binding = [&](const std::string& resource, const std::string& secret) {
+    return "resource \"adbjit_keyvault_binding\" \"" + resource + "\" {\n  vault_url = \"" + VaultUrl() +
+           "\"\n  name      = \"" + secret + "\"\n  value     = \"the binding's\"\n}\n";
+  };
+  ws().WriteConfig(binding("b", "held"));
+  ASSERT_TRUE(ws().Apply().ok());
+  ws().WriteConfig(binding("b", "held") + SealedToken(VaultUrl(), "held"));
+  CommandResult refused = ws().Apply();
+  EXPECT_EQ(refused.exit_code, 1) << refused.Describe();
+  EXPECT_THAT(refused.stderr_text, HasSubstr("Error: Cannot write token to Key Vault"));
+  EXPECT_THAT(Squashed(refused.stderr_text),
+              HasSubstr("Key Vault secret \"held\" in " + VaultUrl() + " is written by an adbjit_keyvault_binding "
+                        "(its latest version carries the tag adbjit = \"adbjit_keyvault_binding\")"));
+  EXPECT_EQ(RouteRequests("/api/2.0/token/create"), 0);
+  EXPECT_EQ(SecretValue("held"), "the binding's");
+
+  ws().WriteConfig(binding("b", "held") + SealedToken(VaultUrl(), "tok-secret"));
+  ASSERT_TRUE(ws().Apply().ok());
+  const std::string token_id = State("adbjit_token.sealed")["token_id"];
+  ws().WriteConfig(binding("b", "held") + SealedToken(VaultUrl(), "tok-secret") + binding("c", "tok-secret"));
+  refused = ws().Apply();
+  EXPECT_EQ(refused.exit_code, 1) << refused.Describe();
+  EXPECT_THAT(refused.stderr_text, HasSubstr("Error: Cannot write Key Vault secret"));
+  EXPECT_THAT(Squashed(refused.stderr_text),
+              HasSubstr("is written by an adbjit_token (its latest version carries the tag adbjit = \"adbjit_token:" +
+                        token_id + "\"), so writing it here would take it from that resource"));
+  auto held = Outside().keyvault().GetSecret(VaultUrl(), "tok-secret");
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  EXPECT_EQ(held->tags["adbjit"], "adbjit_token:" + token_id);
+
+  ws().WriteConfig(binding("b", "held") + SealedToken(VaultUrl(), "tok-secret"));
+  ASSERT_TRUE(ws().Destroy().ok());
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+  EXPECT_THAT(Secrets(), IsEmpty()) << Secrets().dump(2);
+}
+
 // A secret that someone else keeps is not taken over: the create fails on the block before any
 // token is minted, and the secret keeps its only version. The secret the token itself wrote stays
 // its own (and its replacement's), so writing it again is not refused.
