@@ -116,6 +116,17 @@ std::optional<std::string> HeldBy(const std::string& private_data) {
   return j[kHeldByKey].get<std::string>();
 }
 
+// The id of a placeholder for a create that may have left a token alive with no answer naming it:
+// this prefix and the marker that token's comment carries, "[adbjit:<hex>]". In the id rather than
+// the private data, because the delete half of a replacement is not given the prior private data.
+constexpr std::string_view kLostCreatePrefix = "lost-create:";
+
+std::optional<std::string> LostCreateMarker(const Value& state) {
+  auto id = GetStr(state, "id");
+  if (!id || !id->starts_with(kLostCreatePrefix) || !GetStr(state, "token_id").value_or("").empty()) return std::nullopt;
+  return id->substr(kLostCreatePrefix.size());
+}
+
 // Databricks lists a principal's own tokens only. The databricks provider may have created the
 // token as someone else (a user's PAT, the Azure CLI's login): the token is then alive, and the
 // plan to create a new one would leave it so, unseen.
@@ -208,10 +219,13 @@ class TokenResource final : public tf::Resource {
         return;
       }
     }
+    std::string lost_marker;
     auto created = api->databricks().CreateTokenSafely(GetInt(planned, "lifetime_seconds"),
-                                                      GetStr(planned, "comment").value_or(""));
+                                                      GetStr(planned, "comment").value_or(""), &lost_marker);
     if (!created.ok()) {
+      const size_t create_error = resp.diagnostics.items().size();
       AddApiError(resp.diagnostics, created.status(), "Cannot create Databricks token");
+      if (!lost_marker.empty()) KeepLostCreate(planned, lost_marker, create_error, resp);
       return;
     }
     Value state = WithTokenInfo(planned, created->info);
@@ -250,6 +264,10 @@ class TokenResource final : public tf::Resource {
     resp.private_data = req.private_data;
     const ApiProviderData* api = Api(ctx);
     if (api == nullptr || !api->api_ready()) return;
+    if (auto marker = LostCreateMarker(req.current_state)) {
+      ReadLostCreate(*api, *marker, resp);
+      return;
+    }
     auto token_id = GetStr(req.current_state, "token_id");
     if (!token_id) token_id = GetStr(req.current_state, "id");
     auto info = api->databricks().GetToken(token_id.value_or(""));
@@ -314,6 +332,16 @@ class TokenResource final : public tf::Resource {
   void Delete(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
+    if (auto marker = LostCreateMarker(req.prior_state)) {
+      int revoked = 0;
+      Status swept = api->databricks().RevokeMarked(*marker, "", &revoked);
+      if (!swept.ok()) {
+        AddApiError(resp.diagnostics, swept,
+                    "Cannot revoke the token a failed create may have left (comment ending in " + *marker + ")");
+        resp.new_state = req.prior_state;
+      }
+      return;
+    }
     auto token_id = GetStr(req.prior_state, "token_id").value_or("");
     Status revoked = api->databricks().DeleteToken(token_id);
     if (!revoked.ok() && !revoked.IsNotFound()) {
@@ -398,6 +426,42 @@ class TokenResource final : public tf::Resource {
   }
 
  private:
+  // A create whose outcome is unknown and whose check failed may have left a token alive that
+  // nothing names. It is recorded as a placeholder (no token id; Terraform keeps it tainted, since
+  // the create failed) whose id holds the marker that token's comment carries, so that the next
+  // apply, which replaces it, or a destroy revokes the token by that marker rather than leave it.
+  void KeepLostCreate(const Value& planned, const std::string& marker, size_t create_error,
+                      tf::ApplyResponse& resp) const {
+    Value state = planned;
+    for (const auto& [name, type] : planned.type().AttributeTypes()) {
+      if (!state.Attr(name).IsKnown()) state = state.WithAttr(name, Value::Null(type));
+    }
+    resp.new_state = state.WithAttr("id", Value::String(std::string(kLostCreatePrefix) + marker));
+    resp.diagnostics.ExplainErrorsFrom(create_error,
+                                       " The resource is kept as a tainted placeholder: the next apply or destroy "
+                                       "revokes any token whose comment ends in " + marker + ".");
+  }
+
+  // Refresh of that placeholder: dropped once no listed token carries the marker (the create made
+  // none, or it is revoked or expired), so that the plan simply creates; kept while one does.
+  static void ReadLostCreate(const ApiProviderData& api, const std::string& marker, tf::ReadResponse& resp) {
+    auto tokens = api.databricks().ListTokens();
+    if (!tokens.ok()) {
+      AddApiError(resp.diagnostics, tokens.status(), "Cannot read Databricks tokens");
+      return;
+    }
+    for (const auto& t : *tokens) {
+      if (databricks::FindMarker(t.raw_comment) != marker) continue;
+      resp.diagnostics.AddWarning("Token left by a failed create",
+                                  "Token " + t.token_id + " was made by a create whose answer was lost (its "
+                                  "comment ends in " + marker + "), and no state holds its value. The placeholder "
+                                  "in state is tainted: the next apply revokes that token and creates a new one, "
+                                  "and a destroy revokes it.");
+      return;
+    }
+    resp.new_state = Value::Null(resp.new_state.type());
+  }
+
   // A token revoked or expired is dropped from state, and the plan creates a new one; but one
   // sealed into a secret that still holds it (live, disabled, or soft-deleted after a purge that
   // failed) stays, so that destroy, or the replacement the plan makes of it, removes that secret
@@ -484,7 +548,8 @@ class TokenResource final : public tf::Resource {
 
   // Rotation: replace a token inside its renewal window (or already expired).
   void PlanRotation(const tf::PlanRequest& req, tf::PlanResponse& resp) const {
-    if (req.prior_state.IsNull()) return;
+    // A placeholder for a lost create is tainted: Terraform replaces it, and the read said why.
+    if (req.prior_state.IsNull() || LostCreateMarker(req.prior_state)) return;
     std::string why;
     if (auto expiry_s = StateExpiry(req.prior_state)) {
       const int64_t now_s = NowEpochMs() / 1000;

@@ -179,6 +179,41 @@ TEST_F(ClientsTest, AnAmbiguousCreateWhoseCheckFailsOnceIsStillReconciled) {
   EXPECT_EQ(LivePools(), 1);
 }
 
+// When the check cannot be made at all, the create says which marker the lost token carries, and
+// that marker later finds and revokes it.
+TEST_F(ClientsTest, AnAmbiguousTokenCreateWhoseCheckFailsNamesTheMarkerThatRevokesItLater) {
+  auto clients = NewClients();
+  Faults(nlohmann::json::array(
+      {{{"service", "databricks"}, {"method", "POST"}, {"path", "/api/2.0/token/create"}, {"action", "drop"},
+        {"phase", "after"}, {"count", 1}},
+       {{"service", "databricks"}, {"path", "/api/2.0/token/list"}, {"action", "status"}, {"status", 403},
+        {"body", R"({"error_code":"PERMISSION_DENIED","message":"no"})"}}}));
+  std::string lost;
+  auto created = clients->databricks().CreateTokenSafely(3600, "lost", &lost);
+  ASSERT_FALSE(created.ok());
+  EXPECT_NE(created.status().message().find("the outcome of the create is unknown"), std::string::npos)
+      << created.status().message();
+  ASSERT_FALSE(lost.empty());
+  EXPECT_NE(created.status().message().find("a token whose comment ends in " + lost + " may exist"),
+            std::string::npos)
+      << created.status().message();
+  ASSERT_EQ(LiveTokenIds().size(), 1u);
+
+  server_->ClearFaults();
+  int revoked = 0;
+  ASSERT_TRUE(clients->databricks().RevokeMarked(lost, "", &revoked).ok());
+  EXPECT_EQ(revoked, 1);
+  EXPECT_TRUE(LiveTokenIds().empty());
+
+  // A create that fails without an ambiguity names no marker.
+  Faults(nlohmann::json::array({{{"service", "databricks"}, {"method", "POST"}, {"path", "/api/2.0/token/create"},
+                                 {"action", "status"}, {"status", 403},
+                                 {"body", R"({"error_code":"PERMISSION_DENIED","message":"no"})"}}}));
+  std::string none;
+  ASSERT_FALSE(clients->databricks().CreateTokenSafely(3600, "refused", &none).ok());
+  EXPECT_TRUE(none.empty());
+}
+
 // A refusal of the check is final: reported at once, naming what may exist.
 TEST_F(ClientsTest, AnAmbiguousCreateWhoseCheckIsRefusedSaysWhatMayExist) {
   auto clients = NewClients();

@@ -293,6 +293,68 @@ TEST_F(TokenE2eTest, FailedKeyVaultWriteRevokesTheTokenAndTheNextApplyConverges)
   ASSERT_THAT(Secrets(), SizeIs(1));
 }
 
+// A create whose answer is lost, and whose check (the token list) is refused, may have left a token
+// alive that nothing names. The resource is kept as a tainted placeholder holding the marker the
+// token's comment carries: the next apply revokes that token and creates a new one, a destroy
+// revokes it, and a placeholder whose create made no token is dropped, so that the plan creates.
+TEST_F(TokenE2eTest, TokenLeftByALostCreateIsRevokedByTheNextApplyOrDestroy) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig("resource \"adbjit_token\" \"t\" {\n  comment          = \"lost\"\n  lifetime_seconds = 3600\n}\n");
+  // The create's answer is lost (`phase` "after": the token was made) and the list that checks for
+  // the token is refused, after `skip` lists that pass (a refresh).
+  auto lose_the_create = [&](const std::string& phase, int skip) {
+    emu().SetFaults(json::array(
+        {{{"service", "databricks"}, {"method", "POST"}, {"path", "/token/create"}, {"action", "drop"},
+          {"phase", phase}, {"count", 1}},
+         {{"service", "databricks"}, {"path", "/token/list"}, {"action", "status"}, {"status", 403},
+          {"headers", {{"Content-Type", "application/json"}}},
+          {"body", R"({"error_code":"PERMISSION_DENIED","message":"Listing is disabled for this test."})"},
+          {"skip", skip}, {"count", 1}}}));
+  };
+  lose_the_create("after", 0);
+  CommandResult apply = ws().Apply();
+  ASSERT_EQ(apply.exit_code, 1) << apply.Describe();
+  const std::string said = Squashed(apply.stderr_text);
+  EXPECT_THAT(said, HasSubstr("Error: Cannot create Databricks token"));
+  EXPECT_THAT(said, HasSubstr("the outcome of the create is unknown"));
+  EXPECT_THAT(said, HasSubstr("The resource is kept as a tainted placeholder: the next apply or destroy revokes "
+                              "any token whose comment ends in [adbjit:"));
+  const std::set<std::string> lost = LiveTokenIds();
+  ASSERT_THAT(lost, SizeIs(1));
+
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("adbjit_token.t is tainted, so must be replaced"));
+  EXPECT_THAT(Squashed(Output(plan)), HasSubstr("Warning: Token left by a failed create"));
+  EXPECT_THAT(Squashed(Output(plan)), HasSubstr("Token " + *lost.begin() + " was made by a create whose answer "
+                                                "was lost"));
+  EXPECT_THAT(Output(plan), Not(HasSubstr("no longer holds it")));
+  apply = ws().Apply();
+  ASSERT_TRUE(apply.ok()) << apply.Describe();
+  const std::string made = State("adbjit_token.t")["token_id"];
+  EXPECT_EQ(LiveTokenIds(), std::set<std::string>{made});
+  ExpectNoChanges("once the token left by the lost create is revoked");
+
+  // Lost again on a replacement, then destroyed: the destroy revokes the lost token.
+  lose_the_create("after", 1);
+  ASSERT_EQ(ws().Apply({"-replace=adbjit_token.t"}).exit_code, 1);
+  ASSERT_THAT(LiveTokenIds(), SizeIs(1));
+  EXPECT_FALSE(LiveTokenIds().contains(made));
+  CommandResult destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+
+  // The connection dropped before the create was handled: no token, so the placeholder goes at
+  // the next refresh and the plan is a plain create.
+  lose_the_create("before", 0);
+  ASSERT_EQ(ws().Apply().exit_code, 1);
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+  plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("adbjit_token.t will be created"));
+  EXPECT_THAT(Output(plan), Not(HasSubstr("tainted")));
+}
+
 TEST_F(TokenE2eTest, TokenThatCannotBeRevokedAfterAFailedWriteStaysInStateAndIsReplacedNextApply) {
   ASSERT_NO_FATAL_FAILURE(Start());
   ws().WriteConfig(SealedConfig(VaultUrl()));

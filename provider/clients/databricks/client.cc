@@ -345,7 +345,8 @@ Status Client::RevokeMarked(const std::string& marker, const std::string& keep_i
   return Status::OK();
 }
 
-StatusOr<CreatedToken> Client::CreateTokenSafely(std::optional<int64_t> lifetime_seconds, const std::string& comment) {
+StatusOr<CreatedToken> Client::CreateTokenSafely(std::optional<int64_t> lifetime_seconds, const std::string& comment,
+                                                 std::string* lost_marker) {
   const std::string op = "create token";
   const std::string marker = MakeMarker();
   json body = {{"comment", CommentWithMarker(comment, marker)}};
@@ -383,14 +384,18 @@ StatusOr<CreatedToken> Client::CreateTokenSafely(std::optional<int64_t> lifetime
       if (!ambiguity) return failed.error;
       // A failure after an ambiguity: make sure the lost one is gone before reporting.
       int revoked = 0;
-      RevokeMarked(marker, "", &revoked);
+      if (!RevokeMarked(marker, "", &revoked).ok() && lost_marker != nullptr) *lost_marker = marker;
       return failed.error;
     }
     if (failed.outcome == Outcome::kRetryAmbiguous) {
       ambiguity = true;
       int revoked = 0;
-      ADBJIT_RETURN_IF_ERROR(Reconcile(budget, op, failed.error, "token", "a token whose comment ends in " + marker,
-                                       [&] { return RevokeMarked(marker, "", &revoked); }));
+      Status reconciled = Reconcile(budget, op, failed.error, "token", "a token whose comment ends in " + marker,
+                                    [&] { return RevokeMarked(marker, "", &revoked); });
+      if (!reconciled.ok()) {
+        if (lost_marker != nullptr) *lost_marker = marker;
+        return reconciled;
+      }
       log::Debug("databricks", "reconciled an ambiguous token create",
                  {{"marker", marker}, {"revoked", std::to_string(revoked)}, {"error", failed.error.message()}});
     }

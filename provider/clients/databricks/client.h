@@ -71,8 +71,15 @@ class Client {
   // tokens, revokes any carrying this call's marker (its value is lost), and creates again within
   // the retry budget; after a success that followed an ambiguity it sweeps once more. Definite
   // errors (QUOTA_EXCEEDED, PERMISSION_DENIED, INVALID_PARAMETER_VALUE) return at once.
-  // `lifetime_seconds` nullopt = server default.
-  StatusOr<CreatedToken> CreateTokenSafely(std::optional<int64_t> lifetime_seconds, const std::string& comment);
+  // `lifetime_seconds` nullopt = server default. When it fails after an ambiguous attempt and
+  // cannot make sure that no token with its marker is alive (the list or the revoke failed too),
+  // `lost_marker` (if given) receives that marker, so that the caller can record it and revoke
+  // the lost token later (RevokeMarked).
+  StatusOr<CreatedToken> CreateTokenSafely(std::optional<int64_t> lifetime_seconds, const std::string& comment,
+                                           std::string* lost_marker = nullptr);
+  // Revokes every listed token whose raw comment carries `marker`, except `keep_id`; counts them
+  // in `*revoked`.
+  Status RevokeMarked(const std::string& marker, const std::string& keep_id, int* revoked);
 
   // The caller's valid tokens. Concurrent callers (and GetToken callers) share one token/list
   // call, and its answer serves for ClientOptions::list_freshness unless a create/delete happened.
@@ -112,8 +119,6 @@ class Client {
   StatusOr<std::string> LookUpHost();
   StatusOr<std::vector<TokenInfo>> FetchTokenList();
   void InvalidateTokenList();
-  // Revokes every listed token whose raw comment carries `marker`, except `keep_id`.
-  Status RevokeMarked(const std::string& marker, const std::string& keep_id, int* revoked);
 
   std::shared_ptr<http::Transport> transport_;
   std::shared_ptr<auth::TokenSource> tokens_;
