@@ -109,8 +109,15 @@ tf::Schema MakeSchema() {
                                                         "/subscriptions/<subscription>/resourceGroups/<group>/"
                                                         "providers/Microsoft.Databricks/workspaces/<name>",
                                                         /*ignore_case=*/true)}},
-              OptionalString(a::kAzureTenantId,
-                             "Entra ID (Azure AD) tenant ID. Defaults to the `ARM_TENANT_ID` environment variable."),
+              [] {
+                Attribute tenant = OptionalString(
+                    a::kAzureTenantId,
+                    "Entra ID (Azure AD) tenant ID (a GUID) or verified domain name. Defaults to the "
+                    "`ARM_TENANT_ID` environment variable.");
+                tenant.validators = {v::StringMatches("^[A-Za-z0-9.-]*$",
+                                                      "the tenant id (a GUID) or a verified domain name")};
+                return tenant;
+              }(),
               OptionalString(a::kAzureClientId,
                              "Application (client) ID of the service principal. Defaults to the `ARM_CLIENT_ID` "
                              "environment variable."),

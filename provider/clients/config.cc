@@ -1,6 +1,8 @@
 // ClientsConfig: environment fallbacks and validation.
 #include "provider/clients/config.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <regex>
 
@@ -115,6 +117,12 @@ Status ClientsConfig::Validate() const {
   }
   if (use_msi.value_or(false) && use_oidc.value_or(false)) {
     return InvalidArgumentError("azure_use_msi (ARM_USE_MSI) and azure_use_oidc (ARM_USE_OIDC) are both set; choose one");
+  }
+  // A GUID or a domain name: anything else would be sent into the token endpoint's path.
+  if (!std::all_of(tenant_id.begin(), tenant_id.end(),
+                   [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '.'; })) {
+    return InvalidArgumentError("azure_tenant_id (ARM_TENANT_ID) must be the tenant id (a GUID) or a verified "
+                                "domain name, got \"" + tenant_id + "\"");
   }
   const std::string lowered_tenant = AsciiLower(tenant_id);
   if (lowered_tenant == "common" || lowered_tenant == "organizations" || lowered_tenant == "consumers") {

@@ -94,6 +94,16 @@ TEST(ConfigTest, ValidateNamesWhatIsMissing) {
   c.environment = "usgovernment";
   c.tenant_id = "common";
   EXPECT_NE(msg(c).find("is not valid for a service principal"), std::string::npos);
+  // The tenant goes into the token endpoint's path: a GUID or a domain name only.
+  for (const char* good : {"00000000-0000-4000-8000-000000000001", "contoso.onmicrosoft.com"}) {
+    c.tenant_id = good;
+    EXPECT_TRUE(c.Validate().ok()) << good;
+  }
+  for (const char* bad : {"a b", "t/../x", "t?x=1", "t%2F"}) {
+    c.tenant_id = bad;
+    EXPECT_EQ(msg(c), std::string("azure_tenant_id (ARM_TENANT_ID) must be the tenant id (a GUID) or a verified "
+                                  "domain name, got \"") + bad + "\"");
+  }
   c.tenant_id = "t";
 
   // The resource ID goes into an ARM URL path, so only the workspace shape is taken.

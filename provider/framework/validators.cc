@@ -146,6 +146,7 @@ Validator UrlValidator(std::string description, std::string instead, bool bare_h
                      if (!s || RefusedResourceId(*s, instead, path, diags)) return;
                      const bool bare = bare_host_means_https && !s->empty() && s->find("://") == std::string::npos;
                      std::string problem = UrlProblem(bare ? "https://" + *s : *s, base_only);
+                     if (bare_host_means_https && s->empty()) problem = "must be a host name or an https:// URL";
                      if (problem == kNotABaseUrl && !instead.empty()) problem += " (" + instead + ")";
                      if (!problem.empty()) Fail(path, diags, problem + ", got " + Quote(*s));
                    }};

@@ -154,7 +154,7 @@ TEST(ValidatorsTest, HostOrHttpsUrlTakesABareHostAsHttps) {
       {"adb-1.2.azuredatabricks.net:99999", "invalid port"},
       {"user@adb-1.2.azuredatabricks.net", "must not contain user information"},
       {"adb 1.azuredatabricks.net", "spaces or control characters"},
-      {"", "must be an absolute URL"},
+      {"", "must be a host name or an https:// URL, got \"\""},
   };
   for (const Case& c : bad) {
     std::string got = Check(v, Value::String(c.url));

@@ -137,6 +137,8 @@ INSTANTIATE_TEST_SUITE_P(Attributes, BadProviderBlockTest,
                                            std::make_pair("retry_timeout_seconds", "1e20"),
                                            std::make_pair("retry_timeout_seconds", "-1"),
                                            std::make_pair("host", "\"http://example.com\""),
+                                           std::make_pair("host", "\"\""),
+                                           std::make_pair("azure_tenant_id", "\"t/../x\""),
                                            std::make_pair("host", "\"/subscriptions/0/resourceGroups/rg/providers/"
                                                                   "Microsoft.Databricks/workspaces/w\""),
                                            std::make_pair("azure_workspace_resource_id",
