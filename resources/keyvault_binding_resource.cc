@@ -379,14 +379,25 @@ class KeyVaultBindingResource final : public tf::Resource {
   // A newer version with another value, written by adbjit but not by this binding: most likely
   // another resource (a binding, or a sealed token) writes the same secret, and each apply would
   // overwrite the other's value, for ever.
+  // Also a write-only value overwritten outside Terraform: the plan can show only value_wo_version
+  // going from null to its number, so say why.
   static void WarnIfWrittenByAnother(const Value& state, const keyvault::SecretBundle& latest,
                                      tf::Diagnostics& diags) {
     auto own = GetStr(state, "id");
-    auto tag = latest.tags.find(kWriterTag);
-    if (!own || latest.id.empty() || latest.id == *own || tag == latest.tags.end()) return;
+    if (!own || latest.id.empty() || latest.id == *own) return;
     auto value = GetStr(state, "value");
-    if (value && latest.value.Reveal() == *value) return;  // same value: nothing to write back
     const std::string name = GetStr(state, "name").value_or("");
+    auto tag = latest.tags.find(kWriterTag);
+    if (tag == latest.tags.end()) {
+      if (value) return;  // the plan shows the value written back
+      diags.AddWarning("Secret written outside Terraform",
+                       "A version written outside Terraform is now the latest of the secret \"" + name +
+                           "\". The write-only value cannot be compared with it, so the plan writes value_wo "
+                           "again (shown as a change of value_wo_version).",
+                       AttributePath("value_wo_version"));
+      return;
+    }
+    if (value && latest.value.Reveal() == *value) return;  // same value: nothing to write back
     diags.AddWarning("Secret written by another adbjit resource",
                      "The latest version of the secret \"" + name + "\" was written by adbjit (" + tag->second +
                          "), but not by this binding, and the plan writes this binding's value again. If this "

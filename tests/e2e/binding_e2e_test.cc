@@ -318,6 +318,11 @@ TEST_F(PoolBindingE2eTest, WriteOnlyValueStaysOutOfStateAndPlanAndIsRewrittenOnV
   CommandResult drift = PlanDetailed();
   EXPECT_EQ(drift.exit_code, 2) << drift.Describe();
   EXPECT_THAT(drift.stdout_text, HasSubstr("will be updated in-place"));
+  EXPECT_THAT(Squashed(drift.stdout_text + drift.stderr_text),
+              HasSubstr("Warning: Secret written outside Terraform"));
+  EXPECT_THAT(Squashed(drift.stdout_text + drift.stderr_text),
+              HasSubstr("A version written outside Terraform is now the latest of the secret \"pool-id\". The "
+                        "write-only value cannot be compared with it, so the plan writes value_wo again"));
   ASSERT_TRUE(MustApply().ok());
   EXPECT_EQ(SecretValue("pool-id"), second);
   ExpectNoChanges("after writing the write-only value back");

@@ -66,6 +66,11 @@ Status KeyVaultError(const http::Response& r, const std::string& operation) {
   if (!message.empty()) msg += ": " + message;
   std::string hint = Hint(specific);
   if (r.status == 404 && sc != StatusCode::kNotFound) hint = "not Key Vault's answer about a secret: check vault_url";
+  // Key Vault names its refusals (Unauthorized, Forbidden/AccessDenied, ...); one without any code
+  // came from something else at that address.
+  if ((r.status == 401 || r.status == 403) && code.empty() && hint.empty()) {
+    hint = "not Key Vault's answer, which names its error code: check vault_url";
+  }
   if (!hint.empty()) msg += " (" + hint + ")";
   Status s(sc, log::Redact(msg));
   s.WithHttpStatus(r.status).WithRequestId(r.RequestId());

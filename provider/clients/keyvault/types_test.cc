@@ -51,7 +51,10 @@ TEST(KeyVaultErrorTest, Mapping) {
        StatusCode::kInvalidArgument, "BadParameter", "invalid name"},
       {429, R"({"error":{"code":"Throttled","message":"Request was not processed because too many requests were received."}})",
        StatusCode::kResourceExhausted, "Throttled", "too many"},
-      {401, "", StatusCode::kUnauthenticated, "", "HTTP 401"},
+      // A refusal without Key Vault's error code (here the Databricks host's) is not the vault's.
+      {401, "", StatusCode::kUnauthenticated, "", "(not Key Vault's answer, which names its error code: check vault_url)"},
+      {403, R"({"error_code":"PERMISSION_DENIED","message":"Invalid access token."})", StatusCode::kPermissionDenied,
+       "", "check vault_url"},
       // A 404 without Key Vault's SecretNotFound (a path it does not serve, another server): not "gone".
       {404, R"({"error":{"code":"NotFound","message":"The requested resource /x does not exist."}})",
        StatusCode::kFailedPrecondition, "NotFound", "(not Key Vault's answer about a secret: check vault_url)"},
