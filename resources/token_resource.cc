@@ -123,7 +123,7 @@ constexpr std::string_view kLostCreatePrefix = "lost-create:";
 
 std::optional<std::string> LostCreateMarker(const Value& state) {
   auto id = GetStr(state, "id");
-  if (!id || !id->starts_with(kLostCreatePrefix) || !GetStr(state, "token_id").value_or("").empty()) return std::nullopt;
+  if (!id || !id->starts_with(kLostCreatePrefix) || GetStr(state, "token_id")) return std::nullopt;
   return id->substr(kLostCreatePrefix.size());
 }
 
