@@ -454,9 +454,9 @@ class TokenResource final : public tf::Resource {
       if (databricks::FindMarker(t.raw_comment) != marker) continue;
       resp.diagnostics.AddWarning("Token left by a failed create",
                                   "Token " + t.token_id + " was made by a create whose answer was lost (its "
-                                  "comment ends in " + marker + "), and no state holds its value. The placeholder "
-                                  "in state is tainted: the next apply revokes that token and creates a new one, "
-                                  "and a destroy revokes it.");
+                                  "comment ends in " + marker + "), and no state holds its value. The state holds "
+                                  "a placeholder for it, which a plan replaces: applying that plan revokes the "
+                                  "token and creates a new one, and a destroy revokes it.");
       return;
     }
     resp.new_state = Value::Null(resp.new_state.type());
@@ -548,10 +548,12 @@ class TokenResource final : public tf::Resource {
 
   // Rotation: replace a token inside its renewal window (or already expired).
   void PlanRotation(const tf::PlanRequest& req, tf::PlanResponse& resp) const {
-    // A placeholder for a lost create is tainted: Terraform replaces it, and the read said why.
-    if (req.prior_state.IsNull() || LostCreateMarker(req.prior_state)) return;
+    if (req.prior_state.IsNull()) return;
     std::string why;
-    if (auto expiry_s = StateExpiry(req.prior_state)) {
+    // A placeholder for a lost create is replaced, tainted or not (terraform untaint), and the
+    // refresh said why.
+    if (LostCreateMarker(req.prior_state)) why = "id";
+    if (auto expiry_s = StateExpiry(req.prior_state); why.empty() && expiry_s) {
       const int64_t now_s = NowEpochMs() / 1000;
       const int64_t renew_before = GetInt(resp.planned_state, "renew_before_seconds").value_or(0);
       if (*expiry_s - now_s < renew_before || *expiry_s <= now_s) why = "expiry_time";

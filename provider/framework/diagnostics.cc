@@ -102,7 +102,11 @@ void Diagnostics::Append(const Diagnostics& other) {
 
 void Diagnostics::ExplainErrorsFrom(size_t from, const std::string& sentence) {
   for (size_t i = from; i < items_.size(); ++i) {
-    if (items_[i].severity == Diagnostic::Severity::kError) items_[i].detail += sentence;
+    if (items_[i].severity != Diagnostic::Severity::kError) continue;
+    std::string& detail = items_[i].detail;
+    // The detail is often a status message, which ends without a full stop.
+    if (!detail.empty() && detail.back() != '.' && detail.back() != '!' && detail.back() != '?') detail += '.';
+    detail += sentence;
   }
 }
 

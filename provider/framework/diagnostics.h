@@ -55,7 +55,8 @@ class Diagnostics {
   void AddStatus(const Status& status, std::string summary, std::optional<AttributePath> path = std::nullopt);
   void Append(const Diagnostics& other);
   // Appends `sentence` (with its leading space) to the detail of each error from the `from`-th
-  // diagnostic on: what the caller knows that the step which reported them did not.
+  // diagnostic on, after a full stop if the detail has none: what the caller knows that the step
+  // which reported them did not.
   void ExplainErrorsFrom(size_t from, const std::string& sentence);
 
   bool HasError() const;

@@ -59,11 +59,13 @@ TEST(DiagnosticsTest, ExplainErrorsFromAddsToLaterErrorsOnly) {
   const size_t from = d.items().size();
   d.AddWarning("Careful", "a warning.");
   d.AddError("Later", "after.");
+  d.AddError("Unfinished", "op: HTTP 500 (request id r-1)");
   d.ExplainErrorsFrom(from, " And so.");
-  ASSERT_EQ(d.items().size(), 3u);
+  ASSERT_EQ(d.items().size(), 4u);
   EXPECT_EQ(d.items()[0].detail, "before.");
   EXPECT_EQ(d.items()[1].detail, "a warning.");
   EXPECT_EQ(d.items()[2].detail, "after. And so.");
+  EXPECT_EQ(d.items()[3].detail, "op: HTTP 500 (request id r-1). And so.");
 }
 
 TEST(DiagnosticsTest, AddStatusIncludesMessageServiceCodeAndHttpStatus) {
