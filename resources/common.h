@@ -40,8 +40,11 @@ struct Guardrails {
 class OpenEphemeralTokens {
  public:
   struct Token {
-    std::string id;
+    std::string id;      // "" for one known by its marker only
     std::string expiry;  // RFC 3339, "" = never expires
+    // A create whose answer was lost and whose check failed: the marker its token's comment may
+    // carry (databricks::Client::CreateTokenSafely's lost_marker), revoked by that marker.
+    std::string marker;
   };
   void Add(Token token);
   void Remove(const std::string& id);

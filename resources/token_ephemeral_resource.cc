@@ -65,9 +65,18 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
     }
     api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
-    auto created = api->databricks().CreateTokenSafely(lifetime, GetStr(req.config, "comment").value_or(""));
+    std::string lost_marker;
+    auto created =
+        api->databricks().CreateTokenSafely(lifetime, GetStr(req.config, "comment").value_or(""), &lost_marker);
     if (!created.ok()) {
+      const size_t create_error = resp.diagnostics.items().size();
       AddApiError(resp.diagnostics, created.status(), "Cannot create Databricks token");
+      if (!lost_marker.empty()) {
+        // No state can hold it: the provider looks for it again, and revokes it, at shutdown.
+        api->open_ephemeral_tokens.Add({.id = "", .expiry = "", .marker = lost_marker});
+        resp.diagnostics.ExplainErrorsFrom(create_error, " The provider looks for that token again when Terraform "
+                                                         "shuts it down at the end of the run, and revokes it.");
+      }
       return;
     }
     const auto& info = created->info;
@@ -108,6 +117,19 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
 
 void RevokeUnclosedEphemeralTokens(const ApiProviderData& api) {
   for (const OpenEphemeralTokens::Token& t : api.open_ephemeral_tokens.TakeAll()) {
+    if (!t.marker.empty()) {
+      int revoked = 0;
+      Status swept = api.clients->CleanUp().RevokeMarked(t.marker, "", &revoked);
+      if (!swept.ok()) {
+        log::Error("adbjit", "cannot look for the token an ephemeral open may have left; revoke any token whose "
+                   "comment ends in the marker",
+                   {{"marker", t.marker}, {"error", swept.message()}});
+      } else if (revoked > 0) {
+        log::Warn("adbjit", "revoked the token an ephemeral open left when its create answer was lost",
+                  {{"marker", t.marker}});
+      }
+      continue;
+    }
     Status revoked = RevokeEphemeralToken(api, t.id, t.expiry);
     if (revoked.ok()) {
       log::Warn("adbjit", "revoked an ephemeral token Terraform did not close (the run failed or was interrupted)",

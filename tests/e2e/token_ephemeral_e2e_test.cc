@@ -88,6 +88,26 @@ resource "terraform_data" "use" {
   EXPECT_EQ(RouteRequests("/token/delete", "POST", 200), created);
 }
 
+// An open whose create answer is lost, and whose check is refused, may have made a token that no
+// state can hold: the provider looks for it by its marker at shutdown, and revokes it.
+TEST_F(TokenE2eTest, EphemeralTokenLeftByALostCreateIsRevokedAtShutdown) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig("ephemeral \"adbjit_token\" \"e\" {\n  comment          = \"eph lost\"\n"
+                   "  lifetime_seconds = 900\n}\n");
+  emu().SetFaults(json::array(
+      {{{"service", "databricks"}, {"method", "POST"}, {"path", "/token/create"}, {"action", "drop"},
+        {"phase", "after"}, {"count", 1}},
+       {{"service", "databricks"}, {"path", "/token/list"}, {"action", "status"}, {"status", 403},
+        {"body", R"({"error_code":"PERMISSION_DENIED","message":"Listing is disabled for this test."})"},
+        {"count", 1}}}));
+  CommandResult plan = ws().Plan();
+  EXPECT_EQ(plan.exit_code, 1) << plan.Describe();
+  EXPECT_THAT(Squashed(plan.stderr_text), HasSubstr("may exist. The provider looks for that token again when "
+                                                    "Terraform shuts it down at the end of the run, and revokes it."));
+  EXPECT_EQ(RouteRequests("/token/create", "POST"), 1);
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+}
+
 TEST_F(TokenE2eTest, EphemeralTokenServesAProvisionerForOneRunAndIsRevokedAtClose) {
   ASSERT_NO_FATAL_FAILURE(Start());
   ws().WriteConfig(R"(
