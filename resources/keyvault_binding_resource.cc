@@ -39,6 +39,8 @@ bool SameInstant(const std::optional<std::string>& a, const std::optional<std::s
 // "disabled", set by a refresh that found the secret disabled.
 constexpr char kPurgePending[] = "purge_pending";
 constexpr char kDisabled[] = "disabled";
+// Refresh found the secret's latest version written by a sealed adbjit_token, not by this binding.
+constexpr char kHeldByToken[] = "held_by_token";
 
 bool Flag(const std::string& private_data, const char* flag) {
   auto j = nlohmann::json::parse(private_data, nullptr, false);
@@ -149,6 +151,16 @@ class KeyVaultBindingResource final : public tf::Resource {
       if (name == "tags" && IsEmptyOrNull(planned, attr) && IsEmptyOrNull(req.prior_state, attr)) continue;
       if (Get(planned, attr) != Get(req.prior_state, attr)) remote_change = true;
     }
+    if (resp.requires_replace.empty() && Flag(req.prior_private, kHeldByToken)) {
+      resp.diagnostics.AddError(
+          "Secret held by a sealed token",
+          "The latest version of the secret \"" + GetStr(req.prior_state, "name").value_or("") + "\" was written by "
+          "a sealed adbjit_token (in this configuration or another), not by this binding. A binding and a sealed "
+          "token must not share a secret: writing the binding's value there would take the token from the "
+          "pipelines that read it. Give the binding another secret name (the token keeps this one).",
+          AttributePath("name"));
+      return;
+    }
     if (remote_change && resp.requires_replace.empty() && Flag(req.prior_private, kDisabled)) {
       resp.diagnostics.AddWarning(
           "New secret version will be written disabled",
@@ -211,9 +223,13 @@ class KeyVaultBindingResource final : public tf::Resource {
       }
       return;
     }
-    resp.new_state = Refresh(state, *bundle);
-    resp.private_data = WithFlag(WithFlag(req.private_data, kPurgePending, false), kDisabled, false);
-    WarnIfWrittenByAnother(state, *bundle, resp.diagnostics);
+    const bool held_by_token = WarnIfWrittenByAnother(state, *bundle, resp.diagnostics);
+    // A sealed token's version is not the binding's to take in: its value would enter the state,
+    // and a destroy would then delete the token's secret. The state stays as the binding left it,
+    // and the plan refuses to go on (ModifyPlan).
+    resp.new_state = held_by_token ? state : Refresh(state, *bundle);
+    resp.private_data = WithFlag(WithFlag(WithFlag(req.private_data, kPurgePending, false), kDisabled, false),
+                                 kHeldByToken, held_by_token);
   }
 
   void Update(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
@@ -258,6 +274,16 @@ class KeyVaultBindingResource final : public tf::Resource {
     if (!bundle.ok()) {
       AddApiError(resp.diagnostics, bundle.status(),
                   bundle.status().IsNotFound() ? "Secret not found" : "Cannot read Key Vault secret");
+      return;
+    }
+    // A sealed token's secret: its value would enter the state, and the binding would write over it.
+    if (auto tag = bundle->tags.find(kWriterTag);
+        tag != bundle->tags.end() && tag->second.starts_with("adbjit_token")) {
+      resp.diagnostics.AddError("Cannot import a sealed token's secret",
+                                "The latest version of the secret \"" + secret->name + "\" was written by a "
+                                "sealed adbjit_token (tag " + std::string(kWriterTag) + " = \"" + tag->second +
+                                "\"). Imported as a binding, the token's value would enter the state and the "
+                                "binding would write over it. Give the binding another secret name.");
       return;
     }
     // A versioned id (the binding's own id attribute) is taken while it names the latest version,
@@ -380,30 +406,33 @@ class KeyVaultBindingResource final : public tf::Resource {
   // another resource (a binding, or a sealed token) writes the same secret, and each apply would
   // overwrite the other's value, for ever.
   // Also a write-only value overwritten outside Terraform: the plan can show only value_wo_version
-  // going from null to its number, so say why.
-  static void WarnIfWrittenByAnother(const Value& state, const keyvault::SecretBundle& latest,
+  // going from null to its number, so say why. A version a sealed adbjit_token wrote is no warning
+  // but true: the plan refuses to write over it (see ModifyPlan).
+  static bool WarnIfWrittenByAnother(const Value& state, const keyvault::SecretBundle& latest,
                                      tf::Diagnostics& diags) {
     auto own = GetStr(state, "id");
-    if (!own || latest.id.empty() || latest.id == *own) return;
+    if (!own || latest.id.empty() || latest.id == *own) return false;
     auto value = GetStr(state, "value");
     const std::string name = GetStr(state, "name").value_or("");
     auto tag = latest.tags.find(kWriterTag);
     if (tag == latest.tags.end()) {
-      if (value) return;  // the plan shows the value written back
+      if (value) return false;  // the plan shows the value written back
       diags.AddWarning("Secret written outside Terraform",
                        "A version written outside Terraform is now the latest of the secret \"" + name +
                            "\". The write-only value cannot be compared with it, so the plan writes value_wo "
                            "again (shown as a change of value_wo_version).",
                        AttributePath("value_wo_version"));
-      return;
+      return false;
     }
-    if (value && latest.value.Reveal() == *value) return;  // same value: nothing to write back
+    if (tag->second.starts_with("adbjit_token")) return true;
+    if (value && latest.value.Reveal() == *value) return false;  // same value: nothing to write back
     diags.AddWarning("Secret written by another adbjit resource",
                      "The latest version of the secret \"" + name + "\" was written by adbjit (" + tag->second +
                          "), but not by this binding, and the plan writes this binding's value again. If this "
                          "comes back after every apply, two resources write the same secret and each apply "
                          "overwrites the other's value: give each its own secret name.",
                      AttributePath("name"));
+    return false;
   }
 
   static Value Refresh(const Value& state, const keyvault::SecretBundle& b) {

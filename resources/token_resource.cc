@@ -108,6 +108,8 @@ const char* RevokedMark(bool by_destroy, bool soft_deleted) {
 constexpr char kTokenWriterPrefix[] = "adbjit_token:";
 // The private data of a token whose secret holds another live token: {"secret_held_by":"<id>"}.
 constexpr char kHeldByKey[] = "secret_held_by";
+// The same when an adbjit_keyvault_binding wrote the secret's latest version.
+constexpr char kHeldByBindingPrivate[] = R"({"secret_held_by_binding":true})";
 
 std::optional<std::string> HeldBy(const std::string& private_data) {
   if (private_data.find(kHeldByKey) == std::string::npos) return std::nullopt;
@@ -288,7 +290,9 @@ class TokenResource final : public tf::Resource {
     }
     // The moved token is the principal's own: nothing left to warn about. A mark of a secret
     // held by another token holds only while the check below finds it so.
-    if (req.private_data == kMovedPrivate || HeldBy(req.private_data)) resp.private_data = "{}";
+    if (req.private_data == kMovedPrivate || HeldBy(req.private_data) || req.private_data == kHeldByBindingPrivate) {
+      resp.private_data = "{}";
+    }
     Value state = WithTokenInfo(req.current_state, *info);
     auto seal = SealTargetOf(req.current_state);
     auto secret_id = GetStr(req.current_state, "keyvault_secret_id");
@@ -304,6 +308,9 @@ class TokenResource final : public tf::Resource {
         if (*latest == LatestVersion::kNewer) {
           if (auto other = LiveTokenHolding(*api, newest, *token_id)) {
             resp.private_data = nlohmann::json{{kHeldByKey, *other}}.dump();
+          } else if (auto tag = newest.tags.find(kWriterTag);
+                     tag != newest.tags.end() && tag->second.starts_with("adbjit_keyvault_binding")) {
+            resp.private_data = kHeldByBindingPrivate;
           }
         }
       } else if (*latest == LatestVersion::kDisabled) {
@@ -573,8 +580,21 @@ class TokenResource final : public tf::Resource {
       const std::string secret = "the secret \"" + seal->name + "\"";
       const std::string outcome = "A new token is planned and written to " + secret + "; token " + token +
                                   " is revoked.";
+      const bool same_secret = Get(resp.planned_state, kSecretBlock) == Get(req.prior_state, kSecretBlock);
+      if (req.prior_private == kHeldByBindingPrivate && same_secret) {
+        // A new token would be refused there (a binding holds the secret), and only after this
+        // token had been revoked by the replacement.
+        resp.diagnostics.AddError(
+            "Secret held by a Key Vault binding",
+            "The latest version of the secret \"" + seal->name + "\" was written by an adbjit_keyvault_binding (in "
+            "this configuration or another) after token " + token + ". A sealed token and a binding must not share "
+            "a secret: a new token could not be written there, and the replacement would first revoke this one. "
+            "Give the token's keyvault_secret another name (the binding keeps this one).",
+            AttributePath(kSecretBlock).Attr("name"));
+        return;
+      }
       auto other = HeldBy(req.prior_private);
-      if (other && Get(resp.planned_state, kSecretBlock) == Get(req.prior_state, kSecretBlock)) {
+      if (other && same_secret) {
         // A new token here would take the secret from the other, whose next plan would take it
         // back: a replacement on every apply, each revoking a token pipelines may be using. The
         // other keeps the secret; this token stays as it is until one of them moves.
