@@ -406,8 +406,8 @@ class KeyVaultBindingResource final : public tf::Resource {
   // another resource (a binding, or a sealed token) writes the same secret, and each apply would
   // overwrite the other's value, for ever.
   // Also a write-only value overwritten outside Terraform: the plan can show only value_wo_version
-  // going from null to its number, so say why. A version a sealed adbjit_token wrote is no warning
-  // but true: the plan refuses to write over it (see ModifyPlan).
+  // going from null to its number, so say why. For a version a sealed adbjit_token wrote, it warns
+  // nothing and returns true: the plan then refuses to write over it (ModifyPlan).
   static bool WarnIfWrittenByAnother(const Value& state, const keyvault::SecretBundle& latest,
                                      tf::Diagnostics& diags) {
     auto own = GetStr(state, "id");
