@@ -152,14 +152,19 @@ class KeyVaultBindingResource final : public tf::Resource {
       if (Get(planned, attr) != Get(req.prior_state, attr)) remote_change = true;
     }
     if (resp.requires_replace.empty() && Flag(req.prior_private, kHeldByToken)) {
-      resp.diagnostics.AddError(
-          "Secret held by a sealed token",
+      // Refresh kept the state as the binding left it, so only a change in the configuration would
+      // write: that plan stops; otherwise the binding stays as it is (and a destroy can go on).
+      const std::string detail =
           "The latest version of the secret \"" + GetStr(req.prior_state, "name").value_or("") + "\" was written by "
           "a sealed adbjit_token (in this configuration or another), not by this binding. A binding and a sealed "
           "token must not share a secret: writing the binding's value there would take the token from the "
-          "pipelines that read it. Give the binding another secret name (the token keeps this one).",
-          AttributePath("name"));
-      return;
+          "pipelines that read it. Give the binding another secret name (the token keeps this one).";
+      if (remote_change) {
+        resp.diagnostics.AddError("Secret held by a sealed token", detail, AttributePath("name"));
+        return;
+      }
+      resp.diagnostics.AddWarning("Secret held by a sealed token", detail + " Until then the binding writes nothing.",
+                                  AttributePath("name"));
     }
     if (remote_change && resp.requires_replace.empty() && Flag(req.prior_private, kDisabled)) {
       resp.diagnostics.AddWarning(

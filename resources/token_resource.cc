@@ -296,7 +296,19 @@ class TokenResource final : public tf::Resource {
     Value state = WithTokenInfo(req.current_state, *info);
     auto seal = SealTargetOf(req.current_state);
     auto secret_id = GetStr(req.current_state, "keyvault_secret_id");
-    if (seal && secret_id) {
+    // Who holds the secret now, if another token or a binding: the plan must not take it back.
+    auto mark_holder = [&](const keyvault::SecretBundle& newest) {
+      if (auto other = LiveTokenHolding(*api, newest, *token_id)) {
+        resp.private_data = nlohmann::json{{kHeldByKey, *other}}.dump();
+      } else if (auto tag = newest.tags.find(kWriterTag);
+                 tag != newest.tags.end() && tag->second.starts_with("adbjit_keyvault_binding")) {
+        resp.private_data = kHeldByBindingPrivate;
+      }
+    };
+    if (seal && !secret_id) {
+      // Already found not to hold it (a refresh-only apply saved that): look again who does.
+      if (auto newest = api->keyvault().GetSecret(seal->vault_url, seal->name); newest.ok()) mark_holder(*newest);
+    } else if (seal && secret_id) {
       keyvault::SecretBundle newest;
       auto latest = CheckLatestVersion(api->keyvault(), seal->vault_url, seal->name, *secret_id, &newest);
       if (!latest.ok()) {
@@ -305,14 +317,7 @@ class TokenResource final : public tf::Resource {
       } else if (*latest == LatestVersion::kNewer || *latest == LatestVersion::kGone) {
         // The secret holds this token only while the version it wrote is the latest.
         state = state.WithAttr("keyvault_secret_id", Str(std::nullopt));
-        if (*latest == LatestVersion::kNewer) {
-          if (auto other = LiveTokenHolding(*api, newest, *token_id)) {
-            resp.private_data = nlohmann::json{{kHeldByKey, *other}}.dump();
-          } else if (auto tag = newest.tags.find(kWriterTag);
-                     tag != newest.tags.end() && tag->second.starts_with("adbjit_keyvault_binding")) {
-            resp.private_data = kHeldByBindingPrivate;
-          }
-        }
+        if (*latest == LatestVersion::kNewer) mark_holder(newest);
       } else if (*latest == LatestVersion::kDisabled) {
         // Disabled on purpose, most likely (to cut pipelines off): not a reason to write the token
         // again, which would make a new, enabled version.
@@ -572,7 +577,11 @@ class TokenResource final : public tf::Resource {
     // A sealed token whose secret was deleted or overwritten outside Terraform: the value cannot be
     // written again (Databricks never returns it), so a new token is the only way back.
     auto seal = SealTargetOf(req.config);
-    if (why.empty() && seal && !IsUnknown(req.prior_state, "keyvault_secret_id") &&
+    const bool same_secret = Get(resp.planned_state, kSecretBlock) == Get(req.prior_state, kSecretBlock);
+    // Another secret named in the configuration replaces the token anyway (the block forces it),
+    // and a warning about the old one would name the new.
+    const bool secret_kept = same_secret || Get(req.prior_state, kSecretBlock).IsNull();
+    if (why.empty() && seal && secret_kept && !IsUnknown(req.prior_state, "keyvault_secret_id") &&
         !GetStr(req.prior_state, "keyvault_secret_id")) {
       why = "keyvault_secret_id";
       // The plan shows only "keyvault_secret_id ... # forces replacement": say what happened.
@@ -580,17 +589,24 @@ class TokenResource final : public tf::Resource {
       const std::string secret = "the secret \"" + seal->name + "\"";
       const std::string outcome = "A new token is planned and written to " + secret + "; token " + token +
                                   " is revoked.";
-      const bool same_secret = Get(resp.planned_state, kSecretBlock) == Get(req.prior_state, kSecretBlock);
       if (req.prior_private == kHeldByBindingPrivate && same_secret) {
-        // A new token would be refused there (a binding holds the secret), and only after this
-        // token had been revoked by the replacement.
-        resp.diagnostics.AddError(
-            "Secret held by a Key Vault binding",
+        // A new token would be refused there (a binding holds the secret), and only after the
+        // replacement had revoked this one. So none is planned for this; one another change
+        // forces would meet the same end, so that plan stops.
+        const std::string detail =
             "The latest version of the secret \"" + seal->name + "\" was written by an adbjit_keyvault_binding (in "
             "this configuration or another) after token " + token + ". A sealed token and a binding must not share "
-            "a secret: a new token could not be written there, and the replacement would first revoke this one. "
-            "Give the token's keyvault_secret another name (the binding keeps this one).",
-            AttributePath(kSecretBlock).Attr("name"));
+            "a secret: a new token could not be written there, and a replacement would first revoke this one. "
+            "Give the token's keyvault_secret another name (the binding keeps this one).";
+        if (resp.requires_replace.empty()) {
+          resp.diagnostics.AddWarning("Secret held by a Key Vault binding",
+                                      detail + " Until then the token stays as it is.",
+                                      AttributePath(kSecretBlock).Attr("name"));
+        } else {
+          resp.diagnostics.AddError("Secret held by a Key Vault binding",
+                                    detail + " This plan would replace the token for another change.",
+                                    AttributePath(kSecretBlock).Attr("name"));
+        }
         return;
       }
       auto other = HeldBy(req.prior_private);

@@ -367,17 +367,24 @@ TEST_F(TokenE2eTest, ASealedTokenAndABindingDoNotTakeEachOthersSecret) {
 }
 
 // Created in one apply, a sealed token and a binding on one secret may both pass the check before
-// either writes. The next plan then stops with an error on whichever lost the secret, rather than
-// write over the other (the binding) or revoke the token and then fail to write its successor (the
-// token); renamed as the error says, it converges in one apply. The later writer is played here by
-// a version written with the other's tag, so that the test does not depend on the order.
-TEST_F(TokenE2eTest, ASealedTokenAndABindingOnOneSecretStopAtThePlanOfTheOneThatLostIt) {
+// either writes. The one that lost the secret then stays as it is, with a warning that says to
+// rename its secret, rather than write over the other (the binding) or be replaced by a token that
+// could not be written there (the token, which the replacement would first revoke). A plan that
+// would write or replace it anyway stops with an error; a refresh-only apply does not lose the
+// mark, and a destroy is not blocked. The later writer is played here by a version written with
+// the other's tag, so that the test does not depend on the order of the two creates.
+TEST_F(TokenE2eTest, ASealedTokenAndABindingOnOneSecretLeaveItToTheOneThatHasIt) {
   ASSERT_NO_FATAL_FAILURE(Start());
-  auto binding = [&](const std::string& secret) {
+  auto binding = [&](const std::string& secret, const std::string& value = "the binding's") {
     return "resource \"adbjit_keyvault_binding\" \"b\" {\n  vault_url = \"" + VaultUrl() +
-           "\"\n  name      = \"" + secret + "\"\n  value     = \"the binding's\"\n}\n";
+           "\"\n  name      = \"" + secret + "\"\n  value     = \"" + value + "\"\n}\n";
   };
-  ws().WriteConfig(binding("binding-secret") + SealedToken(VaultUrl(), "token-secret"));
+  auto token = [&](const std::string& secret, int lifetime = 3600) {
+    std::string t = SealedToken(VaultUrl(), secret);
+    t.replace(t.find("3600"), 4, std::to_string(lifetime));
+    return t;
+  };
+  ws().WriteConfig(binding("binding-secret") + token("token-secret"));
   ASSERT_TRUE(ws().Apply().ok());
   const std::set<std::string> live = LiveTokenIds();
   ASSERT_THAT(live, SizeIs(1));
@@ -388,15 +395,26 @@ TEST_F(TokenE2eTest, ASealedTokenAndABindingOnOneSecretStopAtThePlanOfTheOneThat
                   .SetSecret(VaultUrl(), "token-secret",
                              {.value = Secret("a binding's"), .tags = {{"adbjit", "adbjit_keyvault_binding"}}})
                   .ok());
-  for (int run = 0; run < 2; ++run) {
-    CommandResult refused = run == 0 ? PlanDetailed() : ws().Apply();
-    EXPECT_EQ(refused.exit_code, 1) << refused.Describe();
-    const std::string said = Squashed(refused.stderr_text);
-    EXPECT_THAT(said, HasSubstr("Error: Secret held by a Key Vault binding"));
-    EXPECT_THAT(said, HasSubstr("Give the token's keyvault_secret another name (the binding keeps this one)."));
-    EXPECT_EQ(LiveTokenIds(), live);  // the token is not revoked
+  for (const std::vector<std::string>& refresh_only : {std::vector<std::string>{}, {"-refresh-only"}}) {
+    if (!refresh_only.empty()) ASSERT_TRUE(ws().Apply(refresh_only).ok());  // saves the refreshed state
+    CommandResult plan = PlanDetailed();
+    EXPECT_EQ(plan.exit_code, 0) << plan.Describe();
+    const std::string said = Squashed(Output(plan));
+    EXPECT_THAT(said, HasSubstr("Warning: Secret held by a Key Vault binding"));
+    EXPECT_THAT(said, HasSubstr("Give the token's keyvault_secret another name (the binding keeps this one). Until "
+                                "then the token stays as it is."));
   }
-  ws().WriteConfig(binding("binding-secret") + SealedToken(VaultUrl(), "token-secret-2"));
+  ws().WriteConfig(binding("binding-secret") + token("token-secret", 7200));  // a change that replaces it
+  CommandResult refused = PlanDetailed();
+  EXPECT_EQ(refused.exit_code, 1) << refused.Describe();
+  EXPECT_THAT(Squashed(refused.stderr_text), HasSubstr("Error: Secret held by a Key Vault binding"));
+  EXPECT_THAT(Squashed(refused.stderr_text), HasSubstr("This plan would replace the token for another change."));
+  EXPECT_EQ(ws().Apply().exit_code, 1);
+  EXPECT_EQ(LiveTokenIds(), live);  // not revoked
+  ws().WriteConfig(binding("binding-secret") + token("token-secret-2"));
+  CommandResult renamed = PlanDetailed();
+  EXPECT_EQ(renamed.exit_code, 2) << renamed.Describe();
+  EXPECT_THAT(Output(renamed), Not(HasSubstr("no longer holds it")));  // the block's change says it
   CommandResult apply = ws().Apply();
   ASSERT_TRUE(apply.ok()) << apply.Describe();
   ExpectNoChanges("once the token has a secret of its own");
@@ -408,20 +426,27 @@ TEST_F(TokenE2eTest, ASealedTokenAndABindingOnOneSecretStopAtThePlanOfTheOneThat
                   .SetSecret(VaultUrl(), "binding-secret",
                              {.value = Secret("a token"), .tags = {{"adbjit", "adbjit_token:" + *LiveTokenIds().begin()}}})
                   .ok());
-  CommandResult refused = PlanDetailed();
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 0) << plan.Describe();
+  EXPECT_THAT(Squashed(Output(plan)), HasSubstr("Warning: Secret held by a sealed token"));
+  EXPECT_THAT(Squashed(Output(plan)), HasSubstr("Give the binding another secret name (the token keeps this one). "
+                                                "Until then the binding writes nothing."));
+  auto shown = ws().ShowJson();
+  ASSERT_TRUE(shown.ok());
+  EXPECT_THAT(shown->dump(), Not(HasSubstr("a token")));  // the token's value is not read into state
+  ws().WriteConfig(binding("binding-secret", "a new value") + token("token-secret-2"));
+  refused = PlanDetailed();
   EXPECT_EQ(refused.exit_code, 1) << refused.Describe();
   EXPECT_THAT(Squashed(refused.stderr_text), HasSubstr("Error: Secret held by a sealed token"));
-  EXPECT_THAT(Squashed(refused.stderr_text),
-              HasSubstr("Give the binding another secret name (the token keeps this one)."));
   EXPECT_EQ(SecretValue("binding-secret"), "a token");
-  ws().WriteConfig(binding("binding-secret-2") + SealedToken(VaultUrl(), "token-secret-2"));
-  apply = ws().Apply();
-  ASSERT_TRUE(apply.ok()) << apply.Describe();
-  ExpectNoChanges("once the binding has a secret of its own");
-  EXPECT_EQ(SecretValue("binding-secret"), "a token");  // the old binding's destroy left it
 
-  ASSERT_TRUE(ws().Destroy().ok());
+  // A destroy is not blocked, and leaves the other's secret alone.
+  ws().WriteConfig(binding("binding-secret") + token("token-secret-2"));
+  CommandResult destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
+  EXPECT_EQ(SecretValue("binding-secret"), "a token");
+  EXPECT_EQ(SecretValue("token-secret"), "a binding's");
 }
 
 // A secret that someone else keeps is not taken over: the create fails on the block before any
