@@ -154,11 +154,7 @@ class KeyVaultBindingResource final : public tf::Resource {
     if (resp.requires_replace.empty() && Flag(req.prior_private, kHeldByToken)) {
       // Refresh kept the state as the binding left it, so only a change in the configuration would
       // write: that plan stops; otherwise the binding stays as it is (and a destroy can go on).
-      const std::string detail =
-          "The latest version of the secret \"" + GetStr(req.prior_state, "name").value_or("") + "\" was written by "
-          "a sealed adbjit_token (in this configuration or another), not by this binding. A binding and a sealed "
-          "token must not share a secret: writing the binding's value there would take the token from the "
-          "pipelines that read it. Give the binding another secret name (the token keeps this one).";
+      const std::string detail = HeldByTokenDetail(GetStr(req.prior_state, "name").value_or(""));
       if (remote_change) {
         resp.diagnostics.AddError("Secret held by a sealed token", detail, AttributePath("name"));
         return;
@@ -244,6 +240,20 @@ class KeyVaultBindingResource final : public tf::Resource {
       resp.new_state = req.planned_state;
       resp.private_data = req.planned_private;
       return;
+    }
+    // A plan made without a refresh (-refresh=false) has not seen a sealed token take the secret:
+    // look once more before writing over it.
+    const std::string name = GetStr(req.prior_state, "name").value_or("");
+    auto latest = api->keyvault().GetSecret(GetStr(req.prior_state, "vault_url").value_or(""), name);
+    if (latest.ok() && latest->id != GetStr(req.prior_state, "id").value_or("")) {
+      if (auto tag = latest->tags.find(kWriterTag);
+          tag != latest->tags.end() && tag->second.starts_with("adbjit_token")) {
+        resp.diagnostics.AddError("Secret held by a sealed token", HeldByTokenDetail(name) + " Nothing was written.",
+                                  AttributePath("name"));
+        resp.new_state = req.prior_state;
+        resp.private_data = WithFlag(req.planned_private, kHeldByToken, true);
+        return;
+      }
     }
     Write(*api, req, /*recover=*/true, Flag(req.planned_private, kDisabled), resp);
   }
@@ -438,6 +448,14 @@ class KeyVaultBindingResource final : public tf::Resource {
                          "overwrites the other's value: give each its own secret name.",
                      AttributePath("name"));
     return false;
+  }
+
+  // Why a binding does not write a secret a sealed token took.
+  static std::string HeldByTokenDetail(const std::string& name) {
+    return "The latest version of the secret \"" + name + "\" was written by a sealed adbjit_token (in this "
+           "configuration or another), not by this binding. A binding and a sealed token must not share a secret: "
+           "writing the binding's value there would take the token from the pipelines that read it. Give the "
+           "binding another secret name (the token keeps this one).";
   }
 
   static Value Refresh(const Value& state, const keyvault::SecretBundle& b) {

@@ -565,6 +565,29 @@ class TokenResource final : public tf::Resource {
     // A placeholder for a lost create is replaced, tainted or not (terraform untaint), and the
     // refresh said why.
     if (LostCreateMarker(req.prior_state)) why = "id";
+    auto seal = SealTargetOf(req.config);
+    const bool same_secret = Get(resp.planned_state, kSecretBlock) == Get(req.prior_state, kSecretBlock);
+    if (why.empty() && seal && same_secret && req.prior_private == kHeldByBindingPrivate) {
+      // A binding took the secret: a new token would be refused there, and only after the
+      // replacement had revoked this one. So none is planned (not even a rotation: the token runs
+      // to its expiry); a plan another change forces to replace it stops instead.
+      const std::string detail =
+          "The latest version of the secret \"" + seal->name + "\" was written by an adbjit_keyvault_binding (in "
+          "this configuration or another) after token " + GetStr(req.prior_state, "token_id").value_or("") +
+          ". A sealed token and a binding must not share a secret: a new token could not be written there, and a "
+          "replacement would first revoke this one. Give the token's keyvault_secret another name (the binding "
+          "keeps this one).";
+      if (resp.requires_replace.empty()) {
+        resp.diagnostics.AddWarning("Secret held by a Key Vault binding",
+                                    detail + " Until then the token stays as it is, and is not rotated.",
+                                    AttributePath(kSecretBlock).Attr("name"));
+      } else {
+        resp.diagnostics.AddError("Secret held by a Key Vault binding",
+                                  detail + " This plan would replace the token for another change.",
+                                  AttributePath(kSecretBlock).Attr("name"));
+      }
+      return;
+    }
     if (auto expiry_s = StateExpiry(req.prior_state); why.empty() && expiry_s) {
       const int64_t now_s = NowEpochMs() / 1000;
       const int64_t renew_before = GetInt(resp.planned_state, "renew_before_seconds").value_or(0);
@@ -576,8 +599,6 @@ class TokenResource final : public tf::Resource {
     }
     // A sealed token whose secret was deleted or overwritten outside Terraform: the value cannot be
     // written again (Databricks never returns it), so a new token is the only way back.
-    auto seal = SealTargetOf(req.config);
-    const bool same_secret = Get(resp.planned_state, kSecretBlock) == Get(req.prior_state, kSecretBlock);
     // Another secret named in the configuration replaces the token anyway (the block forces it),
     // and a warning about the old one would name the new.
     const bool secret_kept = same_secret || Get(req.prior_state, kSecretBlock).IsNull();
@@ -589,26 +610,6 @@ class TokenResource final : public tf::Resource {
       const std::string secret = "the secret \"" + seal->name + "\"";
       const std::string outcome = "A new token is planned and written to " + secret + "; token " + token +
                                   " is revoked.";
-      if (req.prior_private == kHeldByBindingPrivate && same_secret) {
-        // A new token would be refused there (a binding holds the secret), and only after the
-        // replacement had revoked this one. So none is planned for this; one another change
-        // forces would meet the same end, so that plan stops.
-        const std::string detail =
-            "The latest version of the secret \"" + seal->name + "\" was written by an adbjit_keyvault_binding (in "
-            "this configuration or another) after token " + token + ". A sealed token and a binding must not share "
-            "a secret: a new token could not be written there, and a replacement would first revoke this one. "
-            "Give the token's keyvault_secret another name (the binding keeps this one).";
-        if (resp.requires_replace.empty()) {
-          resp.diagnostics.AddWarning("Secret held by a Key Vault binding",
-                                      detail + " Until then the token stays as it is.",
-                                      AttributePath(kSecretBlock).Attr("name"));
-        } else {
-          resp.diagnostics.AddError("Secret held by a Key Vault binding",
-                                    detail + " This plan would replace the token for another change.",
-                                    AttributePath(kSecretBlock).Attr("name"));
-        }
-        return;
-      }
       auto other = HeldBy(req.prior_private);
       if (other && same_secret) {
         // A new token here would take the secret from the other, whose next plan would take it

@@ -402,7 +402,7 @@ TEST_F(TokenE2eTest, ASealedTokenAndABindingOnOneSecretLeaveItToTheOneThatHasIt)
     const std::string said = Squashed(Output(plan));
     EXPECT_THAT(said, HasSubstr("Warning: Secret held by a Key Vault binding"));
     EXPECT_THAT(said, HasSubstr("Give the token's keyvault_secret another name (the binding keeps this one). Until "
-                                "then the token stays as it is."));
+                                "then the token stays as it is, and is not rotated."));
   }
   ws().WriteConfig(binding("binding-secret") + token("token-secret", 7200));  // a change that replaces it
   CommandResult refused = PlanDetailed();
@@ -426,6 +426,14 @@ TEST_F(TokenE2eTest, ASealedTokenAndABindingOnOneSecretLeaveItToTheOneThatHasIt)
                   .SetSecret(VaultUrl(), "binding-secret",
                              {.value = Secret("a token"), .tags = {{"adbjit", "adbjit_token:" + *LiveTokenIds().begin()}}})
                   .ok());
+  // Without a refresh the plan cannot know; the write looks once more and does not go over it.
+  ws().WriteConfig(binding("binding-secret", "a new value") + token("token-secret-2"));
+  CommandResult unrefreshed = ws().Apply({"-refresh=false"});
+  EXPECT_EQ(unrefreshed.exit_code, 1) << unrefreshed.Describe();
+  EXPECT_THAT(Squashed(unrefreshed.stderr_text), HasSubstr("Error: Secret held by a sealed token"));
+  EXPECT_THAT(Squashed(unrefreshed.stderr_text), HasSubstr("(the token keeps this one). Nothing was written."));
+  EXPECT_EQ(SecretValue("binding-secret"), "a token");
+  ws().WriteConfig(binding("binding-secret") + token("token-secret-2"));
   CommandResult plan = PlanDetailed();
   EXPECT_EQ(plan.exit_code, 0) << plan.Describe();
   EXPECT_THAT(Squashed(Output(plan)), HasSubstr("Warning: Secret held by a sealed token"));
