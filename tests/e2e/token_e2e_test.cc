@@ -396,7 +396,9 @@ TEST_F(TokenE2eTest, ASealedTokenAndABindingOnOneSecretLeaveItToTheOneThatHasIt)
                              {.value = Secret("a binding's"), .tags = {{"adbjit", "adbjit_keyvault_binding"}}})
                   .ok());
   for (const std::vector<std::string>& refresh_only : {std::vector<std::string>{}, {"-refresh-only"}}) {
-    if (!refresh_only.empty()) ASSERT_TRUE(ws().Apply(refresh_only).ok());  // saves the refreshed state
+    if (!refresh_only.empty()) {
+      ASSERT_TRUE(ws().Apply(refresh_only).ok());  // saves the refreshed state
+    }
     CommandResult plan = PlanDetailed();
     EXPECT_EQ(plan.exit_code, 0) << plan.Describe();
     const std::string said = Squashed(Output(plan));
