@@ -114,7 +114,7 @@ tf::Schema MakeSchema() {
                     a::kAzureTenantId,
                     "Entra ID (Azure AD) tenant ID (a GUID) or verified domain name. Defaults to the "
                     "`ARM_TENANT_ID` environment variable.");
-                tenant.validators = {v::StringMatches("^[A-Za-z0-9.-]*$",
+                tenant.validators = {v::StringMatches(clients::kTenantIdPattern,
                                                       "the tenant id (a GUID) or a verified domain name")};
                 return tenant;
               }(),

@@ -148,6 +148,11 @@ void AddApiError(tf::Diagnostics& diags, const Status& status, const std::string
   diags.AddStatus(status, summary, std::move(path));
 }
 
+std::string WriterType(const keyvault::SecretBundle& version) {
+  auto tag = version.tags.find(kWriterTag);
+  return tag == version.tags.end() ? "" : tag->second.substr(0, tag->second.find(':'));
+}
+
 Status CheckSecretNotForeign(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
                              std::string_view writer_type, const std::string& advice) {
   auto latest = kv.GetSecret(vault_url, name);
@@ -157,8 +162,7 @@ Status CheckSecretNotForeign(keyvault::Client& kv, const std::string& vault_url,
     return s;
   }
   if (auto tag = latest->tags.find(kWriterTag); tag != latest->tags.end()) {
-    // "adbjit_token:<id>" (or "adbjit_token" before ids were added), "adbjit_keyvault_binding".
-    const std::string other = tag->second.substr(0, tag->second.find(':'));
+    const std::string other = WriterType(*latest);
     if (other.empty() || other == writer_type) return Status::OK();
     return AlreadyExistsError("Key Vault secret \"" + name + "\" in " + vault_url + " is written by an " + other +
                               " (its latest version carries the tag " + std::string(kWriterTag) + " = \"" +

@@ -124,6 +124,10 @@ void AddApiError(tf::Diagnostics& diags, const Status& status, const std::string
 // that a create can tell a secret adbjit wrote (a replacement made first with
 // create_before_destroy writes the name its predecessor holds) from someone else's.
 inline constexpr char kWriterTag[] = "adbjit";
+// The resource type a version's kWriterTag names: "adbjit_token" for "adbjit_token:<id>" (or the
+// bare "adbjit_token" of versions written before ids were added), "adbjit_keyvault_binding"; ""
+// when the version carries no such tag.
+std::string WriterType(const keyvault::SecretBundle& version);
 
 // Before a create writes `name`: OK when the secret does not exist (or is soft-deleted), is
 // disabled (its version cannot be read, so it is taken as before), or carries kWriterTag on its

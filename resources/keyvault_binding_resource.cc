@@ -245,15 +245,13 @@ class KeyVaultBindingResource final : public tf::Resource {
     // look once more before writing over it.
     const std::string name = GetStr(req.prior_state, "name").value_or("");
     auto latest = api->keyvault().GetSecret(GetStr(req.prior_state, "vault_url").value_or(""), name);
-    if (latest.ok() && latest->id != GetStr(req.prior_state, "id").value_or("")) {
-      if (auto tag = latest->tags.find(kWriterTag);
-          tag != latest->tags.end() && tag->second.starts_with("adbjit_token")) {
-        resp.diagnostics.AddError("Secret held by a sealed token", HeldByTokenDetail(name) + " Nothing was written.",
-                                  AttributePath("name"));
-        resp.new_state = req.prior_state;
-        resp.private_data = WithFlag(req.planned_private, kHeldByToken, true);
-        return;
-      }
+    if (latest.ok() && latest->id != GetStr(req.prior_state, "id").value_or("") &&
+        WriterType(*latest) == "adbjit_token") {
+      resp.diagnostics.AddError("Secret held by a sealed token", HeldByTokenDetail(name) + " Nothing was written.",
+                                AttributePath("name"));
+      resp.new_state = req.prior_state;
+      resp.private_data = WithFlag(req.planned_private, kHeldByToken, true);
+      return;
     }
     Write(*api, req, /*recover=*/true, Flag(req.planned_private, kDisabled), resp);
   }
@@ -292,11 +290,11 @@ class KeyVaultBindingResource final : public tf::Resource {
       return;
     }
     // A sealed token's secret: its value would enter the state, and the binding would write over it.
-    if (auto tag = bundle->tags.find(kWriterTag);
-        tag != bundle->tags.end() && tag->second.starts_with("adbjit_token")) {
+    if (WriterType(*bundle) == "adbjit_token") {
       resp.diagnostics.AddError("Cannot import a sealed token's secret",
                                 "The latest version of the secret \"" + secret->name + "\" was written by a "
-                                "sealed adbjit_token (tag " + std::string(kWriterTag) + " = \"" + tag->second +
+                                "sealed adbjit_token (tag " + std::string(kWriterTag) + " = \"" +
+                                bundle->tags.at(kWriterTag) +
                                 "\"). Imported as a binding, the token's value would enter the state and the "
                                 "binding would write over it. Give the binding another secret name.");
       return;
@@ -439,7 +437,7 @@ class KeyVaultBindingResource final : public tf::Resource {
                        AttributePath("value_wo_version"));
       return false;
     }
-    if (tag->second.starts_with("adbjit_token")) return true;
+    if (WriterType(latest) == "adbjit_token") return true;
     if (value && latest.value.Reveal() == *value) return false;  // same value: nothing to write back
     diags.AddWarning("Secret written by another adbjit resource",
                      "The latest version of the secret \"" + name + "\" was written by adbjit (" + tag->second +

@@ -300,8 +300,7 @@ class TokenResource final : public tf::Resource {
     auto mark_holder = [&](const keyvault::SecretBundle& newest) {
       if (auto other = LiveTokenHolding(*api, newest, *token_id)) {
         resp.private_data = nlohmann::json{{kHeldByKey, *other}}.dump();
-      } else if (auto tag = newest.tags.find(kWriterTag);
-                 tag != newest.tags.end() && tag->second.starts_with("adbjit_keyvault_binding")) {
+      } else if (WriterType(newest) == "adbjit_keyvault_binding") {
         resp.private_data = kHeldByBindingPrivate;
       }
     };

@@ -1,8 +1,6 @@
 // ClientsConfig: environment fallbacks and validation.
 #include "provider/clients/config.h"
 
-#include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <regex>
 
@@ -118,9 +116,8 @@ Status ClientsConfig::Validate() const {
   if (use_msi.value_or(false) && use_oidc.value_or(false)) {
     return InvalidArgumentError("azure_use_msi (ARM_USE_MSI) and azure_use_oidc (ARM_USE_OIDC) are both set; choose one");
   }
-  // A GUID or a domain name: anything else would be sent into the token endpoint's path.
-  if (!std::all_of(tenant_id.begin(), tenant_id.end(),
-                   [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '.'; })) {
+  static const std::regex kTenantShape(kTenantIdPattern);
+  if (!std::regex_match(tenant_id, kTenantShape)) {
     return InvalidArgumentError("azure_tenant_id (ARM_TENANT_ID) must be the tenant id (a GUID) or a verified "
                                 "domain name, got \"" + tenant_id + "\"");
   }

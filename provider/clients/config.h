@@ -19,6 +19,10 @@ inline constexpr char kWorkspaceResourceIdPattern[] =
     R"(^/subscriptions/[^/?#\s]+/resourceGroups/[^/?#\s]+/providers/Microsoft\.Databricks/workspaces/[^/?#\s]+$)";
 bool IsWorkspaceResourceId(const std::string& id);
 
+// azure_tenant_id: a GUID or a domain name (empty: not given). It goes into the token endpoint's
+// path, so nothing else is taken; the provider schema validates with the same pattern.
+inline constexpr char kTenantIdPattern[] = "^[A-Za-z0-9.-]*$";
+
 // Which Entra ID credential a configuration selects.
 enum class CredentialKind { kClientSecret, kFederated, kManagedIdentity };
 
