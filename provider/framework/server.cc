@@ -24,20 +24,28 @@ Diagnostics& DiagnosticsOf(R& r) {
   return r.diagnostics;
 }
 
+// Runs `body`: what an escaping exception said, or nullopt when none escaped.
+template <typename Body>
+std::optional<std::string> Escaped(Body&& body) {
+  try {
+    body();
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "an exception of unknown type";
+  }
+  return std::nullopt;
+}
+
 // Runs `body`; an escaping exception becomes a fresh result holding one error diagnostic.
 template <typename R, typename Body>
 R Guarded(const char* rpc, Body&& body) {
-  std::string what;
-  try {
-    return body();
-  } catch (const std::exception& e) {
-    what = e.what();
-  } catch (...) {
-    what = "an exception of unknown type";
-  }
   R result{};
-  DiagnosticsOf(result).AddError(kInternalError, std::string("The provider failed unexpectedly in ") + rpc +
-                                                     ": " + what + ". This is a bug in the provider.");
+  if (auto what = Escaped([&] { result = body(); })) {
+    result = R{};
+    DiagnosticsOf(result).AddError(kInternalError, std::string("The provider failed unexpectedly in ") + rpc +
+                                                       ": " + *what + ". This is a bug in the provider.");
+  }
   return result;
 }
 
@@ -261,24 +269,14 @@ Diagnostics ProviderServer::ConfigureProvider(const std::string& terraform_versi
 
 std::string ProviderServer::StopProvider() {
   const std::shared_ptr<ProviderData> data = ConfiguredContext().provider;
-  try {
-    provider_->Stop(data);
-  } catch (const std::exception& e) {
-    return std::string(kInternalError) + ": " + e.what();
-  } catch (...) {
-    return std::string(kInternalError) + ": an exception of unknown type";
-  }
+  if (auto what = Escaped([&] { provider_->Stop(data); })) return std::string(kInternalError) + ": " + *what;
   return "";
 }
 
 void ProviderServer::Shutdown() {
   const std::shared_ptr<ProviderData> data = ConfiguredContext().provider;
-  try {
-    provider_->Shutdown(data);
-  } catch (const std::exception& e) {
-    log::Error("sdk", "provider shutdown failed", {{"error", e.what()}});
-  } catch (...) {
-    log::Error("sdk", "provider shutdown failed", {{"error", "an exception of unknown type"}});
+  if (auto what = Escaped([&] { provider_->Shutdown(data); })) {
+    log::Error("sdk", "provider shutdown failed", {{"error", *what}});
   }
 }
 
