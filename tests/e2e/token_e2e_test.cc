@@ -48,6 +48,13 @@ std::string SealedToken(const std::string& vault_url, const std::string& secret,
          extra + "}\n";
 }
 
+// adbjit_keyvault_binding.`resource` writing `value` to the secret `secret`.
+std::string BindingOn(const std::string& vault_url, const std::string& secret, const std::string& value,
+                      const std::string& resource = "b") {
+  return "resource \"adbjit_keyvault_binding\" \"" + resource + "\" {\n  vault_url = \"" + vault_url +
+         "\"\n  name      = \"" + secret + "\"\n  value     = \"" + value + "\"\n}\n";
+}
+
 // A provider block with only `attribute` = `value`, one token with comment `comment`, and the
 // adbjit_tokens list that finds it (read after the token exists).
 std::string TokenAndItsListing(const std::string& attribute, const std::string& value, const std::string& comment) {
@@ -325,8 +332,7 @@ TEST_F(TokenE2eTest, SealedTokenReplacedCreateBeforeDestroyKeepsTheNewTokenInIts
 TEST_F(TokenE2eTest, ASealedTokenAndABindingDoNotTakeEachOthersSecret) {
   ASSERT_NO_FATAL_FAILURE(Start());
   auto binding = [&](const std::string& resource, const std::string& secret) {
-    return "resource \"adbjit_keyvault_binding\" \"" + resource + "\" {\n  vault_url = \"" + VaultUrl() +
-           "\"\n  name      = \"" + secret + "\"\n  value     = \"the binding's\"\n}\n";
+    return BindingOn(VaultUrl(), secret, "the binding's", resource);
   };
   ws().WriteConfig(binding("b", "held"));
   ASSERT_TRUE(ws().Apply().ok());
@@ -376,8 +382,7 @@ TEST_F(TokenE2eTest, ASealedTokenAndABindingDoNotTakeEachOthersSecret) {
 TEST_F(TokenE2eTest, ASealedTokenAndABindingOnOneSecretLeaveItToTheOneThatHasIt) {
   ASSERT_NO_FATAL_FAILURE(Start());
   auto binding = [&](const std::string& secret, const std::string& value = "the binding's") {
-    return "resource \"adbjit_keyvault_binding\" \"b\" {\n  vault_url = \"" + VaultUrl() +
-           "\"\n  name      = \"" + secret + "\"\n  value     = \"" + value + "\"\n}\n";
+    return BindingOn(VaultUrl(), secret, value);
   };
   auto token = [&](const std::string& secret, int lifetime = 3600) {
     std::string t = SealedToken(VaultUrl(), secret);
