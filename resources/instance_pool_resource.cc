@@ -104,9 +104,12 @@ Value FromRemote(const Value& state, const databricks::InstancePool& pool) {
   };
   if (pool.disk_spec && (!Get(state, "disk_spec").IsNull() || says_something(*pool.disk_spec))) {
     const auto& d = *pool.disk_spec;
+    // An empty disk_type block (`disk_type {}`) is what the pool has when it names no type.
+    const Value& prior_type = Get(Get(state, "disk_spec"), "disk_type");
+    const bool prior_empty = !prior_type.IsNull() && !GetStr(prior_type, "azure_disk_volume_type");
     Value disk_type = d.azure_disk_volume_type
                           ? Value::Object(DiskTypeType(), {{"azure_disk_volume_type", Str(d.azure_disk_volume_type)}})
-                          : Value::Null(DiskTypeType());
+                          : (prior_empty ? prior_type : Value::Null(DiskTypeType()));
     s = s.WithAttr("disk_spec", Value::Object(DiskSpecType(),
                                               {{"disk_count", Int(d.disk_count ? std::optional<int64_t>(*d.disk_count) : std::nullopt)},
                                                {"disk_size", Int(d.disk_size ? std::optional<int64_t>(*d.disk_size) : std::nullopt)},

@@ -426,9 +426,10 @@ TEST_F(PoolBindingE2eTest, DeclaringOrDroppingThePlacementDatabricksChoseKeepsTh
   EXPECT_EQ(RouteRequests("/instance-pools/create", "POST"), 1);
 }
 
-// `preloaded_spark_versions = []`, `custom_tags = {}` and `disk_spec {}` say what leaving them out
-// says. An import (which cannot tell the two apart) into a configuration that writes them, or
-// removing them later, changes the state only: no new pool, no edit request.
+// `preloaded_spark_versions = []`, `custom_tags = {}` and `disk_spec {}` (or one with an empty
+// `disk_type {}`) say what leaving them out says. An import (which cannot tell the two apart) into
+// a configuration that writes them, or removing them later, changes the state only: no new pool,
+// no edit request.
 TEST_F(PoolBindingE2eTest, EmptyVersionsTagsAndDiskSpecAreNoChangeToThePool) {
   ASSERT_NO_FATAL_FAILURE(Start());
   const std::string with_empties = R"(
@@ -469,6 +470,18 @@ resource "adbjit_instance_pool" "p" {
 }
 )");
   expect_state_only_update("after removing the empty versions, tags and disk_spec");
+
+  // An empty disk_type inside it says no more: kept as written by each refresh.
+  Config(R"(
+resource "adbjit_instance_pool" "p" {
+  instance_pool_name = "empties"
+  node_type_id       = "Standard_DS3_v2"
+  disk_spec {
+    disk_type {}
+  }
+}
+)");
+  expect_state_only_update("after adding a disk_spec with an empty disk_type");
 
   ASSERT_THAT(LivePools(), SizeIs(1));
   EXPECT_EQ(LivePools()[0]["instance_pool_id"], id);
