@@ -307,7 +307,8 @@ class InstancePoolResource final : public tf::Resource {
   void ValidateConfig(const tf::CallContext&, const Value& config, tf::Diagnostics& diags) const override {
     auto min_idle = GetInt(config, "min_idle_instances");
     auto max_cap = GetInt(config, "max_capacity");
-    if (min_idle && max_cap && *min_idle > *max_cap) {
+    // Only between sizes that are valid themselves (each attribute's own check says what is not).
+    if (min_idle && max_cap && *min_idle >= 0 && *max_cap >= 1 && *min_idle > *max_cap) {
       diags.AddError("Invalid pool size",
                      "min_idle_instances (" + std::to_string(*min_idle) + ") cannot exceed max_capacity (" +
                          std::to_string(*max_cap) + ").",

@@ -15,6 +15,10 @@ using tf::Type;
 using tf::Value;
 namespace v = tf::validators;
 
+// Databricks' pool sizes are 32-bit integers: a larger number is refused with a message that reads
+// as if it were negative.
+constexpr int64_t kMaxInt32 = 2147483647;
+
 // A vault URL; azurerm_key_vault's `id` in its place gets an error naming `vault_uri`.
 tf::Validator VaultUrl() {
   return v::HttpsBaseUrlOrLoopback(
@@ -223,13 +227,13 @@ Schema MakeInstancePoolSchema() {
                    .optional = true,
                    .computed = true,
                    .default_value = Value::Int(0),
-                   .validators = {v::IntAtLeast(0)}},
+                   .validators = {v::IntBetween(0, kMaxInt32)}},
                   {.name = "max_capacity",
                    .type = Type::Number(),
                    .description = "Upper bound on idle plus used instances. Must be at least "
                                   "`min_idle_instances` and within `guardrails.max_pool_capacity`.",
                    .optional = true,
-                   .validators = {v::IntAtLeast(1)}},
+                   .validators = {v::IntBetween(1, kMaxInt32)}},
                   {.name = "idle_instance_autotermination_minutes",
                    .type = Type::Number(),
                    .description = "Minutes an instance above `min_idle_instances` may stay idle before it "
@@ -258,7 +262,8 @@ Schema MakeInstancePoolSchema() {
                    .description = "Databricks Runtime version preloaded on idle instances (at most one), "
                                   "e.g. `15.4.x-scala2.12`. Changing it forces a new pool.",
                    .optional = true,
-                   .requires_replace = true},
+                   .requires_replace = true,
+                   .validators = {v::ListOfNonEmptyStrings(0)}},
                   Computed("state", Type::String(), "Pool state reported by Databricks: `ACTIVE`, `STOPPED`.", true),
                   Computed("default_tags", Type::Map(Type::String()),
                            "Tags Databricks adds to every pool resource.", true),

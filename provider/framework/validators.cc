@@ -218,8 +218,9 @@ Validator StringBytesAtMost(size_t max, std::string limit_name) {
 }
 
 Validator ListOfNonEmptyStrings(size_t min_entries) {
-  std::string description = "must list at least " + std::to_string(min_entries) +
-                            (min_entries == 1 ? " entry" : " entries") + ", none of them empty";
+  std::string description = min_entries == 0 ? std::string("entries must not be empty")
+                                              : "must list at least " + std::to_string(min_entries) +
+                                                    (min_entries == 1 ? " entry" : " entries") + ", none of them empty";
   return Validator{description,
                    [min_entries, description](const Value& v, const AttributePath& path, Diagnostics& diags) {
                      const Type::Kind kind = v.type().kind();
@@ -230,7 +231,7 @@ Validator ListOfNonEmptyStrings(size_t min_entries) {
                        return;
                      }
                      for (size_t i = 0; i < entries.size(); ++i) {
-                       if (entries[i].IsKnown() && entries[i].GetString() == std::string()) {
+                       if (entries[i].IsKnown() && !entries[i].IsNull() && entries[i].GetString() == std::string()) {
                          Fail(path.Index(static_cast<int64_t>(i)), diags, "must not be empty");
                        }
                      }

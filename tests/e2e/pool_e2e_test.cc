@@ -647,19 +647,29 @@ resource "adbjit_instance_pool" "p" {
   EXPECT_THAT(Squashed(validate.stderr_text), HasSubstr("at most 45 custom tags on a pool, got 46"));
   EXPECT_EQ(Requests("databricks"), 0);
 
-  // An empty tag key, which Databricks refuses at apply; a guard rail that allows no node type (the
-  // provider block is validated first, and alone when it fails).
+  // An empty tag key or runtime version, and sizes beyond Databricks' 32-bit integers, which
+  // Databricks refuses at apply (the last as if it were negative); no size comparison between
+  // sizes that are invalid themselves. A guard rail that allows no node type (the provider block is
+  // validated first, and alone when it fails).
   Config(R"(
 resource "adbjit_instance_pool" "p" {
-  instance_pool_name = "blank-tag"
-  node_type_id       = "Standard_DS3_v2"
-  custom_tags        = { "" = "v" }
+  instance_pool_name       = "blank-tag"
+  node_type_id             = "Standard_DS3_v2"
+  custom_tags              = { "" = "v" }
+  preloaded_spark_versions = [""]
+  min_idle_instances       = -1
+  max_capacity             = 3000000000
 }
 )");
   validate = ws().Validate();
   EXPECT_EQ(validate.exit_code, 1) << validate.Describe();
   ExpectErrorAt(validate.stderr_text, "Invalid Attribute Value", "custom_tags");
-  EXPECT_THAT(Squashed(validate.stderr_text), HasSubstr("custom_tags must not have an empty key."));
+  const std::string blank = Squashed(validate.stderr_text);
+  EXPECT_THAT(blank, HasSubstr("custom_tags must not have an empty key."));
+  EXPECT_THAT(blank, HasSubstr("preloaded_spark_versions[0] must not be empty."));
+  EXPECT_THAT(blank, HasSubstr("min_idle_instances must be between 0 and 2147483647, got -1."));
+  EXPECT_THAT(blank, HasSubstr("max_capacity must be between 1 and 2147483647, got 3000000000."));
+  EXPECT_THAT(blank, Not(HasSubstr("Invalid pool size")));
   ws().WriteConfig(R"(
 provider "adbjit" {
   guardrails {
