@@ -42,8 +42,9 @@ class OpenEphemeralTokens {
   struct Token {
     std::string id;      // "" for one known by its marker only
     std::string expiry;  // RFC 3339, "" = never expires
-    // A create whose answer was lost and whose check failed: the marker its token's comment may
-    // carry (databricks::Client::CreateTokenSafely's lost_marker), revoked by that marker.
+    // A create whose answer was lost and whose check failed (databricks::Client::CreateTokenSafely's
+    // lost_marker), or one that succeeded only after such an answer (a request still on its way may
+    // make a twin): the marker its tokens' comments carry, revoked by that marker.
     std::string marker;
   };
   void Add(Token token);

@@ -75,7 +75,9 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
         // No state can hold it: the provider looks for it again, and revokes it, at shutdown.
         api->open_ephemeral_tokens.Add({.id = "", .expiry = "", .marker = lost_marker});
         resp.diagnostics.ExplainErrorsFrom(create_error, " The provider looks for that token again when Terraform "
-                                                         "shuts it down at the end of the run, and revokes it.");
+                                                         "shuts it down at the end of the run, and revokes it; if "
+                                                         "that look fails too, only the provider's log says so "
+                                                         "(TF_LOG_PROVIDER=error).");
       }
       return;
     }
@@ -87,6 +89,10 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
     if (!expiry.empty()) priv["expiry_time"] = expiry;
     resp.private_data = priv.dump();
     api->open_ephemeral_tokens.Add({info.token_id, expiry});
+    if (created->after_ambiguity) {
+      // A request given up on may still make a twin with the marker: looked for again at shutdown.
+      api->open_ephemeral_tokens.Add({.id = "", .expiry = "", .marker = databricks::FindMarker(info.raw_comment)});
+    }
   }
 
   // The result object: the configured arguments and the token's attributes.
@@ -125,7 +131,7 @@ void RevokeUnclosedEphemeralTokens(const ApiProviderData& api) {
                    "comment ends in the marker",
                    {{"marker", t.marker}, {"error", swept.message()}});
       } else if (revoked > 0) {
-        log::Warn("adbjit", "revoked the token an ephemeral open left when its create answer was lost",
+        log::Warn("adbjit", "revoked the token an ephemeral open left when its create answer was lost or late",
                   {{"marker", t.marker}});
       }
       continue;

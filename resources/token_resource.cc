@@ -141,6 +141,29 @@ void WarnMovedTokenNotFound(const std::string& token_id, tf::Diagnostics& diags)
                    "API, unless it should stay.");
 }
 
+// Revokes the twins of a token (databricks::SameCreate): tokens its create made with requests that
+// reached Databricks after the provider had given up on them and made this one. Their values never
+// reached anyone, and no state records them.
+void RevokeTwins(const ApiProviderData& api, const std::string& token_id,
+                 const std::vector<databricks::TokenInfo>& twins, tf::Diagnostics& diags) {
+  for (const auto& twin : twins) {
+    const std::string what = "Token " + twin.token_id + " carries the marker " + databricks::FindMarker(twin.raw_comment) +
+                             " and the lifetime of token " + token_id + ": it was made by a create request that "
+                             "reached Databricks after the provider had given up on it and created token " +
+                             token_id + " instead. Its value never reached anyone, and no state records it";
+    Status revoked = api.databricks().DeleteToken(twin.token_id);
+    if (revoked.ok() || revoked.IsNotFound()) {
+      diags.AddWarning("Token left by a late create request revoked", what + ", so it was revoked.",
+                       AttributePath("token_id"));
+    } else {
+      diags.AddWarning("Token left by a late create request",
+                       what + ". It could not be revoked (" + revoked.message() + "); the next refresh tries "
+                       "again, or revoke it in the workspace (Settings, Developer, Access tokens).",
+                       AttributePath("token_id"));
+    }
+  }
+}
+
 // The lifetime Databricks gave a token (whole seconds), null for a token without expiry.
 Value LifetimeOf(const databricks::TokenInfo& info) {
   if (info.expiry_time < 0) return Int(std::nullopt);
@@ -272,7 +295,9 @@ class TokenResource final : public tf::Resource {
     }
     auto token_id = GetStr(req.current_state, "token_id");
     if (!token_id) token_id = GetStr(req.current_state, "id");
-    auto info = api->databricks().GetToken(token_id.value_or(""));
+    std::vector<databricks::TokenInfo> twins;
+    auto info = api->databricks().GetToken(token_id.value_or(""), &twins);
+    RevokeTwins(*api, *token_id, twins, resp.diagnostics);
     if (!info.ok()) {
       if (info.status().IsNotFound()) {
         if (req.private_data == kMovedPrivate) WarnMovedTokenNotFound(*token_id, resp.diagnostics);

@@ -3,6 +3,7 @@
 // untracked, and API errors reported with the resource, operation, service code and message.
 #include <string>
 
+#include "provider/clients/http/curl_transport.h"
 #include "tests/e2e/token_e2e_fixture.h"
 
 namespace adbjit::e2e {
@@ -359,6 +360,54 @@ TEST_F(TokenE2eTest, TokenLeftByALostCreateIsRevokedByTheNextApplyOrDestroy) {
   EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
   EXPECT_THAT(plan.stdout_text, HasSubstr("adbjit_token.t will be created"));
   EXPECT_THAT(Output(plan), Not(HasSubstr("tainted")));
+}
+
+// A create request that reaches Databricks only after the provider gave up on it (it timed out, the
+// list found no token with its marker, and the provider created again) makes a second token with
+// the same marker and lifetime, whose value nobody received. The test sends that late request
+// itself, once the apply is done: the next refresh revokes the token it made and says so, and
+// keeps the resource's own. A token with the same comment but another lifetime is not touched.
+TEST_F(TokenE2eTest, TokenMadeByALateCreateRequestIsRevokedByTheNextRefresh) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig("resource \"adbjit_token\" \"t\" {\n  comment          = \"late\"\n  lifetime_seconds = 3600\n}\n");
+  ASSERT_TRUE(MustApply().ok());
+  const std::string ours = State("adbjit_token.t")["token_id"];
+  std::string raw_comment;
+  const json objects = emu().Objects();  // the loop below must not outlive it
+  for (const auto& t : objects["tokens"]) {
+    if (t["token_id"] == ours) raw_comment = t.value("comment", "");
+  }
+  ASSERT_THAT(raw_comment, HasSubstr("late [adbjit:"));
+  auto send_create = [&](int64_t lifetime_seconds) -> std::string {
+    auto bearer = Outside().tokens().Token(Outside().cloud().DatabricksScope());
+    EXPECT_TRUE(bearer.ok()) << bearer.status().message();
+    if (!bearer.ok()) return "";
+    http::Request request;
+    request.method = "POST";
+    request.url = emu().databricks_url() + "/api/2.0/token/create";
+    request.headers = {{"Authorization", "Bearer " + bearer->token.Reveal()}, {"Content-Type", "application/json"}};
+    request.body = json{{"comment", raw_comment}, {"lifetime_seconds", lifetime_seconds}}.dump();
+    request.idempotent = false;
+    request.operation = "create token";
+    auto response = http::CurlTransport().Send(request);
+    EXPECT_TRUE(response.ok() && response->status == 200) << (response.ok() ? response->body : response.status().message());
+    if (!response.ok()) return "";
+    return json::parse(response->body, nullptr, false).value("/token_info/token_id"_json_pointer, "");
+  };
+  const std::string late = send_create(3600);
+  const std::string unrelated = send_create(7200);
+  ASSERT_FALSE(late.empty());
+  ASSERT_FALSE(unrelated.empty());
+
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 0) << plan.Describe();
+  const std::string said = Squashed(Output(plan));
+  EXPECT_THAT(said, HasSubstr("Warning: Token left by a late create request revoked"));
+  EXPECT_THAT(said, HasSubstr("Token " + late + " carries the marker [adbjit:"));
+  EXPECT_THAT(said, HasSubstr("created token " + ours + " instead. Its value never reached anyone"));
+  EXPECT_THAT(said, Not(HasSubstr(unrelated)));
+  EXPECT_EQ(LiveTokenIds(), (std::set<std::string>{ours, unrelated}));
+  ExpectNoChanges("after the late token was revoked");
 }
 
 TEST_F(TokenE2eTest, TokenThatCannotBeRevokedAfterAFailedWriteStaysInStateAndIsReplacedNextApply) {

@@ -311,10 +311,16 @@ StatusOr<std::vector<TokenInfo>> Client::ListTokens() {
   });
 }
 
-StatusOr<TokenInfo> Client::GetToken(const std::string& token_id) {
+StatusOr<TokenInfo> Client::GetToken(const std::string& token_id, std::vector<TokenInfo>* twins) {
   ADBJIT_ASSIGN_OR_RETURN(std::vector<TokenInfo> all, ListTokens());
   for (auto& t : all) {
-    if (t.token_id == token_id) return t;
+    if (t.token_id != token_id) continue;
+    if (twins != nullptr) {
+      for (const auto& other : all) {
+        if (SameCreate(t, other)) twins->push_back(other);
+      }
+    }
+    return t;
   }
   return Status(StatusCode::kNotFound, "get token: no valid token with id " + token_id +
                                            " (revoked, expired, or created by another principal)")
@@ -362,7 +368,7 @@ StatusOr<CreatedToken> Client::CreateTokenSafely(std::optional<int64_t> lifetime
       auto j = internal::ParseJson(r->body);
       std::string value = j ? internal::GetString(*j, "token_value") : "";
       if (!value.empty() && j->contains("token_info")) {
-        CreatedToken created{Secret(std::move(value)), (*j)["token_info"].get<TokenInfo>()};
+        CreatedToken created{Secret(std::move(value)), (*j)["token_info"].get<TokenInfo>(), ambiguity};
         InvalidateTokenList();
         if (ambiguity) {
           int revoked = 0;

@@ -69,7 +69,8 @@ class Client {
   // info.comment is the user's comment, info.raw_comment has the marker). Never leaves a token
   // alive and untracked: after an ambiguous failure (connection dropped, timeout, 5xx) it lists
   // tokens, revokes any carrying this call's marker (its value is lost), and creates again within
-  // the retry budget; after a success that followed an ambiguity it sweeps once more. Definite
+  // the retry budget; after a success that followed an ambiguity it sweeps once more (a request
+  // that lands later still makes a twin: see CreatedToken::after_ambiguity). Definite
   // errors (QUOTA_EXCEEDED, PERMISSION_DENIED, INVALID_PARAMETER_VALUE) return at once.
   // `lifetime_seconds` nullopt = server default. When it fails after an ambiguous attempt and
   // cannot make sure that no token with its marker is alive (the list or the revoke failed too),
@@ -84,8 +85,9 @@ class Client {
   // The caller's valid tokens. Concurrent callers (and GetToken callers) share one token/list
   // call, and its answer serves for ClientOptions::list_freshness unless a create/delete happened.
   StatusOr<std::vector<TokenInfo>> ListTokens();
-  // One token from the shared list; kNotFound when it is not listed (revoked or expired).
-  StatusOr<TokenInfo> GetToken(const std::string& token_id);
+  // One token from the shared list; kNotFound when it is not listed (revoked or expired). `twins`,
+  // if given, receives the other listed tokens the same create made (SameCreate).
+  StatusOr<TokenInfo> GetToken(const std::string& token_id, std::vector<TokenInfo>* twins = nullptr);
   // Revokes; kNotFound when the token is unknown / already revoked (callers treat it as done).
   Status DeleteToken(const std::string& token_id);
 

@@ -4,6 +4,7 @@
 #include <openssl/rand.h>
 
 #include <cctype>
+#include <cstdlib>
 #include <random>
 
 #include "provider/clients/internal/json_util.h"
@@ -93,6 +94,18 @@ std::string StripMarker(const std::string& raw) {
   std::string out = raw.substr(0, raw.size() - marker.size());
   if (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
+}
+
+bool SameCreate(const TokenInfo& a, const TokenInfo& b) {
+  const std::string marker = FindMarker(a.raw_comment);
+  if (marker.empty() || a.token_id == b.token_id || FindMarker(b.raw_comment) != marker) return false;
+  constexpr int64_t kHourMs = 3600 * 1000;
+  if (std::llabs(a.creation_time - b.creation_time) > kHourMs) return false;
+  if ((a.expiry_time < 0) != (b.expiry_time < 0)) return false;
+  if (a.expiry_time < 0) return true;
+  // Databricks sets the expiry from the request's lifetime_seconds: allow for rounding.
+  constexpr int64_t kSlackMs = 5000;
+  return std::llabs((a.expiry_time - a.creation_time) - (b.expiry_time - b.creation_time)) <= kSlackMs;
 }
 
 void from_json(const json& j, TokenInfo& t) {

@@ -37,9 +37,18 @@ struct TokenInfo {
   std::string raw_comment;   // as stored by Databricks (may end in the marker)
 };
 
+// Whether two listed tokens were made by one CreateTokenSafely call: the same marker, the same
+// lifetime, created within an hour of each other. A create request that reaches Databricks only
+// after the client gave up on it (timed out, then found no token with the marker and created
+// again) makes such a twin, whose value nobody received.
+bool SameCreate(const TokenInfo& a, const TokenInfo& b);
+
 struct CreatedToken {
   Secret token_value;  // only ever returned by create
   TokenInfo info;
+  // The create was repeated after an answer it could not tell (see CreateTokenSafely): a request
+  // still on its way may yet make a twin with the same marker (SameCreate).
+  bool after_ambiguity = false;
 };
 
 void from_json(const nlohmann::json& j, TokenInfo& t);

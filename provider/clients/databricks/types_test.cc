@@ -133,6 +133,25 @@ TEST(ResourceManagerTest, WorkspaceUrlComesFromTheProperties) {
   }
 }
 
+// Twins of one create: the same marker and lifetime, made within the hour. Anything else is another
+// token, whoever wrote its comment.
+TEST(MarkerTest, SameCreateNeedsTheMarkerTheLifetimeAndTheHour) {
+  const std::string raw = CommentWithMarker("ci", MakeMarker());
+  const int64_t t0 = 1'700'000'000'000;
+  const TokenInfo ours{"a", t0, t0 + 3'600'000, "ci", raw};
+  EXPECT_TRUE(SameCreate(ours, TokenInfo{"b", t0 + 90'000, t0 + 90'000 + 3'600'000, "ci", raw}));
+  EXPECT_TRUE(SameCreate(ours, TokenInfo{"b", t0 - 1'000, t0 - 1'000 + 3'601'000, "ci", raw}));  // rounding
+  EXPECT_FALSE(SameCreate(ours, ours));                                                            // itself
+  EXPECT_FALSE(SameCreate(ours, TokenInfo{"b", t0, t0 + 7'200'000, "ci", raw}));                  // lifetime
+  EXPECT_FALSE(SameCreate(ours, TokenInfo{"b", t0, -1, "ci", raw}));                               // no expiry
+  EXPECT_FALSE(SameCreate(ours, TokenInfo{"b", t0 + 3'700'000, t0 + 7'300'000, "ci", raw}));       // hours later
+  EXPECT_FALSE(SameCreate(ours, TokenInfo{"b", t0, t0 + 3'600'000, "ci", CommentWithMarker("ci", MakeMarker())}));
+  const TokenInfo unmarked{"a", t0, t0 + 3'600'000, "ci", "ci"};
+  EXPECT_FALSE(SameCreate(unmarked, TokenInfo{"b", t0, t0 + 3'600'000, "ci", "ci"}));
+  const TokenInfo forever{"a", t0, -1, "ci", raw};
+  EXPECT_TRUE(SameCreate(forever, TokenInfo{"b", t0 + 5, -1, "ci", raw}));
+}
+
 TEST(MarkerTest, RoundTrip) {
   std::string m = MakeMarker();
   ASSERT_EQ(m.size(), 21u);
