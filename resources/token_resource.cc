@@ -325,9 +325,13 @@ class TokenResource final : public tf::Resource {
     auto mark_holder = [&](const keyvault::SecretBundle& newest) {
       if (auto other = LiveTokenHolding(*api, newest, *token_id)) {
         resp.private_data = nlohmann::json{{kHeldByKey, *other}}.dump();
-      } else if (WriterType(newest) == "adbjit_keyvault_binding") {
-        resp.private_data = kHeldByBindingPrivate;
+        return true;
       }
+      if (WriterType(newest) == "adbjit_keyvault_binding") {
+        resp.private_data = kHeldByBindingPrivate;
+        return true;
+      }
+      return false;
     };
     if (seal && !secret_id) {
       // Already found not to hold it (a refresh-only apply saved that): look again who does.
@@ -339,9 +343,12 @@ class TokenResource final : public tf::Resource {
         AddApiError(resp.diagnostics, latest.status(), "Cannot read the token's Key Vault secret",
                     AttributePath(kSecretBlock));
       } else if (*latest == LatestVersion::kNewer || *latest == LatestVersion::kGone) {
-        // The secret holds this token only while the version it wrote is the latest.
-        state = state.WithAttr("keyvault_secret_id", Str(std::nullopt));
-        if (*latest == LatestVersion::kNewer) mark_holder(newest);
+        // The secret holds this token only while the version it wrote is the latest. Another
+        // adbjit resource that wrote a later one holds it now, and the plan leaves this token as
+        // it is: its version, still in the vault with the token, stays its keyvault_secret_id, so
+        // that what reads the id (a binding, an output) does not turn null meanwhile.
+        const bool held_by_another = *latest == LatestVersion::kNewer && mark_holder(newest);
+        if (!held_by_another) state = state.WithAttr("keyvault_secret_id", Str(std::nullopt));
       } else if (*latest == LatestVersion::kDisabled) {
         // Disabled on purpose, most likely (to cut pipelines off): not a reason to write the token
         // again, which would make a new, enabled version.
@@ -612,6 +619,20 @@ class TokenResource final : public tf::Resource {
       }
       return;
     }
+    if (auto other = HeldBy(req.prior_private); why.empty() && seal && same_secret && other) {
+      // A new token here would take the secret from the other, whose next plan would take it
+      // back: a replacement on every apply, each revoking a token pipelines may be using. The
+      // other keeps the secret; this token stays as it is (not rotated) until one of them moves.
+      resp.diagnostics.AddWarning(
+          "Secret shared with another token",
+          "The secret \"" + seal->name + "\" holds token " + *other + ", which another adbjit_token (in this "
+          "configuration or another) wrote after token " + GetStr(req.prior_state, "token_id").value_or("") +
+          ". Two tokens that write one secret would replace each other on every apply, each revoking the "
+          "other's token, so no new token is planned here while that one is live. Give each adbjit_token its "
+          "own keyvault_secret name, or remove one of them.",
+          AttributePath(kSecretBlock).Attr("name"));
+      return;
+    }
     if (auto expiry_s = StateExpiry(req.prior_state); why.empty() && expiry_s) {
       const int64_t now_s = NowEpochMs() / 1000;
       const int64_t renew_before = GetInt(resp.planned_state, "renew_before_seconds").value_or(0);
@@ -634,21 +655,6 @@ class TokenResource final : public tf::Resource {
       const std::string secret = "the secret \"" + seal->name + "\"";
       const std::string outcome = "A new token is planned and written to " + secret + "; token " + token +
                                   " is revoked.";
-      auto other = HeldBy(req.prior_private);
-      if (other && same_secret) {
-        // A new token here would take the secret from the other, whose next plan would take it
-        // back: a replacement on every apply, each revoking a token pipelines may be using. The
-        // other keeps the secret; this token stays as it is until one of them moves.
-        resp.diagnostics.AddWarning(
-            "Secret shared with another token",
-            "The secret \"" + seal->name + "\" holds token " + *other + ", which another adbjit_token (in this "
-            "configuration or another) wrote after token " + token + ". Two tokens that write one secret would "
-            "replace each other on every apply, each revoking the other's token, so no new token is planned "
-            "here while that one is live. Give each adbjit_token its own keyvault_secret name, or remove one of "
-            "them.",
-            AttributePath(kSecretBlock).Attr("name"));
-        return;
-      }
       if (Get(req.prior_state, kSecretBlock).IsNull()) {
         resp.diagnostics.AddWarning("New token planned for keyvault_secret",
                                     "Token " + token + " has no Key Vault secret recorded (it was created "

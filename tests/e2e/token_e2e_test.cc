@@ -773,13 +773,17 @@ TEST_F(TokenE2eTest, SealedTokenGoneOutsideOrHalfDestroyedStillTakesItsSecretAlo
 
 // Two tokens that write one secret: the one whose version came first sees the other's live token
 // in it and stays as it is, with a warning naming both, rather than replace it on every apply
-// (each replacement revoked the other's token). Once they have names of their own, both converge.
+// (each replacement revoked the other's token). Its keyvault_secret_id, the version that still
+// holds it, is kept, so that bindings that copy each id plan no change either (a null there
+// failed every plan, and so the fix). Once they have names of their own, both converge.
 TEST_F(TokenE2eTest, TwoTokensSharingASecretDoNotReplaceEachOtherForever) {
   ASSERT_NO_FATAL_FAILURE(Start());
   auto two = [&](const std::string& b_secret) {
     std::string b = SealedToken(VaultUrl(), b_secret);
     b.replace(b.find("\"sealed\""), 8, "\"b\"");
-    return SealedToken(VaultUrl(), "dup-tok") + "\n" + b;
+    return SealedToken(VaultUrl(), "dup-tok") + "\n" + b + "\n" +
+           BindingOn(VaultUrl(), "id-a", "${adbjit_token.sealed.keyvault_secret_id}", "id_a") +
+           BindingOn(VaultUrl(), "id-b", "${adbjit_token.b.keyvault_secret_id}", "id_b");
   };
   ws().WriteConfig(two("dup-tok"));
   ASSERT_TRUE(ws().Apply().ok());
@@ -802,6 +806,9 @@ TEST_F(TokenE2eTest, TwoTokensSharingASecretDoNotReplaceEachOtherForever) {
   ASSERT_TRUE(ws().Apply().ok());
   EXPECT_EQ(LiveTokenIds(), (std::set<std::string>{a_id, b_id}));  // nothing replaced, nothing revoked
   EXPECT_EQ(holder("dup-tok"), held);
+  const std::string loser_id = State(loser == a_id ? "adbjit_token.sealed" : "adbjit_token.b")["keyvault_secret_id"];
+  EXPECT_THAT(loser_id, HasSubstr("/secrets/dup-tok/"));
+  EXPECT_EQ(SecretValue(loser == a_id ? "id-a" : "id-b"), loser_id);
 
   ws().WriteConfig(two("dup-tok-b"));
   ASSERT_TRUE(ws().Apply().ok());
