@@ -90,11 +90,20 @@ class KeyVaultBindingResource final : public tf::Resource {
                        AttributePath("value_wo"));
       } else if (value.IsNull() && wo.IsNull()) {
         diags.AddError("Missing secret value",
-                       "Set exactly one of value and value_wo. Configuration that Terraform generates for an "
-                       "import block (-generate-config-out) leaves both null, as it never writes sensitive "
+                       "Set exactly one of value and value_wo; both are null here. One set from an expression is "
+                       "null when the expression is (for instance a sealed adbjit_token's keyvault_secret_id "
+                       "while that token has no keyvault_secret). Configuration that Terraform generates for "
+                       "an import block (-generate-config-out) leaves both null, as it never writes sensitive "
                        "values: fill one in.",
                        AttributePath("value"));
       }
+    }
+    if (!value.IsNull() && value.IsKnown() && wo.IsKnown() && wo.IsNull() && Get(config, "value_wo_version").IsKnown() &&
+        !Get(config, "value_wo_version").IsNull()) {
+      diags.AddWarning("value_wo_version has no effect with value",
+                       "value_wo_version tells Terraform when value_wo should be written again; with value, "
+                       "every change of the value is written. Remove value_wo_version, or use value_wo.",
+                       AttributePath("value_wo_version"));
     }
     if (wo.IsKnown() && !wo.IsNull() && Get(config, "value_wo_version").IsKnown() &&
         Get(config, "value_wo_version").IsNull()) {

@@ -482,7 +482,8 @@ TEST_F(PoolBindingE2eTest, BindingBadInputIsStoppedAtValidateNamingTheAttribute)
          Binding(vault, "  value = \"x\"\n  tags = { adbjit = \"mine\" }\n", "reserved", "reserved") +
          Binding(vault, "  value = \"x\"\n  tags = { \"\" = \"blank\" }\n", "blankkey", "blankkey") +
          Binding(vault, "  value_wo = \"" + std::string(25 * 1024 + 1, 'v') + "\"\n  value_wo_version = 1\n", "big",
-                 "big"));
+                 "big") +
+         Binding(vault, "  value = \"x\"\n  value_wo_version = 2\n", "versioned", "versioned"));
   CommandResult validate = ws().Validate();
   EXPECT_EQ(validate.exit_code, 1) << validate.Describe();
   const std::string out = validate.stderr_text;
@@ -503,6 +504,8 @@ TEST_F(PoolBindingE2eTest, BindingBadInputIsStoppedAtValidateNamingTheAttribute)
   // Key Vault's size limit, at validate (the message gives the size; Terraform quotes the line).
   EXPECT_THAT(squashed, HasSubstr("value_wo must be at most Key Vault's 25 KB (25600 bytes), got 25601."));
   EXPECT_EQ(CountOccurrences(out, "Error: "), 11) << out;
+  // A version for value_wo next to value: a warning, as it changes nothing.
+  ExpectWarningAt(validate.stdout_text + out, "value_wo_version has no effect with value", "value_wo_version = 2");
   for (const char* needle : {"name = \"a_b\"", "expiration_date = ", "http://myvault", "vaults/kv"}) {
     EXPECT_THAT(out, HasSubstr(needle)) << "the source line of the failing attribute is quoted";
   }
