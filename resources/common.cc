@@ -276,7 +276,8 @@ StatusOr<bool> SoftDeletedEndsIn(keyvault::Client& kv, const std::string& vault_
 void RemoveObjectsSecret(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
                          const std::string& versioned_id, bool purge, tf::Diagnostics& diags,
                          std::optional<tf::AttributePath> path) {
-  auto latest = CheckLatestVersion(kv, vault_url, name, versioned_id);
+  keyvault::SecretBundle newest;
+  auto latest = CheckLatestVersion(kv, vault_url, name, versioned_id, &newest);
   if (!latest.ok()) {
     AddApiError(diags, latest.status(), "Cannot read Key Vault secret", path);
     return;
@@ -291,7 +292,18 @@ void RemoveObjectsSecret(keyvault::Client& kv, const std::string& vault_url, con
       PurgeSecret(kv, vault_url, name, versioned_id, diags, path);
     }
   };
-  if (*latest == LatestVersion::kNewer) return;
+  if (*latest == LatestVersion::kNewer) {
+    // Another adbjit resource's version (a replacement made first, say) is theirs to remove; one
+    // written outside adbjit is left to whoever wrote it, and the destroy says so.
+    if (!newest.tags.contains(kWriterTag)) {
+      diags.AddWarning("Secret left in Key Vault",
+                       "The latest version of the secret \"" + name + "\" was written outside Terraform after the "
+                       "version this resource wrote, so the destroy leaves the secret, with all its versions, to "
+                       "whoever wrote it. Delete it by hand if it should go (az keyvault secret delete).",
+                       path);
+    }
+    return;
+  }
   if (*latest == LatestVersion::kGone) return purge_if_ours();
   auto deleted = kv.DeleteSecret(vault_url, name);
   if (!deleted.ok()) {

@@ -174,7 +174,7 @@ StatusOr<bool> SoftDeletedEndsIn(keyvault::Client& kv, const std::string& vault_
 // name at any moment (a replacement created first with create_before_destroy, another resource
 // that writes the same name in the same apply), and Key Vault deletes a secret with all its
 // versions, so a newer version than the object's is never removed:
-// - a newer latest version: the secret stays;
+// - a newer latest version: the secret stays (with a warning when adbjit did not write it);
 // - no live secret: nothing is deleted; a soft-deleted one whose latest version is the object's
 //   (an earlier destroy that did not finish) is purged, another one stays;
 // - a newer version written between that check and the delete (the delete's answer names the

@@ -41,6 +41,9 @@ constexpr char kPurgePending[] = "purge_pending";
 constexpr char kDisabled[] = "disabled";
 // Refresh found the secret's latest version written by a sealed adbjit_token, not by this binding.
 constexpr char kHeldByToken[] = "held_by_token";
+// Refresh found the latest version written outside adbjit (no adbjit tag): the state keeps the
+// binding's own version, and the plan writes the value again even where it is the same.
+constexpr char kWrittenOutside[] = "written_outside";
 
 bool Flag(const std::string& private_data, const char* flag) {
   auto j = nlohmann::json::parse(private_data, nullptr, false);
@@ -171,6 +174,19 @@ class KeyVaultBindingResource final : public tf::Resource {
       resp.diagnostics.AddWarning("Secret held by a sealed token", detail + " Until then the binding writes nothing.",
                                   AttributePath("name"));
     }
+    if (!remote_change && resp.requires_replace.empty() && Flag(req.prior_private, kWrittenOutside)) {
+      // Same value, but not the binding's version: written again, so that the secret is the
+      // binding's once more (and a destroy removes it).
+      remote_change = true;
+      for (const char* attr : {"id", "version"}) planned = planned.WithAttr(attr, Value::Unknown(tf::Type::String()));
+      resp.diagnostics.AddWarning(
+          "Secret version written outside Terraform",
+          "The latest version of the secret \"" + GetStr(req.prior_state, "name").value_or("") + "\" was written "
+          "outside Terraform, with the same value and attributes as this binding's. The plan writes it again as "
+          "the binding's own version: a destroy removes the secret only while its latest version is the "
+          "binding's.",
+          AttributePath("version"));
+    }
     if (remote_change && resp.requires_replace.empty() && Flag(req.prior_private, kDisabled)) {
       resp.diagnostics.AddWarning(
           "New secret version will be written disabled",
@@ -237,9 +253,16 @@ class KeyVaultBindingResource final : public tf::Resource {
     // A sealed token's version is not the binding's to take in: its value would enter the state,
     // and a destroy would then delete the token's secret. The state stays as the binding left it,
     // and the plan refuses to go on (ModifyPlan).
-    resp.new_state = held_by_token ? state : Refresh(state, *bundle);
-    resp.private_data = WithFlag(WithFlag(WithFlag(req.private_data, kPurgePending, false), kDisabled, false),
-                                 kHeldByToken, held_by_token);
+    // Nor is a version written outside adbjit: the state keeps the binding's own (so that a destroy
+    // leaves the secret while that version is the latest) and shows the latest's value, which the
+    // plan writes back.
+    auto own = GetStr(state, "id");
+    const bool written_outside =
+        !held_by_token && own && *own != bundle->id && !bundle->tags.contains(kWriterTag);
+    resp.new_state = held_by_token ? state : Refresh(state, *bundle, /*keep_own_version=*/written_outside);
+    resp.private_data = WithFlag(WithFlag(WithFlag(WithFlag(req.private_data, kPurgePending, false), kDisabled, false),
+                                          kHeldByToken, held_by_token),
+                                 kWrittenOutside, written_outside);
   }
 
   void Update(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
@@ -318,7 +341,7 @@ class KeyVaultBindingResource final : public tf::Resource {
                                     "versionless id, " + secret->vault_url + "secrets/" + secret->name + ".");
       return;
     }
-    resp.state = Refresh(AdoptedState(*secret, bundle->value.Reveal()), *bundle);
+    resp.state = Refresh(AdoptedState(*secret, bundle->value.Reveal()), *bundle, /*keep_own_version=*/false);
   }
 
   // `moved` from azurerm_key_vault_secret (hashicorp/azurerm): the same secret, no new version. The
@@ -465,8 +488,8 @@ class KeyVaultBindingResource final : public tf::Resource {
            "binding another secret name (the token keeps this one).";
   }
 
-  static Value Refresh(const Value& state, const keyvault::SecretBundle& b) {
-    Value s = WithBundle(state, b);
+  static Value Refresh(const Value& state, const keyvault::SecretBundle& b, bool keep_own_version) {
+    Value s = keep_own_version ? state : WithBundle(state, b);
     if (GetStr(state, "value")) {
       s = s.WithAttr("value", Value::String(b.value.Reveal()));
     } else if (auto written = GetStr(state, "id"); written && *written != b.id) {

@@ -293,7 +293,8 @@ Schema MakeKeyVaultBindingSchema() {
               "detected on refresh and written back (with a warning when another adbjit resource wrote "
               "it: two resources must not share a secret). Destroy removes the secret only while its latest "
               "version is the binding's, so a replacement created first (`create_before_destroy`) "
-              "keeps the secret it wrote. A secret disabled outside Terraform stays disabled: refresh "
+              "keeps the secret it wrote, and a secret whose latest version was written outside Terraform "
+              "is left (with a warning) until an apply writes the binding's value back. A secret disabled outside Terraform stays disabled: refresh "
               "warns that its value cannot be compared, and a new value is written as a disabled version.",
           .attributes =
               {

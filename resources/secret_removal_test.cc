@@ -6,6 +6,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <map>
 #include <string>
 
 #include "provider/clients/testing/emulator_fixture.h"
@@ -68,8 +69,8 @@ class SecretRemovalTest : public testing::EmulatorTest {
   }
 
   // Writes `value` to the shared name as another actor; returns the versioned id.
-  std::string Write(const std::string& value) {
-    auto written = outside_->keyvault().SetSecret(VaultUrl(), kName, {.value = Secret(value)});
+  std::string Write(const std::string& value, std::map<std::string, std::string> tags = {}) {
+    auto written = outside_->keyvault().SetSecret(VaultUrl(), kName, {.value = Secret(value), .tags = std::move(tags)});
     EXPECT_TRUE(written.ok()) << written.status().ToString();
     return written.ok() ? written->id : "";
   }
@@ -98,14 +99,24 @@ TEST_F(SecretRemovalTest, TheObjectsLatestVersionIsDeletedAndPurged) {
   EXPECT_FALSE(SoftDeleted());
 }
 
+// A newer version is left alone: silently when another adbjit resource wrote it (a replacement
+// made first), with a warning when someone outside Terraform did.
 TEST_F(SecretRemovalTest, ANewerVersionAlreadyThereIsLeftAlone) {
   const std::string mine = Write("mine");
-  Write("theirs");
+  Write("theirs", {{"adbjit", "adbjit_keyvault_binding"}});
   auto clients = NewClients();
   tf::Diagnostics diags;
   Remove(*clients, mine, diags);
   EXPECT_TRUE(diags.items().empty());
   EXPECT_EQ(LiveValue(), "theirs");
+
+  const std::string replacement = Write("the replacement's", {{"adbjit", "adbjit_keyvault_binding"}});
+  Write("by hand");
+  Remove(*clients, replacement, diags);
+  ASSERT_EQ(diags.items().size(), 1u);
+  EXPECT_FALSE(diags.HasError());
+  EXPECT_EQ(diags.items()[0].summary, "Secret left in Key Vault");
+  EXPECT_EQ(LiveValue(), "by hand");
 }
 
 // The check finds the object's version; another writer's version lands before the delete, which

@@ -207,6 +207,18 @@ TEST_F(PoolBindingE2eTest, BindingDriftIsPlannedBackAndSoftDeletedNamesAreRecove
   EXPECT_EQ(SecretRecord("pool-id")["versions"], 3);
   ExpectNoChanges("after writing the value back");
 
+  // The same value written outside: not the binding's version, so written again as its own, and
+  // the plan says why (a destroy removes only a secret whose latest version is the binding's).
+  ASSERT_TRUE(Outside().keyvault().SetSecret(vault, "pool-id", {.value = Secret("from-terraform"),
+                                                                .content_type = "text/plain"}).ok());
+  plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(Squashed(plan.stdout_text + plan.stderr_text), HasSubstr("Warning: Secret version written outside Terraform"));
+  ASSERT_TRUE(MustApply().ok());
+  EXPECT_EQ(SecretRecord("pool-id")["versions"], 5);
+  EXPECT_EQ(SecretBundle("pool-id").id, State("adbjit_keyvault_binding.b")["id"]);
+  ExpectNoChanges("after writing the same value back");
+
   // Content type changed outside (PATCH of the latest version): planned back too.
   keyvault::UpdateSecretParams patch;
   patch.content_type = "application/json";
@@ -247,6 +259,28 @@ TEST_F(PoolBindingE2eTest, BindingDriftIsPlannedBackAndSoftDeletedNamesAreRecove
   // Destroying what is already gone succeeds (the soft-deleted secret is not Terraform's any more).
   CommandResult destroy = ws().Destroy();
   EXPECT_TRUE(destroy.ok()) << destroy.Describe();
+}
+
+// A version written outside Terraform is not the binding's: a destroy that comes before the apply
+// that would write the value back leaves the secret, with all its versions, to whoever wrote it,
+// and says so, with or without a refresh.
+TEST_F(PoolBindingE2eTest, DestroyLeavesASecretWhoseLatestVersionWasWrittenOutside) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const std::string vault = VaultUrl();
+  for (const std::string refresh : {"-refresh=true", "-refresh=false"}) {
+    const std::string name = refresh == "-refresh=true" ? "refreshed" : "unrefreshed";
+    Config(Binding(vault, "  value = \"mine\"\n", "b", name));
+    ASSERT_TRUE(MustApply().ok());
+    ASSERT_TRUE(Outside().keyvault().SetSecret(vault, name, {.value = Secret("theirs")}).ok());
+    CommandResult destroy = ws().Destroy({refresh});
+    ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+    const std::string said = Squashed(destroy.stdout_text + destroy.stderr_text);
+    EXPECT_THAT(said, HasSubstr("Warning: Secret left in Key Vault")) << refresh;
+    EXPECT_THAT(said, HasSubstr("The latest version of the secret \"" + name + "\" was written outside Terraform"))
+        << refresh;
+    EXPECT_EQ(SecretValue(name), "theirs") << refresh;
+    EXPECT_TRUE(State("adbjit_keyvault_binding.b").is_null()) << refresh;
+  }
 }
 
 TEST_F(PoolBindingE2eTest, WriteOnlyValueStaysOutOfStateAndPlanAndIsRewrittenOnVersionOrDrift) {
