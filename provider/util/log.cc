@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -34,6 +35,67 @@ std::mutex g_sink_mu;
 std::function<void(std::string_view)>& sink() {
   static auto* s = new std::function<void(std::string_view)>();
   return *s;
+}
+
+// A value as application/x-www-form-urlencoded carries it (a client secret in a token request
+// body, which a service may echo in its error).
+std::string FormEncoded(std::string_view v) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : v) {
+    if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+bool IsHexLower(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+bool IsBase64Url(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_'; }
+
+// The length of a Databricks personal access token at `pos` ("dapi", 32 hex digits, an optional
+// "-<digits>"), or 0.
+size_t PatAt(std::string_view text, size_t pos) {
+  constexpr size_t kLen = 4 + 32;
+  if (text.compare(pos, 4, "dapi") != 0 || text.size() - pos < kLen) return 0;
+  for (size_t i = pos + 4; i < pos + kLen; ++i) {
+    if (!IsHexLower(text[i])) return 0;
+  }
+  size_t end = pos + kLen;
+  if (end + 1 < text.size() && text[end] == '-' && std::isdigit(static_cast<unsigned char>(text[end + 1])) != 0) {
+    ++end;
+    while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end])) != 0) ++end;
+  }
+  return end - pos;
+}
+
+// The length of a JWT at `pos` (an Entra access token or a federated assertion: three base64url
+// parts, the first a JSON header, so "eyJ"), or 0.
+size_t JwtAt(std::string_view text, size_t pos) {
+  if (text.compare(pos, 3, "eyJ") != 0) return 0;
+  size_t end = pos;
+  for (int part = 0; part < 3; ++part) {
+    const size_t start = end;
+    while (end < text.size() && IsBase64Url(text[end])) ++end;
+    if (part < 2 && (end - start < 8 || end >= text.size() || text[end] != '.')) return 0;
+    if (part < 2) ++end;
+  }
+  return end - pos;
+}
+
+// Credentials of a known shape, masked even when this process never held them: a service may
+// echo a request, or another credential, in an error body.
+void MaskCredentialShapes(std::string& out) {
+  for (size_t pos = 0; pos < out.size(); ++pos) {
+    if (out[pos] != 'd' && out[pos] != 'e') continue;
+    if (pos > 0 && IsBase64Url(out[pos - 1])) continue;  // inside a longer word
+    const size_t len = out[pos] == 'd' ? PatAt(out, pos) : JwtAt(out, pos);
+    if (len > 0) out.replace(pos, len, "***");
+  }
 }
 
 const char* LevelName(Level l) {
@@ -77,9 +139,11 @@ bool Enabled(Level level) { return level != Level::kOff && level >= GetLevel(); 
 
 void RegisterSecret(std::string_view value) {
   if (value.size() < 4) return;
+  std::string encoded = FormEncoded(value);
   auto& r = registry();
   std::unique_lock lock(r.mu);
   r.secrets.emplace(value);
+  if (encoded != value) r.secrets.emplace(std::move(encoded));
 }
 
 std::string Redact(std::string_view text) {
@@ -91,6 +155,8 @@ std::string Redact(std::string_view text) {
       out.replace(pos, s.size(), "***");
     }
   }
+  lock.unlock();
+  MaskCredentialShapes(out);
   return out;
 }
 

@@ -50,6 +50,27 @@ TEST_F(LogTest, SecretsAreRedactedWherever_TheyAppear) {
   EXPECT_NE(lines_[0].find("***"), std::string::npos);
 }
 
+// A client secret goes out form-encoded in a token request; a service that echoes the request
+// shows it that way.
+TEST_F(LogTest, SecretsAreRedactedFormEncodedToo) {
+  Secret s("Zq8~Abc+/d=e&f%g.SECRETX");
+  EXPECT_EQ(Redact("client_secret=Zq8~Abc%2B%2Fd%3De%26f%25g.SECRETX&scope=x"), "client_secret=***&scope=x");
+  EXPECT_EQ(Redact("raw Zq8~Abc+/d=e&f%g.SECRETX"), "raw ***");
+}
+
+// Databricks tokens and JWTs this process never held (a service echoing another credential in an
+// error body) are masked by their shape; words that only look alike stay.
+TEST(LogRedactTest, CredentialShapesAreMaskedWithoutBeingRegistered) {
+  EXPECT_EQ(Redact("token dapia1cb68a67e39bc5704e22c03483f0c41-2 other"), "token *** other");
+  EXPECT_EQ(Redact("\"dapi00112233445566778899aabbccddeeff\""), "\"***\"");
+  EXPECT_EQ(Redact("Bearer eyJ0eXAiOiJKV1Qi.eyJhdWQiOiJ4In0.c2lnbmF0dXJl, then"), "Bearer ***, then");
+  EXPECT_EQ(Redact("unsigned eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0. end"), "unsigned *** end");
+  for (const char* kept : {"dapi0123", "mydapi00112233445566778899aabbccddeeff", "dapi00112233445566778899AABBCCDDEEFF",
+                           "eyJshort.x.y", "keyJ0eXAiOiJKV1Qi.eyJhdWQiOiJ4In0.c2ln", "token_id 0123abcd"}) {
+    EXPECT_EQ(Redact(kept), kept);
+  }
+}
+
 TEST(LogLevelTest, ParsesTerraformLevels) {
   EXPECT_EQ(ParseLevel("TRACE"), Level::kTrace);
   EXPECT_EQ(ParseLevel("debug"), Level::kDebug);
