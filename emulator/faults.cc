@@ -1,6 +1,9 @@
 // Fault rules (status, delay, drop, malformed, timeout) matched per request, plus global latency.
 #include "emulator/faults.h"
 
+#include <set>
+#include <string>
+
 #include "emulator/common.h"
 
 namespace adbjit::emulator {
@@ -36,6 +39,19 @@ bool FaultEngine::ParseRule(const nlohmann::json& j, Rule* rule, std::string* er
     }
     return true;
   };
+  // A misspelt field would otherwise leave a rule wider than meant ("fail everything").
+  static const std::set<std::string> kFields = {"service", "method", "path",        "action",  "phase", "status",
+                                                "delay_ms", "skip",  "count", "probability", "headers", "body"};
+  for (const auto& [key, value] : j.items()) {
+    if (!kFields.contains(key)) {
+      *error = "unknown fault rule field '" + key + "'";
+      return false;
+    }
+  }
+  if (!j.contains("action")) {
+    *error = "a fault rule needs an action (status, delay, drop, malformed, timeout)";
+    return false;
+  }
   FaultHit& hit = rule->hit;
   hit.phase = "before";
   if (!str("service", &rule->service) || !str("method", &rule->method) ||
@@ -120,7 +136,12 @@ bool FaultEngine::Apply(const nlohmann::json& spec, std::string* error) {
   nlohmann::json single;
   bool replace = false;
   std::optional<int64_t> latency;
-  if (spec.is_object() && !spec.contains("action")) {
+  static const std::set<std::string> kEnvelope = {"replace", "rules", "latency_ms"};
+  bool envelope = spec.is_object() && !spec.empty();
+  for (const auto& [key, value] : spec.items()) {
+    if (!kEnvelope.contains(key)) envelope = false;
+  }
+  if (envelope) {
     replace = spec.value("replace", false);
     if (spec.contains("latency_ms")) {
       int64_t ms = 0;

@@ -155,6 +155,14 @@ TEST_F(FaultsTest, AdminValidatesRulesAndReplaces) {
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
   EXPECT_THROW(server().SetFaults({{{"action", "status"}, {"path", "("}}}), std::invalid_argument);
+  // A misspelt field or a rule without an action would match more than meant, or nothing.
+  for (const char* rule : {R"({"servce":"databricks","action":"drop"})", R"([{"action":"drop","stauts":1}])",
+                           R"({"service":"keyvault"})", R"({})", R"({"replace":true,"rulez":[]})"}) {
+    auto refused = Admin()->Post("/admin/faults", rule, "application/json");
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 400) << rule;
+  }
+  EXPECT_EQ(List()->status, 200);  // nothing was added
   ASSERT_EQ(Admin()->Post("/admin/faults", R"([{"service":"keyvault","action":"status","status":500}])",
                           "application/json")->status, 200);
   EXPECT_EQ(List()->status, 200);  // a Key Vault rule leaves Databricks alone
