@@ -115,8 +115,10 @@ std::string UrlProblem(std::string_view url, bool base_only) {
   }
   if (scheme != "https") {
     const std::string lower = AsciiLower(host);
-    if (lower != "localhost" && lower != "[::1]" && !IsLoopbackIpv4(lower)) {
-      return "must use https:// (http:// is allowed only for 127.0.0.0/8, localhost and [::1])";
+    // RFC 6761: names under .localhost are loopback (libcurl resolves them so itself).
+    const bool sub_localhost = lower.size() > 10 && lower.ends_with(".localhost");
+    if (lower != "localhost" && !sub_localhost && lower != "[::1]" && !IsLoopbackIpv4(lower)) {
+      return "must use https:// (http:// is allowed only for 127.0.0.0/8, localhost, *.localhost and [::1])";
     }
   }
   if (const std::string_view tail = rest.substr(authority.size()); base_only && !tail.empty() && tail != "/") {

@@ -26,7 +26,7 @@ Validator MapKeysNotEmpty();
 Validator StringMatches(std::string regex, std::string what, bool ignore_case = false);
 // RFC 3339 date-time ("2026-01-02T03:04:05Z", offsets allowed).
 Validator Rfc3339();
-// An absolute URL; https:// required unless the host is loopback (127.0.0.0/8, localhost, [::1]).
+// An absolute URL; https:// required unless the host is loopback (127.0.0.0/8, localhost, *.localhost, [::1]).
 // When `instead_of_resource_id` is given, an Azure resource ID ("/subscriptions/…", what azurerm's
 // `id` attributes hold) is refused with that text, which says what to give instead.
 Validator HttpsUrlOrLoopback(std::string instead_of_resource_id = "");

@@ -196,7 +196,7 @@ TEST(ValidatorsTest, HttpsUrlOrLoopback) {
   Validator v = HttpsUrlOrLoopback();
   for (const char* ok : {"https://my-vault.vault.azure.net/", "HTTPS://adb-1.azuredatabricks.net",
                          "https://host:8443/path?q=1", "http://127.0.0.1:8080", "http://127.255.0.9/",
-                         "http://localhost", "http://LOCALHOST:1/x", "http://[::1]:9000/", "https://[2001:db8::1]/"}) {
+                         "http://localhost", "http://myvault.localhost:8080/", "http://LOCALHOST:1/x", "http://[::1]:9000/", "https://[2001:db8::1]/"}) {
     EXPECT_EQ(Check(v, Value::String(ok)), "") << ok;
   }
   struct Case {
@@ -204,10 +204,11 @@ TEST(ValidatorsTest, HttpsUrlOrLoopback) {
     const char* problem;
   };
   const Case bad[] = {
-      {"http://example.com", "must use https:// (http:// is allowed only for 127.0.0.0/8, localhost and [::1])"},
+      {"http://example.com", "must use https:// (http:// is allowed only for 127.0.0.0/8, localhost, *.localhost and [::1])"},
       {"http://128.0.0.1", "must use https://"},
       {"http://127.0.0.1.evil.com", "must use https://"},
       {"http://localhost.evil.com/", "must use https://"},
+      {"http://.localhost/", "must use https://"},
       {"http://127.0.0.256", "must use https://"},
       {"http://0127.0.0.1", "must use https://"},
       {"http://[::2]", "must use https://"},
