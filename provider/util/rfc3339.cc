@@ -73,7 +73,10 @@ std::optional<int64_t> ParseRfc3339(std::string_view s) {
   auto year = Digits(s, 0, 4), month = Digits(s, 5, 2), day = Digits(s, 8, 2);
   auto hour = Digits(s, 11, 2), minute = Digits(s, 14, 2), second = Digits(s, 17, 2);
   if (!year || !month || !day || !hour || !minute || !second) return std::nullopt;
-  if (s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':') return std::nullopt;
+  // RFC 3339 (5.6) allows "t" and "z" in lower case.
+  if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':') {
+    return std::nullopt;
+  }
   if (*month < 1 || *month > 12 || *hour > 23 || *minute > 59 || *second > 59) return std::nullopt;
   if (*day < 1 || *day > DaysInMonth(*year, *month)) return std::nullopt;
   size_t pos = 19;
@@ -84,7 +87,7 @@ std::optional<int64_t> ParseRfc3339(std::string_view s) {
   }
   if (pos >= s.size()) return std::nullopt;
   int64_t offset_seconds = 0;
-  if (s[pos] == 'Z') {
+  if (s[pos] == 'Z' || s[pos] == 'z') {
     if (pos + 1 != s.size()) return std::nullopt;
   } else {
     if (s[pos] != '+' && s[pos] != '-') return std::nullopt;

@@ -14,6 +14,7 @@ namespace {
 TEST(Rfc3339Test, ParsesUtcOffsetsAndFractions) {
   EXPECT_EQ(ParseRfc3339("1970-01-01T00:00:00Z"), 0);
   EXPECT_EQ(ParseRfc3339("2023-11-14T22:13:20Z"), 1700000000);
+  EXPECT_EQ(ParseRfc3339("2023-11-14t22:13:20z"), 1700000000);  // RFC 3339 allows lower case
   EXPECT_EQ(ParseRfc3339("2023-11-14T22:13:20.999999999Z"), 1700000000);  // the second it falls in
   EXPECT_EQ(ParseRfc3339("2023-11-15T00:13:20+02:00"), 1700000000);
   EXPECT_EQ(ParseRfc3339("2023-11-14T16:43:20-05:30"), 1700000000);
@@ -27,8 +28,8 @@ TEST(Rfc3339Test, ParsesUtcOffsetsAndFractions) {
 }
 
 TEST(Rfc3339Test, RejectsAnythingButTheStrictForm) {
-  for (const char* bad : {"", "yesterday", "2026-01-02", "2026-01-02 03:04:05Z", "2026-01-02t03:04:05Z",
-                          "2026-01-02T03:04:05z", "2026-01-02T03:04:05", "2026-13-01T00:00:00Z",
+  for (const char* bad : {"", "yesterday", "2026-01-02", "2026-01-02 03:04:05Z", "2026-01-02x03:04:05Z",
+                          "2026-01-02T03:04:05y", "2026-01-02T03:04:05", "2026-13-01T00:00:00Z",
                           "2026-00-01T00:00:00Z", "2026-02-29T00:00:00Z", "1900-02-29T00:00:00Z",
                           "2026-04-31T00:00:00Z", "2026-01-00T00:00:00Z", "2026-01-02T24:00:00Z",
                           "2026-01-02T23:60:00Z", "2026-01-02T23:59:60Z", "2026-01-02T03:04:05.Z",
