@@ -25,6 +25,7 @@ StatusOr<Response> RetryingTransport::Send(const Request& request) {
   const std::string op = request.operation.empty() ? "HTTP request" : request.operation;
   RetryBudget budget(policy_, clock_, stop_.get(), seed_.fetch_add(0x632be59bd9b4e019ULL));
   int unreachable = 0;  // attempts in a row that could not connect
+  bool unanswered = false;  // an attempt got no answer and was repeated
   for (;;) {
     if (stop_->stopped()) {
       return Status(StatusCode::kCancelled, op + ": cancelled").WithServiceCode(kTransportCancelled);
@@ -48,6 +49,7 @@ StatusOr<Response> RetryingTransport::Send(const Request& request) {
     } else {
       unreachable = 0;
       result->attempts = budget.attempts();
+      result->earlier_attempt_unanswered = unanswered;
       if (IsRetryableHttpStatus(result->status) && request.idempotent) {
         retry = true;
         std::string ra = result->Header("retry-after");
@@ -56,6 +58,7 @@ StatusOr<Response> RetryingTransport::Send(const Request& request) {
       }
     }
     if (!retry) return result;
+    if (!result.ok() && result.status().service_code() != kTransportConnectFailed) unanswered = true;
 
     Status wait = budget.WaitBeforeRetry(hint, [&](std::chrono::milliseconds delay) {
       log::Debug("http", "retrying",

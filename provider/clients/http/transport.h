@@ -45,6 +45,9 @@ struct Response {
   // stopped retrying a retryable status because the budget ran out.
   int attempts = 1;
   std::string retry_summary;
+  // Set by RetryingTransport when an earlier attempt got no answer (dropped, timed out) and was
+  // repeated: a request that the server may have handled, or may still handle.
+  bool earlier_attempt_unanswered = false;
 
   // Header value or "" (name is case-insensitive).
   std::string Header(const std::string& name) const;

@@ -157,11 +157,20 @@ StatusOr<SecretBundle> Client::SetSecret(const std::string& vault_url, const std
   again_policy.max_attempts = 0;
   http::RetryBudget again(again_policy, clock_, stop_.get(), g_seed.fetch_add(0x9E3779B97F4A7C15ULL));
   bool ambiguous = false;  // an attempt may have written a version that no answer named
+  // An attempt whose answer never came (timed out, or dropped and repeated by the transport) may
+  // still be handled after the read below: only finding the version tells.
+  bool cut_off = false;
   auto fail = [&](Status s) -> StatusOr<SecretBundle> {
     if (!ambiguous) return s;
     auto held = WrittenAfterAll(vault_url, name, p, op);
     if (held.ok() && *held) return **std::move(held);
     const std::string unsure = " (an earlier attempt was answered in a way that left open whether it wrote a version";
+    if (cut_off) {
+      return s.Explain(" (an earlier attempt got no answer, and the server may still handle it after the read "
+                       "that looked for its version, so the secret \"" + name + "\" may yet hold a version with "
+                       "adbjit's tag: the next apply takes it over; if the resource is removed from the "
+                       "configuration instead, delete that secret in the vault)");
+    }
     if (held.ok()) {
       return s.Explain(unsure + "; the secret \"" + name + "\" was read afterwards and its latest version holds "
                        "something else, so the write did not take effect)");
@@ -185,10 +194,13 @@ StatusOr<SecretBundle> Client::SetSecret(const std::string& vault_url, const std
     auto called = Call(v, "PUT", "/secrets/" + name, &body, op);
     if (!called.ok()) {
       // A timeout may have cut off the answer to a write that took place.
-      if (called.status().code() == StatusCode::kDeadlineExceeded) ambiguous = true;
+      if (called.status().code() == StatusCode::kDeadlineExceeded) ambiguous = cut_off = true;
       return fail(counted(called.status()));
     }
     const http::Response& r = *called;
+    // The transport repeats a PUT whose answer was lost (dropped, timed out): an earlier attempt
+    // may have written a version whatever this answer says.
+    if (r.earlier_attempt_unanswered) ambiguous = cut_off = true;
     if (!r.retry_summary.empty()) return fail(counted(KeyVaultError(r, op)));  // throttled or unavailable
     poll.RecordAttempt();
     again.RecordAttempt();

@@ -218,6 +218,45 @@ TEST_F(KeyVaultClientTest, MalformedRepliesToWritesAndDeletesAreRetried) {
   EXPECT_EQ(kv.GetDeletedSecret(vault, "garbled").status().code(), StatusCode::kNotFound);
 }
 
+// A write whose answer was lost (the transport repeats it) and then refused: the first attempt may
+// have written. The read-back finds the secret holding what was written, which is the result;
+// otherwise the error says the secret may hold a version, since a request that got no answer can
+// be handled later than the read. (Fresh clients each time: the transport repeats a request
+// itself only when it was not on a reused connection, which libcurl resends silently.)
+TEST_F(KeyVaultClientTest, WritesRefusedAfterALostAnswerAreConfirmedByReading) {
+  const std::string vault = VaultUrl();
+  auto lost_then_refused = [&](const std::string& phase) {
+    server_->ClearFaults();
+    Faults(nlohmann::json::array(
+        {{{"service", "keyvault"}, {"method", "PUT"}, {"action", "drop"}, {"phase", phase}, {"count", 1}},
+         {{"service", "keyvault"}, {"method", "PUT"}, {"action", "status"}, {"status", 403}}}));
+  };
+  lost_then_refused("after");
+  auto written = NewClients()->keyvault().SetSecret(vault, "landed", Params("value-1"));
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  EXPECT_EQ(written->value, Secret("value-1"));
+
+  lost_then_refused("after");
+  Faults({{"service", "keyvault"}, {"method", "GET"}, {"path", "^/secrets/unread$"}, {"action", "status"},
+          {"status", 403}});
+  auto unread = NewClients()->keyvault().SetSecret(vault, "unread", Params("value-2"));
+  ASSERT_FALSE(unread.ok());
+  EXPECT_EQ(unread.status().http_status(), 403);
+  EXPECT_NE(unread.status().message().find("the secret \"unread\" may"), std::string::npos)
+      << unread.status().message();
+
+  lost_then_refused("before");
+  auto never = NewClients()->keyvault().SetSecret(vault, "never", Params("value-3"));
+  ASSERT_FALSE(never.ok());
+  EXPECT_NE(never.status().message().find("the secret \"never\" may yet hold a version"), std::string::npos)
+      << never.status().message();
+  EXPECT_EQ(never.status().message().find("nothing was written"), std::string::npos);
+  server_->ClearFaults();
+  auto kv = NewClients();
+  EXPECT_TRUE(kv->keyvault().GetSecret(vault, "unread").ok());  // it was written
+  EXPECT_EQ(kv->keyvault().GetSecret(vault, "never").status().code(), StatusCode::kNotFound);
+}
+
 // A write answered 500 may have taken place. It is repeated on the retry backoff (each attempt
 // may add a version), and when the retries run out the latest version is read: holding what was
 // written, it is the result; otherwise the error says the secret may hold a version.
