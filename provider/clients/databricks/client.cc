@@ -382,7 +382,8 @@ StatusOr<CreatedToken> Client::CreateTokenSafely(std::optional<int64_t> lifetime
                    {{"token_id", created.info.token_id}, {"attempts", std::to_string(budget.attempts())}});
         return created;
       }
-      failed = {InternalError(op + ": HTTP 200 without token_value/token_info"), Outcome::kRetryAmbiguous};
+      failed = {InternalError(op + (j ? ": HTTP 200 without token_value/token_info" : ": HTTP 200 with a reply that is not JSON")),
+                Outcome::kRetryAmbiguous};
     } else {
       failed = FailureOf(r, op, clock_);
     }
