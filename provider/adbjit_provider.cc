@@ -43,7 +43,8 @@ tf::Block GuardrailsBlock() {
           {.name = a::kMaxTokenLifetimeSeconds,
            .type = Type::Number(),
            .description = "Longest `lifetime_seconds` an `adbjit_token` (managed or ephemeral) may request. "
-                          "Tokens without expiry are refused when this is set.",
+                          "When this is set, every managed `adbjit_token` must set `lifetime_seconds` (a "
+                          "token without one may never expire).",
            .optional = true,
            .validators = {v::IntAtLeast(1)}},
           {.name = a::kAllowedNodeTypes,

@@ -93,8 +93,10 @@ Schema MakeTokenSchema() {
                    .description = "Comment stored with the token, shown in the workspace's token list. "
                                   "Databricks stores it with \" [adbjit:<12 hex digits>]\" after it, a marker "
                                   "that lets a create whose answer was lost find and revoke its token; "
-                                  "Terraform sees the comment without it. Changing it forces a new token (but "
-                                  "not between none and `\"\"`, which Databricks keeps alike).",
+                                  "Terraform sees the comment without it (a comment that itself ends in such a "
+                                  "marker is seen without it too, on import). Changing it forces a new token; "
+                                  "between none and `\"\"`, which Databricks keeps alike, it is an in-place "
+                                  "update of Terraform's record only.",
                    .optional = true,
                    .requires_replace = true},
                   {.name = "lifetime_seconds",

@@ -26,7 +26,8 @@ ephemeral "adbjit_token" "ci" {
 
 # The token is usable wherever ephemeral values are accepted: another provider's configuration,
 # a write-only attribute, a provisioner. Here a smoke test calls the workspace with it; the token is
-# revoked as soon as the run ends, so nothing downstream can keep using it.
+# revoked as soon as the run ends, so nothing downstream can keep using it. timestamp() runs the
+# smoke test on every apply, so every plan shows it replaced: that is its purpose.
 resource "terraform_data" "smoke_test" {
   triggers_replace = timestamp()
 
