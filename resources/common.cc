@@ -299,7 +299,8 @@ void RemoveObjectsSecret(keyvault::Client& kv, const std::string& vault_url, con
       diags.AddWarning("Secret left in Key Vault",
                        "The latest version of the secret \"" + name + "\" was written outside Terraform after the "
                        "version this resource wrote, so the destroy leaves the secret, with all its versions, to "
-                       "whoever wrote it. Delete it by hand if it should go (az keyvault secret delete).",
+                       "whoever wrote it. A replacement that writes the same secret takes it back; otherwise "
+                       "delete it by hand if it should go (az keyvault secret delete).",
                        path);
     }
     return;

@@ -293,14 +293,15 @@ class TokenResource final : public tf::Resource {
       ReadLostCreate(*api, *marker, resp);
       return;
     }
-    auto token_id = GetStr(req.current_state, "token_id");
-    if (!token_id) token_id = GetStr(req.current_state, "id");
+    auto stated_id = GetStr(req.current_state, "token_id");
+    if (!stated_id) stated_id = GetStr(req.current_state, "id");
+    const std::string token_id = stated_id.value_or("");
     std::vector<databricks::TokenInfo> twins;
-    auto info = api->databricks().GetToken(token_id.value_or(""), &twins);
-    RevokeTwins(*api, *token_id, twins, resp.diagnostics);
+    auto info = api->databricks().GetToken(token_id, &twins);
+    RevokeTwins(*api, token_id, twins, resp.diagnostics);
     if (!info.ok()) {
       if (info.status().IsNotFound()) {
-        if (req.private_data == kMovedPrivate) WarnMovedTokenNotFound(*token_id, resp.diagnostics);
+        if (req.private_data == kMovedPrivate) WarnMovedTokenNotFound(token_id, resp.diagnostics);
         // Databricks lists neither revoked nor expired tokens; the state's expiry tells them apart.
         auto expiry_s = StateExpiry(req.current_state);
         ReadGone(*api, req, /*revoked=*/!(expiry_s && *expiry_s * 1000 <= NowEpochMs()), resp);
@@ -323,7 +324,7 @@ class TokenResource final : public tf::Resource {
     auto secret_id = GetStr(req.current_state, "keyvault_secret_id");
     // Who holds the secret now, if another token or a binding: the plan must not take it back.
     auto mark_holder = [&](const keyvault::SecretBundle& newest) {
-      if (auto other = LiveTokenHolding(*api, newest, *token_id)) {
+      if (auto other = LiveTokenHolding(*api, newest, token_id)) {
         resp.private_data = nlohmann::json{{kHeldByKey, *other}}.dump();
         return true;
       }
