@@ -3,7 +3,9 @@
 // Refresh compares only what the user declared, so server-filled values (azure_attributes, default
 // tags, elastic disk) never show as perpetual diffs.
 #include <algorithm>
+#include <iterator>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -325,6 +327,19 @@ class InstancePoolResource final : public tf::Resource {
       diags.AddError("Too many custom tags",
                      "Databricks allows at most 45 custom tags on a pool, got " + std::to_string(tags->size()) + ".",
                      AttributePath("custom_tags"));
+    }
+    // Keys Databricks puts on every pool itself (its default_tags): a custom tag with one of them
+    // is refused only when the pool is created.
+    static constexpr std::string_view kDefaultTagKeys[] = {"Vendor", "DatabricksInstancePoolCreatorId",
+                                                           "DatabricksInstancePoolId", "DatabricksInstanceGroupId"};
+    if (const Value& tag_map = Get(config, "custom_tags"); tag_map.IsKnown() && !tag_map.IsNull()) {
+      for (const auto& [key, value] : tag_map.AsEntries()) {
+        if (std::find(std::begin(kDefaultTagKeys), std::end(kDefaultTagKeys), key) == std::end(kDefaultTagKeys)) continue;
+        diags.AddError("Reserved custom tag",
+                       "Databricks sets the tag \"" + key + "\" on every pool itself (see default_tags) and "
+                       "refuses a custom tag with that key. Use another key.",
+                       AttributePath("custom_tags").Key(key));
+      }
     }
   }
 

@@ -247,8 +247,10 @@ Schema MakeInstancePoolSchema() {
                    .validators = {v::IntBetween(0, 10000)}},
                   {.name = "custom_tags",
                    .type = Type::Map(Type::String()),
-                   .description = "Tags for the pool's Azure resources (at most 45). Databricks cannot "
-                                  "remove every tag of a pool, so removing the last tag replaces the pool.",
+                   .description = "Tags for the pool's Azure resources (at most 45), besides the ones "
+                                  "Databricks adds itself (`default_tags`), whose keys it refuses here. "
+                                  "Databricks cannot remove every tag of a pool, so removing the last tag "
+                                  "replaces the pool.",
                    .optional = true,
                    .validators = {v::MapKeysNotEmpty()}},
                   {.name = "enable_elastic_disk",

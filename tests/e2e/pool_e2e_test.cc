@@ -670,6 +670,25 @@ resource "adbjit_instance_pool" "p" {
   EXPECT_THAT(blank, HasSubstr("min_idle_instances must be between 0 and 2147483647, got -1."));
   EXPECT_THAT(blank, HasSubstr("max_capacity must be between 1 and 2147483647, got 3000000000."));
   EXPECT_THAT(blank, Not(HasSubstr("Invalid pool size")));
+  // Keys Databricks sets on every pool itself, which it refuses as custom tags at create.
+  Config(R"(
+resource "adbjit_instance_pool" "p" {
+  instance_pool_name = "reserved-tags"
+  node_type_id       = "Standard_DS3_v2"
+  custom_tags = {
+    team                     = "data"
+    Vendor                   = "us"
+    DatabricksInstancePoolId = "x"
+  }
+}
+)");
+  validate = ws().Validate();
+  EXPECT_EQ(validate.exit_code, 1) << validate.Describe();
+  EXPECT_EQ(CountOccurrences(validate.stderr_text, "Error: Reserved custom tag"), 2) << validate.stderr_text;
+  ExpectErrorAt(validate.stderr_text, "Reserved custom tag", "Vendor ");  // on the key's line
+  const std::string reserved = Squashed(validate.stderr_text);
+  EXPECT_THAT(reserved, HasSubstr("Databricks sets the tag \"Vendor\" on every pool itself"));
+  EXPECT_THAT(reserved, Not(HasSubstr("\"team\"")));
   ws().WriteConfig(R"(
 provider "adbjit" {
   guardrails {
