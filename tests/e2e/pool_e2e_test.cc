@@ -154,11 +154,11 @@ resource "adbjit_instance_pool" "p" {
 
   // No pool id at all: refused before any call.
   const int gets = RouteRequests("/instance-pools/get");
-  for (const std::string& bad : {"pool one", "0101-000000-none1-pool-AAAAAAAA/x"}) {
+  for (const char* bad : {"pool one", "0101-000000-none1-pool-AAAAAAAA/x"}) {
     CommandResult malformed = ws().Terraform({"import", "-input=false", "adbjit_instance_pool.p", bad});
     EXPECT_NE(malformed.exit_code, 0) << malformed.Describe();
     EXPECT_THAT(Squashed(malformed.stderr_text), HasSubstr("Error: Invalid import id"));
-    EXPECT_THAT(Squashed(malformed.stderr_text), HasSubstr("got \"" + bad + "\"."));
+    EXPECT_THAT(Squashed(malformed.stderr_text), HasSubstr("got \"" + std::string(bad) + "\"."));
   }
   EXPECT_EQ(RouteRequests("/instance-pools/get"), gets);
 }
