@@ -53,6 +53,8 @@ StatusOr<Url> ParseUrl(std::string_view text) {
   if (out.host.empty()) return InvalidArgumentError("URL \"" + s + "\" has no host");
   std::string port = GetPart(u.get(), CURLUPART_PORT);
   if (!port.empty()) out.port = std::atoi(port.c_str());
+  // A scheme's own port is no port: Key Vault's nextLink names :443, the vault URL given does not.
+  if ((out.scheme == "https" && out.port == 443) || (out.scheme == "http" && out.port == 80)) out.port = 0;
   out.path = GetPart(u.get(), CURLUPART_PATH);
   if (out.path.empty()) out.path = "/";
   out.query = GetPart(u.get(), CURLUPART_QUERY);

@@ -15,10 +15,17 @@ TEST(UrlTest, Parses) {
   EXPECT_EQ(u->path, "/api/2.0/token/list");
   EXPECT_EQ(u->query, "x=1");
   EXPECT_EQ(u->Origin(), "https://adb-1.2.azuredatabricks.net:8443");
-  auto v6 = ParseUrl("http://[::1]:80/");
+  auto v6 = ParseUrl("http://[::1]:8080/");
   ASSERT_TRUE(v6.ok());
   EXPECT_EQ(v6->host, "::1");
-  EXPECT_EQ(v6->Origin(), "http://[::1]:80");
+  EXPECT_EQ(v6->Origin(), "http://[::1]:8080");
+  // A scheme's default port is the same origin as none (Key Vault's nextLink names :443).
+  auto kv = ParseUrl("https://myvault.vault.azure.net:443/secrets/s/versions?api-version=7.4&$skiptoken=x");
+  ASSERT_TRUE(kv.ok());
+  EXPECT_EQ(kv->port, 0);
+  EXPECT_EQ(kv->Origin(), ParseUrl("https://myvault.vault.azure.net/")->Origin());
+  EXPECT_EQ(ParseUrl("http://[::1]:80/")->Origin(), "http://[::1]");
+  EXPECT_EQ(ParseUrl("http://127.0.0.1:443/")->Origin(), "http://127.0.0.1:443");
   EXPECT_EQ(ParseUrl("ftp://x/").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(ParseUrl("no scheme").status().code(), StatusCode::kInvalidArgument);
 }
