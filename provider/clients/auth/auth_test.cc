@@ -59,6 +59,14 @@ TEST(ChallengeTest, ResourceMustBeAHostSuffix) {
   EXPECT_TRUE(CheckChallengeResource(c, "127.0.0.1").ok());  // the emulator
   c.resource = "https://management.azure.com";
   EXPECT_EQ(CheckChallengeResource(c, "myvault.vault.azure.net").code(), StatusCode::kPermissionDenied);
+  // The scope is what is requested when both come: a vault resource cannot vouch for another scope.
+  c.resource = "https://vault.azure.net";
+  c.scope = "https://management.azure.com/.default";
+  ASSERT_EQ(c.ScopeToRequest(), "https://management.azure.com/.default");
+  EXPECT_EQ(CheckChallengeResource(c, "myvault.vault.azure.net").code(), StatusCode::kPermissionDenied);
+  c.resource = "https://management.azure.com";
+  c.scope = "https://vault.azure.net/.default";
+  EXPECT_TRUE(CheckChallengeResource(c, "myvault.vault.azure.net").ok());
 }
 
 TEST(TokenReplyTest, NumbersAsNumbersOrStrings) {

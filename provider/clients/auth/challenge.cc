@@ -61,7 +61,8 @@ std::optional<BearerChallenge> ParseBearerChallenge(std::string_view header) {
 Status CheckChallengeResource(const BearerChallenge& challenge, std::string_view vault_host_in) {
   std::string vault_host = AsciiLower(vault_host_in);
   if (http::IsLoopbackHost(vault_host)) return Status::OK();
-  std::string named = !challenge.resource.empty() ? challenge.resource : ResourceForScope(challenge.scope);
+  // The audience of the token that would be requested (scope wins over resource when both come).
+  std::string named = ResourceForScope(challenge.ScopeToRequest());
   auto u = http::ParseUrl(named);
   if (!u.ok()) {
     return PermissionDeniedError("Key Vault challenge names an unusable resource \"" + named + "\"");

@@ -25,9 +25,9 @@ struct BearerChallenge {
 // or scope.
 std::optional<BearerChallenge> ParseBearerChallenge(std::string_view header);
 
-// The challenge's resource (or scope) host must be a DNS suffix of the vault's host, so a rogue
-// endpoint cannot make us mint a token for another audience; a loopback vault host (the
-// emulator) passes. PermissionDenied otherwise.
+// The host of the audience the challenge makes us request (its scope, else its resource) must be
+// a DNS suffix of the vault's host, so a rogue endpoint cannot make us mint a token for another
+// audience; a loopback vault host (the emulator) passes. PermissionDenied otherwise.
 Status CheckChallengeResource(const BearerChallenge& challenge, std::string_view vault_host);
 
 }  // namespace adbjit::auth
