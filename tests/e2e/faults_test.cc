@@ -91,17 +91,18 @@ const std::vector<Fault>& Faults() {
 
 // Whether the faulted command is expected to succeed. Transient faults (429, 503, dropped
 // connections, timeouts) are retried; ambiguous create failures (500, malformed reply) are
-// reconciled and retried; a 401 that persists after a fresh token, a 500 on any other call, and a
-// malformed reply whose content is needed are reported.
+// reconciled and retried, and a token request asked again after a 500; a 401 that persists after a
+// fresh token, a 500 on any other call, and a malformed reply whose content is needed are reported.
 bool ExpectSuccess(const Operation& op, const Fault& f) {
   const std::string fault = f.name;
   const std::string name = op.name;
   if (fault == "401") return false;
   // A 500 on a create may come after the object was made: creates reconcile, and a Key Vault write
-  // is repeated (the repeat only adds a version).
+  // is repeated (the repeat only adds a version). Entra's 500 (server_error) is transient, and a
+  // token request is asked again.
   if (fault == "500" || fault == "500_after") {
     return name == "token_create" || name == "pool_create" || name == "sealed_token_kv_write" ||
-           name == "binding_set";
+           name == "binding_set" || name == "entra_token";
   }
   if (fault == "malformed" || fault == "malformed_after") {
     // Reads and token fetches need the body; mutations whose reply is ignored are unaffected; a

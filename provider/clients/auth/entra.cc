@@ -191,6 +191,7 @@ StatusOr<AccessToken> ClientCredentialsTokenSource::Token(const std::string& sco
   req.timeout = options_.timeout;
   req.operation = op;
   req.idempotent = true;
+  req.retry_internal_error = true;
   auto sent = std::chrono::system_clock::now();
   ADBJIT_ASSIGN_OR_RETURN(http::Response r, transport_->Send(req));
   if (r.status != 200) {
@@ -220,6 +221,7 @@ StatusOr<AccessToken> ManagedIdentityTokenSource::Token(const std::string& scope
   req.timeout = options_.timeout;
   req.operation = op;
   req.imds = true;
+  req.retry_internal_error = true;
   auto sent = std::chrono::system_clock::now();
   ADBJIT_ASSIGN_OR_RETURN(http::Response r, transport_->Send(req));
   if (r.status != 200) {

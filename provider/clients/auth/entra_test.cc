@@ -128,5 +128,26 @@ TEST_F(EntraTest, ThrottledTokenEndpointIsRetried) {
   EXPECT_EQ(EntraTokenRequests(), 3);
 }
 
+// Entra's server_error and IMDS starting up answer 500: transient for a token request, which is
+// asked again (a Databricks or Key Vault 500 is not: it may be a definite failure).
+TEST_F(EntraTest, InternalErrorFromATokenEndpointIsRetried) {
+  const std::string broken = R"({"error":"server_error","error_description":"AADSTS50000: try again"})";
+  Faults(nlohmann::json::array({{{"service", "entra"}, {"action", "status"}, {"status", 500}, {"count", 1},
+                                 {"body", broken}}}));
+  ASSERT_TRUE(NewClients()->databricks().ListTokens().ok());
+  EXPECT_EQ(EntraTokenRequests(), 2);
+
+  auto config = Config();
+  config.client_secret = Secret();
+  config.client_id = "";
+  config.use_msi = true;
+  config.msi_endpoint = server_->imds_url();
+  Faults(nlohmann::json::array({{{"service", "entra"}, {"path", "/metadata/identity/oauth2/token"},
+                                 {"action", "status"}, {"status", 500}, {"count", 1}}}));
+  ASSERT_TRUE(NewClients(config)->databricks().ListTokens().ok());
+  EXPECT_EQ(RouteCount("entra", "GET", "/metadata/identity/oauth2/token", 500), 1);
+  EXPECT_EQ(RouteCount("entra", "GET", "/metadata/identity/oauth2/token", 200), 1);
+}
+
 }  // namespace
 }  // namespace adbjit::auth

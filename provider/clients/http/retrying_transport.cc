@@ -50,7 +50,9 @@ StatusOr<Response> RetryingTransport::Send(const Request& request) {
       unreachable = 0;
       result->attempts = budget.attempts();
       result->earlier_attempt_unanswered = unanswered;
-      if (IsRetryableHttpStatus(result->status) && request.idempotent) {
+      const bool retryable = IsRetryableHttpStatus(result->status) ||
+                             (result->status == 500 && request.retry_internal_error);
+      if (retryable && request.idempotent) {
         retry = true;
         std::string ra = result->Header("retry-after");
         if (!ra.empty()) hint = ParseRetryAfter(ra, clock_->WallNow());

@@ -35,6 +35,9 @@ struct Request {
   std::string operation;
   // Managed-identity (IMDS) requests: never through a proxy; http:// to 169.254.169.254 allowed.
   bool imds = false;
+  // Retry HTTP 500 as well as 429/502/503/504 (with `idempotent`): token endpoints, where a 500
+  // (Entra's server_error, IMDS while it starts) is transient and asking again costs nothing.
+  bool retry_internal_error = false;
 };
 
 struct Response {
