@@ -149,6 +149,41 @@ TEST_F(ClientsTest, AmbiguousPoolCreateAdoptsThePool) {
   EXPECT_EQ(clients->databricks().GetInstancePool(*id)->instance_pool_name, "adopt-me");
 }
 
+// A pool whose create answer was lost may show up only after the check that looked for it (the
+// list here answers as if it had not landed yet); the next attempt is then refused for the name.
+// That refusal is the lost pool, not someone else's: it is adopted, not left alive untracked.
+TEST_F(ClientsTest, APoolThatLandsAfterTheCheckIsAdoptedWhenTheNextAttemptIsRefusedForItsName) {
+  auto clients = NewClients();
+  Faults(nlohmann::json::array(
+      {{{"service", "databricks"}, {"method", "POST"}, {"path", "/api/2.0/instance-pools/create"},
+        {"action", "drop"}, {"phase", "after"}, {"count", 1}},
+       {{"service", "databricks"}, {"method", "GET"}, {"path", "/api/2.0/instance-pools/list"}, {"action", "status"},
+        {"status", 200}, {"body", "{}"}, {"skip", 1}, {"count", 1}}}));
+  databricks::InstancePool p;
+  p.instance_pool_name = "late-lander";
+  p.node_type_id = "Standard_DS3_v2";
+  auto id = clients->databricks().CreateInstancePoolSafely(p);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  EXPECT_EQ(RouteCount("databricks", "POST", "/api/2.0/instance-pools/create", 400), 1);  // refused: the name
+  EXPECT_EQ(RouteCount("databricks", "GET", "/api/2.0/instance-pools/list"), 3);  // before, check, look again
+  EXPECT_EQ(LivePools(), 1);
+  EXPECT_EQ(clients->databricks().GetInstancePool(*id)->instance_pool_name, "late-lander");
+
+  // Refused for another reason after an ambiguity, with no pool of the name: the refusal stands.
+  server_->ClearFaults();
+  Faults(nlohmann::json::array(
+      {{{"service", "databricks"}, {"method", "POST"}, {"path", "/api/2.0/instance-pools/create"},
+        {"action", "status"}, {"status", 503}, {"count", 1}},
+       {{"service", "databricks"}, {"method", "POST"}, {"path", "/api/2.0/instance-pools/create"},
+        {"action", "status"}, {"status", 400}, {"count", 1},
+        {"body", R"({"error_code":"INVALID_PARAMETER_VALUE","message":"quota"})"}}}));
+  p.instance_pool_name = "refused";
+  Status refused = clients->databricks().CreateInstancePoolSafely(p).status();
+  EXPECT_EQ(refused.http_status(), 400);
+  EXPECT_NE(refused.message().find("quota"), std::string::npos) << refused.message();
+  EXPECT_EQ(LivePools(), 1);
+}
+
 // The check after a lost create answer is what finds the lost object; a server error on it is
 // tried again within the budget, not reported at once with the object left alive untracked.
 TEST_F(ClientsTest, AnAmbiguousCreateWhoseCheckFailsOnceIsStillReconciled) {

@@ -444,6 +444,22 @@ StatusOr<std::string> Client::CreateInstancePoolSafely(const InstancePool& spec)
   }
   json body = PoolCreateJson(spec);
   http::RetryBudget budget(options_.retry, clock_, stop_.get(), g_seed.fetch_add(0x9E3779B97F4A7C15ULL));
+  bool ambiguity = false;  // an earlier attempt may have made the pool
+  // The name was free before the first attempt, so a pool that has it now is the one an attempt
+  // whose answer was lost made: its id, or "" when there is none.
+  auto find_lost = [&](const Status& why) -> StatusOr<std::string> {
+    std::vector<InstancePool> pools;
+    ADBJIT_RETURN_IF_ERROR(Reconcile(budget, op, why, "pool", "a pool named '" + spec.instance_pool_name + "'",
+                                     [&]() -> Status {
+                                       ADBJIT_ASSIGN_OR_RETURN(pools, ListInstancePools());
+                                       return Status::OK();
+                                     }));
+    const InstancePool* p = LivePoolNamed(pools, spec.instance_pool_name);
+    if (p == nullptr) return std::string();
+    log::Info("databricks", "adopted an instance pool whose create answer was lost",
+              {{"instance_pool_id", p->instance_pool_id}, {"then", why.message()}});
+    return p->instance_pool_id;
+  };
   for (;;) {
     StatusOr<http::Response> r = Call("POST", kPoolCreate, &body, op, /*idempotent=*/false);
     budget.RecordAttempt();
@@ -456,20 +472,18 @@ StatusOr<std::string> Client::CreateInstancePoolSafely(const InstancePool& spec)
     } else {
       failed = FailureOf(r, op, clock_);
     }
-    if (failed.outcome == Outcome::kDefinite) return failed.error;
+    if (failed.outcome == Outcome::kDefinite) {
+      if (!ambiguity) return failed.error;
+      // A refusal after an ambiguity ("already exists", most likely) may be the earlier attempt
+      // landing late, after the check that did not find it: look once more before reporting.
+      ADBJIT_ASSIGN_OR_RETURN(std::string lost, find_lost(failed.error));
+      if (!lost.empty()) return lost;
+      return failed.error;
+    }
     if (failed.outcome == Outcome::kRetryAmbiguous) {
-      // The name was free before the first attempt, so a pool that has it now is the lost one.
-      std::vector<InstancePool> pools;
-      ADBJIT_RETURN_IF_ERROR(Reconcile(budget, op, failed.error, "pool",
-                                       "a pool named '" + spec.instance_pool_name + "'", [&]() -> Status {
-                                         ADBJIT_ASSIGN_OR_RETURN(pools, ListInstancePools());
-                                         return Status::OK();
-                                       }));
-      if (const InstancePool* p = LivePoolNamed(pools, spec.instance_pool_name)) {
-        log::Info("databricks", "adopted an instance pool whose create answer was lost",
-                  {{"instance_pool_id", p->instance_pool_id}});
-        return p->instance_pool_id;
-      }
+      ambiguity = true;
+      ADBJIT_ASSIGN_OR_RETURN(std::string lost, find_lost(failed.error));
+      if (!lost.empty()) return lost;
     }
     ADBJIT_RETURN_IF_ERROR(WaitToCreateAgain(budget, options_.max_create_attempts, failed, op));
   }
