@@ -84,7 +84,7 @@ struct ReadRequest {
 
 struct ReadResponse {
   Value new_state;  // null = the remote object is gone
-  std::string private_data;
+  std::string private_data;  // starts as the request's; "" clears it
   Diagnostics diagnostics;
 };
 

@@ -348,9 +348,10 @@ ProviderServer::ReadResult ProviderServer::ReadResource(const std::string& type_
       return result;
     }
     ReadResponse resp;
+    resp.private_data = private_data;
     (*r)->Read(Context(caps), req, resp);
     result.diagnostics.Append(resp.diagnostics);
-    if (!resp.private_data.empty()) result.private_data = resp.private_data;
+    result.private_data = resp.private_data;
     if (resp.new_state.IsNull()) {
       // Gone, unless the read failed: then keep the state rather than let Terraform drop it.
       result.new_state = result.diagnostics.HasError() ? current_state : EncodeNull(type);
@@ -358,6 +359,7 @@ ProviderServer::ReadResult ProviderServer::ReadResource(const std::string& type_
     }
     if (!SanitizeState(schema, resp.new_state, result.diagnostics)) {
       result.new_state = current_state;
+      result.private_data = private_data;
       return result;
     }
     result.new_state = Encode(resp.new_state, type);

@@ -68,8 +68,8 @@ class ProviderServer {
     Diagnostics diagnostics;
   };
   // new_state is a typed null when the object is gone; when the hook fails and returns no state, the
-  // current state is echoed so a failed refresh never drops it. private_data is the hook's, or the
-  // request's when the hook leaves it empty (so private data cannot be cleared by Read).
+  // current state is echoed so a failed refresh never drops it. private_data is what the hook leaves
+  // in its response, which starts as the request's: a hook that sets it to "" clears it.
   ReadResult ReadResource(const std::string& type_name, const DynamicValue& current_state,
                           const std::string& private_data, const ClientCapabilities& caps);
 

@@ -474,7 +474,7 @@ TEST_F(PoolBindingE2eTest, AnImportedSecretIsReplacedFirstOnlyOnceTheBindingHasW
 // value is written as a disabled version (the plan says so on the value), so the deliberate
 // disable holds until someone enables the secret, which then serves the new value. The destroy
 // (which first checks whose the latest version is) still removes it.
-TEST_F(PoolBindingE2eTest, DisabledSecretIsKeptOnRefreshWithAWarningAndStaysDisabledOnChange) {
+TEST_F(PoolBindingE2eTest, DisabledSecretIsKeptOnRefreshWithAWarningAndStaysDisabledOnChangeUntilEnabledAgain) {
   ASSERT_NO_FATAL_FAILURE(Start());
   Config(Binding(VaultUrl(), "  value = \"soon disabled\"\n"));
   ASSERT_TRUE(MustApply().ok());
@@ -498,6 +498,17 @@ TEST_F(PoolBindingE2eTest, DisabledSecretIsKeptOnRefreshWithAWarningAndStaysDisa
   EXPECT_EQ(SecretValue("pool-id"), "changed while disabled");
   EXPECT_EQ(SecretBundle("pool-id").id, State("adbjit_keyvault_binding.b")["id"]);
   ExpectNoChanges("after the secret is enabled again");
+
+  // The refresh that found it enabled again forgets that it was disabled: the next version is
+  // written enabled, with no warning saying otherwise.
+  Config(Binding(VaultUrl(), "  value = \"changed once enabled\"\n"));
+  plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text + plan.stderr_text, Not(HasSubstr("written disabled")));
+  ASSERT_TRUE(MustApply().ok());
+  latest = Outside().keyvault().GetSecret(VaultUrl(), "pool-id");
+  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+  EXPECT_EQ(SecretValue("pool-id"), "changed once enabled");
   ExpectDestroyRemovesSecret("pool-id");
 }
 
