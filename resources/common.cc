@@ -155,11 +155,29 @@ std::string WriterType(const keyvault::SecretBundle& version) {
 
 Status CheckSecretNotForeign(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
                              std::string_view writer_type, const std::string& advice) {
+  std::optional<StatusOr<std::vector<keyvault::SecretBundle>>> versions;
   auto latest = kv.GetSecret(vault_url, name);
   if (!latest.ok()) {
     const Status& s = latest.status();
-    if (s.IsNotFound() || s.service_code() == keyvault::kSecretDisabled) return Status::OK();
-    return s;
+    if (s.IsNotFound()) return Status::OK();
+    if (s.service_code() != keyvault::kSecretDisabled) return s;
+    // Disabled: its value cannot be read, but the list of its versions still carries their tags.
+    versions = kv.ListSecretVersions(vault_url, name);
+    if (!versions->ok()) {
+      return AlreadyExistsError("Key Vault secret \"" + name + "\" already exists in " + vault_url +
+                                " and is disabled, and its versions could not be listed to tell whether adbjit "
+                                "wrote it (" + versions->status().message() + "; that needs the List permission "
+                                "on secrets), so writing it could take it over: " + advice);
+    }
+    const keyvault::SecretBundle* newest = nullptr;
+    for (const auto& v : **versions) {
+      auto when = [](const keyvault::SecretBundle& b) {
+        return std::make_pair(b.attributes.created.value_or(0), b.attributes.updated.value_or(0));
+      };
+      if (newest == nullptr || when(v) > when(*newest)) newest = &v;
+    }
+    if (newest == nullptr) return Status::OK();  // no version left to take over
+    latest = *newest;
   }
   if (auto tag = latest->tags.find(kWriterTag); tag != latest->tags.end()) {
     const std::string other = WriterType(*latest);
@@ -172,15 +190,15 @@ Status CheckSecretNotForeign(keyvault::Client& kv, const std::string& vault_url,
                               "choose another name.");
   }
   // Its latest version is someone else's; an earlier one of ours makes it an overwritten secret of ours.
-  auto versions = kv.ListSecretVersions(vault_url, name);
+  if (!versions) versions = kv.ListSecretVersions(vault_url, name);
   std::string unlisted;
-  if (versions.ok()) {
-    for (const auto& v : *versions) {
+  if (versions->ok()) {
+    for (const auto& v : **versions) {
       if (v.tags.contains(kWriterTag)) return Status::OK();
     }
   } else {
     unlisted = " (its earlier versions could not be listed to check for one of adbjit's: " +
-               versions.status().message() + "; that needs the List permission on secrets)";
+               versions->status().message() + "; that needs the List permission on secrets)";
   }
   return AlreadyExistsError("Key Vault secret \"" + name + "\" already exists in " + vault_url +
                             " and was not written by adbjit" + unlisted +

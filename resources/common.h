@@ -130,9 +130,10 @@ inline constexpr char kWriterTag[] = "adbjit";
 // when the version carries no such tag.
 std::string WriterType(const keyvault::SecretBundle& version);
 
-// Before a create writes `name`: OK when the secret does not exist (or is soft-deleted), is
-// disabled (its version cannot be read, so it is taken as before), or carries kWriterTag on its
-// latest version or, when that one was written outside Terraform, on an earlier one (then the
+// Before a create writes `name`: OK when the secret does not exist (or is soft-deleted), or
+// carries kWriterTag on its latest version (for a disabled secret, whose latest version cannot be
+// read, the newest in the list of versions) or, when that one was written outside Terraform, on an
+// earlier one (then the
 // secret is adbjit's, overwritten: writing it again is the repair, as for a sealed token planned
 // anew because its secret was overwritten). Otherwise AlreadyExists with `advice`: writing would
 // take over a secret someone else keeps, and a destroy would delete it with its history. The same

@@ -411,8 +411,8 @@ TEST_F(PoolBindingE2eTest, TwoBindingsWritingOneSecretAreToldOfEachOther) {
   ASSERT_TRUE(destroy.ok()) << destroy.Describe();
 }
 
-// A live secret someone else wrote is not taken over: the create fails on the name, saying how to
-// import it, and the secret keeps its only version (a destroy would otherwise have deleted it with
+// A live secret someone else wrote, enabled or disabled, is not taken over: the create fails on the
+// name, saying how to import it, and the secret keeps its only version (a destroy would otherwise have deleted it with
 // its history). Imported, it is the binding's, and the next apply writes it.
 TEST_F(PoolBindingE2eTest, BindingCreateRefusesASecretItDidNotWriteUntilImported) {
   ASSERT_NO_FATAL_FAILURE(Start());
@@ -429,6 +429,16 @@ TEST_F(PoolBindingE2eTest, BindingCreateRefusesASecretItDidNotWriteUntilImported
   EXPECT_EQ(SecretRecord("pool-id")["versions"], 1);
   EXPECT_EQ(SecretValue("pool-id"), "precious");
   EXPECT_TRUE(State("adbjit_keyvault_binding.b").is_null());
+
+  // Disabled, its value cannot be read, but its versions still say who wrote them: refused alike.
+  ASSERT_TRUE(Outside().keyvault().UpdateSecret(VaultUrl(), "pool-id", "", {.enabled = false}).ok());
+  refused = ws().Apply();
+  EXPECT_EQ(refused.exit_code, 1) << refused.Describe();
+  EXPECT_THAT(Squashed(refused.stderr_text), HasSubstr("Key Vault secret \"pool-id\" already exists in " +
+                                                       VaultUrl() + " and was not written by adbjit"));
+  EXPECT_EQ(SecretRecord("pool-id")["versions"], 1);
+  ASSERT_TRUE(Outside().keyvault().UpdateSecret(VaultUrl(), "pool-id", "", {.enabled = true}).ok());
+  EXPECT_EQ(SecretValue("pool-id"), "precious");
 
   CommandResult imported = ws().Terraform({"import", "-input=false", "adbjit_keyvault_binding.b", versionless});
   ASSERT_TRUE(imported.ok()) << imported.Describe();
