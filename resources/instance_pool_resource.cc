@@ -179,15 +179,23 @@ void KeepPlacementInPlace(const tf::PlanRequest& req, tf::PlanResponse& resp) {
   Value planned_az = Get(resp.planned_state, "azure_attributes");
   if (prior_az.IsNull() == planned_az.IsNull() || !planned_az.IsKnown()) return;
   if (prior_az.IsNull()) {
-    // Declared now: the same availability, and the same bid price or none given.
+    // Declared now: the same availability and bid price, or either left out (to the server).
     const databricks::AzureAttributes remote = UndeclaredPlacement(req.prior_private);
     if (!remote.availability || !remote.spot_bid_max_price) return;
-    if (IsUnknown(planned_az, "availability") || GetStr(planned_az, "availability") != remote.availability) return;
-    if (IsUnknown(planned_az, "spot_bid_max_price")) {
-      // Unknown because the configuration leaves it to the server, not because of an unknown value.
-      if (!Get(Get(req.config, "azure_attributes"), "spot_bid_max_price").IsNull()) return;
+    const Value& config_az = Get(req.config, "azure_attributes");
+    // Unknown because the configuration leaves it to the server, not because of an unknown value.
+    auto left_to_server = [&](const char* name) {
+      return IsUnknown(planned_az, name) && Get(config_az, name).IsNull();
+    };
+    if (left_to_server("availability")) {
+      planned_az = planned_az.WithAttr("availability", Str(remote.availability));
+    } else if (IsUnknown(planned_az, "availability") || GetStr(planned_az, "availability") != remote.availability) {
+      return;
+    }
+    if (left_to_server("spot_bid_max_price")) {
       planned_az = planned_az.WithAttr("spot_bid_max_price", Double(remote.spot_bid_max_price));
-    } else if (GetDouble(planned_az, "spot_bid_max_price") != remote.spot_bid_max_price) {
+    } else if (IsUnknown(planned_az, "spot_bid_max_price") ||
+               GetDouble(planned_az, "spot_bid_max_price") != remote.spot_bid_max_price) {
       return;
     }
     resp.planned_state = resp.planned_state.WithAttr("azure_attributes", planned_az);

@@ -360,7 +360,8 @@ INSTANTIATE_TEST_SUITE_P(DeletedForms, PoolDriftTest, ::testing::Bool(),
 
 // azure_attributes left out gets Databricks' placement (on demand, -1). Declaring that placement
 // later (by hand or by importing into a configuration that has the block), or dropping a block that
-// said only that, changes Terraform's record, not the pool: no replacement and no edit request.
+// said only that, changes Terraform's record, not the pool: no replacement and no edit request,
+// whichever of its attributes the declared block leaves out.
 // A placement that differs still replaces the pool.
 TEST_F(PoolBindingE2eTest, DeclaringOrDroppingThePlacementDatabricksChoseKeepsThePool) {
   ASSERT_NO_FATAL_FAILURE(Start());
@@ -385,9 +386,11 @@ TEST_F(PoolBindingE2eTest, DeclaringOrDroppingThePlacementDatabricksChoseKeepsTh
     ExpectNoChanges(when);
   };
 
-  // Declared with the availability only, dropped, then declared with the bid price too.
+  // Declared with the availability only, with the bid price too, empty, with the bid price only
+  // (dropped again between each): what the block leaves out is the pool's, not a new pool's.
   const std::vector<std::string> blocks = {"    availability = \"ON_DEMAND_AZURE\"\n",
-                                           "    availability = \"ON_DEMAND_AZURE\"\n    spot_bid_max_price = -1\n"};
+                                           "    availability = \"ON_DEMAND_AZURE\"\n    spot_bid_max_price = -1\n",
+                                           "", "    spot_bid_max_price = -1\n"};
   for (const std::string& block : blocks) {
     if (&block != &blocks.front()) {
       spec.azure = "";
