@@ -58,7 +58,9 @@ Status CheckUrl(const std::string& url, const std::string& what, bool imds) {
 
 bool IsWorkspaceResourceId(const std::string& id) {
   static const std::regex kShape(kWorkspaceResourceIdPattern, std::regex::ECMAScript | std::regex::icase);
-  return std::regex_match(id, kShape);
+  // std::regex recurses per character: a huge string would overflow the stack, and no resource ID
+  // is anywhere near this long.
+  return id.size() <= 4096 && std::regex_match(id, kShape);
 }
 
 CredentialKind ClientsConfig::Credential() const {
@@ -117,6 +119,11 @@ Status ClientsConfig::Validate() const {
     return InvalidArgumentError("azure_use_msi (ARM_USE_MSI) and azure_use_oidc (ARM_USE_OIDC) are both set; choose one");
   }
   static const std::regex kTenantShape(kTenantIdPattern);
+  // A domain name has at most 253 characters; std::regex would overflow the stack on a huge string.
+  if (tenant_id.size() > 253) {
+    return InvalidArgumentError("azure_tenant_id (ARM_TENANT_ID) must be the tenant id (a GUID) or a verified "
+                                "domain name, got a string of " + std::to_string(tenant_id.size()) + " characters");
+  }
   if (!std::regex_match(tenant_id, kTenantShape)) {
     return InvalidArgumentError("azure_tenant_id (ARM_TENANT_ID) must be the tenant id (a GUID) or a verified "
                                 "domain name, got \"" + tenant_id + "\"");

@@ -104,6 +104,12 @@ TEST(ConfigTest, ValidateNamesWhatIsMissing) {
     EXPECT_EQ(msg(c), std::string("azure_tenant_id (ARM_TENANT_ID) must be the tenant id (a GUID) or a verified "
                                   "domain name, got \"") + bad + "\"");
   }
+  // A huge value (from a file) is refused by its length, not matched (std::regex would overflow
+  // the stack on it) nor quoted back.
+  c.tenant_id = std::string(200000, 'a');
+  EXPECT_EQ(msg(c), "azure_tenant_id (ARM_TENANT_ID) must be the tenant id (a GUID) or a verified domain name, "
+                    "got a string of 200000 characters");
+  EXPECT_FALSE(IsWorkspaceResourceId("/subscriptions/" + std::string(200000, 'a')));
   c.tenant_id = "t";
 
   // The resource ID goes into an ARM URL path, so only the workspace shape is taken.

@@ -27,6 +27,9 @@ void Fail(const AttributePath& path, Diagnostics& diags, const std::string& prob
 
 std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
+// Longest string StringMatches hands to std::regex (see there).
+constexpr size_t kMaxMatchedLength = 4096;
+
 // The integer in `v`, or an error diagnostic saying why there is none.
 std::optional<Number> WholeNumber(const Value& v, const AttributePath& path, Diagnostics& diags) {
   if (v.type().kind() != Type::Kind::kNumber) {
@@ -281,6 +284,11 @@ Validator StringMatches(std::string regex, std::string what, bool ignore_case) {
                                                                " is not a valid regular expression. This is a "
                                                                "bug in the provider.",
                                       path);
+                     } else if (s->size() > kMaxMatchedLength) {
+                       // libstdc++'s matcher recurses per character: a huge string would overflow
+                       // the stack. None of the patterns' shapes is anywhere near this long.
+                       Fail(path, diags, description + ", got a string of " + std::to_string(s->size()) +
+                                             " characters");
                      } else if (!std::regex_search(*s, *re)) {
                        Fail(path, diags, description + ", got " + Quote(*s));
                      }

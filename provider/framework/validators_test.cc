@@ -114,6 +114,11 @@ TEST(ValidatorsTest, StringMatches) {
   EXPECT_EQ(Check(v, Value::String("a_b")), "attr must be 1 to 127 letters, digits and dashes, got \"a_b\".");
   EXPECT_NE(Check(v, Value::String("")), "");
   EXPECT_NE(Check(v, Value::String(std::string(128, 'a'))), "");
+  // A huge string (a file() read into the attribute) is refused before std::regex, whose matcher
+  // would overflow the stack on it, and without quoting it back.
+  Validator any = StringMatches("^[a-z]*$", "lower-case letters");
+  EXPECT_EQ(Check(any, Value::String(std::string(200000, 'a'))),
+            "attr must be lower-case letters, got a string of 200000 characters.");
   // An invalid pattern is reported when used, never thrown.
   Validator bad = StringMatches("([", "broken");
   EXPECT_NE(Check(bad, Value::String("x")).find("not a valid regular expression"), std::string::npos);

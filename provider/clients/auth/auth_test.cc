@@ -121,6 +121,12 @@ TEST(EntraErrorTest, KeepsErrorAndAadstsButNoTraceIds) {
   s = EntraError(r, "op");
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(s.service_code(), "AADSTS70011");
+  // Found in the description when error_codes is missing, after a bare "AADSTS"; a huge run of
+  // digits (a broken or hostile server) neither crashes the search nor becomes the code.
+  r.body = R"({"error":"invalid_scope","error_description":"see AADSTS docs; AADSTS70011: bad scope"})";
+  EXPECT_EQ(EntraError(r, "op").service_code(), "AADSTS70011");
+  r.body = R"({"error":"invalid_scope","error_description":"AADSTS)" + std::string(200000, '7') + R"("})";
+  EXPECT_EQ(EntraError(r, "op").service_code(), "AADSTS7777777777");
 
   r.status = 429;
   r.body = "";

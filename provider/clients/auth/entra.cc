@@ -1,9 +1,10 @@
 // Entra ID token requests: client credentials (secret / assertion) and managed identity.
 #include "provider/clients/auth/entra.h"
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
 
 #include "provider/clients/auth/cloud.h"
@@ -79,10 +80,13 @@ Status EntraError(const http::Response& r, const std::string& operation, const s
       aadsts = "AADSTS" + std::to_string(codes->front().get<int64_t>());
     }
   }
-  if (aadsts.empty()) {
-    std::smatch m;
-    static const std::regex kAadsts("AADSTS[0-9]+");
-    if (std::regex_search(description, m, kAadsts)) aadsts = m.str();
+  // Else the first "AADSTS<digits>" in the description (found by hand: std::regex recurses per
+  // character matched, and the description is the server's).
+  for (size_t at = description.find("AADSTS"); aadsts.empty() && at != std::string::npos;
+       at = description.find("AADSTS", at + 1)) {
+    size_t end = at + 6;
+    while (end < description.size() && std::isdigit(static_cast<unsigned char>(description[end]))) ++end;
+    if (end > at + 6) aadsts = description.substr(at, std::min<size_t>(end - at, 16));
   }
   StatusCode code;
   if (r.status == 429) {
