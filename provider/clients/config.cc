@@ -78,16 +78,28 @@ EnvLookup ProcessEnvironment() {
 }
 
 Status ApplyEnvironment(ClientsConfig& c, const EnvLookup& env) {
+  // The credential the provider block chooses (a managed identity, a federated credential or a
+  // client secret) is the one used: a variable that chooses another one (ARM_USE_OIDC set for
+  // every job of a CI runner, say) does not override it. The same for the federated token's
+  // source: one given in the block is not overridden by another from the environment.
+  const bool block_chooses = c.use_msi.value_or(false) || c.use_oidc.value_or(false) || !c.client_secret.empty();
+  const bool block_has_oidc_source = !c.oidc_token.empty() || !c.oidc_token_file_path.empty();
+  if (block_chooses) {
+    if (!c.use_msi) c.use_msi = false;
+    if (!c.use_oidc) c.use_oidc = false;
+  }
   Fill(c.host, env, {"DATABRICKS_HOST"});
   Fill(c.workspace_resource_id, env, {"DATABRICKS_AZURE_RESOURCE_ID"});
   Fill(c.tenant_id, env, {"ARM_TENANT_ID"});
   Fill(c.client_id, env, {"ARM_CLIENT_ID"});
   FillSecret(c.client_secret, env, {"ARM_CLIENT_SECRET"});
   ADBJIT_RETURN_IF_ERROR(FillBool(c.use_oidc, env, "ARM_USE_OIDC"));
-  FillSecret(c.oidc_token, env, {"ARM_OIDC_TOKEN"});
-  Fill(c.oidc_token_file_path, env, {"ARM_OIDC_TOKEN_FILE_PATH"});
-  Fill(c.oidc_request_url, env, {"ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL"});
-  FillSecret(c.oidc_request_token, env, {"ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"});
+  if (!block_has_oidc_source) {
+    FillSecret(c.oidc_token, env, {"ARM_OIDC_TOKEN"});
+    Fill(c.oidc_token_file_path, env, {"ARM_OIDC_TOKEN_FILE_PATH"});
+    Fill(c.oidc_request_url, env, {"ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL"});
+    FillSecret(c.oidc_request_token, env, {"ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"});
+  }
   ADBJIT_RETURN_IF_ERROR(FillBool(c.use_msi, env, "ARM_USE_MSI"));
   Fill(c.msi_endpoint, env, {"ARM_MSI_ENDPOINT"});
   Fill(c.environment, env, {"ARM_ENVIRONMENT"});

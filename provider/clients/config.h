@@ -68,8 +68,10 @@ struct ClientsConfig {
 using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
 EnvLookup ProcessEnvironment();
 
-// Fills every unset field from the environment (attributes win over variables). Fails only for
-// a boolean variable that is not a boolean ("true"/"false"/"1"/"0").
+// Fills every unset field from the environment (attributes win over variables), except that a
+// credential the attributes choose (use_msi, use_oidc, a client secret) is not switched to another
+// by a variable, nor a federated token source given as an attribute. Fails only for a boolean
+// variable that is not a boolean ("true"/"false"/"1"/"0").
 Status ApplyEnvironment(ClientsConfig& config, const EnvLookup& env = ProcessEnvironment());
 
 }  // namespace adbjit::clients

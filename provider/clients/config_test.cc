@@ -62,6 +62,35 @@ TEST(ConfigTest, EnvironmentFillsOnlyUnsetFields) {
                   .ok());
   EXPECT_EQ(arm_names.oidc_request_url, "https://a");
 
+  // The credential the provider block chooses is not switched by a variable that chooses another
+  // (ARM_USE_OIDC or ARM_USE_MSI set for every job of a CI runner), nor its OIDC token source.
+  const auto ci_runner = Env({{"ARM_USE_OIDC", "true"},
+                              {"ARM_USE_MSI", "true"},
+                              {"ARM_CLIENT_SECRET", "env-secret-value"},
+                              {"ARM_OIDC_TOKEN", "env.oidc.token"},
+                              {"ACTIONS_ID_TOKEN_REQUEST_URL", "https://gh/x"}});
+  ClientsConfig with_secret;
+  with_secret.client_secret = Secret("hcl-secret-value");
+  ASSERT_TRUE(ApplyEnvironment(with_secret, ci_runner).ok());
+  EXPECT_EQ(with_secret.Credential(), CredentialKind::kClientSecret);
+  EXPECT_EQ(with_secret.client_secret.Reveal(), "hcl-secret-value");
+  ClientsConfig with_oidc_file;
+  with_oidc_file.use_oidc = true;
+  with_oidc_file.oidc_token_file_path = "/run/oidc-token";
+  ASSERT_TRUE(ApplyEnvironment(with_oidc_file, ci_runner).ok());
+  EXPECT_EQ(with_oidc_file.Credential(), CredentialKind::kFederated);
+  EXPECT_TRUE(with_oidc_file.oidc_token.empty()) << "ARM_OIDC_TOKEN would win over the block's file";
+  EXPECT_TRUE(with_oidc_file.oidc_request_url.empty());
+  ClientsConfig with_msi;
+  with_msi.use_msi = true;
+  ASSERT_TRUE(ApplyEnvironment(with_msi, ci_runner).ok());
+  EXPECT_EQ(with_msi.Credential(), CredentialKind::kManagedIdentity);
+  EXPECT_EQ(with_msi.use_oidc, false);
+  // A block that chooses none takes the environment's choice, as before (both set: an error).
+  ClientsConfig none;
+  ASSERT_TRUE(ApplyEnvironment(none, Env({{"ARM_USE_OIDC", "true"}, {"ARM_CLIENT_SECRET", "s"}})).ok());
+  EXPECT_EQ(none.Credential(), CredentialKind::kFederated);
+
   ClientsConfig bad;
   Status s = ApplyEnvironment(bad, Env({{"ARM_USE_MSI", "maybe"}}));
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
