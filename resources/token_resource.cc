@@ -316,7 +316,10 @@ class TokenResource final : public tf::Resource {
     }
     // The moved token is the principal's own: nothing left to warn about. A mark of a secret
     // held by another token holds only while the check below finds it so.
-    if (req.private_data == kMovedPrivate || HeldBy(req.private_data) || req.private_data == kHeldByBindingPrivate) {
+    // Nor does a mark of a revoked token, which a refresh that could not see the token (an empty
+    // list, another principal's credentials) saved in a refresh-only apply: it is listed now.
+    if (req.private_data == kMovedPrivate || HeldBy(req.private_data) || req.private_data == kHeldByBindingPrivate ||
+        MarkedRevoked(req.private_data)) {
       resp.private_data = "{}";
     }
     Value state = WithTokenInfo(req.current_state, *info);

@@ -771,6 +771,28 @@ TEST_F(TokenE2eTest, SealedTokenGoneOutsideOrHalfDestroyedStillTakesItsSecretAlo
   EXPECT_THAT(Secrets(), IsEmpty()) << Secrets().dump(2);
 }
 
+// A refresh that could not see a live sealed token (here a token list answered empty; in life,
+// another principal's credentials) marks it revoked, and a refresh-only apply saves that mark.
+// The next refresh that lists the token clears it: the token is not replaced as "revoked".
+TEST_F(TokenE2eTest, ARevokedMarkIsClearedOnceTheTokenIsListedAgain) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(SealedToken(VaultUrl(), "db-pat"));
+  ASSERT_TRUE(ws().Apply().ok());
+  const std::set<std::string> live = LiveTokenIds();
+  ASSERT_THAT(live, SizeIs(1));
+  emu().SetFaults(json::array({{{"service", "databricks"}, {"method", "GET"}, {"path", "/token/list$"},
+                                {"action", "status"}, {"status", 200}, {"body", "{}"}, {"count", 1}}}));
+  CommandResult blind = ws().Apply({"-refresh-only"});
+  ASSERT_TRUE(blind.ok()) << blind.Describe();
+  ASSERT_FALSE(State("adbjit_token.sealed").is_null()) << "kept: its secret still holds it";
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 0) << plan.Describe();
+  EXPECT_THAT(Output(plan), Not(HasSubstr("revoked outside Terraform")));
+  ASSERT_TRUE(ws().Apply().ok());
+  EXPECT_EQ(LiveTokenIds(), live);
+  ASSERT_TRUE(ws().Destroy().ok());
+}
+
 // Two tokens that write one secret: the one whose version came first sees the other's live token
 // in it and stays as it is, with a warning naming both, rather than replace it on every apply
 // (each replacement revoked the other's token). Its keyvault_secret_id, the version that still
