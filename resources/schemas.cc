@@ -116,7 +116,9 @@ Schema MakeTokenSchema() {
                                   "many seconds, the token is planned for replacement. With a scheduled "
                                   "`terraform apply` this rotates tokens before they expire. Keep it below "
                                   "`lifetime_seconds`: a window as long as the lifetime replaces the token on "
-                                  "every plan (validation warns).",
+                                  "every plan (validation warns). A value known only after apply (from a "
+                                  "resource created in the same run) replaces an existing token, with a "
+                                  "warning, as the window cannot be checked at plan time.",
                    .optional = true,
                    .validators = {v::IntAtLeast(0)}},
                   {.name = "token_value",

@@ -639,8 +639,23 @@ class TokenResource final : public tf::Resource {
     }
     if (auto expiry_s = StateExpiry(req.prior_state); why.empty() && expiry_s) {
       const int64_t now_s = NowEpochMs() / 1000;
-      const int64_t renew_before = GetInt(resp.planned_state, "renew_before_seconds").value_or(0);
-      if (*expiry_s - now_s < renew_before || *expiry_s <= now_s) why = "expiry_time";
+      if (*expiry_s <= now_s) {
+        why = "expiry_time";
+      } else if (IsUnknown(resp.planned_state, "renew_before_seconds")) {
+        // Known only at apply, where a token found inside the window would turn this plan's
+        // update into a replacement, which Terraform refuses: so the replacement is planned now.
+        why = "renew_before_seconds";
+        resp.diagnostics.AddWarning(
+            "Token replaced: renewal window unknown",
+            "renew_before_seconds is known only after apply, so whether token " +
+                GetStr(req.prior_state, "token_id").value_or("") +
+                " is inside its renewal window cannot be told now, and a token found inside it during the apply "
+                "could not be replaced then. A new token is planned. Give renew_before_seconds a value known "
+                "at plan time to rotate the token only inside its window.",
+            AttributePath("renew_before_seconds"));
+      } else if (*expiry_s - now_s < GetInt(resp.planned_state, "renew_before_seconds").value_or(0)) {
+        why = "expiry_time";
+      }
     }
     if (why.empty() && MarkedRevoked(req.prior_private)) {
       why = "token_id";

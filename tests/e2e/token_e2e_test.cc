@@ -297,6 +297,32 @@ resource "adbjit_token" "steady" {
   EXPECT_EQ(State("adbjit_token.steady")["renew_before_seconds"], 60);
   EXPECT_EQ(LiveTokenIds(), (std::set<std::string>{steady_id}));
   ExpectNoChanges("after the in-place update");
+
+  // A window known only at apply (from a resource created in the same run) cannot be checked at
+  // plan time, and a token found inside it during the apply could not be replaced then (Terraform
+  // refuses an update that turns into a replacement): the plan replaces it, saying why.
+  ws().WriteConfig(R"(
+resource "terraform_data" "window" {
+  input = 60
+}
+
+resource "adbjit_token" "steady" {
+  comment              = "steady"
+  lifetime_seconds     = 3600
+  renew_before_seconds = terraform_data.window.output
+}
+)");
+  plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("adbjit_token.steady must be replaced"));
+  EXPECT_THAT(Output(plan), HasSubstr("Warning: Token replaced: renewal window unknown"));
+  EXPECT_THAT(Output(plan), HasSubstr("renew_before_seconds = terraform_data.window.output"));  // quoted line
+  apply = ws().Apply();
+  ASSERT_TRUE(apply.ok()) << apply.Describe();
+  const std::string renewed_id = State("adbjit_token.steady")["token_id"].get<std::string>();
+  EXPECT_NE(renewed_id, steady_id);
+  EXPECT_EQ(LiveTokenIds(), (std::set<std::string>{renewed_id}));
+  ExpectNoChanges("once the window is known");
 }
 
 // Rotation without a gap: with create_before_destroy the new token is written to the secret before
