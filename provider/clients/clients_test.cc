@@ -247,6 +247,20 @@ TEST_F(ClientsTest, AnAmbiguousTokenCreateWhoseCheckFailsNamesTheMarkerThatRevok
   std::string none;
   ASSERT_FALSE(clients->databricks().CreateTokenSafely(3600, "refused", &none).ok());
   EXPECT_TRUE(none.empty());
+
+  // One that is refused after an ambiguity names its marker even when the check found no token:
+  // the request whose answer was lost may still reach Databricks later.
+  server_->ClearFaults();
+  Faults(nlohmann::json::array(
+      {{{"service", "databricks"}, {"method", "POST"}, {"path", "/api/2.0/token/create"}, {"action", "status"},
+        {"status", 503}, {"count", 1}},
+       {{"service", "databricks"}, {"method", "POST"}, {"path", "/api/2.0/token/create"}, {"action", "status"},
+        {"status", 400}, {"count", 1}, {"body", R"({"error_code":"QUOTA_EXCEEDED","message":"600 tokens"})"}}}));
+  std::string late;
+  Status refused = clients->databricks().CreateTokenSafely(3600, "refused later", &late).status();
+  EXPECT_EQ(refused.service_code(), "QUOTA_EXCEEDED") << refused.ToString();
+  EXPECT_EQ(late.rfind("[adbjit:", 0), 0u) << late;
+  EXPECT_TRUE(LiveTokenIds().empty());
 }
 
 // A refusal of the check is final: reported at once, naming what may exist.

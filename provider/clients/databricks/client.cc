@@ -387,26 +387,31 @@ StatusOr<CreatedToken> Client::CreateTokenSafely(std::optional<int64_t> lifetime
     } else {
       failed = FailureOf(r, op, clock_);
     }
+    // Giving up after an ambiguity: the lost request may still land (a request that timed out here
+    // can reach Databricks later), so the caller gets the marker to record, whatever a sweep found.
+    auto give_up = [&](Status error) {
+      if (ambiguity && lost_marker != nullptr) *lost_marker = marker;
+      return error;
+    };
     if (failed.outcome == Outcome::kDefinite) {
       if (!ambiguity) return failed.error;
-      // A failure after an ambiguity: make sure the lost one is gone before reporting.
+      // A failure after an ambiguity: revoke what the lost one made, if it landed, before reporting.
       int revoked = 0;
-      if (!RevokeMarked(marker, "", &revoked).ok() && lost_marker != nullptr) *lost_marker = marker;
-      return failed.error;
+      (void)RevokeMarked(marker, "", &revoked);
+      return give_up(failed.error);
     }
     if (failed.outcome == Outcome::kRetryAmbiguous) {
       ambiguity = true;
       int revoked = 0;
       Status reconciled = Reconcile(budget, op, failed.error, "token", "a token whose comment ends in " + marker,
                                     [&] { return RevokeMarked(marker, "", &revoked); });
-      if (!reconciled.ok()) {
-        if (lost_marker != nullptr) *lost_marker = marker;
-        return reconciled;
-      }
+      if (!reconciled.ok()) return give_up(reconciled);
       log::Debug("databricks", "reconciled an ambiguous token create",
                  {{"marker", marker}, {"revoked", std::to_string(revoked)}, {"error", failed.error.message()}});
     }
-    ADBJIT_RETURN_IF_ERROR(WaitToCreateAgain(budget, options_.max_create_attempts, failed, op));
+    if (Status wait = WaitToCreateAgain(budget, options_.max_create_attempts, failed, op); !wait.ok()) {
+      return give_up(wait);
+    }
   }
 }
 

@@ -72,8 +72,8 @@ class Client {
   // the retry budget; after a success that followed an ambiguity it sweeps once more (a request
   // that lands later still makes a twin: see CreatedToken::after_ambiguity). Definite
   // errors (QUOTA_EXCEEDED, PERMISSION_DENIED, INVALID_PARAMETER_VALUE) return at once.
-  // `lifetime_seconds` nullopt = server default. When it fails after an ambiguous attempt and
-  // cannot make sure that no token with its marker is alive (the list or the revoke failed too),
+  // `lifetime_seconds` nullopt = server default. When it fails after an ambiguous attempt (whose
+  // request may still land later, or whose token the list or the revoke could not rule out),
   // `lost_marker` (if given) receives that marker, so that the caller can record it and revoke
   // the lost token later (RevokeMarked).
   StatusOr<CreatedToken> CreateTokenSafely(std::optional<int64_t> lifetime_seconds, const std::string& comment,
