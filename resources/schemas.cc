@@ -429,7 +429,10 @@ Schema MakeTokensDataSourceSchema() {
   return Schema{
       .block = {
           .description = "The valid (unexpired, unrevoked) tokens of the principal the provider "
-                         "authenticates as, for audits such as \"tokens that never expire\".",
+                         "authenticates as, for audits such as \"tokens that never expire\". When the "
+                         "provider configuration depends on values known only after apply, add "
+                         "`depends_on` with the resource it refers to (the workspace), so that the list "
+                         "is read during apply: a data source cannot answer a plan with unknown values.",
           .attributes = {
               Computed("id", Type::String(), "Identifier of this read (the workspace host)."),
               {.name = "comment_contains",
