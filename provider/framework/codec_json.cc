@@ -473,17 +473,19 @@ class Encoder {
  public:
   Status Encode(const Value& v, const Type& type, std::string* out) {
     if (!v.IsKnown()) return Error("cannot encode an unknown value as JSON");
-    if (v.IsNull()) {
-      *out += "null";
-      return Status::OK();
-    }
-    if (type.IsDynamic()) {
+    // A dynamic slot carries its value's type, null included, unless the value has no type either
+    // (go-cty's rule): tostring(null) there is {"value":null,"type":"string"}.
+    if (type.IsDynamic() && !v.type().IsDynamic()) {
       Type concrete = ConcreteTypeOf(v);
       *out += "{\"value\":";
       ADBJIT_RETURN_IF_ERROR(Encode(v, concrete, out));
       *out += ",\"type\":";
       *out += concrete.ToJson().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       *out += "}";
+      return Status::OK();
+    }
+    if (v.IsNull()) {
+      *out += "null";
       return Status::OK();
     }
     if (v.type().kind() != type.kind()) {

@@ -69,6 +69,8 @@ TEST(JsonTest, DynamicValueTypeObjects) {
   ASSERT_TRUE(typed_null.ok());
   EXPECT_TRUE(typed_null->IsNull());
   EXPECT_EQ(typed_null->type(), Type::List(Type::String()));
+  // A typed null keeps its type on the way out too (go-cty writes it so).
+  EXPECT_EQ(*EncodeJson(*typed_null, Type::Dynamic()), R"({"value":null,"type":["list","string"]})");
   EXPECT_TRUE(DecodeJson("null", Type::Dynamic())->IsNull());
   EXPECT_EQ(*EncodeJson(Value(), Type::Dynamic()), "null");
 

@@ -567,14 +567,16 @@ class Writer {
   }
 
   void Encode(const Value& v, const Type& type) {
-    if (v.IsNull()) return Byte(0xc0);
-    if (!v.IsKnown()) return Byte(0xd4), Byte(0), Byte(0);
-    if (type.IsDynamic()) {
+    // A dynamic slot carries its value's type, null and unknown included, unless the value has no
+    // type either (go-cty's rule): tostring(null) there is ["string", nil], not nil.
+    if (type.IsDynamic() && !v.type().IsDynamic()) {
       Type concrete = ConcreteTypeOf(v);
       ArrayHeader(2);
       Bin(concrete.ToJson().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       return Encode(v, concrete);
     }
+    if (v.IsNull()) return Byte(0xc0);
+    if (!v.IsKnown()) return Byte(0xd4), Byte(0), Byte(0);
     if (v.type().kind() != type.kind()) {
       assert(false && "EncodeMsgpack: value does not match the type");
       return Encode(v, v.type());

@@ -98,6 +98,20 @@ TEST(MsgpackTest, SpecVectorFloatAndBigDynamicNumber) {
   EXPECT_EQ(d->type(), Type::Number());
   EXPECT_EQ(d->AsNumber().ToString(), "12345678901234567890");
   EXPECT_EQ(EncodeMsgpack(*d, Type::Dynamic()), big);
+
+  // A typed null or unknown in a dynamic slot keeps its type (tostring(null) is ["string", nil]);
+  // only a value without a type is a plain nil or unknown.
+  const std::string typed_null = Hex("92 c4 08") + "\"string\"" + Hex("c0");
+  EXPECT_EQ(ToHex(EncodeMsgpack(Value::Null(Type::String()), Type::Dynamic())), ToHex(typed_null));
+  auto back = DecodeMsgpack(typed_null, Type::Dynamic());
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_TRUE(back->IsNull());
+  EXPECT_EQ(back->type(), Type::String());
+  const std::string typed_unknown = Hex("92 c4 08") + "\"number\"" + Hex("d4 00 00");
+  EXPECT_EQ(ToHex(EncodeMsgpack(Value::Unknown(Type::Number()), Type::Dynamic())), ToHex(typed_unknown));
+  EXPECT_EQ(DecodeMsgpack(typed_unknown, Type::Dynamic())->type(), Type::Number());
+  EXPECT_EQ(ToHex(EncodeMsgpack(Value(), Type::Dynamic())), "c0");
+  EXPECT_EQ(ToHex(EncodeMsgpack(Value::Unknown(Type::Dynamic()), Type::Dynamic())), "d4 00 00");
 }
 
 // ---------------------------------------------------------------------------------------------
