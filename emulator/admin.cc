@@ -6,7 +6,7 @@ namespace adbjit::emulator {
 
 void Server::Impl::InstallAdmin(httplib::Server& svr) {
   auto body_json = [](const httplib::Request& req, httplib::Response& res, nlohmann::json* out) {
-    *out = req.body.empty() ? nlohmann::json::object() : nlohmann::json::parse(req.body, nullptr, false);
+    *out = req.body.empty() ? nlohmann::json::object() : ParseJsonBody(req.body);
     if (out->is_discarded()) {
       ReplyJson(res, 400, {{"error", "request body is not valid JSON"}});
       return false;

@@ -191,6 +191,35 @@ void ReplyJson(httplib::Response& res, int status, const nlohmann::json& body) {
   res.set_content(body.dump(), "application/json; charset=utf-8");
 }
 
+nlohmann::json ParseJsonBody(std::string_view text) {
+  constexpr int kMaxDepth = 64;
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxDepth) return nlohmann::json(nlohmann::json::value_t::discarded);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return nlohmann::json::parse(text, nullptr, false);
+}
+
+std::string StringField(const nlohmann::json& obj, const char* key) {
+  if (!obj.is_object()) return "";
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 bool JsonInt64(const nlohmann::json& v, int64_t* out) {
   if (v.is_number_integer()) {
     *out = v.get<int64_t>();

@@ -44,6 +44,15 @@ std::string BearerToken(const httplib::Request& req);
 // Sets a JSON body (dumped compactly) and status.
 void ReplyJson(httplib::Response& res, int status, const nlohmann::json& body);
 
+// Parses a request body (or a token's claims): a discarded value when it is not JSON or nests
+// deeper than 64 levels, since copying or printing a deeper value recurses once per level and a
+// hostile body could overflow the stack.
+nlohmann::json ParseJsonBody(std::string_view text);
+
+// obj[key] when obj is an object holding a string there, else "" (json::value throws on a
+// value of another type, which would answer a client's malformed field with a bare 500).
+std::string StringField(const nlohmann::json& obj, const char* key);
+
 // Parses an int64 that JSON may carry as a number or as a decimal string.
 bool JsonInt64(const nlohmann::json& v, int64_t* out);
 

@@ -152,7 +152,7 @@ bool Databricks::ParseBody(const httplib::Request& req, httplib::Response& res, 
     *body = nlohmann::json::object();
     return true;
   }
-  *body = nlohmann::json::parse(req.body, nullptr, false);
+  *body = ParseJsonBody(req.body);
   if (!body->is_object()) {
     DatabricksError(res, 400, "MALFORMED_REQUEST", "Invalid JSON given in the body of the request - expected a map");
     return false;

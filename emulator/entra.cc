@@ -218,7 +218,7 @@ void Entra::Token(const httplib::Request& req, httplib::Response& res, const std
                 ", assertion valid until " + Rfc3339(exp * 1000) + ".");
       return;
     }
-    std::string iss = claims.value("iss", ""), sub = claims.value("sub", "");
+    std::string iss = StringField(claims, "iss"), sub = StringField(claims, "sub");
     nlohmann::json aud = claims.contains("aud") ? claims["aud"] : nlohmann::json();
     if (principal->federated_issuer.empty() || iss != principal->federated_issuer ||
         sub != principal->federated_subject || !AudienceContains(aud, kTokenExchangeAudience)) {

@@ -173,6 +173,9 @@ TEST_F(EntraTest, FederatedMismatchAndExpiryAreRejected) {
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 200) << ok->body;
   ExpectEntraError(Exchange("not-a-jwt"), 400, "invalid_client", 50027);
+  // Claims of the wrong type are a mismatch (Entra's 400), not an exception (a bare 500).
+  claims["iss"] = 5;
+  ExpectEntraError(Exchange(UnsignedJwt(claims)), 400, "invalid_request", 70021);
 }
 
 TEST_F(EntraTest, ImdsNeedsMetadataHeaderAndAnswersWithStrings) {

@@ -23,7 +23,7 @@ bool Split(const std::string& jwt, std::string* head, std::string* payload, std:
 bool DecodeJwtPayload(const std::string& jwt, nlohmann::json* claims) {
   std::string head, payload, sig, raw;
   if (!Split(jwt, &head, &payload, &sig) || !Base64UrlDecode(payload, &raw)) return false;
-  nlohmann::json parsed = nlohmann::json::parse(raw, nullptr, false);
+  nlohmann::json parsed = ParseJsonBody(raw);
   if (!parsed.is_object()) return false;
   *claims = std::move(parsed);
   return true;

@@ -238,7 +238,7 @@ nlohmann::json KeyVault::DeletedFields(const Ctx& c, const std::string& name, co
 }
 
 void KeyVault::SetSecret(const Ctx& c, const std::string& name, const httplib::Request& req, httplib::Response& res) {
-  nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
+  nlohmann::json body = ParseJsonBody(req.body);
   if (!body.is_object()) return KvError(res, 400, "BadParameter", "The request body is not valid JSON.");
   if (!body.contains("value") || !body["value"].is_string()) {
     return KvError(res, 400, "BadParameter", "Property 'value' is required and must be a string.");
@@ -334,7 +334,7 @@ void KeyVault::GetSecret(const Ctx& c, const std::string& name, const std::strin
 
 void KeyVault::UpdateSecret(const Ctx& c, const std::string& name, const std::string& version,
                             const httplib::Request& req, httplib::Response& res) {
-  nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
+  nlohmann::json body = ParseJsonBody(req.body);
   if (!body.is_object()) return KvError(res, 400, "BadParameter", "The request body is not valid JSON.");
   if (body.contains("value")) {
     return KvError(res, 400, "BadParameter", "The value of a secret cannot be changed by an update; set a new version.");

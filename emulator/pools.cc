@@ -53,7 +53,9 @@ bool Databricks::ValidatePoolFields(const nlohmann::json& b, httplib::Response& 
   }
   if (b.contains("node_type_id")) {
     static const std::regex kNode("^Standard_[A-Za-z0-9_]+$");
-    if (!b["node_type_id"].is_string() || !std::regex_match(b["node_type_id"].get<std::string>(), kNode)) {
+    // Length first: std::regex recurses per character, and a huge name would overflow the stack.
+    if (!b["node_type_id"].is_string() || b["node_type_id"].get_ref<const std::string&>().size() > 128 ||
+        !std::regex_match(b["node_type_id"].get<std::string>(), kNode)) {
       return bad("Node type " + (b["node_type_id"].is_string() ? b["node_type_id"].get<std::string>()
                                                                  : b["node_type_id"].dump()) +
                  " is not supported.");
@@ -118,7 +120,7 @@ bool Databricks::ValidatePoolFields(const nlohmann::json& b, httplib::Response& 
       return bad("disk_spec.disk_size must be between 1 and 1023 GiB on Azure.");
     }
     if (d.contains("disk_type")) {
-      std::string vt = d["disk_type"].is_object() ? d["disk_type"].value("azure_disk_volume_type", "") : "";
+      std::string vt = StringField(d["disk_type"], "azure_disk_volume_type");
       if (vt != "PREMIUM_LRS" && vt != "STANDARD_LRS") {
         return bad("disk_spec.disk_type.azure_disk_volume_type must be PREMIUM_LRS or STANDARD_LRS.");
       }

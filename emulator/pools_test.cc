@@ -78,6 +78,22 @@ TEST_F(PoolsTest, CreateValidation) {
               "INVALID_PARAMETER_VALUE");
 }
 
+// A hostile or broken client gets Databricks' error, and the emulator lives on: a huge node type
+// (std::regex recurses per character), a body nested 100000 deep (copying or printing it would
+// recurse per level), a field of the wrong JSON type (json::value throws).
+TEST_F(PoolsTest, HostileBodiesAreAnsweredWithErrorsNotCrashes) {
+  ExpectError(Create({{"instance_pool_name", "huge"}, {"node_type_id", "Standard_" + std::string(200000, 'a')}}),
+              400, "INVALID_PARAMETER_VALUE");
+  const std::string deep = R"({"instance_pool_name":"deep","node_type_id":"Standard_DS3_v2","custom_tags":)" +
+                           std::string(100000, '[') + std::string(100000, ']') + "}";
+  ExpectError(Workspace()->Post("/api/2.0/instance-pools/create", Bearer(aad_), deep, "application/json"), 400,
+              "MALFORMED_REQUEST");
+  ExpectError(Create({{"instance_pool_name", "typed"}, {"node_type_id", "Standard_DS3_v2"},
+                      {"disk_spec", {{"disk_type", {{"azure_disk_volume_type", 5}}}}}}),
+              400, "INVALID_PARAMETER_VALUE");
+  MustCreate({{"instance_pool_name", "still-alive"}, {"node_type_id", "Standard_DS3_v2"}});
+}
+
 TEST_F(PoolsTest, EditChangesOnlyEditableFields) {
   std::string id = MustCreate({{"instance_pool_name", "e1"}, {"node_type_id", "Standard_DS3_v2"},
                                {"enable_elastic_disk", false}, {"custom_tags", {{"a", "1"}}}});
