@@ -41,7 +41,19 @@ std::map<std::string, Flag> MakeFlags(Options& o, std::string& urls_file) {
       return true;
     };
   };
-  auto on = [](bool* field, bool value) { return [field, value](const std::string&) { *field = value; return true; }; };
+  // A switch alone sets its effect; --switch=true / =false (or 1 / 0) sets it or its opposite.
+  auto on = [](bool* field, bool value) {
+    return [field, value](const std::string& v) {
+      if (v.empty() || v == "true" || v == "1") {
+        *field = value;
+      } else if (v == "false" || v == "0") {
+        *field = !value;
+      } else {
+        return false;
+      }
+      return true;
+    };
+  };
   auto& p = o.principals.front();
   return {
       {"--host", {"loopback address to listen on (default 127.0.0.1)", true, str(&o.host)}},
