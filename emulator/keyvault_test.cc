@@ -225,9 +225,9 @@ TEST_F(KeyVaultTest, PurgeProtection) {
 
 TEST_F(KeyVaultTest, TransitionsAreAsynchronous) {
   Options o;
-  o.kv_delete_delay_ms = 700;
-  o.kv_purge_delay_ms = 700;
-  o.kv_recover_delay_ms = 700;
+  o.kv_delete_delay_ms = 1500;  // wide enough for three loopback requests on a loaded machine
+  o.kv_purge_delay_ms = 1500;
+  o.kv_recover_delay_ms = 1500;
   RestartWith(o);
   Put("a", {{"value", "v"}});
   ASSERT_EQ(Delete("/secrets/a")->status, 200);

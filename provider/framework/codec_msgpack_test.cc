@@ -1,6 +1,7 @@
 // Tests of the msgpack codec against go-cty 1.16 rules and bytes observed from Terraform 1.11.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -189,6 +190,17 @@ struct NumCase {
   std::string number;
 };
 
+// How googletest shows a case (by default the struct's bytes, heap addresses included, which made
+// ctest names that changed per build and collided).
+void PrintTo(const NumCase& c, std::ostream* os) { *os << c.hex << " = " << c.number; }
+
+// Names each case by its bytes ("d0 80" -> "d0_80"), unique in each list.
+std::string NumCaseName(const testing::TestParamInfo<NumCase>& info) {
+  std::string name = info.param.hex;
+  std::replace(name.begin(), name.end(), ' ', '_');
+  return name;
+}
+
 class MsgpackNumberDecodeTest : public testing::TestWithParam<NumCase> {};
 
 TEST_P(MsgpackNumberDecodeTest, DecodesEveryWidth) {
@@ -211,7 +223,8 @@ INSTANTIATE_TEST_SUITE_P(
                     NumCase{"ca bf 80 00 00", "-1"}, NumCase{"cb 3f b9 99 99 99 99 99 9a", "0.1"},
                     NumCase{"cb c0 5e dd 2f 1a 9f be 77", "-123.456"},
                     NumCase{"a3 31 65 33", "1000"},  // "1e3"
-                    NumCase{"a4 2d 31 2e 35", "-1.5"}));
+                    NumCase{"a4 2d 31 2e 35", "-1.5"}),
+    NumCaseName);
 
 class MsgpackNumberEncodeTest : public testing::TestWithParam<NumCase> {};
 
@@ -242,7 +255,8 @@ INSTANTIATE_TEST_SUITE_P(
         NumCase{"b4 2d 39 32 32 33 33 37 32 30 33 36 38 35 34 37 37 35 38 30 39",
                 "-9223372036854775809"},
         NumCase{"b6 30 2e 31 30 30 30 30 30 30 30 30 30 30 30 30 30 30 30 30 30 30 31",
-                "0.10000000000000000001"}));
+                "0.10000000000000000001"}),
+    NumCaseName);
 
 TEST(MsgpackTest, NumbersBeyond64BitsUseStrings) {
   Value big = Num("100000000000000000000000000001");

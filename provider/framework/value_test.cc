@@ -5,9 +5,15 @@
 
 #include <cmath>
 #include <limits>
+#include <ostream>
 #include <string>
 
 namespace adbjit::tf {
+
+// How googletest shows a Type (found by argument-dependent lookup, so in Type's namespace):
+// its JSON form, rather than its bytes.
+[[maybe_unused]] static void PrintTo(const Type& t, std::ostream* os) { *os << t.ToJson().dump(); }
+
 namespace {
 
 // ---------------------------------------------------------------------------------------------
@@ -17,6 +23,8 @@ struct ParseCase {
   std::string in;
   std::string canonical;
 };
+// How googletest shows a case (by default the struct's bytes, heap addresses included).
+void PrintTo(const ParseCase& c, std::ostream* os) { *os << c.in; }
 
 class NumberParseTest : public testing::TestWithParam<ParseCase> {};
 

@@ -15,13 +15,20 @@ using ::testing::Not;
 constexpr char kProviderAddress[] = "registry.terraform.io/adbjit/adbjit";
 
 // A declaration that makes Terraform use (not prune) the provider without creating anything:
-// a managed resource or data source with no required arguments, with count = 0. Empty when the
-// provider serves no such type yet.
+// a managed resource or data source with no required arguments, with count = 0. Empty (and the
+// calling test failed) when the schema cannot be read or has no such type: the provider block
+// would then be pruned and never validated, and the test would check nothing.
 std::string ProviderConsumer(const Workspace& ws) {
   auto schema = ws.ProvidersSchemaJson();
-  if (!schema.ok()) return "";
+  if (!schema.ok()) {
+    ADD_FAILURE() << "terraform providers schema failed: " << schema.status().message();
+    return "";
+  }
   const auto& all = (*schema).value("provider_schemas", nlohmann::json::object());
-  if (!all.contains(kProviderAddress)) return "";
+  if (!all.contains(kProviderAddress)) {
+    ADD_FAILURE() << "terraform providers schema has no " << kProviderAddress;
+    return "";
+  }
   const auto& p = all[kProviderAddress];
   auto no_required = [](const nlohmann::json& s) {
     const nlohmann::json block = s.value("block", nlohmann::json::object());
@@ -43,6 +50,7 @@ std::string ProviderConsumer(const Workspace& ws) {
   for (const auto& [type, s] : resources.items()) {
     if (no_required(s)) return "resource \"" + type + "\" \"probe\" {\n  count = 0\n}\n";
   }
+  ADD_FAILURE() << "no resource or data source of " << kProviderAddress << " has only optional arguments";
   return "";
 }
 
@@ -119,10 +127,8 @@ TEST_P(BadProviderBlockTest, ErrorNamesTheAttribute) {
   Workspace ws;
   ws.WriteConfig("");
   const std::string consumer = ProviderConsumer(ws);
-  if (consumer.empty()) {
-    GTEST_SKIP() << "the provider serves no resource or data source yet, so Terraform prunes the provider "
-                    "block and never validates it";
-  }
+  ASSERT_FALSE(consumer.empty()) << "without a resource or data source using it, Terraform prunes the "
+                                    "provider block and never validates it";
   ws.WriteConfig("provider \"adbjit\" {\n  " + attribute + " = " + value + "\n}\n" + consumer);
   for (const CommandResult& r : {ws.Validate(), ws.Plan()}) {
     EXPECT_NE(r.exit_code, 0) << r.Describe();
