@@ -2,7 +2,8 @@
 # Installs the Debian packages adbjit needs to build and test (compiler, CMake/Ninja, gRPC and
 # protobuf with their code generators, libcurl, OpenSSL, nlohmann-json, cpp-httplib, GoogleTest;
 # zip/unzip and binutils to make and inspect the release zip, debootstrap for the minimal Debian
-# root the release test runs it in). Idempotent: when everything is already installed it only
+# root the release test runs it in; the openssl tool, with which the benchmark makes a client
+# certificate as Terraform would). Idempotent: when everything is already installed it only
 # checks, without apt-get update. clang and libclang-rt-14-dev (libFuzzer, clang's sanitizer
 # runtimes) build the fuzz targets in fuzz/; the main build stays on g++.
 # terraform itself (>= 1.11 for the tests, >= 1.5 for the quickstart) is expected on PATH; it is not a Debian package.
@@ -13,7 +14,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler protobuf-compiler-grpc libprotobuf-dev
   libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev
-  zip unzip curl python3
+  zip unzip curl python3 openssl
   binutils debootstrap
   clang libclang-rt-14-dev
 )

@@ -27,7 +27,7 @@ VERSION="$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$BUILD/CMakeCache.txt")
 [ -n "$VERSION" ] || fail "could not read the project version from $BUILD/CMakeCache.txt"
 ZIP="$BUILD/terraform-provider-adbjit_${VERSION}_linux_amd64.zip"
 SUMS="$BUILD/terraform-provider-adbjit_${VERSION}_SHA256SUMS"
-EMULATOR="$(find "$BUILD" -name adbjit-emulator -type f -perm -u+x | head -n1)"
+EMULATOR="$BUILD/emulator/adbjit-emulator"  # not found by name: build/ may also hold build/dev, build/tsan
 [ -f "$ZIP" ] || fail "the release zip was not built ($ZIP)"
 [ -x "$EMULATOR" ] || fail "the emulator binary was not built"
 (cd "$BUILD" && sha256sum --check "$SUMS") || fail "$ZIP does not match $SUMS"
