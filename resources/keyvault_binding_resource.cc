@@ -497,8 +497,11 @@ class KeyVaultBindingResource final : public tf::Resource {
       // so that the next plan writes value_wo again.
       s = s.WithAttr("value_wo_version", Int(std::nullopt));
     }
+    // An empty content type is none (azurerm_key_vault_secret writes "" when given none): it stays
+    // null where the state has null, rather than show a change that writes a new version.
     const Value& prior_ct = Get(state, "content_type");
-    s = s.WithAttr("content_type", b.content_type ? Value::String(*b.content_type) : (prior_ct.IsNull() ? prior_ct : Str(std::nullopt)));
+    const bool no_content_type = !b.content_type || (b.content_type->empty() && prior_ct.IsNull());
+    s = s.WithAttr("content_type", no_content_type ? Str(std::nullopt) : Value::String(*b.content_type));
     const Value& prior_tags = Get(state, "tags");
     std::map<std::string, std::string> tags = b.tags;
     tags.erase(kWriterTag);  // adbjit's mark, not the configuration's

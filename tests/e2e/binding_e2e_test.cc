@@ -607,14 +607,16 @@ TEST_F(PoolBindingE2eTest, DestroyUnderPurgeProtectionSucceedsWithAWarning) {
 TEST_F(PoolBindingE2eTest, BindingsImportByVersionlessIdWithACleanPlan) {
   ASSERT_NO_FATAL_FAILURE(Start());
   const std::string vault = VaultUrl();
-  // Two secrets made outside Terraform, one with every kind of metadata.
+  // Two secrets made outside Terraform, one with every kind of metadata, one with none but the
+  // empty content type azurerm_key_vault_secret writes when it is given none.
   keyvault::SetSecretParams rich{.value = Secret("imported-rich"),
                                  .content_type = "text/plain",
                                  .tags = {{"owner", "data"}},
                                  .nbf = k2025,
                                  .exp = k2030};
   ASSERT_TRUE(Outside().keyvault().SetSecret(vault, "rich", rich).ok());
-  ASSERT_TRUE(Outside().keyvault().SetSecret(vault, "bare", {.value = Secret("imported-bare")}).ok());
+  ASSERT_TRUE(Outside().keyvault().SetSecret(vault, "bare", {.value = Secret("imported-bare"), .content_type = ""}).ok());
+  ASSERT_EQ(SecretBundle("bare").content_type, "");
   const std::string resources =
       Binding(vault, R"(
   value           = "imported-rich"
