@@ -94,9 +94,11 @@ StatusOr<std::unique_ptr<Clients>> Clients::Create(ClientsConfig config) {
   return c;
 }
 
-std::shared_ptr<auth::TokenSource> Clients::MakeTokenSource(std::shared_ptr<http::Transport> transport) const {
+std::shared_ptr<auth::TokenSource> Clients::MakeTokenSource(std::shared_ptr<http::Transport> transport,
+                                                            std::optional<std::chrono::milliseconds> cap) const {
   const ClientsConfig& config = config_;
-  const std::chrono::milliseconds timeout(static_cast<int64_t>(config.http_timeout_seconds) * 1000);
+  const std::chrono::milliseconds timeout =
+      cap.value_or(std::chrono::milliseconds(static_cast<int64_t>(config.http_timeout_seconds) * 1000));
   const std::string authority = Authority(*this);
   std::shared_ptr<auth::TokenSource> source;
   switch (config.Credential()) {
@@ -143,11 +145,11 @@ databricks::Client& Clients::CleanUp() {
     std::shared_ptr<http::Transport> transport =
         std::make_shared<http::RetryingTransport>(std::make_shared<http::CurlTransport>(curl), retry);
     if (config_.wrap_transport_for_testing) transport = config_.wrap_transport_for_testing(transport);
-    auto tokens = std::make_shared<CachedFirst>(tokens_, std::make_shared<auth::CachingTokenSource>(
-                                                             MakeTokenSource(transport)));
     databricks::ClientOptions d = databricks_options_;
     d.retry = retry;
     d.timeout = std::min<std::chrono::milliseconds>(d.timeout, kCleanUpBudget);
+    auto tokens = std::make_shared<CachedFirst>(tokens_, std::make_shared<auth::CachingTokenSource>(
+                                                             MakeTokenSource(transport, d.timeout)));
     cleanup_ = std::make_unique<databricks::Client>(transport, tokens, d);
   });
   return *cleanup_;

@@ -10,8 +10,10 @@
 #ifndef ADBJIT_CLIENTS_CLIENTS_H_
 #define ADBJIT_CLIENTS_CLIENTS_H_
 
+#include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "provider/clients/auth/cloud.h"
 #include "provider/clients/auth/token_source.h"
@@ -48,7 +50,9 @@ class Clients {
 
  private:
   Clients() = default;
-  std::shared_ptr<auth::TokenSource> MakeTokenSource(std::shared_ptr<http::Transport> transport) const;
+  // `timeout`: of each token request (the configured http_timeout_seconds when not given).
+  std::shared_ptr<auth::TokenSource> MakeTokenSource(std::shared_ptr<http::Transport> transport,
+                                                     std::optional<std::chrono::milliseconds> timeout = {}) const;
 
   ClientsConfig config_;
   auth::Cloud cloud_;

@@ -439,6 +439,29 @@ TEST_F(ClientsTest, CancelEndsRetryWaitsPromptly) {
   EXPECT_EQ(clients->databricks().CreateTokenSafely(60, "after stop").status().code(), StatusCode::kCancelled);
 }
 
+// Ctrl-C while an Entra token request hangs: the request changes nothing remote, so the stop
+// aborts it as it does a read, rather than hold every RPC waiting on it until the timeout.
+TEST_F(ClientsTest, CancelAbortsAnEntraTokenRequestInFlight) {
+  auto clients = NewClients();
+  Faults(nlohmann::json::array({{{"service", "entra"}, {"action", "delay"}, {"delay_ms", 20000}, {"count", 1}}}));
+  std::promise<void> sending;
+  std::once_flag once;
+  log::SetLevel(log::Level::kTrace);
+  log::SetSinkForTesting([&](std::string_view line) {
+    if (line.find("sending request") != std::string_view::npos && line.find("Entra ID token") != std::string_view::npos) {
+      std::call_once(once, [&] { sending.set_value(); });
+    }
+  });
+  auto start = Clock::now();
+  auto fut = std::async(std::launch::async, [&] { return clients->databricks().ListTokens(); });
+  ASSERT_EQ(sending.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  clients->Cancel();
+  Status s = fut.get().status();
+  log::SetSinkForTesting(nullptr);
+  EXPECT_EQ(s.code(), StatusCode::kCancelled) << s.ToString();
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(10)) << "waited for the 20 s reply";
+}
+
 // Ctrl-C while a token is being created: aborting the request would leave the token Databricks
 // makes anyway alive and untracked, so the create runs to its answer and is returned.
 TEST_F(ClientsTest, CancelLetsACreateInFlightFinish) {

@@ -196,6 +196,7 @@ StatusOr<AccessToken> ClientCredentialsTokenSource::Token(const std::string& sco
   req.operation = op;
   req.idempotent = true;
   req.retry_internal_error = true;
+  req.changes_nothing = true;
   auto sent = std::chrono::system_clock::now();
   ADBJIT_ASSIGN_OR_RETURN(http::Response r, transport_->Send(req));
   if (r.status != 200) {

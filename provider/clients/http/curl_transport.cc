@@ -260,10 +260,11 @@ StatusOr<Response> CurlTransport::Send(const Request& req) {
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &resp.headers);
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &Progress);
-  // A stop aborts a read in flight. A write runs to its answer (bounded by the timeout): what a
-  // create (a token, a pool, a secret version) made then reaches the state rather than live on
-  // untracked, and a delete's outcome is known.
-  curl_easy_setopt(c, CURLOPT_XFERINFODATA, req.method == "GET" ? impl_->options.stop : nullptr);
+  // A stop aborts a read in flight (or a token request). A write runs to its answer (bounded by the
+  // timeout): what a create (a token, a pool, a secret version) made then reaches the state rather
+  // than live on untracked, and a delete's outcome is known.
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA,
+                   req.method == "GET" || req.changes_nothing ? impl_->options.stop : nullptr);
 
   if (log::Enabled(log::Level::kTrace)) {
     std::string names;

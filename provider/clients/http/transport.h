@@ -38,6 +38,9 @@ struct Request {
   // Retry HTTP 500 as well as 429/502/503/504 (with `idempotent`): token endpoints, where a 500
   // (Entra's server_error, IMDS while it starts) is transient and asking again costs nothing.
   bool retry_internal_error = false;
+  // A POST that changes nothing remote (an Entra token request): a stop aborts it in flight, as it
+  // does a GET. Other writes run to their answer.
+  bool changes_nothing = false;
 };
 
 struct Response {
