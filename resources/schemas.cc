@@ -396,7 +396,9 @@ Schema MakeEphemeralTokenSchema() {
                          "ends, never written to the plan or state. Use it to configure another provider "
                          "just in time. When a run fails or is interrupted after opening it, Terraform "
                          "does not close it; the provider then revokes it as Terraform shuts the provider "
-                         "down (a revoke that fails is logged at ERROR with the token id, seen with TF_LOG).",
+                         "down (a revoke that fails is logged at ERROR with the token id, seen with TF_LOG; "
+                         "once the workspace does not answer, or after 20 seconds, the rest are only "
+                         "logged, so that Terraform's exit is not held up).",
           .attributes = {
               {.name = "comment",
                .type = Type::String(),

@@ -6,6 +6,7 @@
 // Terraform skips Close when the run fails or is interrupted after Open, so the provider process
 // keeps the ids it opened and has not closed, and revokes those when Terraform shuts it down. A
 // stop (Ctrl-C) does not cancel these revokes: a token no state records must not outlive the run.
+#include <chrono>
 #include <string>
 #include <utility>
 
@@ -14,6 +15,7 @@
 #include "resources/common.h"
 #include "resources/resources.h"
 #include "resources/schemas.h"
+#include "provider/clients/http/transport.h"
 #include "provider/util/log.h"
 
 namespace adbjit::resources {
@@ -122,11 +124,30 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
 }  // namespace
 
 void RevokeUnclosedEphemeralTokens(const ApiProviderData& api) {
+  // Terraform waits for this (it runs in Shutdown) with no deadline of its own: the sweep starts
+  // no revoke after kSweepTime, nor after one that could not reach the workspace (each such try
+  // takes up to a clean-up budget), and logs what it leaves.
+  constexpr std::chrono::seconds kSweepTime = clients::Clients::kCleanUpBudget;
+  const auto deadline = std::chrono::steady_clock::now() + kSweepTime;
+  std::string gave_up;  // why the sweep stopped, once it has
   for (const OpenEphemeralTokens::Token& t : api.open_ephemeral_tokens.TakeAll()) {
+    if (gave_up.empty() && std::chrono::steady_clock::now() >= deadline) {
+      gave_up = "the sweep's " + std::to_string(kSweepTime.count()) + " s ran out";
+    }
+    if (!gave_up.empty()) {
+      log::Error("adbjit", "did not revoke an ephemeral token Terraform did not close (" + gave_up +
+                 "); revoke it by hand, or let it expire",
+                 {{"token_id", t.id}, {"marker", t.marker}, {"expiry_time", t.expiry}});
+      continue;
+    }
+    auto unreachable = [&](const Status& s) {
+      if (http::IsTransientTransportError(s)) gave_up = "the workspace did not answer: " + s.message();
+    };
     if (!t.marker.empty()) {
       int revoked = 0;
       Status swept = api.clients->CleanUp().RevokeMarked(t.marker, "", &revoked);
       if (!swept.ok()) {
+        unreachable(swept);
         log::Error("adbjit", "cannot look for the token an ephemeral open may have left; revoke any token whose "
                    "comment ends in the marker",
                    {{"marker", t.marker}, {"error", swept.message()}});
@@ -141,6 +162,7 @@ void RevokeUnclosedEphemeralTokens(const ApiProviderData& api) {
       log::Warn("adbjit", "revoked an ephemeral token Terraform did not close (the run failed or was interrupted)",
                 {{"token_id", t.id}});
     } else {
+      unreachable(revoked);
       log::Error("adbjit", "cannot revoke an ephemeral token Terraform did not close",
                  {{"token_id", t.id}, {"error", revoked.message()}});
     }

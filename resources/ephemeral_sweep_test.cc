@@ -1,0 +1,86 @@
+// RevokeUnclosedEphemeralTokens against the emulator: the shutdown sweep of ephemeral tokens
+// Terraform did not close revokes them, and, as Terraform waits for it with no deadline of its
+// own, stops trying once the workspace does not answer rather than spend a clean-up budget on each.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "provider/clients/testing/emulator_fixture.h"
+#include "provider/util/log.h"
+#include "resources/common.h"
+
+namespace adbjit::resources {
+namespace {
+
+class EphemeralSweepTest : public testing::EmulatorTest {
+ protected:
+  void TearDown() override {
+    log::SetSinkForTesting(nullptr);
+    EmulatorTest::TearDown();
+  }
+
+  // Provider data whose open list holds `n` live tokens; their ids in `*ids`.
+  std::unique_ptr<ApiProviderData> WithOpenTokens(int n, std::set<std::string>* ids) {
+    auto api = std::make_unique<ApiProviderData>();
+    auto config = Config();
+    config.http_timeout_seconds = 1;
+    config.retry_timeout_seconds = 2;
+    api->clients = NewClients(config);
+    for (int i = 0; i < n; ++i) {
+      auto created = api->clients->databricks().CreateTokenSafely(3600, "ephemeral " + std::to_string(i));
+      EXPECT_TRUE(created.ok()) << created.status().ToString();
+      if (!created.ok()) continue;
+      ids->insert(created->info.token_id);
+      api->open_ephemeral_tokens.Add({.id = created->info.token_id, .expiry = "", .marker = ""});
+    }
+    return api;
+  }
+
+  // Collects the warnings and errors logged from here on.
+  void CollectLog() {
+    log::SetLevel(log::Level::kWarn);
+    log::SetSinkForTesting([this](std::string_view line) {
+      std::lock_guard lock(mu_);
+      lines_.emplace_back(line);
+    });
+  }
+  int LinesWith(const std::string& needle) {
+    std::lock_guard lock(mu_);
+    int n = 0;
+    for (const auto& l : lines_) n += l.find(needle) != std::string::npos;
+    return n;
+  }
+
+  std::mutex mu_;
+  std::vector<std::string> lines_;
+};
+
+TEST_F(EphemeralSweepTest, RevokesEveryUnclosedToken) {
+  std::set<std::string> ids;
+  auto api = WithOpenTokens(3, &ids);
+  ASSERT_EQ(LiveTokenIds(), ids);
+  CollectLog();
+  RevokeUnclosedEphemeralTokens(*api);
+  EXPECT_TRUE(LiveTokenIds().empty());
+  EXPECT_EQ(LinesWith("revoked an ephemeral token Terraform did not close"), 3);
+}
+
+TEST_F(EphemeralSweepTest, StopsTryingOnceTheWorkspaceDoesNotAnswer) {
+  std::set<std::string> ids;
+  auto api = WithOpenTokens(3, &ids);
+  Faults(nlohmann::json::array({{{"service", "databricks"}, {"path", "/api/2.0/token/delete"}, {"action", "timeout"},
+                                 {"delay_ms", 3000}}}));
+  CollectLog();
+  RevokeUnclosedEphemeralTokens(*api);
+  EXPECT_EQ(LiveTokenIds(), ids) << "nothing could be revoked";
+  EXPECT_EQ(LinesWith("cannot revoke an ephemeral token Terraform did not close"), 1);
+  EXPECT_EQ(LinesWith("did not revoke an ephemeral token Terraform did not close (the workspace did not answer"), 2);
+  EXPECT_TRUE(api->open_ephemeral_tokens.TakeAll().empty());
+}
+
+}  // namespace
+}  // namespace adbjit::resources
