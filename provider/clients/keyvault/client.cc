@@ -125,6 +125,17 @@ http::RetryPolicy Client::PollPolicy(const Vault& v) const {
   return p;
 }
 
+bool Client::IsDisabledAnswer(const http::Response& r, const std::string& op) {
+  return r.status == 403 && KeyVaultError(r, op).service_code() == kSecretDisabled;
+}
+
+SecretBundle Client::DisabledBundle(const std::string& name) {
+  SecretBundle b;
+  b.name = name;
+  b.attributes.enabled = false;
+  return b;
+}
+
 Status Client::WaitFor(const Vault& v, const std::string& path, int want_status, const std::string& op) {
   const int needed = v.loopback ? 1 : 3;  // Azure is eventually consistent: insist a little
   http::RetryBudget b(PollPolicy(v), clock_, stop_.get(), g_seed.fetch_add(0x9E3779B97F4A7C15ULL));
@@ -132,6 +143,8 @@ Status Client::WaitFor(const Vault& v, const std::string& path, int want_status,
   for (;;) {
     ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call(v, "GET", path, nullptr, op));
     b.RecordAttempt();
+    // A disabled secret is there, only unreadable: as live as a 200.
+    if (IsDisabledAnswer(r, op)) r.status = 200;
     if (r.status == want_status) {
       if (++streak >= needed) return Status::OK();
     } else if (r.status == 200 || r.status == 404) {
@@ -352,8 +365,9 @@ Status Client::PurgeDeletedSecretAndWait(const std::string& vault_url, const std
       // the secret was recovered; once a newer version is written there, it is no longer ours.
       ADBJIT_ASSIGN_OR_RETURN(http::Response live, Call(v, "GET", "/secrets/" + name, nullptr, op));
       if (live.status == 404) return Status::OK();  // nothing to purge
-      if (live.status != 200) return KeyVaultError(live, op);
-      if (auto j = internal::ParseJson(live.body); !deleted_id.empty() && j && j->is_object() &&
+      const bool disabled = IsDisabledAnswer(live, op);  // still live, only unreadable
+      if (live.status != 200 && !disabled) return KeyVaultError(live, op);
+      if (auto j = internal::ParseJson(live.body); !disabled && !deleted_id.empty() && j && j->is_object() &&
                                                      internal::GetString(*j, "id") != deleted_id) {
         log::Debug("keyvault", "not purging: the secret was recovered and written again", {{"name", name}});
         return Status::OK();
@@ -385,6 +399,7 @@ StatusOr<SecretBundle> Client::RecoverDeletedSecretAndWait(const std::string& va
         auto j = internal::ParseJson(live.body);
         if (j) return j->get<SecretBundle>();
       }
+      if (IsDisabledAnswer(live, op)) return DisabledBundle(name);
       return s;
     }
     if (s.service_code() != kObjectIsBeingDeleted) return s;
@@ -392,7 +407,9 @@ StatusOr<SecretBundle> Client::RecoverDeletedSecretAndWait(const std::string& va
     if (!w.ok()) return GiveUp(b, w, s, op);
   }
   ADBJIT_RETURN_IF_ERROR(WaitFor(v, "/secrets/" + name, 200, op + " (waiting until it is live)"));
-  return GetSecret(vault_url, name);
+  auto live = GetSecret(vault_url, name);
+  if (!live.ok() && live.status().service_code() == kSecretDisabled) return DisabledBundle(name);
+  return live;
 }
 
 }  // namespace adbjit::keyvault

@@ -82,7 +82,8 @@ class Client {
   // that out, as only a write can tell.
   Status PurgeDeletedSecretAndWait(const std::string& vault_url, const std::string& name,
                                    const std::string& deleted_id = "");
-  // Recovers the soft-deleted secret and waits until the live secret answers; returns it.
+  // Recovers the soft-deleted secret and waits until the live secret answers; returns it (its
+  // name and enabled = false alone when its latest version is disabled, as it cannot be read).
   StatusOr<SecretBundle> RecoverDeletedSecretAndWait(const std::string& vault_url, const std::string& name);
 
  private:
@@ -98,6 +99,10 @@ class Client {
   http::RetryPolicy PollPolicy(const Vault& v) const;
   // Polls GET `path` until it answers `want_status` `needed` times in a row.
   Status WaitFor(const Vault& v, const std::string& path, int want_status, const std::string& op);
+  // A 403 SecretDisabled: the secret is there, its latest version disabled.
+  static bool IsDisabledAnswer(const http::Response& r, const std::string& op);
+  // What RecoverDeletedSecretAndWait returns for a secret it cannot read for being disabled.
+  static SecretBundle DisabledBundle(const std::string& name);
   // After a write whose outcome is unknown: the latest version when it holds exactly what `p`
   // wrote (value, content type, tags), so the write took place; nullopt when its latest version
   // holds something else (the write did not take effect); the read's error otherwise (NotFound: no

@@ -87,6 +87,17 @@ TEST_F(KeyVaultClientTest, SecretLifecycle) {
   EXPECT_TRUE(kv.SetSecret(vault, "pat-1", Params("fresh")).ok());  // the name is free again
   EXPECT_EQ(kv.DeleteSecret(vault, "nope").status().code(), StatusCode::kNotFound);
   EXPECT_EQ(kv.RecoverDeletedSecretAndWait(vault, "nope").status().code(), StatusCode::kNotFound);
+
+  // A disabled secret, deleted and recovered: it is live again although it answers 403
+  // SecretDisabled, and its purge after a delete waits that answer out as a live secret's.
+  ASSERT_TRUE(kv.UpdateSecret(vault, "pat-1", "", {.enabled = false}).ok());
+  ASSERT_TRUE(kv.DeleteSecret(vault, "pat-1").ok());
+  auto disabled = kv.RecoverDeletedSecretAndWait(vault, "pat-1");
+  ASSERT_TRUE(disabled.ok()) << disabled.status().ToString();
+  EXPECT_EQ(disabled->attributes.enabled, false);
+  EXPECT_EQ(kv.GetSecret(vault, "pat-1").status().service_code(), "SecretDisabled");
+  ASSERT_TRUE(kv.DeleteSecret(vault, "pat-1").ok());
+  EXPECT_TRUE(kv.PurgeDeletedSecretAndWait(vault, "pat-1").ok());
 }
 
 TEST_F(KeyVaultClientTest, WaitsOutAsynchronousTransitionsQuickly) {
