@@ -4,6 +4,7 @@
 // tags, elastic disk) never show as perpetual diffs.
 #include <algorithm>
 #include <iterator>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -293,17 +294,20 @@ void CheckGuardrails(const ApiProviderData* api, const Value& config, tf::Diagno
                      AttributePath("max_capacity"));
     }
   }
+  // The keys are all the check needs: a map whose keys are known is checked even while some of its
+  // values are not (a tag from a resource created in the same run).
   if (!g.required_pool_tags.empty() && !IsUnknown(config, "custom_tags")) {
     const Value& tags = Get(config, "custom_tags");
-    auto known = GetStrMap(config, "custom_tags");
-    if (tags.IsWhollyKnown() || tags.IsNull()) {
-      for (const auto& key : g.required_pool_tags) {
-        if (!known || known->find(key) == known->end()) {
-          diags.AddError("Pool tag required by guard rail",
-                         "The provider's guardrails.required_pool_tags requires custom_tags to contain the key \"" +
-                             key + "\".",
-                         AttributePath("custom_tags"));
-        }
+    std::set<std::string> keys;
+    if (!tags.IsNull()) {
+      for (const auto& [k, v] : tags.AsEntries()) keys.insert(k);
+    }
+    for (const auto& key : g.required_pool_tags) {
+      if (!keys.contains(key)) {
+        diags.AddError("Pool tag required by guard rail",
+                       "The provider's guardrails.required_pool_tags requires custom_tags to contain the key \"" +
+                           key + "\".",
+                       AttributePath("custom_tags"));
       }
     }
   }
@@ -360,10 +364,13 @@ class InstancePoolResource final : public tf::Resource {
     KeepNoDisksInPlace(req, resp);
     // Databricks cannot remove every tag of a pool through edit (an empty map keeps the old tags),
     // so going from some tags to none needs a new pool.
+    // A map whose keys are known is not "none" because a value is unknown (a tag from a resource
+    // created in the same run): that is an edit.
     auto prior_tags = GetStrMap(req.prior_state, "custom_tags");
-    if (!IsUnknown(resp.planned_state, "custom_tags") && prior_tags && !prior_tags->empty()) {
-      auto planned_tags = GetStrMap(resp.planned_state, "custom_tags");
-      if (!planned_tags || planned_tags->empty()) resp.requires_replace.push_back(AttributePath("custom_tags"));
+    const Value& planned_tags = Get(resp.planned_state, "custom_tags");
+    if (planned_tags.IsKnown() && prior_tags && !prior_tags->empty() &&
+        (planned_tags.IsNull() || planned_tags.AsEntries().empty())) {
+      resp.requires_replace.push_back(AttributePath("custom_tags"));
     }
   }
 

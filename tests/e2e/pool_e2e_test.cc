@@ -243,6 +243,24 @@ TEST_F(PoolBindingE2eTest, PoolEditableFieldsUpdateInPlaceAndOthersForceReplacem
   EXPECT_EQ(State("adbjit_instance_pool.p")["id"], id);
   ExpectNoChanges("after the in-place update");
 
+  // A tag whose value is known only at apply (from a resource created in the same run) is an
+  // edit too: the map's keys are known, and it is not the "no tags" a new pool is needed for.
+  spec.tags = "{ owner = \"ml-team\", run = terraform_data.run.output }";
+  const std::string run = "resource \"terraform_data\" \"run\" {\n  input = \"r1\"\n}\n";
+  Config(spec.Hcl() + run);
+  plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("adbjit_instance_pool.p will be updated in-place"));
+  EXPECT_THAT(plan.stdout_text, Not(HasSubstr("forces replacement"))) << plan.stdout_text;
+  update = MustApply();
+  EXPECT_THAT(update.stdout_text, HasSubstr("1 added, 1 changed, 0 destroyed"));
+  EXPECT_EQ(PoolNamed("etl-pool-renamed")["custom_tags"], (json{{"owner", "ml-team"}, {"run", "r1"}}));
+  EXPECT_EQ(State("adbjit_instance_pool.p")["id"], id);
+  spec.tags = "{ owner = \"ml-team\", cost = \"42\" }";
+  Config(spec.Hcl());
+  ASSERT_TRUE(MustApply().ok());
+  ExpectNoChanges("with the tags as before");
+
   // Fields the edit API cannot change: each forces a new pool, and the plan says which.
   struct Replacing {
     std::string what;
@@ -624,6 +642,27 @@ resource "adbjit_instance_pool" "untagged" {
       << untagged.stderr_text;
   EXPECT_THAT(untagged.stderr_text, HasSubstr("adbjit_instance_pool.untagged"));
   EXPECT_THAT(untagged.stderr_text, Not(HasSubstr("adbjit_instance_pool.p,")));
+  EXPECT_EQ(Requests("databricks"), 0);
+
+  // Keys known, a value not (a tag from a resource created in the same run): the keys are checked.
+  Config(R"(
+resource "terraform_data" "run" {
+  input = "r1"
+}
+resource "adbjit_instance_pool" "p" {
+  instance_pool_name = "guarded"
+  node_type_id       = "Standard_DS4_v2"
+  max_capacity       = 10
+  custom_tags = {
+    owner = terraform_data.run.output
+  }
+}
+)",
+         guardrails);
+  CommandResult partly_known = ws().Plan();
+  EXPECT_EQ(partly_known.exit_code, 1) << partly_known.Describe();
+  ExpectErrorAt(partly_known.stderr_text, "Pool tag required by guard rail", "custom_tags");
+  EXPECT_THAT(Squashed(partly_known.stderr_text), HasSubstr("\"cost-center\""));
   EXPECT_EQ(Requests("databricks"), 0);
 
   // Bad input: more idle instances than capacity, a bid price that is neither -1 nor positive,
