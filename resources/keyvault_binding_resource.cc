@@ -253,13 +253,16 @@ class KeyVaultBindingResource final : public tf::Resource {
     // A sealed token's version is not the binding's to take in: its value would enter the state,
     // and a destroy would then delete the token's secret. The state stays as the binding left it,
     // and the plan refuses to go on (ModifyPlan).
-    // Nor is a version written outside adbjit: the state keeps the binding's own (so that a destroy
-    // leaves the secret while that version is the latest) and shows the latest's value, which the
-    // plan writes back.
+    // Nor is any other version: the state keeps the binding's own (so that a destroy leaves the
+    // secret while another's version is the latest) and shows the latest's value, which the plan
+    // writes back where it differs. Another binding's version (a replacement made first, which a
+    // refresh of the deposed binding finds) would otherwise become this one's, and its destroy
+    // would delete the replacement's secret. One written outside adbjit is written back even
+    // with the same value, so that the secret is adbjit's again.
     auto own = GetStr(state, "id");
-    const bool written_outside =
-        !held_by_token && own && *own != bundle->id && !bundle->tags.contains(kWriterTag);
-    resp.new_state = held_by_token ? state : Refresh(state, *bundle, /*keep_own_version=*/written_outside);
+    const bool not_own = !held_by_token && own && *own != bundle->id;
+    const bool written_outside = not_own && !bundle->tags.contains(kWriterTag);
+    resp.new_state = held_by_token ? state : Refresh(state, *bundle, /*keep_own_version=*/not_own);
     resp.private_data = WithFlag(WithFlag(WithFlag(WithFlag(req.private_data, kPurgePending, false), kDisabled, false),
                                           kHeldByToken, held_by_token),
                                  kWrittenOutside, written_outside);

@@ -480,6 +480,35 @@ TEST_F(PoolBindingE2eTest, AnImportedSecretIsReplacedFirstOnlyOnceTheBindingHasW
   ExpectNoChanges("after the replacement");
 }
 
+// A binding replaced first (create_before_destroy) whose destroy fails stays in state as a deposed
+// object, which the next plan refreshes: the replacement's version, now the latest, is not taken
+// for the deposed binding's own, so destroying it leaves the replacement's secret alone.
+TEST_F(PoolBindingE2eTest, ADeposedBindingDoesNotTakeItsReplacementsSecret) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const std::string first = "  lifecycle {\n    create_before_destroy = true\n  }\n";
+  Config(Binding(VaultUrl(), "  value = \"same\"\n" + first));
+  ASSERT_TRUE(MustApply().ok());
+  const std::string old_id = State("adbjit_keyvault_binding.b")["id"];
+  // The refresh and the replacement's check read the secret; the old binding's destroy cannot.
+  emu().SetFaults(json::array({{{"service", "keyvault"}, {"method", "GET"}, {"path", "^/secrets/pool-id$"},
+                                {"action", "status"}, {"status", 500}, {"skip", 2}}}));
+  CommandResult replaced = ws().Apply({"-replace=adbjit_keyvault_binding.b"});
+  EXPECT_EQ(replaced.exit_code, 1) << replaced.Describe();
+  EXPECT_THAT(replaced.stdout_text, HasSubstr("Creation complete"));
+  emu().ClearFaults();
+  const std::string new_id = SecretBundle("pool-id").id;
+  ASSERT_NE(new_id, old_id);
+  ASSERT_EQ(State("adbjit_keyvault_binding.b")["id"], new_id);
+
+  CommandResult finished = MustApply();
+  EXPECT_THAT(finished.stdout_text, HasSubstr("0 added, 0 changed, 1 destroyed"));
+  auto latest = Outside().keyvault().GetSecret(VaultUrl(), "pool-id");
+  ASSERT_TRUE(latest.ok()) << "the deposed binding's destroy removed the replacement's secret: "
+                           << latest.status().ToString();
+  EXPECT_EQ(latest->id, new_id);
+  ExpectNoChanges("after the deposed binding is gone");
+}
+
 // A secret disabled outside Terraform cannot be read: refresh warns and keeps the state. A new
 // value is written as a disabled version (the plan says so on the value), so the deliberate
 // disable holds until someone enables the secret, which then serves the new value. The destroy
