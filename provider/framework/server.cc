@@ -380,7 +380,6 @@ ProviderServer::PlanResult ProviderServer::PlanResourceChange(const std::string&
     const Schema& schema = (*r)->GetSchema();
     const Type type = schema.ImpliedType();
     PlanRequest req;
-    req.prior_private = prior_private;
     if (!Decode(prior_state, type, "prior state", req.prior_state, result.diagnostics) ||
         !Decode(proposed_new_state, type, "proposed new state", req.proposed_new_state, result.diagnostics) ||
         !Decode(config, type, "configuration", req.config, result.diagnostics)) {
@@ -390,11 +389,15 @@ ProviderServer::PlanResult ProviderServer::PlanResourceChange(const std::string&
       result.planned_state = EncodeNull(type);
       return result;
     }
+    // A new object starts with no private data: the create half of a replacement is planned with
+    // the replaced object's (Terraform passes the first plan's private on), whose marks (a revoked
+    // token, a disabled secret) are not the new object's.
+    req.prior_private = req.prior_state.IsNull() ? std::string() : prior_private;
     tf::PlanResult base = PlanFromSchema(schema, req.prior_state, req.proposed_new_state, req.config);
     PlanResponse resp;
     resp.planned_state = std::move(base.planned_state);
     resp.requires_replace = std::move(base.requires_replace);
-    resp.planned_private = prior_private;
+    resp.planned_private = req.prior_private;
     (*r)->ModifyPlan(Context(caps), req, resp);
     result.diagnostics.Append(resp.diagnostics);
     if (resp.planned_state.IsNull()) {

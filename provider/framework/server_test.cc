@@ -386,6 +386,12 @@ TEST_F(ServerTest, CreateDispatchesAndNullsWriteOnly) {
   EXPECT_EQ(planned.Attr("size"), Value::Int(1));
   EXPECT_TRUE(planned.Attr("secret").IsNull());
   EXPECT_EQ(plan.planned_private, "planned:");
+  // The create half of a replacement comes with the replaced object's private data: not the new one's.
+  EXPECT_EQ(server_
+                .PlanResourceChange("fake_widget", Mp(Value::Null(kWidgetT), kWidgetT), Mp(config, kWidgetT),
+                                    Mp(config, kWidgetT), "revoked", {})
+                .planned_private,
+            "planned:");
 
   ProviderServer::ApplyResult apply =
       server_.ApplyResourceChange("fake_widget", Mp(Value::Null(kWidgetT), kWidgetT), plan.planned_state,

@@ -816,6 +816,16 @@ TEST_F(TokenE2eTest, ARevokedMarkIsClearedOnceTheTokenIsListedAgain) {
   EXPECT_THAT(Output(plan), Not(HasSubstr("revoked outside Terraform")));
   ASSERT_TRUE(ws().Apply().ok());
   EXPECT_EQ(LiveTokenIds(), live);
+
+  // Revoked for real: the replacement does not inherit the mark, so a plan without a refresh
+  // leaves the new token alone.
+  ASSERT_TRUE(Outside().databricks().DeleteToken(*live.begin()).ok());
+  CommandResult replaced = ws().Apply();
+  ASSERT_TRUE(replaced.ok()) << replaced.Describe();
+  EXPECT_THAT(replaced.stdout_text, HasSubstr("1 added, 0 changed, 1 destroyed"));
+  CommandResult unrefreshed = ws().Terraform({"plan", "-input=false", "-detailed-exitcode", "-refresh=false"});
+  EXPECT_EQ(unrefreshed.exit_code, 0) << unrefreshed.Describe();
+  EXPECT_THAT(Output(unrefreshed), Not(HasSubstr("revoked outside Terraform")));
   ASSERT_TRUE(ws().Destroy().ok());
 }
 
