@@ -227,7 +227,34 @@ class TokenResource final : public tf::Resource {
     KeepSecretSpelling(req, resp);
     SameEmptyComment(req, resp);
     PlanRotation(req, resp);
+    RefuseReplacementIntoForeignSecret(Api(ctx), req, resp);
     resp.planned_state = WithDeliveryPlanned(resp.planned_state, req.config);
+  }
+
+  // A replacement revokes this token before its successor is created (unless
+  // create_before_destroy), and the successor's create refuses a secret adbjit did not write or
+  // another adbjit resource holds: the pipelines would be left with a revoked token. So the plan
+  // stops while the token is still alive, saying why.
+  static void RefuseReplacementIntoForeignSecret(const ApiProviderData* api, const tf::PlanRequest& req,
+                                                 tf::PlanResponse& resp) {
+    if (req.prior_state.IsNull() || resp.requires_replace.empty() || resp.diagnostics.HasError()) return;
+    if (api == nullptr || !api->api_ready()) return;
+    const Value& block = Get(req.config, kSecretBlock);
+    if (block.IsNull() || !block.IsKnown()) return;
+    auto vault_url = GetStr(block, "vault_url");
+    auto name = GetStr(block, "name");
+    if (!vault_url || !name) return;  // unknown until apply: the create checks
+    Status free = CheckSecretNotForeign(api->keyvault(), *vault_url, *name, "adbjit_token",
+                                        "choose another name for the token's secret, or delete that secret first "
+                                        "if the token may replace it.");
+    if (free.code() != StatusCode::kAlreadyExists) return;  // free, or not known now: the create checks
+    resp.diagnostics.AddError(
+        "Cannot replace token into this Key Vault secret",
+        "This plan replaces token " + GetStr(req.prior_state, "token_id").value_or("") +
+            ", and its successor could not be written to the secret: " + free.message() +
+            " Applying it would revoke the token first and then fail, leaving the secret's readers without "
+            "a valid token.",
+        AttributePath(kSecretBlock).Attr("name"));
   }
 
   void Create(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {

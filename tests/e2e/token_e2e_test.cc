@@ -519,6 +519,23 @@ TEST_F(TokenE2eTest, SealingIntoASecretSomeoneElseWroteIsRefusedBeforeAnyTokenIs
   EXPECT_THAT(Squashed(refused.stderr_text), HasSubstr("its earlier versions could not be listed"));
   EXPECT_THAT(Squashed(refused.stderr_text), HasSubstr("needs the List permission on secrets"));
   EXPECT_EQ(RouteRequests("/api/2.0/token/create"), 0);
+  emu().ClearFaults();
+
+  // An unsealed token given that secret later: the replacement would revoke it and then be
+  // refused, leaving the secret's readers with nothing valid. The plan stops while it is alive.
+  ws().WriteConfig("resource \"adbjit_token\" \"sealed\" {\n  comment          = \"sealed\"\n"
+                   "  lifetime_seconds = 3600\n}\n");
+  ASSERT_TRUE(ws().Apply().ok());
+  const std::set<std::string> live = LiveTokenIds();
+  ASSERT_THAT(live, SizeIs(1));
+  ws().WriteConfig(SealedToken(VaultUrl(), "kept-elsewhere"));
+  CommandResult stopped = PlanDetailed();
+  EXPECT_EQ(stopped.exit_code, 1) << stopped.Describe();
+  EXPECT_THAT(stopped.stderr_text, HasSubstr("Error: Cannot replace token into this Key Vault secret"));
+  EXPECT_THAT(Squashed(stopped.stderr_text), HasSubstr("and was not written by adbjit"));
+  EXPECT_EQ(ws().Apply().exit_code, 1);
+  EXPECT_EQ(LiveTokenIds(), live) << "the token was revoked for a successor that could not be written";
+  EXPECT_EQ(SecretValue("kept-elsewhere"), "precious");
 }
 
 // A sealed token's secret disabled outside Terraform (to cut pipelines off, say): refresh warns on
