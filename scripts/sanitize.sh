@@ -64,6 +64,10 @@ for t in "${TESTS[@]}"; do
   run "$t" "$(find_bin "$t")" --gtest_brief=1
 done
 if [ "$E2E" = 1 ]; then
+  # These start provider processes (gRPC over TLS): full allocation stacks (slower), so that
+  # scripts/lsan-suppressions.txt can name the one third-party per-thread allocation it suppresses.
+  export ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0"
+  export LSAN_OPTIONS="suppressions=$ROOT/scripts/lsan-suppressions.txt:print_suppressions=0"
   run plugin_binary_test "$(find_bin plugin_binary_test)" --gtest_brief=1
   run "parallel and secrets e2e" "$(find_bin secrets_e2e_test)" --gtest_brief=1
 fi
