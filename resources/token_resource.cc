@@ -231,6 +231,14 @@ class TokenResource final : public tf::Resource {
     resp.planned_state = WithDeliveryPlanned(resp.planned_state, req.config);
   }
 
+  // Whether a new token may be written to this secret: the check a create makes before minting.
+  static Status CheckSecretWritable(const ApiProviderData& api, const std::string& vault_url,
+                                    const std::string& name) {
+    return CheckSecretNotForeign(api.keyvault(), vault_url, name, "adbjit_token",
+                                 "choose another name for the token's secret, or delete that secret first if the "
+                                 "token may replace it.");
+  }
+
   // A replacement revokes this token before its successor is created (unless
   // create_before_destroy), and the successor's create refuses a secret adbjit did not write or
   // another adbjit resource holds: the pipelines would be left with a revoked token. So the plan
@@ -244,9 +252,7 @@ class TokenResource final : public tf::Resource {
     auto vault_url = GetStr(block, "vault_url");
     auto name = GetStr(block, "name");
     if (!vault_url || !name) return;  // unknown until apply: the create checks
-    Status free = CheckSecretNotForeign(api->keyvault(), *vault_url, *name, "adbjit_token",
-                                        "choose another name for the token's secret, or delete that secret first "
-                                        "if the token may replace it.");
+    Status free = CheckSecretWritable(*api, *vault_url, *name);
     if (free.code() != StatusCode::kAlreadyExists) return;  // free, or not known now: the create checks
     resp.diagnostics.AddError(
         "Cannot replace token into this Key Vault secret",
@@ -263,9 +269,7 @@ class TokenResource final : public tf::Resource {
     const Value& planned = req.planned_state;
     auto seal = SealTargetOf(planned);
     if (seal) {  // before a token is minted for a secret it may not be written to
-      Status free = CheckSecretNotForeign(api->keyvault(), seal->vault_url, seal->name, TypeName(),
-                                          "choose another name for the token's secret, or delete that secret "
-                                          "first if the token may replace it.");
+      Status free = CheckSecretWritable(*api, seal->vault_url, seal->name);
       if (!free.ok()) {
         AddApiError(resp.diagnostics, free, "Cannot write token to Key Vault", AttributePath(kSecretBlock));
         return;
