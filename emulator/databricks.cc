@@ -197,7 +197,7 @@ void Databricks::CreateToken(const httplib::Request& req, httplib::Response& res
   }
   Token t;
   t.owner = caller.principal;
-  t.comment = body.contains("comment") && body["comment"].is_string() ? body["comment"].get<std::string>() : "";
+  t.comment = StringField(body, "comment");
   t.creation_time = now;
   t.expiry_time = lifetime == -1 ? -1 : now + lifetime * 1000;
   std::string value = "dapi" + RandomHex(32) + "-2";

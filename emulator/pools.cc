@@ -97,7 +97,7 @@ bool Databricks::ValidatePoolFields(const nlohmann::json& b, httplib::Response& 
     const auto& a = b["azure_attributes"];
     if (!a.is_object()) return bad("azure_attributes must be an object.");
     if (a.contains("availability")) {
-      std::string av = a["availability"].is_string() ? a["availability"].get<std::string>() : "";
+      std::string av = StringField(a, "availability");
       if (av != "ON_DEMAND_AZURE" && av != "SPOT_AZURE" && av != "SPOT_WITH_FALLBACK_AZURE") {
         return bad("Invalid azure_attributes.availability: " + a["availability"].dump());
       }
