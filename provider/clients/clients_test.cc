@@ -19,7 +19,29 @@ namespace {
 using testing::EmulatorTest;
 using Clock = std::chrono::steady_clock;
 
-class ClientsTest : public EmulatorTest {};
+class ClientsTest : public EmulatorTest {
+ protected:
+  void TearDown() override {
+    log::SetSinkForTesting(nullptr);
+    EmulatorTest::TearDown();
+  }
+
+  // Ready once the transport has put a request whose operation contains `operation` on the wire
+  // (its trace line), so that a test can act while the request is in flight. One per test.
+  std::future<void> WhenSending(std::string operation) {
+    log::SetLevel(log::Level::kTrace);
+    log::SetSinkForTesting([this, operation = std::move(operation)](std::string_view line) {
+      if (line.find("sending request") != std::string_view::npos && line.find(operation) != std::string_view::npos) {
+        std::call_once(sending_once_, [this] { sending_.set_value(); });
+      }
+    });
+    return sending_.get_future();
+  }
+
+ private:
+  std::promise<void> sending_;
+  std::once_flag sending_once_;
+};
 
 TEST_F(ClientsTest, RetryAfterTwoSecondsIsHonoured) {
   auto clients = NewClients();
@@ -444,17 +466,10 @@ TEST_F(ClientsTest, CancelEndsRetryWaitsPromptly) {
 TEST_F(ClientsTest, CancelAbortsAnEntraTokenRequestInFlight) {
   auto clients = NewClients();
   Faults(nlohmann::json::array({{{"service", "entra"}, {"action", "delay"}, {"delay_ms", 20000}, {"count", 1}}}));
-  std::promise<void> sending;
-  std::once_flag once;
-  log::SetLevel(log::Level::kTrace);
-  log::SetSinkForTesting([&](std::string_view line) {
-    if (line.find("sending request") != std::string_view::npos && line.find("Entra ID token") != std::string_view::npos) {
-      std::call_once(once, [&] { sending.set_value(); });
-    }
-  });
+  std::future<void> sending = WhenSending("Entra ID token");
   auto start = Clock::now();
   auto fut = std::async(std::launch::async, [&] { return clients->databricks().ListTokens(); });
-  ASSERT_EQ(sending.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  ASSERT_EQ(sending.wait_for(std::chrono::seconds(10)), std::future_status::ready);
   clients->Cancel();
   Status s = fut.get().status();
   log::SetSinkForTesting(nullptr);
@@ -469,16 +484,9 @@ TEST_F(ClientsTest, CancelLetsACreateInFlightFinish) {
   ASSERT_TRUE(clients->databricks().ListTokens().ok());
   Faults(nlohmann::json::array({{{"service", "databricks"}, {"path", "/api/2.0/token/create"}, {"action", "delay"},
                                  {"delay_ms", 1500}}}));
-  std::promise<void> sending;
-  std::once_flag once;
-  log::SetLevel(log::Level::kTrace);
-  log::SetSinkForTesting([&](std::string_view line) {
-    if (line.find("sending request") != std::string_view::npos && line.find("create token") != std::string_view::npos) {
-      std::call_once(once, [&] { sending.set_value(); });
-    }
-  });
+  std::future<void> sending = WhenSending("create token");
   auto fut = std::async(std::launch::async, [&] { return clients->databricks().CreateTokenSafely(600, "in flight"); });
-  ASSERT_EQ(sending.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  ASSERT_EQ(sending.wait_for(std::chrono::seconds(10)), std::future_status::ready);
   clients->Cancel();
   auto created = fut.get();
   log::SetSinkForTesting(nullptr);
