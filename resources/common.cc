@@ -253,12 +253,20 @@ Value WithPriorSecretSpelling(const Value& prior, const Value& planned) {
   return out;
 }
 
+bool IsOwnVersion(const keyvault::SecretBundle& version, const std::string& versioned_id,
+                  std::string_view own_writer) {
+  if (version.id == versioned_id) return true;
+  if (own_writer.empty()) return false;
+  auto tag = version.tags.find(kWriterTag);
+  return tag != version.tags.end() && tag->second == own_writer;
+}
+
 StatusOr<LatestVersion> CheckLatestVersion(keyvault::Client& kv, const std::string& vault_url,
                                            const std::string& name, const std::string& versioned_id,
-                                           keyvault::SecretBundle* latest) {
+                                           keyvault::SecretBundle* latest, std::string_view own_writer) {
   auto bundle = kv.GetSecret(vault_url, name);
   if (bundle.ok() && latest != nullptr) *latest = *bundle;
-  if (bundle.ok()) return bundle->id == versioned_id ? LatestVersion::kOurs : LatestVersion::kNewer;
+  if (bundle.ok()) return IsOwnVersion(*bundle, versioned_id, own_writer) ? LatestVersion::kOurs : LatestVersion::kNewer;
   if (bundle.status().IsNotFound()) return LatestVersion::kGone;
   if (bundle.status().service_code() == keyvault::kSecretDisabled) return LatestVersion::kDisabled;
   return bundle.status();
@@ -284,30 +292,30 @@ void PurgeSecret(keyvault::Client& kv, const std::string& vault_url, const std::
 }  // namespace
 
 StatusOr<bool> SoftDeletedEndsIn(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
-                                 const std::string& versioned_id) {
+                                 const std::string& versioned_id, std::string_view own_writer) {
   auto deleted = kv.GetDeletedSecret(vault_url, name);
-  if (deleted.ok()) return deleted->id == versioned_id;
+  if (deleted.ok()) return IsOwnVersion(*deleted, versioned_id, own_writer);
   if (deleted.status().IsNotFound()) return false;
   return deleted.status();
 }
 
 void RemoveObjectsSecret(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
                          const std::string& versioned_id, bool purge, tf::Diagnostics& diags,
-                         std::optional<tf::AttributePath> path) {
+                         std::optional<tf::AttributePath> path, std::string_view own_writer) {
   keyvault::SecretBundle newest;
-  auto latest = CheckLatestVersion(kv, vault_url, name, versioned_id, &newest);
+  auto latest = CheckLatestVersion(kv, vault_url, name, versioned_id, &newest, own_writer);
   if (!latest.ok()) {
     AddApiError(diags, latest.status(), "Cannot read Key Vault secret", path);
     return;
   }
-  // No live secret: purge only a soft-deleted one that ends in the object's version.
+  // No live secret: purge only a soft-deleted one that ends in the object's version (or its own tag).
   auto purge_if_ours = [&] {
     if (!purge) return;
-    auto ours = SoftDeletedEndsIn(kv, vault_url, name, versioned_id);
-    if (!ours.ok()) {
-      AddApiError(diags, ours.status(), "Cannot read deleted Key Vault secret", path);
-    } else if (*ours) {
-      PurgeSecret(kv, vault_url, name, versioned_id, diags, path);
+    auto deleted = kv.GetDeletedSecret(vault_url, name);
+    if (!deleted.ok() && !deleted.status().IsNotFound()) {
+      AddApiError(diags, deleted.status(), "Cannot read deleted Key Vault secret", path);
+    } else if (deleted.ok() && IsOwnVersion(*deleted, versioned_id, own_writer)) {
+      PurgeSecret(kv, vault_url, name, deleted->id, diags, path);
     }
   };
   if (*latest == LatestVersion::kNewer) {
@@ -330,7 +338,7 @@ void RemoveObjectsSecret(keyvault::Client& kv, const std::string& vault_url, con
     AddApiError(diags, deleted.status(), "Cannot delete Key Vault secret", path);
     return;
   }
-  if (!deleted->id.empty() && deleted->id != versioned_id) {
+  if (!deleted->id.empty() && !IsOwnVersion(*deleted, versioned_id, own_writer)) {
     // A newer version came between the check and the delete, and went with it: bring it back.
     log::Info("keyvault", "a newer version was written while the secret was being deleted; recovering it",
               {{"name", name}});

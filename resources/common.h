@@ -155,8 +155,11 @@ StatusOr<keyvault::SecretBundle> WriteSecret(keyvault::Client& kv, const std::st
 tf::Value WithPriorSecretSpelling(const tf::Value& prior, const tf::Value& planned);
 
 // What the latest version of a secret is to an object that wrote the version `versioned_id`.
+// `own_writer`, when not empty, is the kWriterTag value only that object writes ("adbjit_token:<id>"):
+// a version carrying it is the object's own too, whatever its id (a write whose answer was lost and
+// that landed after its retry, or a version the object wrote that state lost track of).
 enum class LatestVersion {
-  kOurs,      // still the version the object wrote
+  kOurs,      // still the version the object wrote (or another the object wrote: see own_writer)
   kNewer,     // another version came after it: a replacement created before the old object is
               // destroyed (create_before_destroy) writes the same name, and so can someone else
   kGone,      // no live secret (deleted; perhaps not purged yet)
@@ -165,11 +168,17 @@ enum class LatestVersion {
 // `latest`, when given, receives the latest version when there is a live, readable one.
 StatusOr<LatestVersion> CheckLatestVersion(keyvault::Client& kv, const std::string& vault_url,
                                            const std::string& name, const std::string& versioned_id,
-                                           keyvault::SecretBundle* latest = nullptr);
+                                           keyvault::SecretBundle* latest = nullptr,
+                                           std::string_view own_writer = {});
+// Whether `version` is the object's own: its id is `versioned_id`, or it carries kWriterTag =
+// `own_writer` (when not empty).
+bool IsOwnVersion(const keyvault::SecretBundle& version, const std::string& versioned_id,
+                  std::string_view own_writer);
 // Whether the soft-deleted secret `name` ends in the version `versioned_id` (an earlier destroy of
-// the object that wrote it deleted it and did not purge it): false when there is none or another.
+// the object that wrote it deleted it and did not purge it), or in one tagged `own_writer`: false
+// when there is none or another.
 StatusOr<bool> SoftDeletedEndsIn(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
-                                 const std::string& versioned_id);
+                                 const std::string& versioned_id, std::string_view own_writer = {});
 // Removes, as an object is destroyed, the secret it wrote (`versioned_id`: the version it wrote),
 // and when `purge` also purges it and waits until the name is free. Another writer can take the
 // name at any moment (a replacement created first with create_before_destroy, another resource
@@ -182,9 +191,10 @@ StatusOr<bool> SoftDeletedEndsIn(keyvault::Client& kv, const std::string& vault_
 //   latest version): the secret is recovered instead of purged.
 // Failures become errors ("Cannot read/delete/purge ..."), on `path` when given; purge protection
 // turns the purge into a warning.
+// `own_writer` as for CheckLatestVersion.
 void RemoveObjectsSecret(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
                          const std::string& versioned_id, bool purge, tf::Diagnostics& diags,
-                         std::optional<tf::AttributePath> path = std::nullopt);
+                         std::optional<tf::AttributePath> path = std::nullopt, std::string_view own_writer = {});
 
 // --- `moved` from another provider's resource type ---
 // The source state of a `moved` block, when the source is `source_type` of a provider whose type

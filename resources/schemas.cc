@@ -51,7 +51,7 @@ Block KeyVaultSecretBlock() {
                      "version came first stays as it is, with a warning, while the other's token is live. Destroy "
                      "deletes and purges the secret (a revoked token is not worth recovering; with purge "
                      "protection on the vault it stays soft-deleted, with a warning), but only while its "
-                     "latest version is this token's, so a replacement created first "
+                     "latest version is one this token wrote (its tag names the token), so a replacement created first "
                      "(`create_before_destroy`) keeps the secret it wrote.",
       .attributes = {
           {.name = "vault_url",
@@ -133,8 +133,10 @@ Schema MakeTokenSchema() {
                   Computed("expiry_time", Type::String(),
                            "When the token expires (RFC 3339, UTC); null for a token without expiry.", true),
                   Computed("keyvault_secret_id", Type::String(),
-                           "Versioned id of the Key Vault secret written by `keyvault_secret`; null, "
-                           "already in the plan, for a token without that block.",
+                           "Versioned id of the Key Vault secret version that holds the token, written by "
+                           "`keyvault_secret` (a refresh follows a later version the same token wrote, such "
+                           "as a write that landed after its retry); null, already in the plan, for a token "
+                           "without that block.",
                            true),
               },
           .block_types = {

@@ -368,15 +368,28 @@ class TokenResource final : public tf::Resource {
       }
       return false;
     };
+    const std::string own_writer = kTokenWriterPrefix + token_id;
     if (seal && !secret_id) {
-      // Already found not to hold it (a refresh-only apply saved that): look again who does.
-      if (auto newest = api->keyvault().GetSecret(seal->vault_url, seal->name); newest.ok()) mark_holder(*newest);
+      // Already found not to hold it (a refresh-only apply saved that, or a write whose answer was
+      // lost): look again who does. A version this token wrote (the secret recovered, or the lost
+      // write landed) holds it again, and becomes its keyvault_secret_id.
+      if (auto newest = api->keyvault().GetSecret(seal->vault_url, seal->name); newest.ok()) {
+        if (IsOwnVersion(*newest, "", own_writer)) {
+          state = state.WithAttr("keyvault_secret_id", Value::String(newest->id));
+        } else {
+          mark_holder(*newest);
+        }
+      }
     } else if (seal && secret_id) {
       keyvault::SecretBundle newest;
-      auto latest = CheckLatestVersion(api->keyvault(), seal->vault_url, seal->name, *secret_id, &newest);
+      auto latest = CheckLatestVersion(api->keyvault(), seal->vault_url, seal->name, *secret_id, &newest, own_writer);
       if (!latest.ok()) {
         AddApiError(resp.diagnostics, latest.status(), "Cannot read the token's Key Vault secret",
                     AttributePath(kSecretBlock));
+      } else if (*latest == LatestVersion::kOurs) {
+        // Perhaps another version this token wrote (a write that landed after its retry): the
+        // latest one is what the pipelines read.
+        state = state.WithAttr("keyvault_secret_id", Value::String(newest.id));
       } else if (*latest == LatestVersion::kNewer || *latest == LatestVersion::kGone) {
         // The secret holds this token only while the version it wrote is the latest. Another
         // adbjit resource that wrote a later one holds it now, and the plan leaves this token as
@@ -435,7 +448,7 @@ class TokenResource final : public tf::Resource {
     // already written the new token there: removing the secret would take it from the pipelines.
     const size_t secret_errors = resp.diagnostics.items().size();
     RemoveObjectsSecret(api->keyvault(), seal->vault_url, seal->name, *secret_id, /*purge=*/true, resp.diagnostics,
-                        AttributePath(kSecretBlock));
+                        AttributePath(kSecretBlock), kTokenWriterPrefix + token_id);
     if (resp.diagnostics.HasError()) {
       // Revoked, but the secret is left: keep the token, so that the next destroy removes it.
       resp.new_state = req.prior_state;
@@ -550,11 +563,12 @@ class TokenResource final : public tf::Resource {
     auto seal = SealTargetOf(req.current_state);
     auto secret_id = GetStr(req.current_state, "keyvault_secret_id");
     if (!seal || !secret_id) return;
-    auto latest = CheckLatestVersion(api.keyvault(), seal->vault_url, seal->name, *secret_id);
+    const std::string own_writer = kTokenWriterPrefix + GetStr(req.current_state, "token_id").value_or("");
+    auto latest = CheckLatestVersion(api.keyvault(), seal->vault_url, seal->name, *secret_id, nullptr, own_writer);
     bool holds = latest.ok() && (*latest == LatestVersion::kOurs || *latest == LatestVersion::kDisabled);
     bool soft_deleted = false;
     if (latest.ok() && *latest == LatestVersion::kGone) {
-      auto ours = SoftDeletedEndsIn(api.keyvault(), seal->vault_url, seal->name, *secret_id);
+      auto ours = SoftDeletedEndsIn(api.keyvault(), seal->vault_url, seal->name, *secret_id, own_writer);
       if (ours.ok()) {
         holds = soft_deleted = *ours;
       } else {

@@ -817,6 +817,50 @@ TEST_F(TokenE2eTest, SealedTokenGoneOutsideOrHalfDestroyedStillTakesItsSecretAlo
 // A refresh that could not see a live sealed token (here a token list answered empty; in life,
 // another principal's credentials) marks it revoked, and a refresh-only apply saves that mark.
 // The next refresh that lists the token clears it: the token is not replaced as "revoked".
+// The secret holds the token while its latest version is one the token wrote, whatever that
+// version's id: a write whose answer was lost and that landed after its retry leaves a second
+// version of the same token, and a secret recovered after a refresh-only apply recorded it gone
+// holds the token again. Neither is a reason for a new token, and destroy still removes the secret.
+TEST_F(TokenE2eTest, AVersionTheTokenWroteItselfStillHoldsItWhateverItsId) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(SealedToken(VaultUrl(), "db-pat"));
+  ASSERT_TRUE(ws().Apply().ok());
+  const std::string token_id = State("adbjit_token.sealed")["token_id"].get<std::string>();
+  const std::string first_version = State("adbjit_token.sealed")["keyvault_secret_id"].get<std::string>();
+
+  // The same token written again, as a lost write that landed would be.
+  keyvault::SetSecretParams again;
+  again.value = Secret(SecretValue("db-pat"));
+  again.tags["adbjit"] = "adbjit_token:" + token_id;
+  auto landed = Outside().keyvault().SetSecret(VaultUrl(), "db-pat", again);
+  ASSERT_TRUE(landed.ok()) << landed.status().ToString();
+  ASSERT_NE(landed->id, first_version);
+  ExpectNoChanges("after a second version of the same token");
+  CommandResult refreshed = ws().Apply({"-refresh-only"});
+  ASSERT_TRUE(refreshed.ok()) << refreshed.Describe();
+  EXPECT_EQ(State("adbjit_token.sealed")["keyvault_secret_id"], landed->id);
+  EXPECT_EQ(LiveTokenIds(), std::set<std::string>{token_id});
+
+  // Deleted outside, recorded so by a refresh-only apply, then recovered.
+  ASSERT_TRUE(Outside().keyvault().DeleteSecret(VaultUrl(), "db-pat").ok());
+  refreshed = ws().Apply({"-refresh-only"});
+  ASSERT_TRUE(refreshed.ok()) << refreshed.Describe();
+  ASSERT_TRUE(State("adbjit_token.sealed")["keyvault_secret_id"].is_null());
+  ASSERT_TRUE(Outside().keyvault().RecoverDeletedSecretAndWait(VaultUrl(), "db-pat").ok());
+  ExpectNoChanges("after the secret was recovered");
+  refreshed = ws().Apply({"-refresh-only"});
+  ASSERT_TRUE(refreshed.ok()) << refreshed.Describe();
+  EXPECT_EQ(State("adbjit_token.sealed")["keyvault_secret_id"], landed->id);
+
+  // Destroyed without a refresh, from a state that names an earlier version: the secret goes.
+  ASSERT_TRUE(Outside().keyvault().SetSecret(VaultUrl(), "db-pat", again).ok());
+  CommandResult destroyed = ws().Terraform({"destroy", "-auto-approve", "-input=false", "-refresh=false"});
+  ASSERT_TRUE(destroyed.ok()) << destroyed.Describe();
+  EXPECT_THAT(Output(destroyed), Not(HasSubstr("Secret left in Key Vault")));
+  EXPECT_THAT(Secrets(), IsEmpty());
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+}
+
 TEST_F(TokenE2eTest, ARevokedMarkIsClearedOnceTheTokenIsListedAgain) {
   ASSERT_NO_FATAL_FAILURE(Start());
   ws().WriteConfig(SealedToken(VaultUrl(), "db-pat"));
