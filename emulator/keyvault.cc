@@ -66,6 +66,8 @@ std::string VaultName(const std::string& host_header) {
 }
 }  // namespace
 
+bool KeyVault::Readable(Phase p) { return p == Phase::kLive || p == Phase::kDeleting; }
+
 struct KeyVault::Ctx {
   std::string vault;
   std::string base;  // scheme://host:port
@@ -82,7 +84,12 @@ std::string KeyVault::RecoveryLevel() const {
 }
 
 void KeyVault::SettleLocked(int64_t now_ms) const {
-  for (auto& [key, s] : secrets_) {
+  for (auto it = secrets_.begin(); it != secrets_.end();) {
+    Secret& s = it->second;
+    if (s.phase == Phase::kPurging && now_ms >= s.phase_since_ms + options_.kv_purge_delay_ms) {
+      it = secrets_.erase(it);
+      continue;
+    }
     if (s.phase == Phase::kDeleting && now_ms >= s.phase_since_ms + options_.kv_delete_delay_ms) {
       s.phase = Phase::kDeleted;
       s.phase_since_ms = now_ms;
@@ -90,9 +97,7 @@ void KeyVault::SettleLocked(int64_t now_ms) const {
       s.phase = Phase::kLive;
       s.phase_since_ms = now_ms;
     }
-  }
-  for (auto it = purging_.begin(); it != purging_.end();) {
-    it = now_ms >= it->second ? purging_.erase(it) : std::next(it);
+    ++it;
   }
 }
 
@@ -282,14 +287,14 @@ void KeyVault::SetSecret(const Ctx& c, const std::string& name, const httplib::R
   v.created = v.updated = NowSec();
   std::lock_guard<std::mutex> lock(mu_);
   SettleLocked(NowMs());
-  if (purging_.count(c.key(name))) {
-    return KvError(res, 409, "Conflict",
-                   "Secret " + name + " is currently being deleted and cannot be re-created; retry later.",
-                   "ObjectIsBeingDeleted");
-  }
   auto it = secrets_.find(c.key(name));
   if (it != secrets_.end()) {
     Phase p = it->second.phase;
+    if (p == Phase::kPurging) {
+      return KvError(res, 409, "Conflict",
+                     "Secret " + name + " is currently being deleted and cannot be re-created; retry later.",
+                     "ObjectIsBeingDeleted");
+    }
     if (p == Phase::kDeleted) {
       return KvError(res, 409, "Conflict",
                      "Secret " + name + " is currently in a deleted but recoverable state, and its name cannot be "
@@ -315,7 +320,7 @@ void KeyVault::GetSecret(const Ctx& c, const std::string& name, const std::strin
   SettleLocked(NowMs());
   auto it = secrets_.find(c.key(name));
   // A secret being deleted still answers for a while; a recovering one does not yet.
-  if (it == secrets_.end() || it->second.phase == Phase::kDeleted || it->second.phase == Phase::kRecovering) {
+  if (it == secrets_.end() || !Readable(it->second.phase)) {
     return NotFound(res, version.empty() ? name : name + "/" + version);
   }
   const Version* v = &it->second.versions.back();
@@ -387,7 +392,7 @@ void KeyVault::ListVersions(const Ctx& c, const std::string& name, const httplib
     std::lock_guard<std::mutex> lock(mu_);
     SettleLocked(NowMs());
     auto it = secrets_.find(c.key(name));
-    if (it == secrets_.end() || it->second.phase == Phase::kDeleted || it->second.phase == Phase::kRecovering) {
+    if (it == secrets_.end() || !Readable(it->second.phase)) {
       return NotFound(res, name);
     }
     for (const Version& v : it->second.versions) {
@@ -404,7 +409,7 @@ void KeyVault::ListSecrets(const Ctx& c, bool deleted, const httplib::Request& r
     SettleLocked(NowMs());
     for (const auto& [key, s] : secrets_) {
       if (key.first != c.vault) continue;
-      bool is_deleted = s.phase == Phase::kDeleted;
+      bool is_deleted = s.phase == Phase::kDeleted || s.phase == Phase::kPurging;
       bool is_live = s.phase == Phase::kLive || s.phase == Phase::kDeleting;
       if (deleted ? !is_deleted : !is_live) continue;
       nlohmann::json item = Bundle(c, s.name, s.versions.back(), false);
@@ -421,7 +426,7 @@ void KeyVault::DeleteSecret(const Ctx& c, const std::string& name, httplib::Resp
   int64_t now = NowMs();
   SettleLocked(now);
   auto it = secrets_.find(c.key(name));
-  if (it == secrets_.end() || it->second.phase == Phase::kDeleted || it->second.phase == Phase::kRecovering) {
+  if (it == secrets_.end() || !Readable(it->second.phase)) {
     return NotFound(res, name);
   }
   if (it->second.phase == Phase::kDeleting) {
@@ -441,7 +446,8 @@ void KeyVault::GetDeleted(const Ctx& c, const std::string& name, httplib::Respon
   std::lock_guard<std::mutex> lock(mu_);
   SettleLocked(NowMs());
   auto it = secrets_.find(c.key(name));
-  if (it == secrets_.end() || it->second.phase != Phase::kDeleted) {
+  // A purged secret still shows here until the purge completes.
+  if (it == secrets_.end() || (it->second.phase != Phase::kDeleted && it->second.phase != Phase::kPurging)) {
     return KvError(res, 404, "SecretNotFound", "Deleted Secret not found: " + name);
   }
   nlohmann::json out = Bundle(c, name, it->second.versions.back(), false);
@@ -465,8 +471,9 @@ void KeyVault::Purge(const Ctx& c, const std::string& name, httplib::Response& r
                    "Operation \"purge\" is not allowed because purge protection is enabled for this vault. Key Vault "
                    "service will automatically purge it after the retention period has passed.");
   }
-  secrets_.erase(it);
-  if (options_.kv_purge_delay_ms > 0) purging_[c.key(name)] = now + options_.kv_purge_delay_ms;
+  it->second.phase = Phase::kPurging;
+  it->second.phase_since_ms = now;
+  SettleLocked(now);  // a zero delay completes at once
   res.status = 204;
 }
 
@@ -491,7 +498,7 @@ void KeyVault::Recover(const Ctx& c, const std::string& name, httplib::Response&
 
 namespace {
 const char* PhaseName(int p) {
-  static const char* kNames[] = {"live", "deleting", "deleted", "recovering"};
+  static const char* kNames[] = {"live", "deleting", "deleted", "recovering", "purging"};
   return kNames[p];
 }
 }  // namespace
@@ -507,7 +514,7 @@ nlohmann::json KeyVault::ObjectsJson() const {
     nlohmann::json j = {{"vault", key.first},
                         {"name", s.name},
                         {"state", PhaseName(static_cast<int>(s.phase))},
-                        {"deleted", s.phase == Phase::kDeleting || s.phase == Phase::kDeleted},
+                        {"deleted", s.phase != Phase::kLive && s.phase != Phase::kRecovering},
                         {"versions", s.versions.size()},
                         {"version_ids", ids},
                         {"latest", {{"version", latest.id}, {"enabled", latest.enabled},
@@ -515,12 +522,8 @@ nlohmann::json KeyVault::ObjectsJson() const {
                                     {"created", latest.created}, {"updated", latest.updated}}}};
     if (latest.exp) j["latest"]["exp"] = *latest.exp;
     if (latest.nbf) j["latest"]["nbf"] = *latest.nbf;
-    if (s.phase == Phase::kDeleting || s.phase == Phase::kDeleted) j["deleted_date"] = s.deleted_date;
+    if (s.phase != Phase::kLive && s.phase != Phase::kRecovering) j["deleted_date"] = s.deleted_date;
     out.push_back(std::move(j));
-  }
-  for (const auto& [key, until] : purging_) {
-    out.push_back({{"vault", key.first}, {"name", key.second}, {"state", "purging"}, {"deleted", true},
-                   {"versions", 0}, {"version_ids", nlohmann::json::array()}});
   }
   return out;
 }
@@ -547,12 +550,11 @@ nlohmann::json KeyVault::Save() const {
 void KeyVault::Load(const nlohmann::json& state) {
   std::lock_guard<std::mutex> lock(mu_);
   secrets_.clear();
-  purging_.clear();
   if (!state.is_array()) return;
   for (const auto& j : state) {
     Secret s;
     int phase = j.value("phase", 0);
-    s.phase = static_cast<Phase>(phase >= 0 && phase <= 3 ? phase : 0);
+    s.phase = static_cast<Phase>(phase >= 0 && phase <= static_cast<int>(Phase::kPurging) ? phase : 0);
     s.phase_since_ms = j.value("phase_since_ms", int64_t{0});
     s.deleted_date = j.value("deleted_date", int64_t{0});
     for (const auto& jv : j.value("versions", nlohmann::json::array())) {
@@ -576,7 +578,6 @@ void KeyVault::Load(const nlohmann::json& state) {
 void KeyVault::Reset() {
   std::lock_guard<std::mutex> lock(mu_);
   secrets_.clear();
-  purging_.clear();
 }
 
 }  // namespace adbjit::emulator

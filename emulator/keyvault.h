@@ -32,7 +32,8 @@ class KeyVault {
   void Reset();
 
  private:
-  enum class Phase { kLive, kDeleting, kDeleted, kRecovering };
+  // kPurging: purged, still visible under /deletedsecrets and blocking the name until the purge delay ends.
+  enum class Phase { kLive, kDeleting, kDeleted, kRecovering, kPurging };
   struct Version {
     std::string id;  // 32 hex
     std::string value;
@@ -52,6 +53,9 @@ class KeyVault {
   using Key = std::pair<std::string, std::string>;  // (vault, name in lower case)
   struct Ctx;                                       // per-request data (vault, base URL, version)
 
+  // Whether the live secret answers (GET, versions, delete): also while being deleted; not once
+  // deleted, while being recovered or while being purged.
+  static bool Readable(Phase p);
   void SettleLocked(int64_t now_ms) const;  // advances timed transitions; requires mu_
   bool Authorize(const httplib::Request& req, httplib::Response& res);
 
@@ -79,7 +83,6 @@ class KeyVault {
   mutable std::mutex mu_;
   // Timed transitions are applied lazily (under mu_) by every reader, hence mutable.
   mutable std::map<Key, Secret> secrets_;
-  mutable std::map<Key, int64_t> purging_;  // purged names still blocked until this epoch ms
 };
 
 }  // namespace adbjit::emulator

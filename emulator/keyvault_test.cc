@@ -238,9 +238,13 @@ TEST_F(KeyVaultTest, TransitionsAreAsynchronous) {
   EXPECT_TRUE(Eventually([&] { return Get("/deletedsecrets/a")->status == 200; }));
   EXPECT_EQ(Get("/secrets/a")->status, 404);
   ASSERT_EQ(Delete("/deletedsecrets/a")->status, 204);
-  EXPECT_EQ(Get("/deletedsecrets/a")->status, 404);
+  // Purging: still listed as deleted, the name blocked, until the purge completes.
+  EXPECT_EQ(Get("/deletedsecrets/a")->status, 200);
+  EXPECT_EQ(Get("/secrets/a")->status, 404);
+  ExpectKvError(Recover("a"), 404, "SecretNotFound");
   ExpectKvError(Put("a", {{"value", "v2"}}), 409, "Conflict", "ObjectIsBeingDeleted");
-  EXPECT_TRUE(Eventually([&] { return Put("a", {{"value", "v2"}})->status == 200; }));
+  EXPECT_TRUE(Eventually([&] { return Get("/deletedsecrets/a")->status == 404; }));
+  EXPECT_EQ(Put("a", {{"value", "v2"}})->status, 200);
   // Recover: the secret is 404 for a while after the call returns.
   ASSERT_EQ(Delete("/secrets/a")->status, 200);
   EXPECT_TRUE(Eventually([&] { return Get("/deletedsecrets/a")->status == 200; }));

@@ -118,7 +118,8 @@ TEST_F(KeyVaultClientTest, WaitsOutAsynchronousTransitionsQuickly) {
   EXPECT_EQ(rec->value.Reveal(), "value-one");
   ASSERT_TRUE(kv.DeleteSecret(vault, "s1").ok());
   ASSERT_TRUE(kv.PurgeDeletedSecretAndWait(vault, "s1").ok());
-  // Purging: the name is blocked (ObjectIsBeingDeleted) for a while; set waits it out.
+  // Purging: the deleted secret shows until the purge completes, which the purge waits out.
+  EXPECT_TRUE(kv.GetDeletedSecret(vault, "s1").status().IsNotFound());
   auto again = kv.SetSecret(vault, "s1", Params("value-two"));
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
