@@ -30,6 +30,11 @@ std::vector<OpenEphemeralTokens::Token> OpenEphemeralTokens::TakeAll() {
   return std::exchange(open_, {});
 }
 
+bool OpenEphemeralTokens::Empty() const {
+  std::lock_guard lock(mu_);
+  return open_.empty();
+}
+
 const ApiProviderData* Api(const tf::CallContext& ctx) {
   return dynamic_cast<const ApiProviderData*>(ctx.provider.get());
 }

@@ -50,9 +50,10 @@ class OpenEphemeralTokens {
   void Add(Token token);
   void Remove(const std::string& id);
   std::vector<Token> TakeAll();
+  bool Empty() const;
 
  private:
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::vector<Token> open_;
 };
 
@@ -66,6 +67,8 @@ class ApiProviderData : public tf::ProviderData {
   mutable OpenEphemeralTokens open_ephemeral_tokens;
 
   bool api_ready() const { return clients != nullptr; }
+  // Unclosed ephemeral tokens are revoked at Shutdown, even after a later configure.
+  bool NeedsShutdown() const override { return clients != nullptr && !open_ephemeral_tokens.Empty(); }
   databricks::Client& databricks() const { return clients->databricks(); }
   keyvault::Client& keyvault() const { return clients->keyvault(); }
 };

@@ -59,6 +59,21 @@ class EphemeralSweepTest : public testing::EmulatorTest {
   std::vector<std::string> lines_;
 };
 
+// The framework keeps data that a later configure replaced for Shutdown while this says so
+// (Terraform's -debug mode configures one process once per command).
+TEST_F(EphemeralSweepTest, DataNeedsShutdownWhileItHoldsUnclosedTokens) {
+  std::set<std::string> ids;
+  auto api = WithOpenTokens(1, &ids);
+  ASSERT_EQ(ids.size(), 1u);
+  EXPECT_TRUE(api->NeedsShutdown());
+  api->open_ephemeral_tokens.Remove(*ids.begin());  // closed by Terraform
+  EXPECT_FALSE(api->NeedsShutdown());
+  api->open_ephemeral_tokens.Add({.id = *ids.begin(), .expiry = "", .marker = ""});
+  RevokeUnclosedEphemeralTokens(*api);
+  EXPECT_FALSE(api->NeedsShutdown());
+  EXPECT_FALSE(ApiProviderData().NeedsShutdown());
+}
+
 TEST_F(EphemeralSweepTest, RevokesEveryUnclosedToken) {
   std::set<std::string> ids;
   auto api = WithOpenTokens(3, &ids);

@@ -39,6 +39,11 @@ struct ClientCapabilities {
 class ProviderData {
  public:
   virtual ~ProviderData() = default;
+  // Whether Provider::Shutdown still has work to do for this data once a later ConfigureProvider
+  // replaces it: one process serves every command in Terraform's -debug (reattach) mode, and one
+  // command can configure it more than once (an apply's plan and apply walks). Such data is kept,
+  // and Shutdown runs for it as well.
+  virtual bool NeedsShutdown() const { return false; }
 };
 
 // Passed to every call.

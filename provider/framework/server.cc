@@ -260,6 +260,7 @@ Diagnostics ProviderServer::ConfigureProvider(const std::string& terraform_versi
     provider_->Configure(req, resp);
     if (!resp.diagnostics.HasError()) {
       std::lock_guard<std::mutex> lock(mu_);
+      if (data_ != nullptr && data_ != resp.data && data_->NeedsShutdown()) retired_.push_back(data_);
       data_ = resp.data;
       configured_caps_ = caps;
     }
@@ -274,9 +275,16 @@ std::string ProviderServer::StopProvider() {
 }
 
 void ProviderServer::Shutdown() {
-  const std::shared_ptr<ProviderData> data = ConfiguredContext().provider;
-  if (auto what = Escaped([&] { provider_->Shutdown(data); })) {
-    log::Error("sdk", "provider shutdown failed", {{"error", *what}});
+  std::vector<std::shared_ptr<ProviderData>> all;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    all = std::exchange(retired_, {});
+    all.push_back(data_);
+  }
+  for (const std::shared_ptr<ProviderData>& data : all) {
+    if (auto what = Escaped([&] { provider_->Shutdown(data); })) {
+      log::Error("sdk", "provider shutdown failed", {{"error", *what}});
+    }
   }
 }
 

@@ -50,7 +50,8 @@ class ProviderServer {
                                 const ClientCapabilities& caps);
   // Cancels outstanding work; returns an error text or "".
   std::string StopProvider();
-  // The process is about to end: Provider::Shutdown (exceptions logged, never thrown).
+  // The process is about to end: Provider::Shutdown for the configured data and for any that a later
+  // configure replaced while it still needed it (exceptions logged, never thrown).
   void Shutdown();
 
   Diagnostics ValidateResourceConfig(const std::string& type_name, const DynamicValue& config,
@@ -145,6 +146,8 @@ class ProviderServer {
   std::map<std::string, std::shared_ptr<const EphemeralResource>> ephemeral_;
   mutable std::mutex mu_;
   std::shared_ptr<ProviderData> data_;  // set by ConfigureProvider
+  // Data a later ConfigureProvider replaced while it still needed Shutdown (NeedsShutdown).
+  std::vector<std::shared_ptr<ProviderData>> retired_;
   ClientCapabilities configured_caps_;  // set by ConfigureProvider
 };
 

@@ -25,6 +25,8 @@ const Type N = Type::Number();
 
 struct FakeData : ProviderData {
   explicit FakeData(std::string e) : endpoint(std::move(e)) {}
+  // Data configured for an endpoint named "open..." holds something only Shutdown undoes.
+  bool NeedsShutdown() const override { return endpoint.starts_with("https://open"); }
   std::string endpoint;
 };
 
@@ -244,6 +246,9 @@ class FakeProvider : public Provider {
   void Stop(const std::shared_ptr<ProviderData>& data) const override {
     if (stop_throws) throw std::runtime_error("stop failed");
     log.Add("stop " + (data ? static_cast<const FakeData&>(*data).endpoint : "<none>"));
+  }
+  void Shutdown(const std::shared_ptr<ProviderData>& data) const override {
+    log.Add("shutdown " + (data ? static_cast<const FakeData&>(*data).endpoint : "<none>"));
   }
   std::vector<std::shared_ptr<const Resource>> Resources() const override {
     return {std::make_shared<Widget>(&log), std::make_shared<Plain>()};
@@ -631,6 +636,20 @@ TEST(ResourceDefaultsTest, UpgradeStateVersionChecks) {
   plain.UpgradeState({}, UpgradeRequest{1, R"({"id":"x"})"}, same);
   EXPECT_FALSE(same.diagnostics.HasError());
   EXPECT_EQ(same.state.Attr("id"), Value::String("x"));
+}
+
+// One process configured again and again (Terraform's -debug mode, an apply's two walks): data
+// that still needs Shutdown is not dropped when a later configure replaces it.
+TEST_F(ServerTest, ShutdownAlsoRunsForReplacedDataThatStillNeedsIt) {
+  server_.Shutdown();
+  EXPECT_EQ(provider_->log.Take(), std::vector<std::string>{"shutdown <none>"});
+  Configure("https://open-one");
+  Configure("https://two");
+  Configure("https://three");
+  server_.Shutdown();
+  EXPECT_EQ(provider_->log.Take(), (std::vector<std::string>{"shutdown https://open-one", "shutdown https://three"}));
+  server_.Shutdown();  // a second shutdown runs for the current data only
+  EXPECT_EQ(provider_->log.Take(), std::vector<std::string>{"shutdown https://three"});
 }
 
 TEST_F(ServerTest, DataSourceUsesConfiguredProvider) {
