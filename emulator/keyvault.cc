@@ -87,6 +87,8 @@ void KeyVault::SettleLocked(int64_t now_ms) const {
   for (auto it = secrets_.begin(); it != secrets_.end();) {
     Secret& s = it->second;
     if (s.phase == Phase::kPurging && now_ms >= s.phase_since_ms + options_.kv_purge_delay_ms) {
+      const int64_t blocked_until = s.phase_since_ms + 2 * int64_t{options_.kv_purge_delay_ms};
+      if (now_ms < blocked_until) name_blocked_until_[it->first] = blocked_until;
       it = secrets_.erase(it);
       continue;
     }
@@ -99,6 +101,7 @@ void KeyVault::SettleLocked(int64_t now_ms) const {
     }
     ++it;
   }
+  std::erase_if(name_blocked_until_, [&](const auto& entry) { return now_ms >= entry.second; });
 }
 
 bool KeyVault::Authorize(const httplib::Request& req, httplib::Response& res) {
@@ -288,6 +291,11 @@ void KeyVault::SetSecret(const Ctx& c, const std::string& name, const httplib::R
   std::lock_guard<std::mutex> lock(mu_);
   SettleLocked(NowMs());
   auto it = secrets_.find(c.key(name));
+  if (name_blocked_until_.contains(c.key(name))) {
+    return KvError(res, 409, "Conflict",
+                   "Secret " + name + " is currently being deleted and cannot be re-created; retry later.",
+                   "ObjectIsBeingDeleted");
+  }
   if (it != secrets_.end()) {
     Phase p = it->second.phase;
     if (p == Phase::kPurging) {
@@ -550,6 +558,7 @@ nlohmann::json KeyVault::Save() const {
 void KeyVault::Load(const nlohmann::json& state) {
   std::lock_guard<std::mutex> lock(mu_);
   secrets_.clear();
+  name_blocked_until_.clear();
   if (!state.is_array()) return;
   for (const auto& j : state) {
     Secret s;
@@ -578,6 +587,7 @@ void KeyVault::Load(const nlohmann::json& state) {
 void KeyVault::Reset() {
   std::lock_guard<std::mutex> lock(mu_);
   secrets_.clear();
+  name_blocked_until_.clear();
 }
 
 }  // namespace adbjit::emulator

@@ -32,7 +32,8 @@ class KeyVault {
   void Reset();
 
  private:
-  // kPurging: purged, still visible under /deletedsecrets and blocking the name until the purge delay ends.
+  // kPurging: purged, still visible under /deletedsecrets and blocking the name until the purge delay
+  // ends; the name stays blocked for one more delay after that (name_blocked_until_).
   enum class Phase { kLive, kDeleting, kDeleted, kRecovering, kPurging };
   struct Version {
     std::string id;  // 32 hex
@@ -83,6 +84,9 @@ class KeyVault {
   mutable std::mutex mu_;
   // Timed transitions are applied lazily (under mu_) by every reader, hence mutable.
   mutable std::map<Key, Secret> secrets_;
+  // A purged name once /deletedsecrets answers 404: PUT still gets 409 ObjectIsBeingDeleted until
+  // this epoch ms (one more purge delay).
+  mutable std::map<Key, int64_t> name_blocked_until_;
 };
 
 }  // namespace adbjit::emulator

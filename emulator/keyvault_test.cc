@@ -244,7 +244,9 @@ TEST_F(KeyVaultTest, TransitionsAreAsynchronous) {
   ExpectKvError(Recover("a"), 404, "SecretNotFound");
   ExpectKvError(Put("a", {{"value", "v2"}}), 409, "Conflict", "ObjectIsBeingDeleted");
   EXPECT_TRUE(Eventually([&] { return Get("/deletedsecrets/a")->status == 404; }));
-  EXPECT_EQ(Put("a", {{"value", "v2"}})->status, 200);
+  // Even then the name is blocked for a while.
+  ExpectKvError(Put("a", {{"value", "v2"}}), 409, "Conflict", "ObjectIsBeingDeleted");
+  EXPECT_TRUE(Eventually([&] { return Put("a", {{"value", "v2"}})->status == 200; }));
   // Recover: the secret is 404 for a while after the call returns.
   ASSERT_EQ(Delete("/secrets/a")->status, 200);
   EXPECT_TRUE(Eventually([&] { return Get("/deletedsecrets/a")->status == 200; }));
