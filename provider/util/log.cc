@@ -89,12 +89,16 @@ size_t JwtAt(std::string_view text, size_t pos) {
 
 // Credentials of a known shape, masked even when this process never held them: a service may
 // echo a request, or another credential, in an error body.
-void MaskCredentialShapes(std::string& out) {
-  for (size_t pos = 0; pos < out.size(); ++pos) {
-    if (out[pos] != 'd' && out[pos] != 'e') continue;
-    if (pos > 0 && IsBase64Url(out[pos - 1])) continue;  // inside a longer word
-    const size_t len = out[pos] == 'd' ? PatAt(out, pos) : JwtAt(out, pos);
-    if (len > 0) out.replace(pos, len, "***");
+// Adds the [begin, end) spans of such credentials in `text` to `spans`.
+void FindCredentialShapes(std::string_view text, std::vector<std::pair<size_t, size_t>>& spans) {
+  for (size_t pos = 0; pos < text.size(); ++pos) {
+    if (text[pos] != 'd' && text[pos] != 'e') continue;
+    if (pos > 0 && IsBase64Url(text[pos - 1])) continue;  // inside a longer word
+    const size_t len = text[pos] == 'd' ? PatAt(text, pos) : JwtAt(text, pos);
+    if (len > 0) {
+      spans.emplace_back(pos, pos + len);
+      pos += len - 1;
+    }
   }
 }
 
@@ -147,16 +151,31 @@ void RegisterSecret(std::string_view value) {
 }
 
 std::string Redact(std::string_view text) {
-  std::string out(text);
-  auto& r = registry();
-  std::shared_lock lock(r.mu);
-  for (const auto& s : r.secrets) {
-    for (size_t pos = out.find(s); pos != std::string::npos; pos = out.find(s, pos + 3)) {
-      out.replace(pos, s.size(), "***");
+  // Every span is found in the original text and their union is masked: masking one value first
+  // could cut into another (a short secret inside a token) and leave the rest of it readable.
+  std::vector<std::pair<size_t, size_t>> spans;
+  {
+    auto& r = registry();
+    std::shared_lock lock(r.mu);
+    for (const auto& s : r.secrets) {
+      for (size_t pos = text.find(s); pos != std::string_view::npos; pos = text.find(s, pos + 1)) {
+        spans.emplace_back(pos, pos + s.size());
+      }
     }
   }
-  lock.unlock();
-  MaskCredentialShapes(out);
+  FindCredentialShapes(text, spans);
+  if (spans.empty()) return std::string(text);
+  std::sort(spans.begin(), spans.end());
+  std::string out;
+  out.reserve(text.size());
+  size_t done = 0;
+  for (size_t i = 0; i < spans.size();) {
+    size_t begin = spans[i].first, end = spans[i].second;
+    for (++i; i < spans.size() && spans[i].first <= end; ++i) end = std::max(end, spans[i].second);
+    out.append(text.substr(done, begin - done)).append("***");
+    done = end;
+  }
+  out.append(text.substr(done));
   return out;
 }
 
@@ -181,10 +200,12 @@ void Write(Level level, std::string_view module, std::string_view message, const
   if (!Enabled(level)) return;
   nlohmann::ordered_json j;
   j["@level"] = LevelName(level);
-  j["@message"] = std::string(message);
+  // Redacted before JSON escapes them too (a value with a quote, a backslash or a line break
+  // appears escaped in the line), and the line once more.
+  j["@message"] = Redact(message);
   j["@timestamp"] = NowTimestamp();
   j["@module"] = "provider." + std::string(module);
-  for (const auto& [k, v] : fields) j[k] = v;
+  for (const auto& [k, v] : fields) j[k] = Redact(v);
   // Invalid UTF-8 must not throw: replace it.
   std::string line = Redact(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   line.push_back('\n');

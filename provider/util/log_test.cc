@@ -58,6 +58,25 @@ TEST_F(LogTest, SecretsAreRedactedFormEncodedToo) {
   EXPECT_EQ(Redact("raw Zq8~Abc+/d=e&f%g.SECRETX"), "raw ***");
 }
 
+// Spans are masked as one: a short secret inside a token, or two secrets that overlap, leave
+// nothing of either readable.
+TEST_F(LogTest, OverlappingSecretsAreMaskedAsOne) {
+  Secret short_one("c0ffee");
+  EXPECT_EQ(Redact("token dapi00112233c0ffee4455667788990abcde end"), "token *** end");
+  Secret first("overlap-AAAA-BBBB");
+  Secret second("BBBB-CCCC");
+  EXPECT_EQ(Redact("x overlap-AAAA-BBBB-CCCC y c0ffee"), "x *** y ***");
+}
+
+// A secret with characters JSON escapes (a PEM body, a JSON document) is redacted in a log line,
+// where it appears escaped.
+TEST_F(LogTest, SecretsThatJsonEscapesAreRedactedInTheLine) {
+  Secret pem("-----BEGIN KEY-----\nMIIsecretbody\"quoted\"\n-----END KEY-----");
+  Warn("x", "echo: " + pem.Reveal(), {{"body", pem.Reveal()}});
+  ASSERT_EQ(lines_.size(), 1u);
+  EXPECT_EQ(lines_[0].find("MIIsecretbody"), std::string::npos) << lines_[0];
+}
+
 // Databricks tokens and JWTs this process never held (a service echoing another credential in an
 // error body) are masked by their shape; words that only look alike stay.
 TEST(LogRedactTest, CredentialShapesAreMaskedWithoutBeingRegistered) {
