@@ -3,6 +3,7 @@
 
 #include "provider/clients/databricks/errors.h"
 #include "provider/clients/databricks/types.h"
+#include "provider/util/secret.h"
 
 namespace adbjit::databricks {
 namespace {
@@ -45,6 +46,11 @@ TEST(ApiErrorTest, LongTextIsCut) {
   auto cut = ParseApiError(400, R"({"message":")" + accents + R"("})");
   EXPECT_EQ(cut.message, accents.substr(0, 499) + "… (302 more bytes)");
   EXPECT_EQ(ParseApiError(400, R"({"message":")" + std::string(500, 'x') + R"("})").message, std::string(500, 'x'));
+  // A secret the cut would split is redacted first, so no part of it is left.
+  Secret echoed("Zsecret-registered-value-xyz");
+  auto straddling = ParseApiError(400, std::string(490, 'B') + " " + echoed.Reveal() + " CCCC");
+  EXPECT_EQ(straddling.message.find("Zsecret"), std::string::npos) << straddling.message;
+  EXPECT_EQ(straddling.message, std::string(490, 'B') + " *** CCCC");
 }
 
 TEST(ApiErrorTest, KeysOnErrorCodeBeforeStatus) {

@@ -6,13 +6,18 @@
 #include <cstddef>
 #include <string>
 
+#include "provider/util/log.h"
+
 namespace adbjit::internal {
 
 inline constexpr size_t kMaxServiceText = 500;
 
-// `text` when it is at most kMaxServiceText bytes; else its start, cut at a UTF-8 character
+// `text` when it is at most kMaxServiceText bytes; else its start, redacted (log::Redact) before
+// the cut, which could leave the start of a secret that straddles it, cut at a UTF-8 character
 // boundary, and how much was left out: "… (1234 more bytes)".
 inline std::string ShortServiceText(std::string text) {
+  if (text.size() <= kMaxServiceText) return text;
+  text = log::Redact(text);
   if (text.size() <= kMaxServiceText) return text;
   size_t cut = kMaxServiceText;
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
