@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "provider/util/ascii.h"
+#include "provider/util/log.h"
 #include "provider/util/rfc3339.h"
 
 namespace adbjit::tf::validators {
@@ -153,7 +154,8 @@ Validator UrlValidator(std::string description, std::string instead, bool bare_h
                      std::string problem = UrlProblem(bare ? "https://" + *s : *s, base_only);
                      if (bare_host_means_https && s->empty()) problem = "must be a host name or an https:// URL";
                      if (problem == kNotABaseUrl && !instead.empty()) problem += " (" + instead + ")";
-                     if (!problem.empty()) Fail(path, diags, problem + ", got " + Quote(*s));
+                     // A password before the host is not repeated in the diagnostic.
+                     if (!problem.empty()) Fail(path, diags, problem + ", got " + Quote(log::HideUserInfo(*s)));
                    }};
 }
 

@@ -44,6 +44,9 @@ inline void Error(std::string_view m, std::string_view msg, const Fields& f = {}
 // output and in Redact()'s result. Secret's constructor calls RegisterSecret.
 void RegisterSecret(std::string_view value);
 std::string Redact(std::string_view text);
+// `url` with any user information before its host ("https://user:password@host/…", or
+// "user:password@host" without a scheme) shown as "***@", for error text that quotes a URL.
+std::string HideUserInfo(std::string_view url);
 
 // Replaces where lines go (default: stderr). For tests; pass nullptr to restore stderr.
 void SetSinkForTesting(std::function<void(std::string_view line)> sink);

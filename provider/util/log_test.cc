@@ -77,6 +77,14 @@ TEST_F(LogTest, SecretsThatJsonEscapesAreRedactedInTheLine) {
   EXPECT_EQ(lines_[0].find("MIIsecretbody"), std::string::npos) << lines_[0];
 }
 
+TEST(LogRedactTest, UserInformationInAUrlIsHidden) {
+  EXPECT_EQ(HideUserInfo("https://token:p%40ss@adb-1.2.azuredatabricks.net/x?y=@z"),
+            "https://***@adb-1.2.azuredatabricks.net/x?y=@z");
+  EXPECT_EQ(HideUserInfo("user:pw@adb-1.2.azuredatabricks.net"), "***@adb-1.2.azuredatabricks.net");
+  EXPECT_EQ(HideUserInfo("https://adb-1.2.azuredatabricks.net/?o=1@2"), "https://adb-1.2.azuredatabricks.net/?o=1@2");
+  EXPECT_EQ(HideUserInfo("not a url"), "not a url");
+}
+
 // Databricks tokens and JWTs this process never held (a service echoing another credential in an
 // error body) are masked by their shape; words that only look alike stay.
 TEST(LogRedactTest, CredentialShapesAreMaskedWithoutBeingRegistered) {

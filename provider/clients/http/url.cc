@@ -9,6 +9,7 @@
 
 #include "provider/clients/http/libcurl.h"
 #include "provider/util/ascii.h"
+#include "provider/util/log.h"
 
 namespace adbjit::http {
 namespace {
@@ -38,19 +39,24 @@ StatusOr<Url> ParseUrl(std::string_view text) {
   std::unique_ptr<CURLU, UrlDeleter> u(curl_url());
   if (u == nullptr) return FailedPreconditionError("cannot parse a URL: " + LibcurlLoadError());
   std::string s(text);
+  // Error text quotes the URL without any user information (a password) before its host.
+  const std::string shown = log::HideUserInfo(s);
   if (curl_url_set(u.get(), CURLUPART_URL, s.c_str(), 0) != CURLUE_OK) {
-    return InvalidArgumentError("malformed URL \"" + s + "\"");
+    return InvalidArgumentError("malformed URL \"" + shown + "\"");
   }
   Url out;
   out.scheme = AsciiLower(GetPart(u.get(), CURLUPART_SCHEME));
   if (out.scheme != "http" && out.scheme != "https") {
-    return InvalidArgumentError("URL \"" + s + "\" must use https://");
+    return InvalidArgumentError("URL \"" + shown + "\" must use https://");
+  }
+  if (!GetPart(u.get(), CURLUPART_USER).empty() || !GetPart(u.get(), CURLUPART_PASSWORD).empty()) {
+    return InvalidArgumentError("URL \"" + shown + "\" must not contain user information before the host");
   }
   out.host = AsciiLower(GetPart(u.get(), CURLUPART_HOST));
   if (out.host.size() >= 2 && out.host.front() == '[' && out.host.back() == ']') {
     out.host = out.host.substr(1, out.host.size() - 2);
   }
-  if (out.host.empty()) return InvalidArgumentError("URL \"" + s + "\" has no host");
+  if (out.host.empty()) return InvalidArgumentError("URL \"" + shown + "\" has no host");
   std::string port = GetPart(u.get(), CURLUPART_PORT);
   if (!port.empty()) out.port = std::atoi(port.c_str());
   // A scheme's own port is no port: Key Vault's nextLink names :443, the vault URL given does not.

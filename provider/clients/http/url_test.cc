@@ -50,6 +50,13 @@ TEST(UrlTest, HttpOnlyToLoopback) {
   EXPECT_NE(s.message().find("refusing plain http:// to adb-1.2.azuredatabricks.net"), std::string::npos);
   EXPECT_FALSE(CheckUrlAllowed("http://169.254.169.254/metadata", false).ok());
   EXPECT_TRUE(CheckUrlAllowed("http://169.254.169.254/metadata", true).ok());
+  // User information (DATABRICKS_HOST="https://token:<password>@adb-…") is refused without
+  // repeating the password.
+  Status user = CheckUrlAllowed("https://token:hunter2@adb-1.2.azuredatabricks.net/", false);
+  EXPECT_EQ(user.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(user.message().find("must not contain user information"), std::string::npos) << user.message();
+  EXPECT_EQ(user.message().find("hunter2"), std::string::npos) << user.message();
+  EXPECT_EQ(ParseUrl("https://u:hunter2@bad host/").status().message().find("hunter2"), std::string::npos);
 }
 
 TEST(UrlTest, Encoders) {
