@@ -6,6 +6,7 @@
 // Key Vault holds as it is (an empty tag map for none, the same text moved between value and
 // value_wo, as after an import) update the state without a new version. A secret disabled outside
 // Terraform stays disabled: a new version of it is written disabled.
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -125,15 +126,20 @@ class KeyVaultBindingResource final : public tf::Resource {
                        AttributePath("not_before_date"));
       }
     }
-    auto tags = GetStrMap(config, "tags");
-    if (tags && tags->size() > 14) {
+    // The keys are all the checks need: a map whose keys are known is checked even while some of
+    // its values are not (a tag from a variable, or from a resource created in the same run).
+    std::set<std::string> tags;
+    if (const Value& tag_map = Get(config, "tags"); tag_map.IsKnown() && !tag_map.IsNull()) {
+      for (const auto& [key, value] : tag_map.AsEntries()) tags.insert(key);
+    }
+    if (tags.size() > 14) {
       diags.AddError("Too many tags",
                      "Key Vault allows at most 15 tags per secret, and adbjit marks the versions it writes with "
                      "one of them (\"" + std::string(kWriterTag) + "\"): at most 14, got " +
-                         std::to_string(tags->size()) + ".",
+                         std::to_string(tags.size()) + ".",
                      AttributePath("tags"));
     }
-    if (tags && tags->contains(kWriterTag)) {
+    if (tags.contains(kWriterTag)) {
       diags.AddError("Reserved tag",
                      "The tag \"" + std::string(kWriterTag) + "\" marks the secret versions adbjit writes; "
                      "give your tag another name.",

@@ -564,6 +564,9 @@ TEST_F(PoolBindingE2eTest, BindingBadInputIsStoppedAtValidateNamingTheAttribute)
                  "armid", "armid") +
          Binding(vault + "secrets/x", "  value = \"x\"\n", "path", "path") +
          Binding(vault, "  value = \"x\"\n  tags = { adbjit = \"mine\" }\n", "reserved", "reserved") +
+         // A value unknown at validate (a variable) does not hide the reserved key.
+         "variable \"owner\" {\n  type = string\n}\n" +
+         Binding(vault, "  value = \"x\"\n  tags = { adbjit = var.owner }\n", "reservedvar", "reservedvar") +
          Binding(vault, "  value = \"x\"\n  tags = { \"\" = \"blank\" }\n", "blankkey", "blankkey") +
          Binding(vault, "  value_wo = \"" + std::string(25 * 1024 + 1, 'v') + "\"\n  value_wo_version = 1\n", "big",
                  "big") +
@@ -583,11 +586,12 @@ TEST_F(PoolBindingE2eTest, BindingBadInputIsStoppedAtValidateNamingTheAttribute)
   EXPECT_THAT(squashed, HasSubstr("(azurerm_key_vault's vault_uri)"));
   // A secret's URL where the vault's belongs fails here, not after a token was minted for it.
   EXPECT_THAT(squashed, HasSubstr("vault_url must be a base URL, with nothing after the host but a trailing /"));
-  ExpectErrorAt(out, "Reserved tag", "tags = { adbjit");
+  ExpectErrorAt(out, "Reserved tag", "tags = { adbjit = \"mine\"");
+  ExpectErrorAt(out, "Reserved tag", "tags = { adbjit = var.owner");
   EXPECT_THAT(squashed, HasSubstr("tags must not have an empty key"));
   // Key Vault's size limit, at validate (the message gives the size; Terraform quotes the line).
   EXPECT_THAT(squashed, HasSubstr("value_wo must be at most Key Vault's 25 KB (25600 bytes), got 25601."));
-  EXPECT_EQ(CountOccurrences(out, "Error: "), 11) << out;
+  EXPECT_EQ(CountOccurrences(out, "Error: "), 12) << out;
   // A version for value_wo next to value: a warning, as it changes nothing.
   ExpectWarningAt(validate.stdout_text + out, "value_wo_version has no effect with value", "value_wo_version = 2");
   for (const char* needle : {"name = \"a_b\"", "expiration_date = ", "http://myvault", "vaults/kv"}) {
