@@ -88,8 +88,13 @@ Status ApplyEnvironment(ClientsConfig& c, const EnvLookup& env) {
     if (!c.use_msi) c.use_msi = false;
     if (!c.use_oidc) c.use_oidc = false;
   }
-  Fill(c.host, env, {"DATABRICKS_HOST"});
-  Fill(c.workspace_resource_id, env, {"DATABRICKS_AZURE_RESOURCE_ID"});
+  // Likewise the workspace: a block that names it (host, or the resource ID alone, from which the
+  // URL is read) is not pointed at another by DATABRICKS_HOST exported for the whole job (every
+  // alias would talk to that workspace), nor given another's resource ID for its headers.
+  if (c.host.empty() && c.workspace_resource_id.empty()) {
+    Fill(c.host, env, {"DATABRICKS_HOST"});
+    Fill(c.workspace_resource_id, env, {"DATABRICKS_AZURE_RESOURCE_ID"});
+  }
   Fill(c.tenant_id, env, {"ARM_TENANT_ID"});
   Fill(c.client_id, env, {"ARM_CLIENT_ID"});
   FillSecret(c.client_secret, env, {"ARM_CLIENT_SECRET"});

@@ -62,6 +62,20 @@ TEST(ConfigTest, EnvironmentFillsOnlyUnsetFields) {
                   .ok());
   EXPECT_EQ(arm_names.oidc_request_url, "https://a");
 
+  // The workspace the block names is not switched by the environment's, whichever it names it by.
+  const auto ci_workspace = Env({{"DATABRICKS_HOST", "https://adb-9.9.azuredatabricks.net"},
+                                 {"DATABRICKS_AZURE_RESOURCE_ID", "/subscriptions/s/env"}});
+  ClientsConfig by_id;
+  by_id.workspace_resource_id = "/subscriptions/s/hcl";
+  ASSERT_TRUE(ApplyEnvironment(by_id, ci_workspace).ok());
+  EXPECT_EQ(by_id.host, "") << "the URL is read from the block's resource ID";
+  EXPECT_EQ(by_id.workspace_resource_id, "/subscriptions/s/hcl");
+  ClientsConfig by_host;
+  by_host.host = "https://adb-1.2.azuredatabricks.net";
+  ASSERT_TRUE(ApplyEnvironment(by_host, ci_workspace).ok());
+  EXPECT_EQ(by_host.host, "https://adb-1.2.azuredatabricks.net");
+  EXPECT_EQ(by_host.workspace_resource_id, "");
+
   // The credential the provider block chooses is not switched by a variable that chooses another
   // (ARM_USE_OIDC or ARM_USE_MSI set for every job of a CI runner), nor its OIDC token source.
   const auto ci_runner = Env({{"ARM_USE_OIDC", "true"},
