@@ -238,8 +238,15 @@ class AdbjitProvider final : public tf::Provider {
     const tf::Value& config = req.config;
     data->guardrails = ReadGuardrails(config);
     // Values known only after apply (a workspace created in the same run): plan without clients;
-    // Terraform configures the provider again, with everything known, before it applies.
-    if (!config.IsWhollyKnown()) return;
+    // Terraform configures the provider again, with everything known, before it applies. Only what
+    // chooses the workspace, the vault's cloud and the credential counts: an unknown guard rail is
+    // checked at apply, and an unknown timeout leaves the default for the plan, so neither turns
+    // the refresh off (revoked tokens and deleted pools would plan no change).
+    if (!config.IsKnown()) return;
+    for (const auto& [name, value] : config.AsEntries()) {
+      if (name == a::kGuardrails || name == a::kHttpTimeoutSeconds || name == a::kRetryTimeoutSeconds) continue;
+      if (!value.IsWhollyKnown()) return;
+    }
 
     clients::ClientsConfig cc;
     auto str = [&](const char* name) { return resources::GetStr(config, name).value_or(""); };

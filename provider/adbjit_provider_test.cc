@@ -80,6 +80,35 @@ TEST(AdbjitProviderTest, IdentityAndConfigureTolerateUnknowns) {
   EXPECT_FALSE(data->guardrails.known);
 }
 
+// Guard rails and timeouts unknown at plan (from a resource created in the same run) do not stop
+// the refresh: the credential and the workspace are known.
+TEST(AdbjitProviderTest, UnknownGuardrailsOrTimeoutsStillConfigureTheClients) {
+  auto p = NewAdbjitProvider();
+  const tf::Type type = AdbjitProviderSchema().ImpliedType();
+  tf::ConfigureRequest req;
+  req.config = tf::Value::Object(
+      type, {{"host", tf::Value::String("http://127.0.0.1:9")},
+             {"azure_tenant_id", tf::Value::String("00000000-0000-4000-8000-000000000001")},
+             {"azure_client_id", tf::Value::String("00000000-0000-4000-8000-000000000002")},
+             {"azure_client_secret", tf::Value::String("s3cret-value")},
+             {"http_timeout_seconds", tf::Value::Unknown(tf::Type::Number())},
+             {"guardrails", tf::Value::Unknown(type.AttributeTypes().at("guardrails"))}});
+  tf::ConfigureResponse resp;
+  p->Configure(req, resp);
+  ASSERT_FALSE(resp.diagnostics.HasError());
+  auto* data = dynamic_cast<resources::ApiProviderData*>(resp.data.get());
+  ASSERT_NE(data, nullptr);
+  EXPECT_TRUE(data->api_ready());
+  EXPECT_FALSE(data->guardrails.known);
+
+  // An unknown credential still plans without clients.
+  req.config = req.config.WithAttr("azure_client_secret", tf::Value::Unknown(tf::Type::String()));
+  tf::ConfigureResponse unknown_secret;
+  p->Configure(req, unknown_secret);
+  ASSERT_FALSE(unknown_secret.diagnostics.HasError());
+  EXPECT_FALSE(dynamic_cast<resources::ApiProviderData*>(unknown_secret.data.get())->api_ready());
+}
+
 TEST(AdbjitProviderTest, ConfigureReportsMissingCredentialOnTheAttribute) {
   auto p = NewAdbjitProvider();
   tf::ConfigureRequest req;
