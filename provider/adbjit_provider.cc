@@ -86,9 +86,10 @@ tf::Schema MakeSchema() {
                                        "`workspace_url` gives it (`https://` is then assumed). Only the scheme, "
                                        "host and port are used: a path or a query copied from the browser "
                                        "(`?o=<workspace id>`) is ignored. Defaults to the `DATABRICKS_HOST` "
-                                       "environment variable. Must be `https://`; plain `http://` is accepted "
-                                       "only for loopback hosts (127.0.0.0/8, `localhost`, `[::1]`), such as the "
-                                       "local emulator.",
+                                       "environment variable when the block sets neither this nor "
+                                       "`azure_workspace_resource_id`. Must be `https://`; plain `http://` is accepted "
+                                       "only for loopback hosts (127.0.0.0/8, `localhost`, names under "
+                                       "`.localhost`, `[::1]`), such as the local emulator.",
                         .optional = true,
                         .validators = {v::HostOrHttpsUrl(
                             "give the workspace URL (azurerm_databricks_workspace's workspace_url); the "
@@ -103,7 +104,7 @@ tf::Schema MakeSchema() {
                                        "workspace URL is read from the resource through Azure Resource Manager "
                                        "(which needs read access to it, e.g. the Reader role), once per provider "
                                        "process. Defaults to the `DATABRICKS_AZURE_RESOURCE_ID` environment "
-                                       "variable.",
+                                       "variable when the block sets neither this nor `host`.",
                         .optional = true,
                         .validators = {v::StringMatches(clients::kWorkspaceResourceIdPattern,
                                                         "the Azure resource ID of a Databricks workspace, "

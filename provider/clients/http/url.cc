@@ -92,7 +92,7 @@ Status CheckUrlAllowed(std::string_view url, bool imds) {
   if (IsLoopbackHost(parsed->host)) return Status::OK();
   if (imds && parsed->host == "169.254.169.254") return Status::OK();
   return InvalidArgumentError("refusing plain http:// to " + parsed->host +
-                              ": only loopback hosts (127.0.0.0/8, localhost, [::1]) may use http; "
+                              ": only loopback hosts (127.0.0.0/8, localhost, *.localhost, [::1]) may use http; "
                               "use https://");
 }
 
