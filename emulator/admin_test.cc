@@ -159,6 +159,9 @@ TEST_F(AdminTest, StateFileRoundTrip) {
   Vault()->Put("/secrets/kept?api-version=7.4", Bearer(vault), R"({"value":"persisted"})", "application/json");
   server().Stop();
   ASSERT_TRUE(std::filesystem::exists(path));
+  // It holds the signing key and secret values: readable by its owner only.
+  const auto others = std::filesystem::perms::group_all | std::filesystem::perms::others_all;
+  EXPECT_EQ(std::filesystem::status(path).permissions() & others, std::filesystem::perms::none);
   Restart(o);
   EXPECT_EQ(DbGet("/api/2.0/token/list", pat)->status, 200);
   EXPECT_EQ(DbGet("/api/2.0/instance-pools/get?instance_pool_id=" + pool, aad)->status, 200);  // old Entra token
@@ -197,6 +200,15 @@ TEST_F(AdminTest, TlsWithTheGeneratedCa) {
   ASSERT_TRUE(s);
   EXPECT_EQ(Body(s)["id"].get<std::string>().rfind(server().keyvault_url() + "/secrets/t/", 0), 0u);
   auto mtime = std::filesystem::last_write_time(server().ca_file());
+  int keys = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().filename().string().find("key") == std::string::npos) continue;
+    ++keys;
+    EXPECT_EQ(entry.status().permissions() & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+              std::filesystem::perms::none)
+        << entry.path();
+  }
+  EXPECT_GE(keys, 1);
   Restart(o);
   EXPECT_EQ(std::filesystem::last_write_time(server().ca_file()), mtime);
   server_.reset();

@@ -1,9 +1,15 @@
 // Small helpers shared by the emulated services: clocks, randomness, hashing, encodings, replies.
 #include "emulator/common.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 
 #include <openssl/evp.h>
@@ -261,6 +267,35 @@ const std::regex& WorkspaceResourceIdPattern() {
       "^/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\\.Databricks/workspaces/([^/]+)$",
       std::regex::icase);
   return kPattern;
+}
+
+int OpenOwnerOnly(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return -1;
+  if (::fchmod(fd, 0600) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+bool WriteOwnerOnlyFile(const std::string& path, std::string_view content) {
+  const std::string tmp = path + ".tmp";
+  int fd = OpenOwnerOnly(tmp);
+  if (fd < 0) return false;
+  bool ok = true;
+  while (ok && !content.empty()) {
+    ssize_t n = ::write(fd, content.data(), content.size());
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) content.remove_prefix(static_cast<size_t>(n));
+  }
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
 }
 
 }  // namespace adbjit::emulator

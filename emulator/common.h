@@ -63,6 +63,13 @@ bool IsLoopbackHost(const std::string& host);
 // groups 1, 2 and 3 are the subscription, the resource group and the workspace name.
 const std::regex& WorkspaceResourceIdPattern();
 
+// Opens `path` for writing, created or truncated, readable by its owner only (mode 0600, also when
+// it existed with another mode) and never through a symbolic link: the files the emulator writes
+// hold credentials (its signing key, a client secret, secret values, a TLS key). -1 on failure.
+int OpenOwnerOnly(const std::string& path);
+// Writes `content` to `path` through `path`.tmp and a rename, with OpenOwnerOnly's protection.
+bool WriteOwnerOnlyFile(const std::string& path, std::string_view content);
+
 }  // namespace adbjit::emulator
 
 #endif  // ADBJIT_EMULATOR_COMMON_H_

@@ -1,7 +1,6 @@
 // adbjit-emulator: serves the emulated Entra ID, Databricks and Key Vault until SIGINT/SIGTERM.
 #include <csignal>
 #include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -9,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emulator/common.h"
 #include "emulator/server.h"
 
 namespace {
@@ -175,9 +175,9 @@ int main(int argc, char** argv) {
                            {"client_secret", p.client_secret},
                            {"object_id", p.object_id},
                            {"ca_file", server.ca_file()}};
-    std::string tmp = urls_file + ".tmp";
-    std::ofstream(tmp) << urls.dump(2) << "\n";
-    std::rename(tmp.c_str(), urls_file.c_str());
+    if (!adbjit::emulator::WriteOwnerOnlyFile(urls_file, urls.dump(2) + "\n")) {
+      std::cerr << "adbjit-emulator: cannot write " << urls_file << "\n";
+    }
   }
   int sig = 0;
   sigwait(&stop_signals, &sig);

@@ -187,15 +187,7 @@ bool Server::Impl::SaveState() {
                           {"signing_key", signer.KeyBase64()},
                           {"databricks", databricks.Save()},
                           {"keyvault", keyvault.Save()}};
-  std::string tmp = options.state_file + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << state.dump(2) << "\n";
-    if (!out) return false;
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, options.state_file, ec);
-  return !ec;
+  return WriteOwnerOnlyFile(options.state_file, state.dump(2) + "\n");
 }
 
 Server::Server(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}

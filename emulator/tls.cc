@@ -1,7 +1,9 @@
 // Generates (or reuses) a local CA and a server certificate for 127.0.0.1 / localhost.
 #include "emulator/tls.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -14,6 +16,8 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+
+#include "emulator/common.h"
 
 namespace adbjit::emulator {
 
@@ -69,9 +73,14 @@ CertPtr NewCert(EVP_PKEY* key, const char* cn, long days, X509* issuer, EVP_PKEY
 }
 
 bool WritePem(const std::string& path, bool private_key, X509* cert, EVP_PKEY* key) {
-  FILE* f = std::fopen(path.c_str(), "w");
-  if (f == nullptr) return false;
-  if (private_key) chmod(path.c_str(), 0600);
+  // The key is never readable by others, not even while it is being written.
+  int fd = private_key ? OpenOwnerOnly(path) : ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return false;
+  FILE* f = ::fdopen(fd, "w");
+  if (f == nullptr) {
+    ::close(fd);
+    return false;
+  }
   bool ok = private_key ? PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr) == 1
                         : PEM_write_X509(f, cert) == 1;
   return std::fclose(f) == 0 && ok;
