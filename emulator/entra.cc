@@ -121,10 +121,19 @@ std::string Entra::MintAccessToken(const Principal& p, const std::string& resour
   return signer_.Mint(claims);
 }
 
+namespace {
+// Whether `tenant` (a path segment) names the principal's tenant: its id or its verified domain,
+// ignoring case as Entra ID does.
+bool InTenant(const Principal& p, const std::string& tenant) {
+  const std::string t = Lower(tenant);
+  return t == Lower(p.tenant_id) || (!p.tenant_domain.empty() && t == Lower(p.tenant_domain));
+}
+}  // namespace
+
 void Entra::Token(const httplib::Request& req, httplib::Response& res, const std::string& tenant,
                   bool v1) {
   bool tenant_known = false;
-  for (const Principal& p : options_.principals) tenant_known |= p.tenant_id == tenant;
+  for (const Principal& p : options_.principals) tenant_known |= InTenant(p, tenant);
   if (!tenant_known) {
     if (!LooksLikeGuid(tenant) && tenant.find('.') == std::string::npos) {
       Error(res, 400, "invalid_request", 900023,
@@ -177,7 +186,7 @@ void Entra::Token(const httplib::Request& req, httplib::Response& res, const std
   }
   const Principal* principal = nullptr;
   for (const Principal& p : options_.principals) {
-    if (p.tenant_id == tenant && p.client_id == client_id) principal = &p;
+    if (InTenant(p, tenant) && Lower(p.client_id) == Lower(client_id)) principal = &p;
   }
   if (principal == nullptr) {
     Error(res, 400, "unauthorized_client", 700016,
@@ -270,8 +279,8 @@ void Entra::Imds(const httplib::Request& req, httplib::Response& res) {
   const Principal* principal = nullptr;
   for (const Principal& p : options_.principals) {
     if (!p.managed_identity) continue;
-    if (req.has_param("client_id") && req.get_param_value("client_id") != p.client_id) continue;
-    if (req.has_param("object_id") && req.get_param_value("object_id") != p.object_id) continue;
+    if (req.has_param("client_id") && Lower(req.get_param_value("client_id")) != Lower(p.client_id)) continue;
+    if (req.has_param("object_id") && Lower(req.get_param_value("object_id")) != Lower(p.object_id)) continue;
     principal = &p;
     break;
   }

@@ -107,6 +107,26 @@ TEST_F(EntraTest, UnknownClientIsUnauthorizedClient) {
   ExpectEntraError(TokenRequest(kDatabricksScope, p, p.client_secret), 400, "unauthorized_client", 700016);
 }
 
+// A tenant is named by its id or its verified domain, and ids match ignoring case.
+TEST_F(EntraTest, TenantByDomainAndIdsInUpperCaseAreTheSamePrincipal) {
+  Principal by_domain = principal();
+  by_domain.tenant_id = "ADBJIT-Emulator.onmicrosoft.com";
+  auto r = TokenRequest(kDatabricksScope, by_domain, by_domain.client_secret);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Claims(Body(r).value("access_token", ""))["tid"], principal().tenant_id);
+  Principal upper = principal();
+  for (char& c : upper.tenant_id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : upper.client_id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  r = TokenRequest(kDatabricksScope, upper, upper.client_secret);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  Principal other_domain = principal();
+  other_domain.tenant_id = "contoso.onmicrosoft.com";
+  ExpectEntraError(TokenRequest(kDatabricksScope, other_domain, other_domain.client_secret), 400, "invalid_request",
+                   90002);
+}
+
 TEST_F(EntraTest, UnknownTenantIsInvalidRequest) {
   Principal p = principal();
   p.tenant_id = "99999999-2222-4333-8444-555555555555";

@@ -82,6 +82,7 @@ std::map<std::string, Flag> MakeFlags(Options& o, std::string& urls_file) {
       {"--workspace-resource-id", {"the workspace's Azure resource ID, which the ARM endpoint resolves to its URL",
                                    true, str(&o.workspace_resource_id)}},
       {"--tenant-id", {"tenant of the default principal", true, str(&p.tenant_id)}},
+      {"--tenant-domain", {"verified domain of that tenant, which names it too", true, str(&p.tenant_domain)}},
       {"--client-id", {"client id of the default principal", true, str(&p.client_id)}},
       {"--client-secret", {"client secret of the default principal", true, str(&p.client_secret)}},
       {"--object-id", {"object id of the default principal", true, str(&p.object_id)}},

@@ -20,6 +20,8 @@ namespace adbjit::emulator {
 // The identities the emulated tenant knows. Defaults are what docs, examples and tests use.
 struct Principal {
   std::string tenant_id = "00000000-0000-4000-8000-000000000001";
+  // The tenant's verified domain, which names it as well as its id does (remote-apis.md 1.2).
+  std::string tenant_domain = "adbjit-emulator.onmicrosoft.com";
   std::string client_id = "00000000-0000-4000-8000-000000000002";
   std::string client_secret = "emulator-client-secret";
   std::string object_id = "00000000-0000-4000-8000-000000000003";

@@ -382,6 +382,16 @@ TEST_F(ClientsTest, ConnectionsAreReusedAcrossCallsAndThreads) {
   EXPECT_EQ(EntraTokenRequests(), 1);
 }
 
+// ARM_TENANT_ID may name the tenant by its verified domain (remote-apis.md 1.2): tokens are
+// requested from it as given, for Databricks and for Key Vault.
+TEST_F(ClientsTest, ATenantNamedByItsDomainSignsIn) {
+  auto config = Config();
+  config.tenant_id = "adbjit-emulator.onmicrosoft.com";
+  auto clients = NewClients(config);
+  EXPECT_TRUE(clients->databricks().ListInstancePools().ok());
+  EXPECT_TRUE(clients->keyvault().GetSecret(VaultUrl(), "by-domain").status().IsNotFound());
+}
+
 TEST_F(ClientsTest, OneTokenRequestPerScopePerProcess) {
   auto config = Config();
   config.workspace_resource_id =
