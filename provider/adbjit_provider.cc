@@ -167,7 +167,11 @@ tf::Schema MakeSchema() {
                         .type = Type::Number(),
                         .description = "Total time spent retrying throttled (429) and transient (502, 503, 504, dropped "
                                        "connections, timeouts) calls, in seconds, honouring `Retry-After`. Default "
-                                       "300; 0 disables retries; at most 86400 (a day).",
+                                       "300; 0 disables retries; at most 86400 (a day). It also bounds each wait for "
+                                       "Key Vault to finish deleting, purging or recovering a secret, which takes "
+                                       "tens of seconds in Azure: below about a minute, destroying or replacing a "
+                                       "binding or a sealed token, or recovering a soft-deleted secret, can fail "
+                                       "(a second apply finishes it).",
                         .optional = true,
                         .validators = {v::IntBetween(0, 86400)}},
           },
