@@ -57,10 +57,11 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
                                 AttributePath("lifetime_seconds"));
       return;
     }
-    if (api != nullptr && !api->api_ready()) {
+    if (api != nullptr && (!api->api_ready() || !api->guardrails.known)) {
       // The provider configuration holds values known only after apply (a workspace created in the
-      // same run), which happens only while planning: plan with an unknown token. The apply run
-      // configures the provider with known values and opens a real one.
+      // same run, or a guard rail the lifetime could not be checked against), which happens only
+      // while planning: plan with an unknown token. The apply run configures the provider with
+      // known values and opens a real one.
       resp.result = Result(req.config, lifetime, Value::Unknown(tf::Type::String()),
                            Value::Unknown(tf::Type::String()), Value::Unknown(tf::Type::String()));
       return;

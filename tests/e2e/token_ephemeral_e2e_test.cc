@@ -346,5 +346,41 @@ output "listed" {
   EXPECT_EQ(LiveTokenIds(), (std::set<std::string>{managed_id}));
 }
 
+// A guard rail known only after apply cannot be checked while planning, so the plan opens no
+// ephemeral token (it would mint one whose lifetime the guard rail may forbid); the apply checks it.
+TEST_F(TokenE2eTest, EphemeralTokenIsNotMintedWhileItsGuardRailIsUnknown) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(R"(
+resource "terraform_data" "limit" {
+  input = 600
+}
+
+provider "adbjit" {
+  guardrails {
+    max_token_lifetime_seconds = terraform_data.limit.output
+  }
+}
+
+ephemeral "adbjit_token" "long" {
+  lifetime_seconds = 31536000
+}
+
+resource "terraform_data" "use" {
+  provisioner "local-exec" {
+    command     = "test -n \"$TOKEN\""
+    environment = { TOKEN = ephemeral.adbjit_token.long.token_value }
+  }
+}
+)");
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_EQ(RouteRequests("/token/create"), 0) << "a token was minted at plan";
+  CommandResult apply = ws().Apply();
+  EXPECT_FALSE(apply.ok()) << apply.Describe();
+  EXPECT_THAT(Squashed(apply.stderr_text), HasSubstr("Token lifetime exceeds guard rail"));
+  EXPECT_EQ(RouteRequests("/token/create"), 0);
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+}
+
 }  // namespace
 }  // namespace adbjit::e2e
