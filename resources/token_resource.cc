@@ -441,14 +441,22 @@ class TokenResource final : public tf::Resource {
       return;
     }
     auto seal = SealTargetOf(req.prior_state);
+    if (!seal) return;
     auto secret_id = GetStr(req.prior_state, "keyvault_secret_id");
-    if (!seal || !secret_id) return;
+    const std::string own_writer = kTokenWriterPrefix + token_id;
+    if (!secret_id) {
+      // Found not to hold the token before: the secret is left as it is unless a version this
+      // token wrote holds it again (recovered since, or a lost write that landed), live or
+      // soft-deleted; then it goes as below.
+      auto latest = CheckLatestVersion(api->keyvault(), seal->vault_url, seal->name, "", nullptr, own_writer);
+      if (!latest.ok() || (*latest != LatestVersion::kOurs && *latest != LatestVersion::kGone)) return;
+    }
     // The secret is this token's only while the version it wrote is the latest. A replacement made
     // before this token is destroyed (create_before_destroy, the way to rotate without a gap) has
     // already written the new token there: removing the secret would take it from the pipelines.
     const size_t secret_errors = resp.diagnostics.items().size();
-    RemoveObjectsSecret(api->keyvault(), seal->vault_url, seal->name, *secret_id, /*purge=*/true, resp.diagnostics,
-                        AttributePath(kSecretBlock), kTokenWriterPrefix + token_id);
+    RemoveObjectsSecret(api->keyvault(), seal->vault_url, seal->name, secret_id.value_or(""), /*purge=*/true,
+                        resp.diagnostics, AttributePath(kSecretBlock), own_writer);
     if (resp.diagnostics.HasError()) {
       // Revoked, but the secret is left: keep the token, so that the next destroy removes it.
       resp.new_state = req.prior_state;
@@ -561,14 +569,17 @@ class TokenResource final : public tf::Resource {
   void ReadGone(const ApiProviderData& api, const tf::ReadRequest& req, bool revoked, tf::ReadResponse& resp) const {
     resp.new_state = Value::Null(GetSchema().ImpliedType());
     auto seal = SealTargetOf(req.current_state);
+    if (!seal) return;
+    // With no version recorded (found not to hold the token before), only a version tagged as this
+    // token's holds it (the secret was recovered since, or a lost write landed).
     auto secret_id = GetStr(req.current_state, "keyvault_secret_id");
-    if (!seal || !secret_id) return;
+    const std::string version = secret_id.value_or("");
     const std::string own_writer = kTokenWriterPrefix + GetStr(req.current_state, "token_id").value_or("");
-    auto latest = CheckLatestVersion(api.keyvault(), seal->vault_url, seal->name, *secret_id, nullptr, own_writer);
-    bool holds = latest.ok() && (*latest == LatestVersion::kOurs || *latest == LatestVersion::kDisabled);
+    auto latest = CheckLatestVersion(api.keyvault(), seal->vault_url, seal->name, version, nullptr, own_writer);
+    bool holds = latest.ok() && (*latest == LatestVersion::kOurs || (secret_id && *latest == LatestVersion::kDisabled));
     bool soft_deleted = false;
     if (latest.ok() && *latest == LatestVersion::kGone) {
-      auto ours = SoftDeletedEndsIn(api.keyvault(), seal->vault_url, seal->name, *secret_id, own_writer);
+      auto ours = SoftDeletedEndsIn(api.keyvault(), seal->vault_url, seal->name, version, own_writer);
       if (ours.ok()) {
         holds = soft_deleted = *ours;
       } else {
@@ -581,7 +592,7 @@ class TokenResource final : public tf::Resource {
       holds = true;
     }
     if (!holds) {
-      if (revoked && latest.ok() && *latest == LatestVersion::kNewer) {
+      if (revoked && secret_id && latest.ok() && *latest == LatestVersion::kNewer) {
         resp.diagnostics.AddWarning(
             "Token revoked outside Terraform",
             "Token " + GetStr(req.current_state, "token_id").value_or("") +

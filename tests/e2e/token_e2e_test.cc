@@ -861,6 +861,23 @@ TEST_F(TokenE2eTest, AVersionTheTokenWroteItselfStillHoldsItWhateverItsId) {
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
 }
 
+// The same with no version recorded at all (a refresh-only apply found the secret gone): a destroy
+// without a refresh still removes the secret once it holds the token again.
+TEST_F(TokenE2eTest, ASecretRecoveredAfterItWasRecordedGoneIsRemovedByTheDestroy) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(SealedToken(VaultUrl(), "db-pat"));
+  ASSERT_TRUE(ws().Apply().ok());
+  ASSERT_TRUE(Outside().keyvault().DeleteSecret(VaultUrl(), "db-pat").ok());
+  CommandResult refreshed = ws().Apply({"-refresh-only"});
+  ASSERT_TRUE(refreshed.ok()) << refreshed.Describe();
+  ASSERT_TRUE(State("adbjit_token.sealed")["keyvault_secret_id"].is_null());
+  ASSERT_TRUE(Outside().keyvault().RecoverDeletedSecretAndWait(VaultUrl(), "db-pat").ok());
+  CommandResult destroyed = ws().Terraform({"destroy", "-auto-approve", "-input=false", "-refresh=false"});
+  ASSERT_TRUE(destroyed.ok()) << destroyed.Describe();
+  EXPECT_THAT(Secrets(), IsEmpty());
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+}
+
 TEST_F(TokenE2eTest, ARevokedMarkIsClearedOnceTheTokenIsListedAgain) {
   ASSERT_NO_FATAL_FAILURE(Start());
   ws().WriteConfig(SealedToken(VaultUrl(), "db-pat"));
