@@ -334,17 +334,17 @@ class InstancePoolResource final : public tf::Resource {
                      "Databricks preloads at most one runtime version per pool.",
                      AttributePath("preloaded_spark_versions"));
     }
-    auto tags = GetStrMap(config, "custom_tags");
-    if (tags && tags->size() > 45) {
-      diags.AddError("Too many custom tags",
-                     "Databricks allows at most 45 custom tags on a pool, got " + std::to_string(tags->size()) + ".",
-                     AttributePath("custom_tags"));
-    }
     // Keys Databricks puts on every pool itself (its default_tags): a custom tag with one of them
-    // is refused only when the pool is created.
+    // is refused only when the pool is created. These checks need the keys only, known even while
+    // a value is not (a tag from a variable, or from a resource created in the same run).
     static constexpr std::string_view kDefaultTagKeys[] = {"Vendor", "DatabricksInstancePoolCreatorId",
                                                            "DatabricksInstancePoolId", "DatabricksInstanceGroupId"};
     if (const Value& tag_map = Get(config, "custom_tags"); tag_map.IsKnown() && !tag_map.IsNull()) {
+      if (const size_t count = tag_map.AsEntries().size(); count > 45) {
+        diags.AddError("Too many custom tags",
+                       "Databricks allows at most 45 custom tags on a pool, got " + std::to_string(count) + ".",
+                       AttributePath("custom_tags"));
+      }
       for (const auto& [key, value] : tag_map.AsEntries()) {
         if (std::find(std::begin(kDefaultTagKeys), std::end(kDefaultTagKeys), key) == std::end(kDefaultTagKeys)) continue;
         diags.AddError("Reserved custom tag",

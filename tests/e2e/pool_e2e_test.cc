@@ -666,14 +666,19 @@ resource "adbjit_instance_pool" "p" {
   EXPECT_EQ(Requests("databricks"), 0);
 
   // Bad input: more idle instances than capacity, a bid price that is neither -1 nor positive,
-  // more tags than Databricks takes, stopped by validate.
+  // more tags than Databricks takes (one valued from a variable, unknown at validate), stopped by
+  // validate.
   Config(R"(
+variable "owner" {
+  type = string
+}
+
 resource "adbjit_instance_pool" "p" {
   instance_pool_name = "bad"
   node_type_id       = "Standard_DS3_v2"
   min_idle_instances = 5
   max_capacity       = 2
-  custom_tags        = { for i in range(46) : "k${i}" => "v" }
+  custom_tags        = merge({ for i in range(45) : "k${i}" => "v" }, { owner = var.owner })
   azure_attributes {
     availability       = "SPOT_AZURE"
     spot_bid_max_price = 0
