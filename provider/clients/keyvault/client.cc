@@ -364,7 +364,9 @@ Status Client::PurgeDeletedSecretAndWait(const std::string& vault_url, const std
       // Nothing soft-deleted (yet). If the live secret still answers, a delete is in progress, or
       // the secret was recovered; once a newer version is written there, it is no longer ours.
       ADBJIT_ASSIGN_OR_RETURN(http::Response live, Call(v, "GET", "/secrets/" + name, nullptr, op));
-      if (live.status == 404) return Status::OK();  // nothing to purge
+      // Nothing to purge, or a purge already under way (an earlier attempt whose answer was lost):
+      // the deleted entry may still show for a while, and the name is free only once it is gone.
+      if (live.status == 404) break;
       const bool disabled = IsDisabledAnswer(live, op);  // still live, only unreadable
       if (live.status != 200 && !disabled) return KeyVaultError(live, op);
       if (auto j = internal::ParseJson(live.body); !disabled && !deleted_id.empty() && j && j->is_object() &&

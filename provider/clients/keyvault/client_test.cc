@@ -102,9 +102,11 @@ TEST_F(KeyVaultClientTest, SecretLifecycle) {
 
 TEST_F(KeyVaultClientTest, WaitsOutAsynchronousTransitionsQuickly) {
   emulator::Options o;
-  o.kv_delete_delay_ms = 300;
-  o.kv_purge_delay_ms = 300;
-  o.kv_recover_delay_ms = 300;
+  // Wide enough that the PUT after the purge lands while the name is still blocked on a loaded
+  // machine (the client notices the purge within one poll, 200 ms at most).
+  o.kv_delete_delay_ms = 1000;
+  o.kv_purge_delay_ms = 1000;
+  o.kv_recover_delay_ms = 1000;
   Restart(o);
   auto clients = NewClients();
   Client& kv = clients->keyvault();
@@ -123,11 +125,28 @@ TEST_F(KeyVaultClientTest, WaitsOutAsynchronousTransitionsQuickly) {
   EXPECT_TRUE(kv.GetDeletedSecret(vault, "s1").status().IsNotFound());
   auto again = kv.SetSecret(vault, "s1", Params("value-two"));
   ASSERT_TRUE(again.ok()) << again.status().ToString();
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
   EXPECT_GE(RouteCount("keyvault", "POST", "/deletedsecrets/s1/recover", 409) +
                 RouteCount("keyvault", "DELETE", "/deletedsecrets/s1", 409),
             1);
   EXPECT_GE(RouteCount("keyvault", "PUT", "/secrets/s1", 409), 1);  // the name blocked after the purge
+}
+
+// A purge sent again after its answer was lost finds nothing to purge (404) while the first one
+// is still under way: it waits until the deleted entry is gone all the same.
+TEST_F(KeyVaultClientTest, APurgeSentAgainStillWaitsForTheDeletedEntryToGo) {
+  emulator::Options o;
+  o.kv_purge_delay_ms = 1000;
+  Restart(o);
+  auto clients = NewClients();
+  Client& kv = clients->keyvault();
+  ASSERT_TRUE(kv.SetSecret(VaultUrl(), "again", Params("value")).ok());
+  ASSERT_TRUE(kv.DeleteSecret(VaultUrl(), "again").ok());
+  Faults({{"service", "keyvault"}, {"method", "DELETE"}, {"path", "^/deletedsecrets/"}, {"action", "malformed"},
+          {"phase", "after"}, {"count", 1}});
+  ASSERT_TRUE(kv.PurgeDeletedSecretAndWait(VaultUrl(), "again").ok());
+  EXPECT_EQ(RouteCount("keyvault", "DELETE", "/deletedsecrets/again", 404), 1);  // the second purge
+  EXPECT_TRUE(kv.GetDeletedSecret(VaultUrl(), "again").status().IsNotFound());
 }
 
 TEST_F(KeyVaultClientTest, WaitsAreBoundedByTheRetryBudget) {
