@@ -183,8 +183,17 @@ std::string HideUserInfo(std::string_view url) {
   const size_t scheme = url.find("://");
   const size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
   const std::string_view authority = url.substr(start, url.find_first_of("/?#", start) - start);
-  const size_t at = authority.rfind('@');
-  if (at == std::string_view::npos) return std::string(url);
+  size_t at = authority.rfind('@');
+  if (at == std::string_view::npos) {
+    // A password with '?' or '#' in it (unencoded, so not a valid URL) ends the authority early:
+    // take the last '@' before any '/'. That hides a query's '@' and what comes before it too,
+    // which an error message can spare.
+    const size_t last = url.find_last_of('@');
+    if (last == std::string_view::npos || last < start || url.substr(start, last - start).find('/') != std::string_view::npos) {
+      return std::string(url);
+    }
+    at = last - start;
+  }
   return std::string(url.substr(0, start)) + "***" + std::string(url.substr(start + at));
 }
 

@@ -83,6 +83,8 @@ TEST(LogRedactTest, UserInformationInAUrlIsHidden) {
   EXPECT_EQ(HideUserInfo("user:pw@adb-1.2.azuredatabricks.net"), "***@adb-1.2.azuredatabricks.net");
   EXPECT_EQ(HideUserInfo("https://adb-1.2.azuredatabricks.net/?o=1@2"), "https://adb-1.2.azuredatabricks.net/?o=1@2");
   EXPECT_EQ(HideUserInfo("not a url"), "not a url");
+  EXPECT_EQ(HideUserInfo("https://token:ab#cd?e@adb-1.2.azuredatabricks.net/x"), "https://***@adb-1.2.azuredatabricks.net/x");
+  EXPECT_EQ(HideUserInfo("https://adb-1.2.azuredatabricks.net/x@y"), "https://adb-1.2.azuredatabricks.net/x@y");
 }
 
 // Databricks tokens and JWTs this process never held (a service echoing another credential in an
