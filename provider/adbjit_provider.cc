@@ -1,7 +1,9 @@
 // The adbjit provider: configuration schema, Configure, and the served resources.
 #include "provider/adbjit_provider.h"
 
+#include <chrono>
 #include <mutex>
+#include <optional>
 #include <tuple>
 
 #include "provider/clients/clients.h"
@@ -291,7 +293,16 @@ class AdbjitProvider final : public tf::Provider {
 
   void Shutdown(const std::shared_ptr<tf::ProviderData>& data) const override {
     auto* api = dynamic_cast<resources::ApiProviderData*>(data.get());
-    if (api != nullptr && api->clients) resources::RevokeUnclosedEphemeralTokens(*api);
+    if (api == nullptr || !api->clients) return;
+    // Shutdown runs once per provider data still needing it (-debug mode keeps several): one
+    // deadline for all their sweeps, from the first.
+    std::chrono::steady_clock::time_point deadline;
+    {
+      std::lock_guard lock(shutdown_mu_);
+      if (!sweep_deadline_) sweep_deadline_ = std::chrono::steady_clock::now() + clients::Clients::kCleanUpBudget;
+      deadline = *sweep_deadline_;
+    }
+    resources::RevokeUnclosedEphemeralTokens(*api, deadline);
   }
 
   std::vector<std::shared_ptr<const tf::Resource>> Resources() const override { return resources::AllResources(); }
@@ -301,6 +312,10 @@ class AdbjitProvider final : public tf::Provider {
   std::vector<std::shared_ptr<const tf::DataSource>> DataSources() const override {
     return resources::AllDataSources();
   }
+
+ private:
+  mutable std::mutex shutdown_mu_;
+  mutable std::optional<std::chrono::steady_clock::time_point> sweep_deadline_;  // set by the first Shutdown
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -74,8 +75,10 @@ class ApiProviderData : public tf::ProviderData {
 };
 
 // Revokes the ephemeral tokens Terraform opened and did not close, logging each (Provider::Shutdown;
-// token_ephemeral_resource.cc).
-void RevokeUnclosedEphemeralTokens(const ApiProviderData& api);
+// token_ephemeral_resource.cc). It starts no revoke after `deadline` (Terraform waits for Shutdown with no deadline of its own;
+// one deadline serves every sweep of the process), by default the clean-up budget from now.
+void RevokeUnclosedEphemeralTokens(const ApiProviderData& api,
+                                   std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
 
 // The provider data of a call, or null before ConfigureProvider (validation calls).
 const ApiProviderData* Api(const tf::CallContext& ctx);

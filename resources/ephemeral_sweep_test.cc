@@ -3,6 +3,7 @@
 // own, stops trying once the workspace does not answer rather than spend a clean-up budget on each.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -82,6 +83,18 @@ TEST_F(EphemeralSweepTest, RevokesEveryUnclosedToken) {
   RevokeUnclosedEphemeralTokens(*api);
   EXPECT_TRUE(LiveTokenIds().empty());
   EXPECT_EQ(LinesWith("revoked an ephemeral token Terraform did not close"), 3);
+}
+
+// Several sweeps in one shutdown (-debug mode keeps several provider data) share one deadline: a
+// sweep that starts after it revokes nothing and says so.
+TEST_F(EphemeralSweepTest, StartsNoRevokeAfterTheSharedDeadline) {
+  std::set<std::string> ids;
+  auto api = WithOpenTokens(2, &ids);
+  CollectLog();
+  RevokeUnclosedEphemeralTokens(*api, std::chrono::steady_clock::now() - std::chrono::seconds(1));
+  EXPECT_EQ(LiveTokenIds(), ids);
+  EXPECT_EQ(LinesWith("did not revoke an ephemeral token Terraform did not close (the sweep's 20 s ran out"), 2);
+  EXPECT_FALSE(api->NeedsShutdown());
 }
 
 TEST_F(EphemeralSweepTest, StopsTryingOnceTheWorkspaceDoesNotAnswer) {

@@ -124,12 +124,13 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
 
 }  // namespace
 
-void RevokeUnclosedEphemeralTokens(const ApiProviderData& api) {
+void RevokeUnclosedEphemeralTokens(const ApiProviderData& api,
+                                   std::optional<std::chrono::steady_clock::time_point> until) {
   // Terraform waits for this (it runs in Shutdown) with no deadline of its own: the sweep starts
   // no revoke after kSweepTime, nor after one that could not reach the workspace (each such try
   // takes up to a clean-up budget), and logs what it leaves.
   constexpr std::chrono::seconds kSweepTime = clients::Clients::kCleanUpBudget;
-  const auto deadline = std::chrono::steady_clock::now() + kSweepTime;
+  const auto deadline = until.value_or(std::chrono::steady_clock::now() + kSweepTime);
   std::string gave_up;  // why the sweep stopped, once it has
   for (const OpenEphemeralTokens::Token& t : api.open_ephemeral_tokens.TakeAll()) {
     if (gave_up.empty() && std::chrono::steady_clock::now() >= deadline) {

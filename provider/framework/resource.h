@@ -42,7 +42,8 @@ class ProviderData {
   // Whether Provider::Shutdown still has work to do for this data once a later ConfigureProvider
   // replaces it: one process serves every command in Terraform's -debug (reattach) mode, and one
   // command can configure it more than once (an apply's plan and apply walks). Such data is kept,
-  // and Shutdown runs for it as well.
+  // and Shutdown runs for it as well (so does the data replaced last, whatever this says: a call
+  // still running on it can add work).
   virtual bool NeedsShutdown() const { return false; }
 };
 

@@ -260,7 +260,10 @@ Diagnostics ProviderServer::ConfigureProvider(const std::string& terraform_versi
     provider_->Configure(req, resp);
     if (!resp.diagnostics.HasError()) {
       std::lock_guard<std::mutex> lock(mu_);
-      if (data_ != nullptr && data_ != resp.data && data_->NeedsShutdown()) retired_.push_back(data_);
+      // The data replaced now is kept whatever it holds: a call still running on it (an ephemeral
+      // Open) may add what Shutdown must undo. Older data is kept only while it needs Shutdown.
+      std::erase_if(retired_, [](const std::shared_ptr<ProviderData>& d) { return !d->NeedsShutdown(); });
+      if (data_ != nullptr && data_ != resp.data) retired_.push_back(data_);
       data_ = resp.data;
       configured_caps_ = caps;
     }

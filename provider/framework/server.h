@@ -146,7 +146,8 @@ class ProviderServer {
   std::map<std::string, std::shared_ptr<const EphemeralResource>> ephemeral_;
   mutable std::mutex mu_;
   std::shared_ptr<ProviderData> data_;  // set by ConfigureProvider
-  // Data a later ConfigureProvider replaced while it still needed Shutdown (NeedsShutdown).
+  // Data a later ConfigureProvider replaced: the last one, and older ones while they still need
+  // Shutdown (NeedsShutdown).
   std::vector<std::shared_ptr<ProviderData>> retired_;
   ClientCapabilities configured_caps_;  // set by ConfigureProvider
 };

@@ -646,10 +646,12 @@ TEST_F(ServerTest, ShutdownAlsoRunsForReplacedDataThatStillNeedsIt) {
   Configure("https://open-one");
   Configure("https://two");
   Configure("https://three");
+  Configure("https://four");  // "two" is dropped now; "three", just replaced, is kept in any case
   server_.Shutdown();
-  EXPECT_EQ(provider_->log.Take(), (std::vector<std::string>{"shutdown https://open-one", "shutdown https://three"}));
+  EXPECT_EQ(provider_->log.Take(), (std::vector<std::string>{"shutdown https://open-one", "shutdown https://three",
+                                                             "shutdown https://four"}));
   server_.Shutdown();  // a second shutdown runs for the current data only
-  EXPECT_EQ(provider_->log.Take(), std::vector<std::string>{"shutdown https://three"});
+  EXPECT_EQ(provider_->log.Take(), std::vector<std::string>{"shutdown https://four"});
 }
 
 TEST_F(ServerTest, DataSourceUsesConfiguredProvider) {
