@@ -522,7 +522,7 @@ TEST(MsgpackTest, RandomAndMutatedInputNeverCrash) {
       }
     }
   }
-  SUCCEED() << decoded << " mutated inputs decoded";
+  EXPECT_GT(decoded, 0) << "no mutated input decoded, so the encoder was never run on one";
 }
 
 }  // namespace

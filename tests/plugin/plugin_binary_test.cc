@@ -96,14 +96,12 @@ class PluginBinaryTest : public ::testing::Test {
     grpc::ClientContext ctx;
     SetDeadline(ctx);
     ::plugin::Empty req, resp;
-    const auto start = std::chrono::steady_clock::now();
     grpc::Status st = controller->Shutdown(&ctx, req, &resp);
     EXPECT_TRUE(st.ok()) << st.error_message();
+    // go-plugin gives the process 2 s to exit after Shutdown before it kills it.
     auto code = p.process().Wait(milliseconds(2000));
-    const auto elapsed = std::chrono::steady_clock::now() - start;
     ASSERT_TRUE(code.has_value()) << "still running 2 s after Shutdown";
     EXPECT_EQ(*code, 0) << p.process().stderr_text();
-    EXPECT_LT(elapsed, milliseconds(1500));
     EXPECT_FALSE(fs::exists(fs::path(p.handshake().socket_path).parent_path())) << "socket directory left behind";
   }
 

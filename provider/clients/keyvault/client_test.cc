@@ -161,7 +161,7 @@ TEST_F(KeyVaultClientTest, WaitsAreBoundedByTheRetryBudget) {
   ASSERT_TRUE(kv.DeleteSecret(VaultUrl(), "slow").ok());
   auto start = std::chrono::steady_clock::now();
   Status s = kv.PurgeDeletedSecretAndWait(VaultUrl(), "slow");
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));  // 1 s budget, not 60 s
   EXPECT_EQ(s.code(), StatusCode::kDeadlineExceeded);
   EXPECT_EQ(s.service_code(), "ObjectIsBeingDeleted");
   EXPECT_NE(s.message().find("purge deleted secret slow: gave up after"), std::string::npos) << s.message();
