@@ -176,6 +176,20 @@ TEST(ProviderE2eTest, LogLevelIsHonouredWithoutLeakingToStdout) {
   CommandResult quiet = ws.Plan();
   ASSERT_TRUE(quiet.ok()) << quiet.Describe();
   EXPECT_THAT(quiet.stderr_text + quiet.stdout_text, Not(HasSubstr("Served request")));
+  // Terraform logs at debug, which would show the provider's debug lines, but the provider's own
+  // level says warn: it writes none. (Without TF_LOG Terraform shows nothing of the provider's, so
+  // only this can tell.)
+  ws.SetEnv("TF_LOG", "DEBUG");
+  ws.SetEnv("TF_LOG_PROVIDER_ADBJIT", "WARN");
+  CommandResult warn_only = ws.Plan();
+  ASSERT_TRUE(warn_only.ok()) << warn_only.Describe();
+  EXPECT_THAT(warn_only.stderr_text, HasSubstr("provider: plugin started")) << "Terraform logs at debug";
+  EXPECT_THAT(warn_only.stderr_text + warn_only.stdout_text, Not(HasSubstr("Served request")));
+  ws.SetEnv("TF_LOG_PROVIDER_ADBJIT", "DEBUG");
+  CommandResult debug = ws.Plan();
+  ASSERT_TRUE(debug.ok()) << debug.Describe();
+  EXPECT_THAT(debug.stderr_text, HasSubstr("Served request"));
+  EXPECT_THAT(debug.stdout_text, Not(HasSubstr("Served request")));
 }
 
 TEST(ProviderE2eTest, InitFromAFilesystemMirrorThenPlan) {
