@@ -1,5 +1,7 @@
 // Tests of the admin API and the server as a whole: log, counters, connections, objects, resets,
 // state file round trip, TLS with the generated CA, loopback-only binding.
+#include <unistd.h>
+
 #include <atomic>
 #include <filesystem>
 #include <thread>
@@ -145,7 +147,7 @@ TEST_F(AdminTest, ObjectsShowTokensPoolsAndSecretsWithoutValues) {
 }
 
 TEST_F(AdminTest, StateFileRoundTrip) {
-  std::string path = ::testing::TempDir() + "emulator_state_test.json";
+  std::string path = ::testing::TempDir() + "emulator_state_test-" + std::to_string(::getpid()) + ".json";
   std::filesystem::remove(path);
   Options o;
   o.state_file = path;
@@ -173,7 +175,7 @@ TEST_F(AdminTest, StateFileRoundTrip) {
 }
 
 TEST_F(AdminTest, TlsWithTheGeneratedCa) {
-  std::string dir = ::testing::TempDir() + "emulator_tls_test";
+  std::string dir = ::testing::TempDir() + "emulator_tls_test-" + std::to_string(::getpid());
   std::filesystem::remove_all(dir);
   Options o;
   o.tls_dir = dir;

@@ -1,4 +1,9 @@
 // Tests of the emulated Azure Resource Manager: the workspace lookup by resource ID.
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
 #include "emulator/test_util.h"
 
 namespace adbjit::emulator::testing {
@@ -40,12 +45,15 @@ TEST_F(ArmTest, WorkspaceResourceGivesItsUrlAsAzureDoes) {
 
 TEST_F(ArmTest, WithTlsTheUrlIsTheHostNameAlone) {
   Options o;
-  o.tls_dir = ::testing::TempDir() + "/arm_tls";
+  o.tls_dir = ::testing::TempDir() + "/arm_tls-" + std::to_string(::getpid());
   Restart(o);
   auto r = GetWorkspace(options_.workspace_resource_id, AccessToken(kArmScope));
+  const std::string databricks_url = server().databricks_url();
+  server_.reset();
+  std::filesystem::remove_all(o.tls_dir);
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;
-  EXPECT_EQ("https://" + Body(r)["properties"].value("workspaceUrl", ""), server().databricks_url());
+  EXPECT_EQ("https://" + Body(r)["properties"].value("workspaceUrl", ""), databricks_url);
 }
 
 TEST_F(ArmTest, ErrorsInArmShape) {

@@ -1,4 +1,6 @@
 // Tests of fault injection: before/after phases, count, skip, probability, drop, timeout, latency.
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -179,7 +181,7 @@ TEST_F(FaultsTest, AdminValidatesRulesAndReplaces) {
 }
 
 TEST_F(FaultsTest, FaultsFileIsLoadedAtStart) {
-  std::string path = ::testing::TempDir() + "emulator_faults_test.json";
+  std::string path = ::testing::TempDir() + "emulator_faults_test-" + std::to_string(::getpid()) + ".json";
   std::ofstream(path) << R"({"latency_ms": 0, "rules": [{"service":"entra","action":"status","status":503,"count":1}]})";
   Options o;
   o.faults_file = path;

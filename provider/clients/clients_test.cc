@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <barrier>
+#include <filesystem>
 #include <future>
 #include <mutex>
 #include <set>
@@ -416,7 +419,8 @@ TEST_F(ClientsTest, OneTokenRequestPerScopePerProcess) {
 
 TEST_F(ClientsTest, TlsIsVerifiedAndConnectionsAreReused) {
   emulator::Options o;
-  o.tls_dir = ::testing::TempDir() + "/adbjit-clients-tls";
+  // A directory of this process's own: another run on the machine may be using its own.
+  o.tls_dir = ::testing::TempDir() + "/adbjit-clients-tls-" + std::to_string(::getpid());
   Restart(o);
   ASSERT_FALSE(server_->ca_file().empty());
   ASSERT_EQ(server_->databricks_url().rfind("https://", 0), 0u);
@@ -447,6 +451,8 @@ TEST_F(ClientsTest, TlsIsVerifiedAndConnectionsAreReused) {
   // One TLS handshake per connection, and no more connections than concurrent callers.
   EXPECT_LE(ServiceCounter("databricks", "connections"), kThreads);
   EXPECT_EQ(ServiceCounter("entra", "connections"), 1);
+  server_.reset();
+  std::filesystem::remove_all(o.tls_dir);
 }
 
 TEST_F(ClientsTest, CancelEndsRetryWaitsPromptly) {

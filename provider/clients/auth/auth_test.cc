@@ -1,6 +1,8 @@
 // Auth pieces that need no server: clouds, challenges, reply/error parsing, caching.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdio>
 #include <fstream>
@@ -158,7 +160,7 @@ TEST(EntraErrorTest, LongDescriptionIsCut) {
 }
 
 TEST(AssertionTest, FileIsReReadOnEveryExchange) {
-  std::string path = ::testing::TempDir() + "/oidc-token";
+  std::string path = ::testing::TempDir() + "/oidc-token-" + std::to_string(::getpid());
   { std::ofstream(path) << "jwt-one\n"; }
   AssertionProvider p = FileAssertion(path);
   EXPECT_EQ(p()->Reveal(), "jwt-one");

@@ -3,7 +3,9 @@
 #include "provider/clients/auth/entra.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 
 #include "provider/clients/http/curl_transport.h"
@@ -90,11 +92,13 @@ TEST_F(EntraTest, FederatedFromTokenAndFile) {
   config.oidc_token = Secret(jwt);
   ASSERT_TRUE(NewClients(config)->databricks().ListTokens().ok());
 
-  std::string path = ::testing::TempDir() + "/adbjit-oidc-token";
+  std::string path = ::testing::TempDir() + "/adbjit-oidc-token-" + std::to_string(::getpid());
   { std::ofstream(path) << jwt << "\n"; }
   config.oidc_token = Secret();
   config.oidc_token_file_path = path;
-  ASSERT_TRUE(NewClients(config)->databricks().ListTokens().ok());
+  const bool from_file = NewClients(config)->databricks().ListTokens().ok();
+  std::remove(path.c_str());  // it holds a token
+  ASSERT_TRUE(from_file);
 
   config.oidc_token_file_path = "";
   config.oidc_token = Secret("not.a-jwt.at-all");
