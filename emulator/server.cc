@@ -300,12 +300,18 @@ bool Server::Start() {
   }
   // httplib's stop() is a no-op until the listener runs, so make sure it does before returning.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  bool all_running = true;
   for (int s = 0; s < kServiceCount; ++s) {
     while (!d.servers[s]->is_running() && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
+    all_running &= d.servers[s]->is_running();
   }
-  d.running = true;
+  d.running = true;  // Stop() stops and joins what did start
+  if (!all_running) {
+    d.error = "a listener did not start within 10 s";
+    return false;
+  }
   return true;
 }
 

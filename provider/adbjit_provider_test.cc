@@ -2,6 +2,8 @@
 #include "provider/adbjit_provider.h"
 
 #include <cstdlib>
+#include <optional>
+#include <string>
 
 #include "resources/common.h"
 
@@ -118,8 +120,15 @@ TEST(AdbjitProviderTest, ConfigureReportsMissingCredentialOnTheAttribute) {
                                   {"azure_client_secret", tf::Value::String("s3cret-value")},
                                   {"azure_tenant_id", tf::Value::String("")}});
   tf::ConfigureResponse resp;
+  const char* saved = std::getenv("ARM_TENANT_ID");
+  const std::optional<std::string> tenant_env = saved ? std::optional<std::string>(saved) : std::nullopt;
   ::setenv("ARM_TENANT_ID", "", 1);
   p->Configure(req, resp);
+  if (tenant_env) {
+    ::setenv("ARM_TENANT_ID", tenant_env->c_str(), 1);
+  } else {
+    ::unsetenv("ARM_TENANT_ID");
+  }
   ASSERT_TRUE(resp.diagnostics.HasError());
   const auto& d = resp.diagnostics.items().front();
   EXPECT_NE(d.detail.find("azure_tenant_id"), std::string::npos) << d.detail;

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -180,12 +181,17 @@ StatusOr<std::string> Subprocess::ReadStdoutLine(std::chrono::milliseconds timeo
 }
 
 std::optional<int> Subprocess::Wait(std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
+  auto deadline = Clock::now() + timeout;
+  bool drain_capped = false;
   for (;;) {
     Reap();
     // Done when the process has exited and both pipes reached EOF (or a grandchild holds them:
-    // give up on the pipes at the deadline but still report the exit).
+    // give up on the pipes a few seconds after the exit, or at the deadline, but still report it).
     if (exited() && out_fd_ < 0 && err_fd_ < 0) return exit_code_;
+    if (exited() && !drain_capped) {
+      drain_capped = true;
+      deadline = std::min(deadline, Clock::now() + std::chrono::seconds(5));
+    }
     if (Clock::now() >= deadline) return exit_code_;
     Pump(std::chrono::milliseconds(RemainingMs(deadline)));
   }
@@ -204,6 +210,8 @@ RunResult Run(const SpawnOptions& options, std::chrono::milliseconds timeout) {
     result.timed_out = true;
     (*p)->KillGroup();
     code = (*p)->Wait(std::chrono::seconds(10));
+  } else {
+    (*p)->KillGroup();  // whatever it left behind in its process group (a plugin that did not exit)
   }
   result.exit_code = code.value_or(-1);
   result.stdout_text = (*p)->stdout_text();
