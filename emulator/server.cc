@@ -351,6 +351,7 @@ std::string Server::ca_file() const { return impl_->ca_file; }
 nlohmann::json Server::Objects() const { return impl_->Objects(); }
 nlohmann::json Server::Counters() const { return impl_->metrics.Counters(); }
 nlohmann::json Server::Requests() const { return impl_->metrics.Requests(""); }
+nlohmann::json Server::FaultRules() const { return impl_->faults.Rules(); }
 
 void Server::SetFaults(const nlohmann::json& rules) {
   std::string why;

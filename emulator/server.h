@@ -103,6 +103,9 @@ class Server {
   nlohmann::json Objects() const;
   nlohmann::json Counters() const;
   nlohmann::json Requests() const;
+  // GET /admin/faults: the rules with their matched and applied counts (applied is counted when a
+  // rule is applied, before a delay or timeout it adds).
+  nlohmann::json FaultRules() const;
   // Replaces / appends fault rules (POST /admin/faults semantics) and sets latency.
   void SetFaults(const nlohmann::json& rules);
   void ClearFaults();
