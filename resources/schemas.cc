@@ -83,7 +83,10 @@ Schema MakeTokenSchema() {
               "secret so the value never enters Terraform state. A token revoked or expired outside "
               "Terraform, or one inside `renew_before_seconds` of its expiry, is planned anew: a sealed one "
               "whose secret still holds it stays in state until it is replaced or destroyed, so that its "
-              "secret goes with it.",
+              "secret goes with it. Databricks lists each principal's own tokens only: keep the provider "
+              "signed in as the principal that created a token. Under another principal the token reads "
+              "as revoked and is planned anew, while the old one stays valid until it expires (revoke it "
+              "as its owner).",
           .attributes =
               {
                   Computed("id", Type::String(), "The token id (same as `token_id`).", true),
