@@ -245,6 +245,37 @@ nlohmann::json KeyVault::DeletedFields(const Ctx& c, const std::string& name, co
           {"scheduledPurgeDate", s.deleted_date + int64_t{options_.kv_retention_days} * 86400}};
 }
 
+std::string KeyVault::ApplyVersionFields(const nlohmann::json& body, Version& v) {
+  if (body.contains("contentType") && !body["contentType"].is_null()) {
+    if (!body["contentType"].is_string()) return "contentType must be a string.";
+    v.content_type = body["contentType"].get<std::string>();
+  }
+  if (body.contains("tags") && !body["tags"].is_null()) {
+    const auto& t = body["tags"];
+    if (!t.is_object() || t.size() > kMaxTags) return "tags must be an object of at most 15 string values.";
+    for (const auto& [k, val] : t.items()) {
+      if (!val.is_string()) return "Tag values must be strings.";
+    }
+    v.tags = t;
+  }
+  if (body.contains("attributes") && !body["attributes"].is_null()) {
+    const auto& a = body["attributes"];
+    if (!a.is_object()) return "attributes must be an object.";
+    if (a.contains("enabled") && !a["enabled"].is_null()) {
+      if (!a["enabled"].is_boolean()) return "attributes.enabled must be a boolean.";
+      v.enabled = a["enabled"].get<bool>();
+    }
+    // exp/nbf can be moved but not removed: a null leaves the old value in place.
+    for (const char* f : {"nbf", "exp"}) {
+      if (!a.contains(f) || a[f].is_null()) continue;
+      int64_t t = 0;
+      if (!a[f].is_number_integer() || !JsonInt64(a[f], &t)) return std::string("attributes.") + f + " must be epoch seconds.";
+      (std::string(f) == "nbf" ? v.nbf : v.exp) = t;
+    }
+  }
+  return "";
+}
+
 void KeyVault::SetSecret(const Ctx& c, const std::string& name, const httplib::Request& req, httplib::Response& res) {
   nlohmann::json body = ParseJsonBody(req.body);
   if (!body.is_object()) return KvError(res, 400, "BadParameter", "The request body is not valid JSON.");
@@ -256,36 +287,7 @@ void KeyVault::SetSecret(const Ctx& c, const std::string& name, const httplib::R
   if (v.value.size() > kMaxValueBytes) {
     return KvError(res, 400, "BadParameter", "Secret value exceeds the maximum size of 25 KB.");
   }
-  if (body.contains("contentType") && !body["contentType"].is_null()) {
-    if (!body["contentType"].is_string()) return KvError(res, 400, "BadParameter", "contentType must be a string.");
-    v.content_type = body["contentType"].get<std::string>();
-  }
-  if (body.contains("tags") && !body["tags"].is_null()) {
-    const auto& t = body["tags"];
-    if (!t.is_object() || t.size() > kMaxTags) {
-      return KvError(res, 400, "BadParameter", "tags must be an object of at most 15 string values.");
-    }
-    for (const auto& [k, val] : t.items()) {
-      if (!val.is_string()) return KvError(res, 400, "BadParameter", "Tag values must be strings.");
-    }
-    v.tags = t;
-  }
-  if (body.contains("attributes") && !body["attributes"].is_null()) {
-    const auto& a = body["attributes"];
-    if (!a.is_object()) return KvError(res, 400, "BadParameter", "attributes must be an object.");
-    if (a.contains("enabled") && !a["enabled"].is_null()) {
-      if (!a["enabled"].is_boolean()) return KvError(res, 400, "BadParameter", "attributes.enabled must be a boolean.");
-      v.enabled = a["enabled"].get<bool>();
-    }
-    for (const char* f : {"nbf", "exp"}) {
-      if (!a.contains(f) || a[f].is_null()) continue;
-      int64_t t = 0;
-      if (!a[f].is_number_integer() || !JsonInt64(a[f], &t)) {
-        return KvError(res, 400, "BadParameter", std::string("attributes.") + f + " must be epoch seconds.");
-      }
-      (std::string(f) == "nbf" ? v.nbf : v.exp) = t;
-    }
-  }
+  if (std::string bad = ApplyVersionFields(body, v); !bad.empty()) return KvError(res, 400, "BadParameter", bad);
   v.id = RandomHex(32);
   v.created = v.updated = NowSec();
   std::lock_guard<std::mutex> lock(mu_);
@@ -365,28 +367,8 @@ void KeyVault::UpdateSecret(const Ctx& c, const std::string& name, const std::st
     if (v == nullptr) return NotFound(res, name + "/" + version);
   }
   Version updated = *v;
-  if (body.contains("contentType") && !body["contentType"].is_null()) {
-    if (!body["contentType"].is_string()) return KvError(res, 400, "BadParameter", "contentType must be a string.");
-    updated.content_type = body["contentType"].get<std::string>();
-  }
-  if (body.contains("tags") && !body["tags"].is_null()) {
-    if (!body["tags"].is_object() || body["tags"].size() > kMaxTags) {
-      return KvError(res, 400, "BadParameter", "tags must be an object of at most 15 string values.");
-    }
-    updated.tags = body["tags"];
-  }
-  if (body.contains("attributes") && body["attributes"].is_object()) {
-    const auto& a = body["attributes"];
-    if (a.contains("enabled") && a["enabled"].is_boolean()) updated.enabled = a["enabled"].get<bool>();
-    // exp/nbf can be moved but not removed: a null leaves the old value in place.
-    for (const char* f : {"nbf", "exp"}) {
-      if (!a.contains(f) || a[f].is_null()) continue;
-      int64_t t = 0;
-      if (!a[f].is_number_integer() || !JsonInt64(a[f], &t)) {
-        return KvError(res, 400, "BadParameter", std::string("attributes.") + f + " must be epoch seconds.");
-      }
-      (std::string(f) == "nbf" ? updated.nbf : updated.exp) = t;
-    }
+  if (std::string bad = ApplyVersionFields(body, updated); !bad.empty()) {
+    return KvError(res, 400, "BadParameter", bad);
   }
   updated.updated = NowSec();
   *v = updated;

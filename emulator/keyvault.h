@@ -72,6 +72,9 @@ class KeyVault {
   void Recover(const Ctx& c, const std::string& name, httplib::Response& res);
 
   nlohmann::json Attributes(const Version& v) const;
+  // Applies a PUT's or a PATCH's contentType, tags and attributes to `v`, checked alike: the
+  // reason for a 400 BadParameter, or "".
+  static std::string ApplyVersionFields(const nlohmann::json& body, Version& v);
   nlohmann::json Bundle(const Ctx& c, const std::string& name, const Version& v, bool with_value) const;
   nlohmann::json DeletedFields(const Ctx& c, const std::string& name, const Secret& s) const;
   std::string RecoveryLevel() const;

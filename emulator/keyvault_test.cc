@@ -156,6 +156,14 @@ TEST_F(KeyVaultTest, PatchKeepsUnsetFieldsAndCannotRemoveExpiry) {
   EXPECT_EQ(u["attributes"]["exp"], exp + 60);
   EXPECT_EQ(u["contentType"], "ct2");
   EXPECT_EQ(u["tags"]["a"], "1");
+  // A bad body is refused as a PUT's is, and changes nothing.
+  for (const nlohmann::json& bad : {nlohmann::json{{"tags", {{"a", 1}}}}, nlohmann::json{{"attributes", "on"}},
+                                    nlohmann::json{{"attributes", {{"enabled", "yes"}}}}}) {
+    ExpectKvError(Patch("/secrets/p/", bad), 400, "BadParameter");
+  }
+  u = Body(Get("/secrets/p"));
+  EXPECT_EQ(u["tags"]["a"], "1");
+  EXPECT_EQ(u["attributes"]["enabled"], true);
 }
 
 // Names ignore case, as Key Vault's do: another spelling reaches the same secret, and lists keep
