@@ -187,8 +187,14 @@ tf::Schema MakeSchema() {
 resources::Guardrails ReadGuardrails(const tf::Value& config) {
   resources::Guardrails g;
   const tf::Value& block = resources::Get(config, a::kGuardrails);
-  if (!config.IsKnown() || !block.IsKnown() || (!block.IsNull() && !block.IsWhollyKnown())) {
+  if (!config.IsKnown() || !block.IsKnown()) {
+    g.known = g.lifetime_known = false;
+    return g;
+  }
+  if (!block.IsNull() && !block.IsWhollyKnown()) {
     g.known = false;
+    g.lifetime_known = resources::Get(block, a::kMaxTokenLifetimeSeconds).IsKnown();
+    if (g.lifetime_known) g.max_token_lifetime_seconds = resources::GetInt(block, a::kMaxTokenLifetimeSeconds);
     return g;
   }
   if (block.IsNull()) return g;

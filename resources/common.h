@@ -29,6 +29,9 @@ namespace adbjit::resources {
 // apply, when everything is known).
 struct Guardrails {
   bool known = true;
+  // Whether max_token_lifetime_seconds is known, whatever the rest of the block is: the ephemeral
+  // token, opened at plan, needs that one only.
+  bool lifetime_known = true;
   std::optional<int64_t> max_token_lifetime_seconds;
   std::optional<std::vector<std::string>> allowed_node_types;
   std::optional<int64_t> max_pool_capacity;

@@ -47,7 +47,7 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
     const std::optional<int64_t> configured = GetInt(req.config, "lifetime_seconds");
     const int64_t lifetime = configured.value_or(3600);
     const ApiProviderData* api = Api(ctx);
-    if (api != nullptr && api->guardrails.known && api->guardrails.max_token_lifetime_seconds &&
+    if (api != nullptr && api->guardrails.lifetime_known && api->guardrails.max_token_lifetime_seconds &&
         lifetime > *api->guardrails.max_token_lifetime_seconds) {
       resp.diagnostics.AddError("Token lifetime exceeds guard rail",
                                 "lifetime_seconds = " + std::to_string(lifetime) +
@@ -57,9 +57,9 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
                                 AttributePath("lifetime_seconds"));
       return;
     }
-    if (api != nullptr && (!api->api_ready() || !api->guardrails.known)) {
+    if (api != nullptr && (!api->api_ready() || !api->guardrails.lifetime_known)) {
       // The provider configuration holds values known only after apply (a workspace created in the
-      // same run, or a guard rail the lifetime could not be checked against), which happens only
+      // same run, or the lifetime's guard rail, which it cannot be checked against), which happens only
       // while planning: plan with an unknown token. The apply run configures the provider with
       // known values and opens a real one.
       resp.result = Result(req.config, lifetime, Value::Unknown(tf::Type::String()),

@@ -380,6 +380,29 @@ resource "terraform_data" "use" {
   EXPECT_THAT(Squashed(apply.stderr_text), HasSubstr("Token lifetime exceeds guard rail"));
   EXPECT_EQ(RouteRequests("/token/create"), 0);
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
+
+  // Another guard rail unknown, the lifetime's known: the plan opens the token (a provider that
+  // reads it plans with a real one) and closes it.
+  ws().WriteConfig(R"(
+resource "terraform_data" "tag" {
+  input = "team"
+}
+
+provider "adbjit" {
+  guardrails {
+    max_token_lifetime_seconds = 3600
+    required_pool_tags         = [terraform_data.tag.output]
+  }
+}
+
+ephemeral "adbjit_token" "short" {
+  lifetime_seconds = 600
+}
+)");
+  CommandResult known_lifetime = PlanDetailed();
+  EXPECT_EQ(known_lifetime.exit_code, 2) << known_lifetime.Describe();
+  EXPECT_EQ(RouteRequests("/token/create"), 1) << "the token is opened at plan";
+  EXPECT_THAT(LiveTokenIds(), IsEmpty()) << "and closed";
 }
 
 }  // namespace
