@@ -187,12 +187,10 @@ std::string HideUserInfo(std::string_view url) {
   size_t at = authority.rfind('@');
   if (at == std::string_view::npos) {
     // A password with '?' or '#' in it (unencoded, so not a valid URL) ends the authority early:
-    // take the last '@' before any '/'. That hides a query's '@' and what comes before it too,
-    // which an error message can spare.
-    const size_t last = url.find_last_of('@');
-    if (last == std::string_view::npos || last < start || url.substr(start, last - start).find('/') != std::string_view::npos) {
-      return std::string(url);
-    }
+    // take the last '@' before the first '/'. That can hide a query's '@' and what comes before
+    // it too, which an error message can spare.
+    const size_t last = url.substr(0, url.find('/', start)).rfind('@');
+    if (last == std::string_view::npos || last < start) return std::string(url);
     at = last - start;
   }
   return std::string(url.substr(0, start)) + "***" + std::string(url.substr(start + at));

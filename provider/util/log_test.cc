@@ -85,6 +85,7 @@ TEST(LogRedactTest, UserInformationInAUrlIsHidden) {
   EXPECT_EQ(HideUserInfo("not a url"), "not a url");
   EXPECT_EQ(HideUserInfo("https://token:ab#cd?e@adb-1.2.azuredatabricks.net/x"), "https://***@adb-1.2.azuredatabricks.net/x");
   EXPECT_EQ(HideUserInfo("https://adb-1.2.azuredatabricks.net/x@y"), "https://adb-1.2.azuredatabricks.net/x@y");
+  EXPECT_EQ(HideUserInfo("https://tok:a#b@adb-1.2.azuredatabricks.net/?o=1@2"), "https://***@adb-1.2.azuredatabricks.net/?o=1@2");
 }
 
 // Databricks tokens and JWTs this process never held (a service echoing another credential in an
