@@ -101,6 +101,16 @@ std::optional<std::map<std::string, std::string>> GetStrMap(const Value& o, std:
   return out;
 }
 
+std::optional<std::set<std::string>> GetMapKeys(const Value& o, std::string_view a) {
+  const Value& v = Get(o, a);
+  if (!v.IsKnown()) return std::nullopt;
+  std::set<std::string> keys;
+  if (!v.IsNull()) {
+    for (const auto& [k, e] : v.AsEntries()) keys.insert(k);
+  }
+  return keys;
+}
+
 std::optional<std::vector<std::string>> GetStrList(const Value& o, std::string_view a) {
   const Value& v = Get(o, a);
   if (v.IsNull() || !v.IsWhollyKnown()) return std::nullopt;

@@ -4,12 +4,13 @@
 #ifndef ADBJIT_RESOURCES_COMMON_H_
 #define ADBJIT_RESOURCES_COMMON_H_
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <chrono>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -101,6 +102,11 @@ std::optional<int64_t> GetInt(const tf::Value& object, std::string_view attr);
 std::optional<double> GetDouble(const tf::Value& object, std::string_view attr);
 std::optional<bool> GetBool(const tf::Value& object, std::string_view attr);
 std::optional<std::map<std::string, std::string>> GetStrMap(const tf::Value& object, std::string_view attr);
+// The keys of a map attribute, known as soon as the map is, even while some of its values are not (a
+// tag from a variable, or from a resource created in the same run): empty for null, nullopt only
+// while the map itself is unknown. What checks of the keys alone (count, reserved or required keys)
+// need.
+std::optional<std::set<std::string>> GetMapKeys(const tf::Value& object, std::string_view attr);
 std::optional<std::vector<std::string>> GetStrList(const tf::Value& object, std::string_view attr);
 // The attribute's value, or a null dynamic when the object is null/unknown.
 const tf::Value& Get(const tf::Value& object, std::string_view attr);

@@ -4,7 +4,6 @@
 // tags, elastic disk) never show as perpetual diffs.
 #include <algorithm>
 #include <iterator>
-#include <set>
 #include <string>
 #include <string_view>
 
@@ -294,16 +293,10 @@ void CheckGuardrails(const ApiProviderData* api, const Value& config, tf::Diagno
                      AttributePath("max_capacity"));
     }
   }
-  // The keys are all the check needs: a map whose keys are known is checked even while some of its
-  // values are not (a tag from a resource created in the same run).
-  if (!g.required_pool_tags.empty() && !IsUnknown(config, "custom_tags")) {
-    const Value& tags = Get(config, "custom_tags");
-    std::set<std::string> keys;
-    if (!tags.IsNull()) {
-      for (const auto& [k, v] : tags.AsEntries()) keys.insert(k);
-    }
+  // The keys are all the check needs (GetMapKeys).
+  if (auto keys = GetMapKeys(config, "custom_tags"); keys && !g.required_pool_tags.empty()) {
     for (const auto& key : g.required_pool_tags) {
-      if (!keys.contains(key)) {
+      if (!keys->contains(key)) {
         diags.AddError("Pool tag required by guard rail",
                        "The provider's guardrails.required_pool_tags requires custom_tags to contain the key \"" +
                            key + "\".",
@@ -335,17 +328,16 @@ class InstancePoolResource final : public tf::Resource {
                      AttributePath("preloaded_spark_versions"));
     }
     // Keys Databricks puts on every pool itself (its default_tags): a custom tag with one of them
-    // is refused only when the pool is created. These checks need the keys only, known even while
-    // a value is not (a tag from a variable, or from a resource created in the same run).
+    // is refused only when the pool is created. These checks need the keys only (GetMapKeys).
     static constexpr std::string_view kDefaultTagKeys[] = {"Vendor", "DatabricksInstancePoolCreatorId",
                                                            "DatabricksInstancePoolId", "DatabricksInstanceGroupId"};
-    if (const Value& tag_map = Get(config, "custom_tags"); tag_map.IsKnown() && !tag_map.IsNull()) {
-      if (const size_t count = tag_map.AsEntries().size(); count > 45) {
+    if (auto keys = GetMapKeys(config, "custom_tags")) {
+      if (keys->size() > 45) {
         diags.AddError("Too many custom tags",
-                       "Databricks allows at most 45 custom tags on a pool, got " + std::to_string(count) + ".",
+                       "Databricks allows at most 45 custom tags on a pool, got " + std::to_string(keys->size()) + ".",
                        AttributePath("custom_tags"));
       }
-      for (const auto& [key, value] : tag_map.AsEntries()) {
+      for (const std::string& key : *keys) {
         if (std::find(std::begin(kDefaultTagKeys), std::end(kDefaultTagKeys), key) == std::end(kDefaultTagKeys)) continue;
         diags.AddError("Reserved custom tag",
                        "Databricks sets the tag \"" + key + "\" on every pool itself (see default_tags) and "
@@ -367,9 +359,8 @@ class InstancePoolResource final : public tf::Resource {
     // A map whose keys are known is not "none" because a value is unknown (a tag from a resource
     // created in the same run): that is an edit.
     auto prior_tags = GetStrMap(req.prior_state, "custom_tags");
-    const Value& planned_tags = Get(resp.planned_state, "custom_tags");
-    if (planned_tags.IsKnown() && prior_tags && !prior_tags->empty() &&
-        (planned_tags.IsNull() || planned_tags.AsEntries().empty())) {
+    auto planned_keys = GetMapKeys(resp.planned_state, "custom_tags");
+    if (planned_keys && planned_keys->empty() && prior_tags && !prior_tags->empty()) {
       resp.requires_replace.push_back(AttributePath("custom_tags"));
     }
   }

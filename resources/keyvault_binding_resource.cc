@@ -126,12 +126,8 @@ class KeyVaultBindingResource final : public tf::Resource {
                        AttributePath("not_before_date"));
       }
     }
-    // The keys are all the checks need: a map whose keys are known is checked even while some of
-    // its values are not (a tag from a variable, or from a resource created in the same run).
-    std::set<std::string> tags;
-    if (const Value& tag_map = Get(config, "tags"); tag_map.IsKnown() && !tag_map.IsNull()) {
-      for (const auto& [key, value] : tag_map.AsEntries()) tags.insert(key);
-    }
+    // The keys are all the checks need (GetMapKeys).
+    const std::set<std::string> tags = GetMapKeys(config, "tags").value_or(std::set<std::string>{});
     if (tags.size() > 14) {
       diags.AddError("Too many tags",
                      "Key Vault allows at most 15 tags per secret, and adbjit marks the versions it writes with "
