@@ -306,11 +306,11 @@ void PurgeSecret(keyvault::Client& kv, const std::string& vault_url, const std::
 
 }  // namespace
 
-StatusOr<bool> SoftDeletedEndsIn(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
-                                 const std::string& versioned_id, std::string_view own_writer) {
+StatusOr<std::string> SoftDeletedEndsIn(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
+                                        const std::string& versioned_id, std::string_view own_writer) {
   auto deleted = kv.GetDeletedSecret(vault_url, name);
-  if (deleted.ok()) return IsOwnVersion(*deleted, versioned_id, own_writer);
-  if (deleted.status().IsNotFound()) return false;
+  if (deleted.ok()) return IsOwnVersion(*deleted, versioned_id, own_writer) ? deleted->id : std::string();
+  if (deleted.status().IsNotFound()) return std::string();
   return deleted.status();
 }
 
@@ -326,11 +326,11 @@ void RemoveObjectsSecret(keyvault::Client& kv, const std::string& vault_url, con
   // No live secret: purge only a soft-deleted one that ends in the object's version (or its own tag).
   auto purge_if_ours = [&] {
     if (!purge) return;
-    auto deleted = kv.GetDeletedSecret(vault_url, name);
-    if (!deleted.ok() && !deleted.status().IsNotFound()) {
-      AddApiError(diags, deleted.status(), "Cannot read deleted Key Vault secret", path);
-    } else if (deleted.ok() && IsOwnVersion(*deleted, versioned_id, own_writer)) {
-      PurgeSecret(kv, vault_url, name, deleted->id, diags, path);
+    auto ours = SoftDeletedEndsIn(kv, vault_url, name, versioned_id, own_writer);
+    if (!ours.ok()) {
+      AddApiError(diags, ours.status(), "Cannot read deleted Key Vault secret", path);
+    } else if (!ours->empty()) {
+      PurgeSecret(kv, vault_url, name, *ours, diags, path);
     }
   };
   if (*latest == LatestVersion::kNewer) {

@@ -189,11 +189,11 @@ StatusOr<LatestVersion> CheckLatestVersion(keyvault::Client& kv, const std::stri
 // `own_writer` (when not empty).
 bool IsOwnVersion(const keyvault::SecretBundle& version, const std::string& versioned_id,
                   std::string_view own_writer);
-// Whether the soft-deleted secret `name` ends in the version `versioned_id` (an earlier destroy of
-// the object that wrote it deleted it and did not purge it), or in one tagged `own_writer`: false
-// when there is none or another.
-StatusOr<bool> SoftDeletedEndsIn(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
-                                 const std::string& versioned_id, std::string_view own_writer = {});
+// The id of the version the soft-deleted secret `name` ends in, when that is the object's own
+// (IsOwnVersion: an earlier destroy of the object that wrote it deleted it and did not purge it);
+// "" when there is none or it ends in another's.
+StatusOr<std::string> SoftDeletedEndsIn(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
+                                        const std::string& versioned_id, std::string_view own_writer = {});
 // Removes, as an object is destroyed, the secret it wrote (`versioned_id`: the version it wrote),
 // and when `purge` also purges it and waits until the name is free. Another writer can take the
 // name at any moment (a replacement created first with create_before_destroy, another resource

@@ -581,7 +581,7 @@ class TokenResource final : public tf::Resource {
     if (latest.ok() && *latest == LatestVersion::kGone) {
       auto ours = SoftDeletedEndsIn(api.keyvault(), seal->vault_url, seal->name, version, own_writer);
       if (ours.ok()) {
-        holds = soft_deleted = *ours;
+        holds = soft_deleted = !ours->empty();
       } else {
         latest = ours.status();
       }
