@@ -293,18 +293,14 @@ void KeyVault::SetSecret(const Ctx& c, const std::string& name, const httplib::R
   std::lock_guard<std::mutex> lock(mu_);
   SettleLocked(NowMs());
   auto it = secrets_.find(c.key(name));
-  if (name_blocked_until_.contains(c.key(name))) {
+  // Purging, or purged a moment ago: the name is not free yet.
+  if (name_blocked_until_.contains(c.key(name)) || (it != secrets_.end() && it->second.phase == Phase::kPurging)) {
     return KvError(res, 409, "Conflict",
                    "Secret " + name + " is currently being deleted and cannot be re-created; retry later.",
                    "ObjectIsBeingDeleted");
   }
   if (it != secrets_.end()) {
     Phase p = it->second.phase;
-    if (p == Phase::kPurging) {
-      return KvError(res, 409, "Conflict",
-                     "Secret " + name + " is currently being deleted and cannot be re-created; retry later.",
-                     "ObjectIsBeingDeleted");
-    }
     if (p == Phase::kDeleted) {
       return KvError(res, 409, "Conflict",
                      "Secret " + name + " is currently in a deleted but recoverable state, and its name cannot be "
