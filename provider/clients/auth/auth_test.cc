@@ -85,6 +85,25 @@ TEST(TokenReplyTest, NumbersAsNumbersOrStrings) {
   EXPECT_EQ(ParseTokenResponse("{}", now, "op").status().code(), StatusCode::kUnauthenticated);
 }
 
+// The principal a token stands for is its payload's `oid`, lower-cased (object ids are GUIDs,
+// which Entra compares ignoring case); anything that is no JWT, or a JWT without one, names none.
+TEST(TokenReplyTest, ThePrincipalIsTheOidClaim) {
+  // {"alg":"none"} . {"oid":"AB12CD34-0000-4000-8000-00000000000F","tid":"t"} . (no signature)
+  const std::string jwt =
+      "eyJhbGciOiJub25lIn0.eyJvaWQiOiJBQjEyQ0QzNC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMEYiLCJ0aWQiOiJ0In0.";
+  EXPECT_EQ(ObjectIdOf(jwt), "ab12cd34-0000-4000-8000-00000000000f");
+  auto now = std::chrono::system_clock::from_time_t(1700000000);
+  auto t = ParseTokenResponse(R"({"access_token":")" + jwt + R"(","expires_in":60})", now, "op");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->object_id, "ab12cd34-0000-4000-8000-00000000000f");
+  EXPECT_EQ(ParseTokenResponse(R"({"access_token":"tok-opaque"})", now, "op")->object_id, "");
+  EXPECT_EQ(ObjectIdOf("eyJhbGciOiJub25lIn0.eyJ0aWQiOiJ0In0."), "");  // {"tid":"t"}: no oid
+  EXPECT_EQ(ObjectIdOf("a.b"), "");                                  // one dot
+  EXPECT_EQ(ObjectIdOf("eyJhbGciOiJub25lIn0.e30=.x"), "");           // padding is not base64url
+  EXPECT_EQ(ObjectIdOf("eyJhbGciOiJub25lIn0.eyJvaWQiOjV9.x"), "");   // {"oid":5}
+  EXPECT_EQ(ObjectIdOf(""), "");
+}
+
 // Found by fuzz/api_response_fuzz (regressions in fuzz/regressions/api_response_fuzz/): lifetimes
 // whose conversion to the clock's nanoseconds overflowed, or doubles out of int64's range.
 TEST(TokenReplyTest, OutOfRangeLifetimesFallBackToTheDefault) {

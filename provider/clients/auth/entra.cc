@@ -5,6 +5,8 @@
 #include <cctype>
 #include <fstream>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <sstream>
 
 #include "provider/clients/auth/cloud.h"
@@ -44,7 +46,38 @@ std::string HintFor(const std::string& aadsts) {
   return it == kHints.end() ? "" : it->second;
 }
 
+// Base64url without padding (a JWT segment) to bytes; nullopt on any other character.
+std::optional<std::string> DecodeBase64Url(std::string_view in) {
+  static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  out.reserve(in.size() * 3 / 4);
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : in) {
+    const size_t v = kAlphabet.find(c);
+    if (v == std::string_view::npos) return std::nullopt;
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xffu));
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string ObjectIdOf(const std::string& jwt) {
+  const size_t first = jwt.find('.');
+  const size_t second = first == std::string::npos ? first : jwt.find('.', first + 1);
+  if (second == std::string::npos) return "";
+  auto payload = DecodeBase64Url(std::string_view(jwt).substr(first + 1, second - first - 1));
+  if (!payload) return "";
+  auto claims = internal::ParseJson(*payload);
+  if (!claims || !claims->is_object()) return "";
+  return AsciiLower(internal::GetString(*claims, "oid"));
+}
 
 StatusOr<AccessToken> ParseTokenResponse(const std::string& body, std::chrono::system_clock::time_point now,
                                          const std::string& operation) {
@@ -54,7 +87,8 @@ StatusOr<AccessToken> ParseTokenResponse(const std::string& body, std::chrono::s
   }
   std::string token = internal::GetString(*j, "access_token");
   if (token.empty()) return UnauthenticatedError(operation + ": token reply has no access_token");
-  AccessToken out{Secret(std::move(token)), now + std::chrono::minutes(5)};
+  std::string object_id = ObjectIdOf(token);
+  AccessToken out{Secret(std::move(token)), now + std::chrono::minutes(5), std::move(object_id)};
   // A lifetime that is negative or ends more than ten years from now is ignored (the 5-minute
   // default stands). The bound also keeps the arithmetic safe: the clock counts nanoseconds in an
   // int64, which runs out in 2262, so an arbitrary number of seconds would overflow.

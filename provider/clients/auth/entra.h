@@ -17,9 +17,13 @@
 namespace adbjit::auth {
 
 // Parses a token reply (v1, v2 or IMDS): access_token, and expiry from expires_in, else
-// expires_on (numbers or numeric strings). kUnauthenticated if access_token is missing.
+// expires_on (numbers or numeric strings), and the principal from its `oid` claim (ObjectIdOf).
+// kUnauthenticated if access_token is missing.
 StatusOr<AccessToken> ParseTokenResponse(const std::string& body, std::chrono::system_clock::time_point now,
                                          const std::string& operation);
+
+// The `oid` claim of a JWT's payload, lower-cased; "" when `jwt` is not a JWT or has no such claim.
+std::string ObjectIdOf(const std::string& jwt);
 
 // Maps an Entra / IMDS error reply to a Status (see TokenSource for codes). The message is
 // "<operation>: [retry summary: ]HTTP 401 invalid_client AADSTS7000215: <description>" with the

@@ -13,6 +13,9 @@ namespace adbjit::auth {
 struct AccessToken {
   Secret token;  // the bearer value; never logged
   std::chrono::system_clock::time_point expires_at;
+  // The principal the token stands for: the `oid` claim of its payload, lower-cased; empty when
+  // the token is no JWT or has none. Read, never verified (the service that takes the token does).
+  std::string object_id;
 };
 
 // Thread-safe. Failures: kUnauthenticated (credential rejected: wrong secret, unknown client,

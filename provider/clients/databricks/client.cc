@@ -311,6 +311,11 @@ StatusOr<std::vector<TokenInfo>> Client::ListTokens() {
   });
 }
 
+std::string Client::CallerObjectId() {
+  StatusOr<auth::AccessToken> token = tokens_->Token(options_.databricks_scope);
+  return token.ok() ? token->object_id : std::string();
+}
+
 StatusOr<TokenInfo> Client::GetToken(const std::string& token_id, std::vector<TokenInfo>* twins) {
   ADBJIT_ASSIGN_OR_RETURN(std::vector<TokenInfo> all, ListTokens());
   for (auto& t : all) {

@@ -90,6 +90,11 @@ class Client {
   StatusOr<TokenInfo> GetToken(const std::string& token_id, std::vector<TokenInfo>* twins = nullptr);
   // Revokes; kNotFound when the token is unknown / already revoked (callers treat it as done).
   Status DeleteToken(const std::string& token_id);
+  // The Entra object id of the principal the calls authenticate as (the `oid` of the workspace
+  // token, lower-cased): the owner of the tokens this client creates and lists. "" when it cannot
+  // be told (no token could be had, or the token is not a JWT). After a call has succeeded, the
+  // token comes from the cache: no request.
+  std::string CallerObjectId();
 
   // ---- Instance pools ----
 
