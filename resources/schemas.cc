@@ -84,9 +84,11 @@ Schema MakeTokenSchema() {
               "Terraform, or one inside `renew_before_seconds` of its expiry, is planned anew: a sealed one "
               "whose secret still holds it stays in state until it is replaced or destroyed, so that its "
               "secret goes with it. Databricks lists each principal's own tokens only: keep the provider "
-              "signed in as the principal that created a token. Under another principal the token reads "
-              "as revoked and is planned anew, while the old one stays valid until it expires (revoke it "
-              "as its owner).",
+              "signed in as the principal that created a token. Under another principal (a changed "
+              "`azure_client_id`) the token cannot be seen or revoked: the refresh warns, naming the token "
+              "and the principal that created it (recorded in the resource's private state), and the plan "
+              "creates a new one, while the old one stays valid until it expires (revoke it as its owner, "
+              "or as a workspace admin through the token management API).",
           .attributes =
               {
                   Computed("id", Type::String(), "The token id (same as `token_id`).", true),

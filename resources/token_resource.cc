@@ -78,45 +78,76 @@ void SameEmptyComment(const tf::PlanRequest& req, tf::PlanResponse& resp) {
   }
 }
 
-// The private data of a token moved from databricks_token until a refresh has found it.
-constexpr char kMovedPrivate[] = R"({"moved_from":"databricks_token"})";
-// The private data of a sealed token revoked outside Terraform, kept in state for its secret.
-constexpr char kRevokedPrivate[] = R"({"token":"revoked"})";
-// The same for one that a destroy revoked before it failed to remove the secret.
-constexpr char kRevokedByDestroyPrivate[] = R"({"token":"revoked by destroy"})";
-// Both again when the secret that holds the token is soft-deleted (deleted, not purged).
-constexpr char kRevokedSoftDeletedPrivate[] = R"({"token":"revoked","secret":"soft-deleted"})";
-constexpr char kRevokedByDestroySoftDeletedPrivate[] = R"({"token":"revoked by destroy","secret":"soft-deleted"})";
+// What a token's private state records, a JSON object whose members are all optional:
+//   "created_by": "<object id>"   the Entra principal that created (or imported, or last listed) the
+//                                 token; Databricks lists and revokes a principal's own tokens only
+//   "moved_from": "databricks_token"  moved from that resource, until a refresh has found it
+//   "token": "revoked" | "revoked by destroy" | "created by another principal"  a sealed token
+//                                 revoked outside Terraform, or by a destroy that then failed to
+//                                 remove the secret, or not listed because the provider now
+//                                 authenticates as another principal than its creator; kept in
+//                                 state for the secret that still holds it
+//   "secret": "soft-deleted"      ... when that secret is deleted but not purged
+//   "secret_held_by": "<id>"      the secret holds another live token (written after this one)
+//   "secret_held_by_binding": true  ... or an adbjit_keyvault_binding's value
+// Earlier releases wrote the same members; a state with none, or not JSON, has no marks.
+struct TokenMarks {
+  std::string created_by;
+  bool moved = false;
+  bool revoked = false;  // any of the three "token" marks: replaced by the next plan
+  bool revoked_by_destroy = false;
+  bool other_principal = false;
+  bool soft_deleted = false;
+  std::string held_by;
+  bool held_by_binding = false;
 
-bool MarkedByDestroy(const std::string& private_data) {
-  return private_data == kRevokedByDestroyPrivate || private_data == kRevokedByDestroySoftDeletedPrivate;
-}
-bool MarkedRevoked(const std::string& private_data) {
-  return MarkedByDestroy(private_data) || private_data == kRevokedPrivate || private_data == kRevokedSoftDeletedPrivate;
-}
-bool MarkedSoftDeleted(const std::string& private_data) {
-  return private_data == kRevokedSoftDeletedPrivate || private_data == kRevokedByDestroySoftDeletedPrivate;
-}
-const char* RevokedMark(bool by_destroy, bool soft_deleted) {
-  if (by_destroy) return soft_deleted ? kRevokedByDestroySoftDeletedPrivate : kRevokedByDestroyPrivate;
-  return soft_deleted ? kRevokedSoftDeletedPrivate : kRevokedPrivate;
+  static TokenMarks Parse(const std::string& private_data) {
+    TokenMarks m;
+    auto j = nlohmann::json::parse(private_data, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object()) return m;
+    auto str = [&](const char* key) {
+      auto it = j.find(key);
+      return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    m.created_by = str("created_by");
+    m.moved = str("moved_from") == "databricks_token";
+    const std::string token = str("token");
+    m.revoked_by_destroy = token == "revoked by destroy";
+    m.other_principal = token == "created by another principal";
+    m.revoked = m.revoked_by_destroy || m.other_principal || token == "revoked";
+    m.soft_deleted = m.revoked && str("secret") == "soft-deleted";
+    m.held_by = str("secret_held_by");
+    auto binding = j.find("secret_held_by_binding");
+    m.held_by_binding = binding != j.end() && binding->is_boolean() && binding->get<bool>();
+    return m;
+  }
+
+  std::string Dump() const {
+    nlohmann::json j = nlohmann::json::object();
+    if (!created_by.empty()) j["created_by"] = created_by;
+    if (moved) j["moved_from"] = "databricks_token";
+    if (revoked) {
+      j["token"] = revoked_by_destroy ? "revoked by destroy" : other_principal ? "created by another principal" : "revoked";
+    }
+    if (revoked && soft_deleted) j["secret"] = "soft-deleted";
+    if (!held_by.empty()) j["secret_held_by"] = held_by;
+    if (held_by_binding) j["secret_held_by_binding"] = true;
+    return j.dump();
+  }
+
+  // Only who created it: what a refresh that finds the token listed keeps.
+  TokenMarks CreatorOnly() const { return TokenMarks{.created_by = created_by}; }
+};
+
+// Whether `created_by` names a principal other than `caller` (both known).
+bool OtherPrincipal(const std::string& created_by, const std::string& caller) {
+  return !created_by.empty() && !caller.empty() && AsciiLower(created_by) != AsciiLower(caller);
 }
 
 // A sealed token's versions carry the tag adbjit = "adbjit_token:<token id>", so that a token can
 // tell that its secret was taken by another live token (two resources sharing one secret) rather
 // than by a hand or a binding.
 constexpr char kTokenWriterPrefix[] = "adbjit_token:";
-// The private data of a token whose secret holds another live token: {"secret_held_by":"<id>"}.
-constexpr char kHeldByKey[] = "secret_held_by";
-// The same when an adbjit_keyvault_binding wrote the secret's latest version.
-constexpr char kHeldByBindingPrivate[] = R"({"secret_held_by_binding":true})";
-
-std::optional<std::string> HeldBy(const std::string& private_data) {
-  if (private_data.find(kHeldByKey) == std::string::npos) return std::nullopt;
-  auto j = nlohmann::json::parse(private_data, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object() || !j.contains(kHeldByKey) || !j[kHeldByKey].is_string()) return std::nullopt;
-  return j[kHeldByKey].get<std::string>();
-}
 
 // The id of a placeholder for a create that may have left a token alive with no answer naming it:
 // this prefix and the marker that token's comment carries, "[adbjit:<hex>]". In the id rather than
@@ -139,6 +170,26 @@ void WarnMovedTokenNotFound(const std::string& token_id, tf::Diagnostics& diags)
                    "own tokens only: if the databricks provider created it as another principal (a user's token, "
                    "an Azure CLI login), it is still valid. Revoke it as its owner, or with the token management "
                    "API, unless it should stay.");
+}
+
+// Databricks lists and revokes a principal's own tokens only: after the provider's credentials
+// change to another service principal (a rotated CI identity), the tokens the first one created
+// look revoked, but they are valid until they expire, and this principal cannot revoke them.
+void WarnCreatedByAnotherPrincipal(const Value& state, const std::string& created_by, const std::string& caller,
+                                   tf::Diagnostics& diags) {
+  const std::string token_id = GetStr(state, "token_id").value_or("");
+  auto expiry = GetStr(state, "expiry_time");
+  diags.AddWarning(
+      "Token created by another principal",
+      "Token " + token_id + " was created by the principal with object id " + created_by +
+          ", and the provider now authenticates as " + caller + ". Databricks lists and revokes each principal's "
+          "own tokens only, so this one can neither see nor revoke it, and Terraform treats it as gone: a plan "
+          "creates a new token in its place, and a destroy leaves it. It stays valid " +
+          (expiry ? "until " + *expiry : std::string("with no expiry")) +
+          ". Revoke it as that principal, or as a workspace admin through the token management API "
+          "(DELETE /api/2.0/token-management/tokens/" + token_id + "); or, if the change of principal was "
+          "not meant, configure the provider as that principal again.",
+      AttributePath("token_id"));
 }
 
 // Revokes the twins of a token (databricks::SameCreate): tokens its create made with requests that
@@ -285,6 +336,7 @@ class TokenResource final : public tf::Resource {
       return;
     }
     Value state = WithTokenInfo(planned, created->info);
+    resp.private_data = TokenMarks{.created_by = api->databricks().CallerObjectId()}.Dump();
     if (!seal) {
       resp.new_state = state.WithAttr("token_value", Value::String(created->token_value.Reveal()))
                            .WithAttr("keyvault_secret_id", Str(std::nullopt));
@@ -318,6 +370,7 @@ class TokenResource final : public tf::Resource {
   void Read(const tf::CallContext& ctx, const tf::ReadRequest& req, tf::ReadResponse& resp) const override {
     resp.new_state = req.current_state;
     resp.private_data = req.private_data;
+    const TokenMarks marks = TokenMarks::Parse(req.private_data);
     const ApiProviderData* api = Api(ctx);
     if (api == nullptr || !api->api_ready()) return;
     if (auto marker = LostCreateMarker(req.current_state)) {
@@ -332,38 +385,45 @@ class TokenResource final : public tf::Resource {
     RevokeTwins(*api, token_id, twins, resp.diagnostics);
     if (!info.ok()) {
       if (info.status().IsNotFound()) {
-        if (req.private_data == kMovedPrivate) WarnMovedTokenNotFound(token_id, resp.diagnostics);
         // Databricks lists neither revoked nor expired tokens; the state's expiry tells them apart.
         auto expiry_s = StateExpiry(req.current_state);
-        ReadGone(*api, req, /*revoked=*/!(expiry_s && *expiry_s * 1000 <= NowEpochMs()), resp);
+        const bool expired = expiry_s && *expiry_s * 1000 <= NowEpochMs();
+        bool other_principal = false;
+        if (marks.moved) {
+          WarnMovedTokenNotFound(token_id, resp.diagnostics);
+        } else if (const std::string caller = api->databricks().CallerObjectId();
+                   !expired && OtherPrincipal(marks.created_by, caller)) {
+          other_principal = true;
+          WarnCreatedByAnotherPrincipal(req.current_state, marks.created_by, caller, resp.diagnostics);
+        }
+        ReadGone(*api, req, /*revoked=*/!expired, other_principal, resp);
         return;
       }
       AddApiError(resp.diagnostics, info.status(), "Cannot read Databricks token");
       return;
     }
     if (info->expiry_time >= 0 && info->expiry_time <= NowEpochMs()) {
-      ReadGone(*api, req, /*revoked=*/false, resp);
+      ReadGone(*api, req, /*revoked=*/false, /*other_principal=*/false, resp);
       return;
     }
-    // The moved token is the principal's own: nothing left to warn about. A mark of a secret
-    // held by another token holds only while the check below finds it so.
-    // Nor does a mark of a revoked token, which a refresh that could not see the token (an empty
-    // list, another principal's credentials) saved in a refresh-only apply: it is listed now.
-    if (req.private_data == kMovedPrivate || HeldBy(req.private_data) || req.private_data == kHeldByBindingPrivate ||
-        MarkedRevoked(req.private_data)) {
-      resp.private_data = "{}";
-    }
+    // Listed, so the principal's own: that is recorded (a state written before the creator was,
+    // or a moved token, learns it here). The other marks go: the moved token has nothing left to
+    // warn about; a mark of a secret held by another token holds only while the check below finds
+    // it so; nor does a mark of a revoked token, which a refresh that could not see the token (an
+    // empty list) saved in a refresh-only apply: it is listed now.
+    TokenMarks found = marks.CreatorOnly();
+    if (std::string caller = api->databricks().CallerObjectId(); !caller.empty()) found.created_by = std::move(caller);
     Value state = WithTokenInfo(req.current_state, *info);
     auto seal = SealTargetOf(req.current_state);
     auto secret_id = GetStr(req.current_state, "keyvault_secret_id");
     // Who holds the secret now, if another token or a binding: the plan must not take it back.
     auto mark_holder = [&](const keyvault::SecretBundle& newest) {
       if (auto other = LiveTokenHolding(*api, newest, token_id)) {
-        resp.private_data = nlohmann::json{{kHeldByKey, *other}}.dump();
+        found.held_by = *other;
         return true;
       }
       if (WriterType(newest) == "adbjit_keyvault_binding") {
-        resp.private_data = kHeldByBindingPrivate;
+        found.held_by_binding = true;
         return true;
       }
       return false;
@@ -411,6 +471,7 @@ class TokenResource final : public tf::Resource {
       }
     }
     resp.new_state = state;
+    resp.private_data = found.Dump();
   }
 
   void Update(const tf::CallContext&, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
@@ -440,6 +501,15 @@ class TokenResource final : public tf::Resource {
       resp.new_state = req.prior_state;  // still alive: keep it in state
       return;
     }
+    if (revoked.IsNotFound()) {  // unless the refresh has said so already (its mark)
+      const TokenMarks marks = TokenMarks::Parse(req.planned_private);
+      auto expiry_s = StateExpiry(req.prior_state);
+      if (!marks.other_principal && !(expiry_s && *expiry_s * 1000 <= NowEpochMs()) &&
+          OtherPrincipal(marks.created_by, api->databricks().CallerObjectId())) {
+        WarnCreatedByAnotherPrincipal(req.prior_state, marks.created_by, api->databricks().CallerObjectId(),
+                                      resp.diagnostics);
+      }
+    }
     auto seal = SealTargetOf(req.prior_state);
     if (!seal) return;
     auto secret_id = GetStr(req.prior_state, "keyvault_secret_id");
@@ -460,7 +530,9 @@ class TokenResource final : public tf::Resource {
     if (resp.diagnostics.HasError()) {
       // Revoked, but the secret is left: keep the token, so that the next destroy removes it.
       resp.new_state = req.prior_state;
-      resp.private_data = kRevokedByDestroyPrivate;
+      TokenMarks kept = TokenMarks::Parse(req.planned_private).CreatorOnly();
+      kept.revoked = kept.revoked_by_destroy = true;
+      resp.private_data = kept.Dump();
       resp.diagnostics.ExplainErrorsFrom(
           secret_errors, " Token " + token_id + " is revoked; only the secret \"" + seal->name +
                              "\" is left, and the token stays in state for it: running the destroy again removes "
@@ -494,7 +566,7 @@ class TokenResource final : public tf::Resource {
     if (info.creation_time == 0) state = state.WithAttr("creation_time", Str(std::nullopt));  // the next read fills it
     resp.state = state.WithAttr("comment", Str(SourceStr(*source, "comment")))
                      .WithAttr("token_value", Str(SourceStr(*source, "token_value")));
-    resp.private_data = kMovedPrivate;
+    resp.private_data = TokenMarks{.moved = true}.Dump();
   }
 
   void Import(const tf::CallContext& ctx, const tf::ImportRequest& req, tf::ImportResponse& resp) const override {
@@ -522,6 +594,7 @@ class TokenResource final : public tf::Resource {
     state = WithTokenInfo(state, *info);
     if (!info->comment.empty()) state = state.WithAttr("comment", Value::String(info->comment));
     resp.state = state.WithAttr("lifetime_seconds", LifetimeOf(*info));
+    resp.private_data = TokenMarks{.created_by = api->databricks().CallerObjectId()}.Dump();
   }
 
  private:
@@ -566,7 +639,9 @@ class TokenResource final : public tf::Resource {
   // failed) stays, so that destroy, or the replacement the plan makes of it, removes that secret
   // rather than leave it behind with a dead token in it. A revoked one is marked in private state
   // for the plan (an expired one shows by its expiry_time).
-  void ReadGone(const ApiProviderData& api, const tf::ReadRequest& req, bool revoked, tf::ReadResponse& resp) const {
+  // `other_principal`: not listed because another principal created it (Read warned).
+  void ReadGone(const ApiProviderData& api, const tf::ReadRequest& req, bool revoked, bool other_principal,
+                tf::ReadResponse& resp) const {
     resp.new_state = Value::Null(GetSchema().ImpliedType());
     auto seal = SealTargetOf(req.current_state);
     if (!seal) return;
@@ -604,7 +679,15 @@ class TokenResource final : public tf::Resource {
       return;
     }
     resp.new_state = req.current_state;
-    if (revoked) resp.private_data = RevokedMark(MarkedByDestroy(req.private_data), soft_deleted);
+    if (revoked) {
+      const TokenMarks prior = TokenMarks::Parse(req.private_data);
+      TokenMarks gone = prior.CreatorOnly();
+      gone.revoked = true;
+      gone.revoked_by_destroy = prior.revoked_by_destroy;
+      gone.other_principal = !gone.revoked_by_destroy && other_principal;
+      gone.soft_deleted = soft_deleted;
+      resp.private_data = gone.Dump();
+    }
   }
 
   // The id of another live token that `latest` (the secret's latest version) holds, written by
@@ -621,21 +704,23 @@ class TokenResource final : public tf::Resource {
   }
 
   // Why a revoked sealed token still in state is replaced, and where its successor goes.
-  static void WarnRevokedReplaced(const tf::PlanRequest& req, tf::Diagnostics& diags) {
-    const bool by_destroy = MarkedByDestroy(req.prior_private);
-    const bool soft_deleted = MarkedSoftDeleted(req.prior_private);
+  static void WarnRevokedReplaced(const tf::PlanRequest& req, const TokenMarks& marks, tf::Diagnostics& diags) {
     auto old_seal = SealTargetOf(req.prior_state);
     auto new_seal = SealTargetOf(req.config);
     const std::string old_name = "\"" + (old_seal ? old_seal->name : std::string()) + "\"";
     std::string detail = "Token " + GetStr(req.prior_state, "token_id").value_or("");
-    if (by_destroy) {
-      detail += soft_deleted ? " was revoked by a destroy that then could not purge the secret " + old_name +
-                                   ": deleted but not purged, it still holds the token."
-                             : " was revoked by a destroy that then could not remove the secret " + old_name +
-                                   ", which still holds it.";
+    if (marks.revoked_by_destroy) {
+      detail += marks.soft_deleted ? " was revoked by a destroy that then could not purge the secret " + old_name +
+                                         ": deleted but not purged, it still holds the token."
+                                   : " was revoked by a destroy that then could not remove the secret " + old_name +
+                                         ", which still holds it.";
+    } else if (marks.other_principal) {
+      detail += " was created by principal " + marks.created_by + ", and the refresh authenticated as another, "
+                "which can neither see nor revoke it (see the warning of the refresh); the secret " + old_name +
+                (marks.soft_deleted ? ", deleted but not purged," : "") + " still holds it.";
     } else {
       detail += " was revoked outside Terraform, and the secret " + old_name +
-                (soft_deleted ? ", deleted but not purged," : "") + " still holds it.";
+                (marks.soft_deleted ? ", deleted but not purged," : "") + " still holds it.";
     }
     if (new_seal && old_seal && new_seal->name == old_seal->name && new_seal->vault_url == old_seal->vault_url) {
       detail += " A new token is planned in its place and written to the secret.";
@@ -645,8 +730,10 @@ class TokenResource final : public tf::Resource {
     } else {
       detail += " A new token is planned in its place; the secret " + old_name + " is removed with the revoked token.";
     }
-    diags.AddWarning(by_destroy ? "Token revoked by an unfinished destroy" : "Token revoked outside Terraform", detail,
-                     AttributePath("token_id"));
+    const char* summary = marks.revoked_by_destroy ? "Token revoked by an unfinished destroy"
+                          : marks.other_principal  ? "Token created by another principal"
+                                                   : "Token revoked outside Terraform";
+    diags.AddWarning(summary, detail, AttributePath("token_id"));
   }
 
   // Rotation: replace a token inside its renewal window (or already expired).
@@ -658,7 +745,8 @@ class TokenResource final : public tf::Resource {
     if (LostCreateMarker(req.prior_state)) why = "id";
     auto seal = SealTargetOf(req.config);
     const bool same_secret = Get(resp.planned_state, kSecretBlock) == Get(req.prior_state, kSecretBlock);
-    if (why.empty() && seal && same_secret && req.prior_private == kHeldByBindingPrivate) {
+    const TokenMarks marks = TokenMarks::Parse(req.prior_private);
+    if (why.empty() && seal && same_secret && marks.held_by_binding) {
       // A binding took the secret: a new token would be refused there, and only after the
       // replacement had revoked this one. So none is planned (not even a rotation: the token runs
       // to its expiry); a plan another change forces to replace it stops instead.
@@ -679,13 +767,13 @@ class TokenResource final : public tf::Resource {
       }
       return;
     }
-    if (auto other = HeldBy(req.prior_private); why.empty() && seal && same_secret && other) {
+    if (const std::string& other = marks.held_by; why.empty() && seal && same_secret && !other.empty()) {
       // A new token here would take the secret from the other, whose next plan would take it
       // back: a replacement on every apply, each revoking a token pipelines may be using. The
       // other keeps the secret; this token stays as it is (not rotated) until one of them moves.
       resp.diagnostics.AddWarning(
           "Secret shared with another token",
-          "The secret \"" + seal->name + "\" holds token " + *other + ", which another adbjit_token (in this "
+          "The secret \"" + seal->name + "\" holds token " + other + ", which another adbjit_token (in this "
           "configuration or another) wrote after token " + GetStr(req.prior_state, "token_id").value_or("") +
           ". Two tokens that write one secret would replace each other on every apply, each revoking the "
           "other's token, so no new token is planned here while that one is live. Give each adbjit_token its "
@@ -713,9 +801,9 @@ class TokenResource final : public tf::Resource {
         why = "expiry_time";
       }
     }
-    if (why.empty() && MarkedRevoked(req.prior_private)) {
+    if (why.empty() && marks.revoked) {
       why = "token_id";
-      WarnRevokedReplaced(req, resp.diagnostics);
+      WarnRevokedReplaced(req, marks, resp.diagnostics);
     }
     // A sealed token whose secret was deleted or overwritten outside Terraform: the value cannot be
     // written again (Databricks never returns it), so a new token is the only way back.

@@ -7,6 +7,7 @@
 #include <string>
 #include <thread>
 
+#include "emulator/common.h"
 #include "tests/e2e/token_e2e_fixture.h"
 
 namespace adbjit::e2e {
@@ -1098,6 +1099,84 @@ TEST_F(TokenE2eTest, AWrongWorkspaceAddressFailsTheRefreshAndKeepsEveryResource)
   ASSERT_TRUE(destroy.ok()) << destroy.Describe();
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
   EXPECT_FALSE(pool_is_live());
+}
+
+// The private data Terraform keeps for one resource instance, as JSON (null JSON when none).
+json PrivateOf(const Workspace& ws, const std::string& type, const std::string& name) {
+  const json state = json::parse(ReadFileText(ws.work_dir() / "terraform.tfstate"));
+  for (const auto& r : state["resources"]) {
+    if (r.value("type", "") != type || r.value("name", "") != name || r["instances"].empty()) continue;
+    std::string raw;
+    if (!emulator::Base64Decode(r["instances"][0].value("private", ""), &raw)) return nullptr;
+    return json::parse(raw, nullptr, /*allow_exceptions=*/false);
+  }
+  return nullptr;
+}
+
+// Databricks lists and revokes a principal's own tokens only. When the provider's credentials
+// change to another service principal, the tokens the first one created are not listed: the
+// refresh says whose they are and that they stay valid (not "revoked"), and the plan creates new
+// ones, the sealed one into its secret. A destroy without a refresh, which cannot revoke a token
+// of another principal either, says the same.
+TEST_F(TokenE2eTest, TokensOfAnEarlierPrincipalAreNamedAsSuchWhenTheCredentialsChange) {
+  emulator::Principal second;
+  second.client_id = "00000000-0000-4000-8000-0000000000b2";
+  second.client_secret = "second-client-secret";
+  second.object_id = "00000000-0000-4000-8000-0000000000b3";
+  const std::string first_oid = emulator::Principal{}.object_id;
+  emulator::Options options;
+  options.principals = {emulator::Principal{}, second};
+  ASSERT_NO_FATAL_FAILURE(Start(std::move(options)));
+  ws().WriteConfig(PlainAndSealedConfig(VaultUrl()));
+  MustApply();
+  const std::string plain_id = State("adbjit_token.plain")["token_id"].get<std::string>();
+  const std::string sealed_id = State("adbjit_token.sealed")["token_id"].get<std::string>();
+  EXPECT_EQ(PrivateOf(ws(), "adbjit_token", "plain").value("created_by", ""), first_oid);
+
+  ws().SetEnv("ARM_CLIENT_ID", second.client_id);
+  ws().SetEnv("ARM_CLIENT_SECRET", second.client_secret);
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  std::string out = Squashed(Output(plan));
+  EXPECT_THAT(out, HasSubstr("Warning: Token created by another principal"));
+  // The CLI shows the first of warnings that share a summary; -json shows each.
+  CommandResult plan_json = ws().Plan({"-json"});
+  ASSERT_TRUE(plan_json.ok()) << plan_json.Describe();
+  for (const std::string& id : {plain_id, sealed_id}) {
+    EXPECT_THAT(plan_json.stdout_text,
+                HasSubstr("Token " + id + " was created by the principal with object id " + first_oid +
+                          ", and the provider now authenticates as " + second.object_id + "."));
+  }
+  EXPECT_THAT(plan_json.stdout_text, HasSubstr("Token " + sealed_id + " was created by principal " + first_oid +
+                                               ", and the refresh authenticated as another"));
+  EXPECT_THAT(out, HasSubstr("DELETE /api/2.0/token-management/tokens/" + plain_id));
+  EXPECT_THAT(out, Not(HasSubstr("revoked outside Terraform")));
+  EXPECT_THAT(out, HasSubstr("2 to add, 0 to change, 1 to destroy"));
+
+  MustApply();
+  const std::string new_plain = State("adbjit_token.plain")["token_id"].get<std::string>();
+  const std::string new_sealed = State("adbjit_token.sealed")["token_id"].get<std::string>();
+  EXPECT_NE(new_plain, plain_id);
+  EXPECT_NE(new_sealed, sealed_id);
+  EXPECT_EQ(SecretBundle("db-pat").tags["adbjit"], "adbjit_token:" + new_sealed);
+  EXPECT_EQ(PrivateOf(ws(), "adbjit_token", "plain").value("created_by", ""), second.object_id);
+  EXPECT_TRUE(Outside().databricks().GetToken(plain_id).ok()) << "the first principal's tokens stay valid";
+  EXPECT_TRUE(Outside().databricks().GetToken(sealed_id).ok());
+  ExpectNoChanges("once the second principal has its own tokens");
+
+  // Back to the first principal, and a destroy without a refresh: the second's tokens stay.
+  ws().SetEnv("ARM_CLIENT_ID", emulator::Principal{}.client_id);
+  ws().SetEnv("ARM_CLIENT_SECRET", emulator::Principal{}.client_secret);
+  CommandResult destroyed = ws().Terraform({"destroy", "-auto-approve", "-input=false", "-refresh=false"});
+  ASSERT_TRUE(destroyed.ok()) << destroyed.Describe();
+  out = Squashed(Output(destroyed));
+  EXPECT_THAT(out, HasSubstr("Token " + new_plain + " was created by the principal with object id " +
+                             second.object_id + ", and the provider now authenticates as " + first_oid + "."));
+  EXPECT_THAT(out, HasSubstr("2 destroyed"));
+  auto as_second = OutsideClients(emu(), second);
+  ASSERT_NE(as_second, nullptr);
+  EXPECT_TRUE(as_second->databricks().GetToken(new_plain).ok());
+  EXPECT_THAT(Secrets(), IsEmpty()) << "the secret still goes: the version is the token's own";
 }
 
 }  // namespace
