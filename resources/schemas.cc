@@ -86,7 +86,8 @@ Schema MakeTokenSchema() {
               "secret goes with it. Databricks lists each principal's own tokens only: keep the provider "
               "signed in as the principal that created a token. Under another principal (a changed "
               "`azure_client_id`) the token cannot be seen or revoked: the refresh warns, naming the token "
-              "and the principal that created it (recorded in the resource's private state), and the plan "
+              "and the principal that created it (recorded in the resource's private state on create, "
+              "import and each refresh that finds the token), and the plan "
               "creates a new one, while the old one stays valid until it expires (revoke it as its owner, "
               "or as a workspace admin through the token management API).",
           .attributes =

@@ -192,6 +192,16 @@ void WarnCreatedByAnotherPrincipal(const Value& state, const std::string& create
       AttributePath("token_id"));
 }
 
+// Whether a token Databricks does not list is out of sight rather than gone: created by another
+// principal than `caller`, unexpired, and not already known revoked (a mark made while its creator
+// could still see it, by a refresh or by its own destroy).
+bool UnseenOtherPrincipal(const TokenMarks& marks, const Value& state, const std::string& caller) {
+  if (marks.revoked && !marks.other_principal) return false;
+  auto expiry_s = StateExpiry(state);
+  if (expiry_s && *expiry_s * 1000 <= NowEpochMs()) return false;
+  return OtherPrincipal(marks.created_by, caller);
+}
+
 // Revokes the twins of a token (databricks::SameCreate): tokens its create made with requests that
 // reached Databricks after the provider had given up on them and made this one. Their values never
 // reached anyone, and no state records them.
@@ -392,7 +402,7 @@ class TokenResource final : public tf::Resource {
         if (marks.moved) {
           WarnMovedTokenNotFound(token_id, resp.diagnostics);
         } else if (const std::string caller = api->databricks().CallerObjectId();
-                   !expired && OtherPrincipal(marks.created_by, caller)) {
+                   UnseenOtherPrincipal(marks, req.current_state, caller)) {
           other_principal = true;
           WarnCreatedByAnotherPrincipal(req.current_state, marks.created_by, caller, resp.diagnostics);
         }
@@ -501,14 +511,14 @@ class TokenResource final : public tf::Resource {
       resp.new_state = req.prior_state;  // still alive: keep it in state
       return;
     }
-    if (revoked.IsNotFound()) {  // unless the refresh has said so already (its mark)
-      const TokenMarks marks = TokenMarks::Parse(req.planned_private);
-      auto expiry_s = StateExpiry(req.prior_state);
-      if (!marks.other_principal && !(expiry_s && *expiry_s * 1000 <= NowEpochMs()) &&
-          OtherPrincipal(marks.created_by, api->databricks().CallerObjectId())) {
-        WarnCreatedByAnotherPrincipal(req.prior_state, marks.created_by, api->databricks().CallerObjectId(),
-                                      resp.diagnostics);
-      }
+    // Not revoked if another principal created it: said here too, since a destroy without a
+    // refresh has no other warning (the delete half of a replacement has no private data: none).
+    const TokenMarks marks = TokenMarks::Parse(req.planned_private);
+    bool unseen = false;
+    if (revoked.IsNotFound()) {
+      const std::string caller = api->databricks().CallerObjectId();
+      unseen = UnseenOtherPrincipal(marks, req.prior_state, caller);
+      if (unseen) WarnCreatedByAnotherPrincipal(req.prior_state, marks.created_by, caller, resp.diagnostics);
     }
     auto seal = SealTargetOf(req.prior_state);
     if (!seal) return;
@@ -528,15 +538,21 @@ class TokenResource final : public tf::Resource {
     RemoveObjectsSecret(api->keyvault(), seal->vault_url, seal->name, secret_id.value_or(""), /*purge=*/true,
                         resp.diagnostics, AttributePath(kSecretBlock), own_writer);
     if (resp.diagnostics.HasError()) {
-      // Revoked, but the secret is left: keep the token, so that the next destroy removes it.
+      // Revoked (or out of this principal's reach), but the secret is left: keep the token, so
+      // that the next destroy removes it.
       resp.new_state = req.prior_state;
-      TokenMarks kept = TokenMarks::Parse(req.planned_private).CreatorOnly();
-      kept.revoked = kept.revoked_by_destroy = true;
+      TokenMarks kept = marks.CreatorOnly();
+      kept.revoked = true;
+      kept.revoked_by_destroy = !unseen;
+      kept.other_principal = unseen;
       resp.private_data = kept.Dump();
+      const std::string token = unseen ? " Token " + token_id + ", created by another principal, could not be "
+                                         "revoked (see the warning); the secret \"" + seal->name + "\" is left too"
+                                       : " Token " + token_id + " is revoked; only the secret \"" + seal->name +
+                                             "\" is left";
       resp.diagnostics.ExplainErrorsFrom(
-          secret_errors, " Token " + token_id + " is revoked; only the secret \"" + seal->name +
-                             "\" is left, and the token stays in state for it: running the destroy again removes "
-                             "the secret, and an apply replaces the token and writes the new one there.");
+          secret_errors, token + ", and the token stays in state for it: running the destroy again removes "
+                         "the secret, and an apply replaces the token and writes the new one there.");
     }
   }
 
@@ -639,7 +655,8 @@ class TokenResource final : public tf::Resource {
   // failed) stays, so that destroy, or the replacement the plan makes of it, removes that secret
   // rather than leave it behind with a dead token in it. A revoked one is marked in private state
   // for the plan (an expired one shows by its expiry_time).
-  // `other_principal`: not listed because another principal created it (Read warned).
+  // `other_principal`: not listed because another principal created it (Read warned); not a
+  // revoked token, so no warning of one here.
   void ReadGone(const ApiProviderData& api, const tf::ReadRequest& req, bool revoked, bool other_principal,
                 tf::ReadResponse& resp) const {
     resp.new_state = Value::Null(GetSchema().ImpliedType());
@@ -667,7 +684,7 @@ class TokenResource final : public tf::Resource {
       holds = true;
     }
     if (!holds) {
-      if (revoked && secret_id && latest.ok() && *latest == LatestVersion::kNewer) {
+      if (revoked && !other_principal && secret_id && latest.ok() && *latest == LatestVersion::kNewer) {
         resp.diagnostics.AddWarning(
             "Token revoked outside Terraform",
             "Token " + GetStr(req.current_state, "token_id").value_or("") +
@@ -683,8 +700,8 @@ class TokenResource final : public tf::Resource {
       const TokenMarks prior = TokenMarks::Parse(req.private_data);
       TokenMarks gone = prior.CreatorOnly();
       gone.revoked = true;
-      gone.revoked_by_destroy = prior.revoked_by_destroy;
-      gone.other_principal = !gone.revoked_by_destroy && other_principal;
+      gone.revoked_by_destroy = prior.revoked_by_destroy;  // never with other_principal (UnseenOtherPrincipal)
+      gone.other_principal = other_principal;
       gone.soft_deleted = soft_deleted;
       resp.private_data = gone.Dump();
     }

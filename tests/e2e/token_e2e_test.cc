@@ -1101,16 +1101,30 @@ TEST_F(TokenE2eTest, AWrongWorkspaceAddressFailsTheRefreshAndKeepsEveryResource)
   EXPECT_FALSE(pool_is_live());
 }
 
-// The private data Terraform keeps for one resource instance, as JSON (null JSON when none).
+// The private data Terraform keeps for one resource instance, as a JSON object (empty when none).
 json PrivateOf(const Workspace& ws, const std::string& type, const std::string& name) {
   const json state = json::parse(ReadFileText(ws.work_dir() / "terraform.tfstate"));
   for (const auto& r : state["resources"]) {
     if (r.value("type", "") != type || r.value("name", "") != name || r["instances"].empty()) continue;
     std::string raw;
-    if (!emulator::Base64Decode(r["instances"][0].value("private", ""), &raw)) return nullptr;
-    return json::parse(raw, nullptr, /*allow_exceptions=*/false);
+    if (!emulator::Base64Decode(r["instances"][0].value("private", ""), &raw)) break;
+    json j = json::parse(raw, nullptr, /*allow_exceptions=*/false);
+    return j.is_object() ? j : json::object();
   }
-  return nullptr;
+  return json::object();
+}
+
+// A second principal of the emulated tenant, and its credentials in the workspace's environment.
+emulator::Principal SecondPrincipal() {
+  emulator::Principal second;
+  second.client_id = "00000000-0000-4000-8000-0000000000b2";
+  second.client_secret = "second-client-secret";
+  second.object_id = "00000000-0000-4000-8000-0000000000b3";
+  return second;
+}
+void SignInAs(Workspace& ws, const emulator::Principal& p) {
+  ws.SetEnv("ARM_CLIENT_ID", p.client_id);
+  ws.SetEnv("ARM_CLIENT_SECRET", p.client_secret);
 }
 
 // Databricks lists and revokes a principal's own tokens only. When the provider's credentials
@@ -1119,10 +1133,7 @@ json PrivateOf(const Workspace& ws, const std::string& type, const std::string& 
 // ones, the sealed one into its secret. A destroy without a refresh, which cannot revoke a token
 // of another principal either, says the same.
 TEST_F(TokenE2eTest, TokensOfAnEarlierPrincipalAreNamedAsSuchWhenTheCredentialsChange) {
-  emulator::Principal second;
-  second.client_id = "00000000-0000-4000-8000-0000000000b2";
-  second.client_secret = "second-client-secret";
-  second.object_id = "00000000-0000-4000-8000-0000000000b3";
+  const emulator::Principal second = SecondPrincipal();
   const std::string first_oid = emulator::Principal{}.object_id;
   emulator::Options options;
   options.principals = {emulator::Principal{}, second};
@@ -1131,10 +1142,9 @@ TEST_F(TokenE2eTest, TokensOfAnEarlierPrincipalAreNamedAsSuchWhenTheCredentialsC
   MustApply();
   const std::string plain_id = State("adbjit_token.plain")["token_id"].get<std::string>();
   const std::string sealed_id = State("adbjit_token.sealed")["token_id"].get<std::string>();
-  EXPECT_EQ(PrivateOf(ws(), "adbjit_token", "plain").value("created_by", ""), first_oid);
+  EXPECT_EQ(PrivateOf(ws(), "adbjit_token", "plain")["created_by"], first_oid);
 
-  ws().SetEnv("ARM_CLIENT_ID", second.client_id);
-  ws().SetEnv("ARM_CLIENT_SECRET", second.client_secret);
+  SignInAs(ws(), second);
   CommandResult plan = PlanDetailed();
   EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
   std::string out = Squashed(Output(plan));
@@ -1159,14 +1169,13 @@ TEST_F(TokenE2eTest, TokensOfAnEarlierPrincipalAreNamedAsSuchWhenTheCredentialsC
   EXPECT_NE(new_plain, plain_id);
   EXPECT_NE(new_sealed, sealed_id);
   EXPECT_EQ(SecretBundle("db-pat").tags["adbjit"], "adbjit_token:" + new_sealed);
-  EXPECT_EQ(PrivateOf(ws(), "adbjit_token", "plain").value("created_by", ""), second.object_id);
+  EXPECT_EQ(PrivateOf(ws(), "adbjit_token", "plain")["created_by"], second.object_id);
   EXPECT_TRUE(Outside().databricks().GetToken(plain_id).ok()) << "the first principal's tokens stay valid";
   EXPECT_TRUE(Outside().databricks().GetToken(sealed_id).ok());
   ExpectNoChanges("once the second principal has its own tokens");
 
   // Back to the first principal, and a destroy without a refresh: the second's tokens stay.
-  ws().SetEnv("ARM_CLIENT_ID", emulator::Principal{}.client_id);
-  ws().SetEnv("ARM_CLIENT_SECRET", emulator::Principal{}.client_secret);
+  SignInAs(ws(), emulator::Principal{});
   CommandResult destroyed = ws().Terraform({"destroy", "-auto-approve", "-input=false", "-refresh=false"});
   ASSERT_TRUE(destroyed.ok()) << destroyed.Describe();
   out = Squashed(Output(destroyed));
@@ -1177,6 +1186,60 @@ TEST_F(TokenE2eTest, TokensOfAnEarlierPrincipalAreNamedAsSuchWhenTheCredentialsC
   ASSERT_NE(as_second, nullptr);
   EXPECT_TRUE(as_second->databricks().GetToken(new_plain).ok());
   EXPECT_THAT(Secrets(), IsEmpty()) << "the secret still goes: the version is the token's own";
+}
+
+// A token its own principal saw revoked (a refresh-only apply recorded it) is still revoked once
+// the credentials change: not "created by another principal", which would call it valid.
+TEST_F(TokenE2eTest, ARevokedTokenStaysRevokedAfterTheCredentialsChange) {
+  emulator::Options options;
+  options.principals = {emulator::Principal{}, SecondPrincipal()};
+  ASSERT_NO_FATAL_FAILURE(Start(std::move(options)));
+  ws().WriteConfig(SealedToken(VaultUrl(), "db-pat"));
+  MustApply();
+  const std::string token_id = State("adbjit_token.sealed")["token_id"].get<std::string>();
+  ASSERT_TRUE(Outside().databricks().DeleteToken(token_id).ok());
+  MustApply({"-refresh-only"});
+  EXPECT_EQ(PrivateOf(ws(), "adbjit_token", "sealed")["token"], "revoked");
+
+  SignInAs(ws(), SecondPrincipal());
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  const std::string out = Squashed(Output(plan));
+  EXPECT_THAT(out, HasSubstr("Token " + token_id + " was revoked outside Terraform"));
+  EXPECT_THAT(out, Not(HasSubstr("another principal")));
+  ExpectDestroyRemovesSecret("db-pat");
+}
+
+// A destroy under another principal cannot revoke the token; when it cannot remove the secret
+// either, the token stays in state as another principal's, not as one the destroy revoked.
+TEST_F(TokenE2eTest, ATokenOfAnotherPrincipalWhoseSecretStaysIsNotCalledRevoked) {
+  emulator::Options options;
+  options.principals = {emulator::Principal{}, SecondPrincipal()};
+  ASSERT_NO_FATAL_FAILURE(Start(std::move(options)));
+  ws().WriteConfig(SealedToken(VaultUrl(), "db-pat"));
+  MustApply();
+  const std::string token_id = State("adbjit_token.sealed")["token_id"].get<std::string>();
+
+  SignInAs(ws(), SecondPrincipal());
+  emu().SetFaults(json::array({{{"service", "keyvault"}, {"method", "DELETE"}, {"path", "^/deletedsecrets/db-pat"},
+                                {"action", "status"}, {"status", 500}, {"count", 1}}}));
+  CommandResult destroy = ws().Terraform({"destroy", "-auto-approve", "-input=false", "-refresh=false"});
+  EXPECT_EQ(destroy.exit_code, 1) << destroy.Describe();
+  std::string out = Squashed(Output(destroy));
+  EXPECT_THAT(out, HasSubstr("Warning: Token created by another principal"));
+  EXPECT_THAT(out, HasSubstr("Token " + token_id + ", created by another principal, could not be revoked (see the "
+                             "warning); the secret \"db-pat\" is left too, and the token stays in state for it"));
+  EXPECT_THAT(out, Not(HasSubstr("is revoked")));
+  EXPECT_EQ(PrivateOf(ws(), "adbjit_token", "sealed")["token"], "created by another principal");
+  EXPECT_TRUE(Outside().databricks().GetToken(token_id).ok());
+
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  out = Squashed(Output(plan));
+  EXPECT_THAT(out, HasSubstr("Warning: Token created by another principal"));
+  EXPECT_THAT(out, Not(HasSubstr("revoked by an unfinished destroy")));
+  EXPECT_THAT(out, HasSubstr("1 to add, 0 to change, 1 to destroy"));
+  ExpectDestroyRemovesSecret("db-pat");
 }
 
 }  // namespace
