@@ -64,6 +64,38 @@ bool MapsLibcurl(pid_t pid) {
   return maps.find("/libcurl.so") != std::string::npos;
 }
 
+// A unary call by method name alone ("/package.Service/Method"), with the request as raw protobuf
+// bytes; the response's bytes go to `response_bytes`.
+grpc::Status GenericUnaryCall(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+                              const std::string& request_bytes, std::string* response_bytes) {
+  grpc::GenericStub generic(channel);
+  grpc::ClientContext ctx;
+  SetDeadline(ctx);
+  grpc::Slice slice(request_bytes);
+  grpc::ByteBuffer request(&slice, 1), response;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  grpc::Status st;
+  generic.UnaryCall(&ctx, method, grpc::StubOptions(), &request, &response, [&](grpc::Status s) {
+    std::lock_guard l(mu);
+    st = s;
+    done = true;
+    cv.notify_all();
+  });
+  std::unique_lock l(mu);
+  if (!cv.wait_for(l, seconds(15), [&] { return done; })) {
+    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "no answer to " + method);
+  }
+  if (st.ok() && response_bytes != nullptr) {
+    std::vector<grpc::Slice> slices;
+    if (!response.Dump(&slices).ok()) return grpc::Status(grpc::StatusCode::INTERNAL, "cannot read the response");
+    response_bytes->clear();
+    for (auto& sl : slices) response_bytes->append(reinterpret_cast<const char*>(sl.begin()), sl.size());
+  }
+  return st;
+}
+
 std::string MsgpackStr(const std::string& s) { return std::string(1, static_cast<char>(0xd9)) + static_cast<char>(s.size()) + s; }
 
 class PluginBinaryTest : public ::testing::Test {
@@ -380,34 +412,12 @@ TEST_F(PluginBinaryTest, GoPluginSideServicesAndHealth) {
   auto stream = broker->StartStream(&broker_ctx);
   EXPECT_TRUE(stream->Write(::plugin::ConnInfo()));
   // Health: "plugin" is SERVING (grpc.health.v1.Health/Check, called generically).
-  {
-    grpc::GenericStub generic(channel);
-    grpc::ClientContext ctx;
-    SetDeadline(ctx);
-    // HealthCheckRequest{service = "plugin"}: field 1, length-delimited.
-    std::string req = std::string("\x0a\x06", 2) + "plugin";
-    grpc::Slice slice(req);
-    grpc::ByteBuffer request(&slice, 1), response;
-    std::mutex mu;
-    std::condition_variable cv;
-    bool done = false;
-    grpc::Status st;
-    generic.UnaryCall(&ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
-                      [&](grpc::Status s) {
-                        std::lock_guard l(mu);
-                        st = s;
-                        done = true;
-                        cv.notify_all();
-                      });
-    std::unique_lock l(mu);
-    ASSERT_TRUE(cv.wait_for(l, seconds(10), [&] { return done; }));
-    ASSERT_TRUE(st.ok()) << st.error_message();
-    std::vector<grpc::Slice> slices;
-    ASSERT_TRUE(response.Dump(&slices).ok());
-    std::string bytes;
-    for (auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-    EXPECT_EQ(bytes, std::string("\x08\x01", 2));  // status = SERVING
-  }
+  // HealthCheckRequest{service = "plugin"}: field 1, length-delimited.
+  std::string bytes;
+  grpc::Status st = GenericUnaryCall(channel, "/grpc.health.v1.Health/Check",
+                                     std::string("\x0a\x06", 2) + "plugin", &bytes);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(bytes, std::string("\x08\x01", 2));  // status = SERVING
   stream->WritesDone();
   ShutdownAndExpectPromptExit(*p);
   ::plugin::StdioData data;
@@ -426,6 +436,32 @@ TEST_F(PluginBinaryTest, PlaintextWhenNoClientCert) {
   SetDeadline(ctx);
   ASSERT_TRUE(stub->GetProviderSchema(&ctx, pb::GetProviderSchema::Request(), &resp).ok());
   EXPECT_TRUE(resp.provider().has_block());
+  ShutdownAndExpectPromptExit(*p);
+}
+
+// Newer Terraform releases call RPCs this protocol 6.8 server does not have. Terraform 1.12 and
+// later ask every provider for GetResourceIdentitySchemas and take a gRPC UNIMPLEMENTED status as
+// "no identities"; an answer with an error diagnostic instead stops every command (as it did for
+// providers whose SDK answered so in Terraform 1.12.1). The others (list resources, actions, config
+// generation, state stores) Terraform only calls for features a configuration names, and refuses
+// those itself first. Each must be a plain UNIMPLEMENTED, never a catch-all answer.
+TEST_F(PluginBinaryTest, RpcsOfNewerProtocolsAreUnimplemented) {
+  PluginOptions opts;
+  opts.tls = false;
+  auto p = StartAndHandshake(opts);
+  ASSERT_NE(p, nullptr);
+  for (const char* method : {"GetResourceIdentitySchemas", "UpgradeResourceIdentity", "ValidateListResourceConfig",
+                             "ListResource", "PlanAction", "InvokeAction", "GenerateResourceConfig",
+                             "ValidateStateStoreConfig"}) {
+    grpc::Status st = GenericUnaryCall(p->PlaintextChannel(), std::string("/tfplugin6.Provider/") + method, "", nullptr);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::UNIMPLEMENTED) << method << ": " << st.error_message();
+  }
+  // The server still serves after them.
+  auto stub = pb::Provider::NewStub(p->PlaintextChannel());
+  pb::GetProviderSchema::Response resp;
+  grpc::ClientContext ctx;
+  SetDeadline(ctx);
+  ASSERT_TRUE(stub->GetProviderSchema(&ctx, pb::GetProviderSchema::Request(), &resp).ok());
   ShutdownAndExpectPromptExit(*p);
 }
 
