@@ -232,6 +232,7 @@ StatusOr<http::Response> Client::CallIdempotentMutation(const std::string& path,
     ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call("POST", path, &body, op, /*idempotent=*/true));
     budget.RecordAttempt();
     if (r.status != 200 || r.body.empty() || internal::ParseJson(r.body)) return r;
+    ADBJIT_RETURN_IF_ERROR(WebPageInsteadOfApi(r, op));
     log::Debug("databricks", "the reply is not JSON; sending the request again", {{"operation", op}});
     Status wait = budget.WaitBeforeRetry();
     if (wait.code() == StatusCode::kCancelled) return CancelledError(op + ": cancelled while waiting to retry");
@@ -254,6 +255,7 @@ StatusOr<std::vector<TokenInfo>> Client::FetchTokenList() {
   ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call("GET", kTokenList, nullptr, op, true));
   if (r.status != 200) return ErrorFor(r, op, false);
   auto j = internal::ParseJson(r.body);
+  ADBJIT_RETURN_IF_ERROR(WebPageInsteadOfApi(r, op));
   if (!j || !j->is_object()) return InternalError(op + ": the reply is not a JSON object");
   // Only a well-formed list that lacks a token says it is gone: a list of another shape, or an entry
   // that cannot be read, is an error (taking it as "revoked" would drop a live token from state).
@@ -387,8 +389,13 @@ StatusOr<CreatedToken> Client::CreateTokenSafely(std::optional<int64_t> lifetime
                    {{"token_id", created.info.token_id}, {"attempts", std::to_string(budget.attempts())}});
         return created;
       }
-      failed = {InternalError(op + (j ? ": HTTP 200 without token_value/token_info" : ": HTTP 200 with a reply that is not JSON")),
-                Outcome::kRetryAmbiguous};
+      if (Status page = WebPageInsteadOfApi(*r, op); !page.ok()) {
+        failed = {page, Outcome::kDefinite};  // not the API: nothing was created
+      } else {
+        failed = {InternalError(op + (j ? ": HTTP 200 without token_value/token_info"
+                                        : ": HTTP 200 with a reply that is not JSON")),
+                  Outcome::kRetryAmbiguous};
+      }
     } else {
       failed = FailureOf(r, op, clock_);
     }
@@ -432,6 +439,7 @@ StatusOr<std::vector<InstancePool>> Client::ListInstancePools() {
   ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call("GET", kPoolList, nullptr, op, true));
   if (r.status != 200) return ErrorFor(r, op, false);
   auto j = internal::ParseJson(r.body);
+  ADBJIT_RETURN_IF_ERROR(WebPageInsteadOfApi(r, op));
   if (!j || !j->is_object()) return InternalError(op + ": the reply is not a JSON object");
   std::vector<InstancePool> out;
   if (auto it = j->find("instance_pools"); it != j->end() && it->is_array()) {
@@ -478,7 +486,11 @@ StatusOr<std::string> Client::CreateInstancePoolSafely(const InstancePool& spec)
       auto j = internal::ParseJson(r->body);
       std::string id = j ? internal::GetString(*j, "instance_pool_id") : "";
       if (!id.empty()) return id;
-      failed = {InternalError(op + ": HTTP 200 without instance_pool_id"), Outcome::kRetryAmbiguous};
+      if (Status page = WebPageInsteadOfApi(*r, op); !page.ok()) {
+        failed = {page, Outcome::kDefinite};  // not the API: nothing was created
+      } else {
+        failed = {InternalError(op + ": HTTP 200 without instance_pool_id"), Outcome::kRetryAmbiguous};
+      }
     } else {
       failed = FailureOf(r, op, clock_);
     }
@@ -505,6 +517,7 @@ StatusOr<InstancePool> Client::GetInstancePool(const std::string& pool_id) {
                           Call("GET", http::AppendQuery(kPoolGet, "instance_pool_id", pool_id), nullptr, op, true));
   if (r.status != 200) return ErrorFor(r, op, true);
   auto j = internal::ParseJson(r.body);
+  ADBJIT_RETURN_IF_ERROR(WebPageInsteadOfApi(r, op));
   if (!j || !j->is_object()) return InternalError(op + ": the reply is not a JSON object");
   InstancePool p = j->get<InstancePool>();
   if (p.state == "DELETED") {

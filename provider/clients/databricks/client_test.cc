@@ -231,6 +231,42 @@ TEST_F(DatabricksClientTest, ErrorShapesAndMapping) {
   }
 }
 
+// A host that is not the workspace (a portal, a sign-in page, a proxy) answers 200 with a web
+// page. Nothing was done there, so no call is repeated or reconciled for the retry budget, and a
+// create leaves no marker to chase: each call fails at once, naming the page and host.
+TEST_F(DatabricksClientTest, AWebPageInsteadOfTheApiFailsAtOnceNamingHost) {
+  auto clients = NewClients();
+  Client& db = clients->databricks();
+  ASSERT_TRUE(db.ListInstancePools().ok());  // warm the Entra token (a token list would be cached)
+  Faults(nlohmann::json::array({{{"service", "databricks"}, {"path", "/api/2.0/"}, {"action", "status"},
+                                 {"status", 200}, {"headers", {{"Content-Type", "text/html"}}},
+                                 {"body", "\n<!DOCTYPE html><html><head><title>Sign in to your account</title>"
+                                          "</head><body>...</body></html>"}}}));
+  auto expect_page = [](const Status& s, const std::string& op) {
+    SCOPED_TRACE(op);
+    EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition) << s.ToString();
+    EXPECT_EQ(s.http_status(), 200);
+    EXPECT_EQ(s.message().rfind(op + ": HTTP 200 with a web page (\"Sign in to your account\") instead of the "
+                                "workspace API's JSON: check that host is the workspace URL", 0),
+              0u)
+        << s.message();
+  };
+  std::string lost;
+  expect_page(db.CreateTokenSafely(3600, "c", &lost).status(), "create token");
+  EXPECT_EQ(lost, "") << "nothing was created: no marker to chase";
+  EXPECT_EQ(RouteCount("databricks", "POST", "/api/2.0/token/create"), 1);
+  expect_page(db.ListTokens().status(), "list tokens");
+  expect_page(db.DeleteToken(std::string(64, 'a')), "revoke token " + std::string(64, 'a'));
+  EXPECT_EQ(RouteCount("databricks", "POST", "/api/2.0/token/delete"), 1);
+  databricks::InstancePool pool;
+  pool.instance_pool_name = "p";
+  pool.node_type_id = "Standard_DS3_v2";
+  expect_page(db.CreateInstancePoolSafely(pool).status(), "list instance pools");
+  EXPECT_EQ(RouteCount("databricks", "POST", "/api/2.0/instance-pools/create"), 0);
+  expect_page(db.GetInstancePool("0521-145002-meet10-pool-EP6iFpfl").status(),
+              "get instance pool 0521-145002-meet10-pool-EP6iFpfl");
+}
+
 TEST_F(DatabricksClientTest, ExpiredOrRejectedAccessTokenIsRefreshedOnce) {
   auto clients = NewClients();
   Client& db = clients->databricks();

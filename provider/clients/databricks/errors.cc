@@ -142,6 +142,16 @@ Status DatabricksError(const http::Response& r, const std::string& operation) {
   return s;
 }
 
+Status WebPageInsteadOfApi(const http::Response& r, const std::string& operation) {
+  const std::string body = AsciiTrim(r.body);
+  if (body.empty() || body.front() != '<') return Status::OK();
+  std::string title = internal::ShortServiceText(Between(body, "<title", "</title>"));
+  std::string msg = r.FailureHeading(operation) + " with a web page" + (title.empty() ? "" : " (\"" + title + "\")") +
+                    " instead of the workspace API's JSON: check that host is the workspace URL "
+                    "(https://adb-<workspace id>.<n>.azuredatabricks.net), and that no proxy answers in its place";
+  return Status(StatusCode::kFailedPrecondition, log::Redact(msg)).WithHttpStatus(r.status).WithRequestId(r.RequestId());
+}
+
 Status ResourceManagerError(const http::Response& r, const std::string& operation) {
   const internal::AzureError parsed = internal::ParseAzureError(r.body);
   const std::string& code = parsed.code;

@@ -31,6 +31,12 @@ StatusCode CodeFor(const ApiError& e, int http_status);
 // host. Secrets registered with the redactor are masked.
 Status DatabricksError(const http::Response& response, const std::string& operation);
 
+// A 200 whose body is a web page (HTML) did not come from the workspace API: a host that is not
+// the workspace (a portal, a login page, another web server) or a proxy answering in its place.
+// Nothing was done, and asking again changes nothing: kFailedPrecondition with HTTP status 200,
+// the page's title and what to check. OK for any other body.
+Status WebPageInsteadOfApi(const http::Response& response, const std::string& operation);
+
 // The same for Azure Resource Manager's {"error": {"code", "message"}} replies to the workspace
 // lookup, with what to do for the two a user can fix: 404 (check azure_workspace_resource_id, or
 // set host) and 403 (read access to the workspace resource, or set host). A 404 is
