@@ -135,6 +135,12 @@ Status DatabricksError(const http::Response& r, const std::string& operation) {
   const StatusCode code = CodeFor(e, r.status);
   if (r.status == 404 && code != StatusCode::kNotFound) {
     msg += " (the workspace API does not know this request: check that host is the workspace URL)";
+  } else if ((r.status == 401 || r.status == 403) && e.error_code.empty()) {
+    // The gateway's own refusal ("User not authorized.", "Invalid access token."), before any API:
+    // the workspace does not take this principal's Entra token.
+    msg += " (the workspace does not admit this principal: add the service principal to the workspace, or set "
+           "azure_workspace_resource_id and give the principal Contributor on the workspace resource so that "
+           "Databricks admits it; check also that the workspace is in the tenant of azure_tenant_id)";
   }
   Status s(code, log::Redact(msg));
   s.WithHttpStatus(r.status).WithRequestId(r.RequestId());

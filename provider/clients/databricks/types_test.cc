@@ -129,6 +129,31 @@ TEST(ResourceManagerTest, ErrorsKeepArmCodesAndSayWhatToDo) {
   EXPECT_EQ(ResourceManagerError(r, "look up").code(), StatusCode::kUnauthenticated);
 }
 
+// The gateway refuses a principal the workspace does not know with a page of its own, before any
+// API: the error says what admits a principal. A refusal from the API itself (with an
+// error_code) is about the request, and gets no such advice.
+TEST(DatabricksErrorTest, TheGatewaysRefusalSaysHowAPrincipalIsAdmitted) {
+  http::Response r;
+  r.status = 403;
+  r.body = "<html><head><title>Error 403 User not authorized.</title></head><body><h2>HTTP ERROR 403</h2>"
+           "<pre>User not authorized.</pre></body></html>";
+  Status s = DatabricksError(r, "list tokens");
+  EXPECT_EQ(s.code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(s.message().rfind("list tokens: HTTP 403: User not authorized. (the workspace does not admit this "
+                              "principal: add the service principal to the workspace, or set "
+                              "azure_workspace_resource_id",
+                              0),
+            0u)
+      << s.message();
+  r.status = 401;
+  r.body = "";
+  EXPECT_NE(DatabricksError(r, "list tokens").message().find("does not admit this principal"), std::string::npos);
+  r.status = 403;
+  r.body = R"({"error_code":"PERMISSION_DENIED","message":"no allow-instance-pool-create"})";
+  EXPECT_EQ(DatabricksError(r, "create instance pool").message(),
+            "create instance pool: HTTP 403 PERMISSION_DENIED: no allow-instance-pool-create");
+}
+
 TEST(ResourceManagerTest, WorkspaceUrlComesFromTheProperties) {
   EXPECT_EQ(WorkspaceUrlOf(R"({"id":"/subscriptions/s","properties":{"workspaceUrl":"adb-1.2.azuredatabricks.net",)"
                            R"("workspaceId":"1"}})"),
