@@ -163,6 +163,11 @@ class KeyVaultBindingResource final : public tf::Resource {
       const std::string_view name = attr;
       if (value_switched && (name == "value" || name == "value_wo_version")) continue;
       if (name == "tags" && IsEmptyOrNull(planned, attr) && IsEmptyOrNull(req.prior_state, attr)) continue;
+      // An empty content type is none (Refresh): "" for null, or null for "", writes nothing.
+      if (name == "content_type" && Get(planned, attr).IsKnown() &&
+          GetStr(planned, attr).value_or("").empty() && GetStr(req.prior_state, attr).value_or("").empty()) {
+        continue;
+      }
       if (Get(planned, attr) != Get(req.prior_state, attr)) remote_change = true;
     }
     if (resp.requires_replace.empty() && Flag(req.prior_private, kHeldByToken)) {
@@ -502,11 +507,13 @@ class KeyVaultBindingResource final : public tf::Resource {
       // so that the next plan writes value_wo again.
       s = s.WithAttr("value_wo_version", Int(std::nullopt));
     }
-    // An empty content type is none (azurerm_key_vault_secret writes "" when given none): it stays
-    // null where the state has null, rather than show a change that writes a new version.
-    const Value& prior_ct = Get(state, "content_type");
-    const bool no_content_type = !b.content_type || (b.content_type->empty() && prior_ct.IsNull());
-    s = s.WithAttr("content_type", no_content_type ? Str(std::nullopt) : Value::String(*b.content_type));
+    // An empty content type is none (azurerm_key_vault_secret writes "" when given none), however
+    // the state spells it (null or ""), rather than show a change that writes a new version.
+    const bool remote_none = !b.content_type || b.content_type->empty();
+    const bool stated_empty = GetStr(state, "content_type") == std::optional<std::string>("");
+    s = s.WithAttr("content_type", !remote_none  ? Value::String(*b.content_type)
+                                   : stated_empty ? Value::String("")
+                                                  : Str(std::nullopt));
     const Value& prior_tags = Get(state, "tags");
     std::map<std::string, std::string> tags = b.tags;
     tags.erase(kWriterTag);  // adbjit's mark, not the configuration's

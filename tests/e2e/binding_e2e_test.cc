@@ -637,6 +637,25 @@ TEST_F(PoolBindingE2eTest, DestroyUnderPurgeProtectionSucceedsWithAWarning) {
   EXPECT_TRUE(State("adbjit_keyvault_binding.b").is_null());
 }
 
+// An empty content type is none, however the configuration and the secret spell it: a secret
+// imported with "" (azurerm's none) into content_type = "", or a binding going from "" to no
+// content_type, records the spelling and writes no new version.
+TEST_F(PoolBindingE2eTest, AnEmptyContentTypeIsNoneEitherWay) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const std::string vault = VaultUrl();
+  ASSERT_TRUE(Outside().keyvault().SetSecret(vault, "bare", {.value = Secret("v"), .content_type = ""}).ok());
+  const std::string with_empty = Binding(vault, "  value = \"v\"\n  content_type = \"\"\n", "bare", "bare");
+  Config(with_empty + "import {\n  to = adbjit_keyvault_binding.bare\n  id = \"" + emu().keyvault_url() +
+         "/secrets/bare\"\n}\n");
+  MustApply();
+  ExpectNoChanges("after importing a secret with an empty content type into content_type = \"\"");
+  Config(Binding(vault, "  value = \"v\"\n", "bare", "bare"));
+  MustApply();
+  ExpectNoChanges("after dropping content_type = \"\"");
+  EXPECT_EQ(SecretRecord("bare")["versions"], 1) << "none of it wrote a version";
+  EXPECT_EQ(SecretBundle("bare").content_type, "");
+}
+
 TEST_F(PoolBindingE2eTest, BindingsImportByVersionlessIdWithACleanPlan) {
   ASSERT_NO_FATAL_FAILURE(Start());
   const std::string vault = VaultUrl();
