@@ -228,9 +228,21 @@ bool NoExtraDisks(const Value& disk) {
          !GetStr(Get(disk, "disk_type"), "azure_disk_volume_type");
 }
 
-// Going between an empty disk_spec block and none changes Terraform's record, not the pool.
+// A disk_spec with an empty disk_type block (`disk_type {}`, no volume type) read as one without.
+Value WithoutEmptyDiskType(const Value& disk) {
+  if (disk.IsNull() || !disk.IsWhollyKnown()) return disk;
+  const Value& type = Get(disk, "disk_type");
+  if (type.IsNull() || GetStr(type, "azure_disk_volume_type")) return disk;
+  return disk.WithAttr("disk_type", Value::Null(type.type()));
+}
+
+// Going between an empty disk_spec block and none, or between an empty disk_type block and none,
+// changes Terraform's record, not the pool.
 void KeepNoDisksInPlace(const tf::PlanRequest& req, tf::PlanResponse& resp) {
-  if (NoExtraDisks(Get(req.prior_state, "disk_spec")) && NoExtraDisks(Get(resp.planned_state, "disk_spec"))) {
+  const Value& prior = Get(req.prior_state, "disk_spec");
+  const Value& planned = Get(resp.planned_state, "disk_spec");
+  if ((NoExtraDisks(prior) && NoExtraDisks(planned)) ||
+      (!prior.IsNull() && !planned.IsNull() && WithoutEmptyDiskType(prior) == WithoutEmptyDiskType(planned))) {
     DropRequiresReplace(resp, AttributePath("disk_spec"));
   }
 }

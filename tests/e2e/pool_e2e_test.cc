@@ -508,6 +508,36 @@ resource "adbjit_instance_pool" "p" {
   EXPECT_EQ(LivePools()[0]["instance_pool_id"], id);
   EXPECT_EQ(RouteRequests("/instance-pools/create", "POST"), 1);
   EXPECT_EQ(RouteRequests("/instance-pools/edit", "POST"), 0);
+
+  // The same beside disks: an empty disk_type added, or an import of a pool created with one.
+  const std::string disks = R"(
+resource "adbjit_instance_pool" "d" {
+  instance_pool_name = "disks"
+  node_type_id       = "Standard_DS3_v2"
+  disk_spec {
+    disk_count = 2
+    disk_size  = 128
+)";
+  Config(disks + "  }\n}\n");
+  MustApply();
+  const std::string disks_id = State("adbjit_instance_pool.d")["id"];
+  Config(disks + "    disk_type {}\n  }\n}\n");
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, Not(HasSubstr("forces replacement"))) << plan.stdout_text;
+  MustApply();
+  ExpectNoChanges("after adding an empty disk_type beside disks");
+  rm = ws().Terraform({"state", "rm", "adbjit_instance_pool.d"});
+  ASSERT_TRUE(rm.ok()) << rm.Describe();
+  imported = ws().Terraform({"import", "-input=false", "adbjit_instance_pool.d", disks_id});
+  ASSERT_TRUE(imported.ok()) << imported.Describe();
+  plan = PlanDetailed();
+  EXPECT_THAT(plan.stdout_text, Not(HasSubstr("forces replacement"))) << plan.stdout_text;
+  MustApply();
+  ExpectNoChanges("after importing the pool with disks into an empty disk_type");
+  EXPECT_EQ(State("adbjit_instance_pool.d")["id"], disks_id);
+  EXPECT_EQ(RouteRequests("/instance-pools/create", "POST"), 2);
+  EXPECT_EQ(RouteRequests("/instance-pools/edit", "POST"), 0);
 }
 
 // A name another pool already has: refused, as Databricks refuses it (names are unique in a
