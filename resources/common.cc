@@ -245,10 +245,16 @@ StatusOr<keyvault::SecretBundle> WriteSecret(keyvault::Client& kv, const std::st
 
 namespace {
 
-// A vault URL without trailing slashes and in lower case.
+// A vault URL without trailing slashes, in lower case, and without https's own port (:443).
 std::string CanonicalVaultUrl(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
-  return AsciiLower(url);
+  url = AsciiLower(url);
+  constexpr std::string_view kHttps = "https://";
+  if (url.starts_with(kHttps)) {
+    const size_t end = std::min(url.find('/', kHttps.size()), url.size());
+    if (std::string_view(url).substr(0, end).ends_with(":443")) url.erase(end - 4, 4);
+  }
+  return url;
 }
 
 }  // namespace
