@@ -158,6 +158,13 @@ void RequireWorkspace(const ApiProviderData* api, const std::string& type, tf::D
                         "DATABRICKS_AZURE_RESOURCE_ID) to the workspace's Azure resource ID.");
 }
 
+std::optional<tf::AttributePath> TokenCreateErrorPath(const Status& status) {
+  if (status.code() != StatusCode::kInvalidArgument) return std::nullopt;
+  const std::string text = AsciiLower(status.message());
+  if (text.find("lifetime") == std::string::npos && text.find("timeout") == std::string::npos) return std::nullopt;
+  return tf::AttributePath("lifetime_seconds");
+}
+
 void AddApiError(tf::Diagnostics& diags, const Status& status, const std::string& summary,
                  std::optional<tf::AttributePath> path) {
   diags.AddStatus(status, summary, std::move(path));

@@ -132,6 +132,9 @@ std::string EpochMsToRfc3339(int64_t epoch_ms);
 int64_t NowEpochMs();
 
 // --- diagnostics ---
+// Where a refused token create points: lifetime_seconds when Databricks refused the lifetime
+// (above the workspace's maxTokenLifetimeDays, or a value it does not take), else nowhere.
+std::optional<tf::AttributePath> TokenCreateErrorPath(const Status& status);
 // "Cannot <operation>" summary; detail carries the status (service code, HTTP status, request id).
 void AddApiError(tf::Diagnostics& diags, const Status& status, const std::string& summary,
                  std::optional<tf::AttributePath> path = std::nullopt);

@@ -73,7 +73,8 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
         api->databricks().CreateTokenSafely(lifetime, GetStr(req.config, "comment").value_or(""), &lost_marker);
     if (!created.ok()) {
       const size_t create_error = resp.diagnostics.items().size();
-      AddApiError(resp.diagnostics, created.status(), "Cannot create Databricks token");
+      AddApiError(resp.diagnostics, created.status(), "Cannot create Databricks token",
+                  TokenCreateErrorPath(created.status()));
       if (!lost_marker.empty()) {
         // No state can hold it: the provider looks for it again, and revokes it, at shutdown.
         api->open_ephemeral_tokens.Add({.id = "", .expiry = "", .marker = lost_marker});

@@ -341,7 +341,8 @@ class TokenResource final : public tf::Resource {
                                                       GetStr(planned, "comment").value_or(""), &lost_marker);
     if (!created.ok()) {
       const size_t create_error = resp.diagnostics.items().size();
-      AddApiError(resp.diagnostics, created.status(), "Cannot create Databricks token");
+      AddApiError(resp.diagnostics, created.status(), "Cannot create Databricks token",
+                  TokenCreateErrorPath(created.status()));
       if (!lost_marker.empty()) KeepLostCreate(planned, lost_marker, create_error, resp);
       return;
     }

@@ -486,5 +486,34 @@ resource "adbjit_token" "second" {
   EXPECT_EQ(RouteRequests("/token/create", "POST", 400), 1);  // a definite error: not retried
 }
 
+// A lifetime above the workspace's maximum (maxTokenLifetimeDays, which no guard rail knows) is
+// refused by Databricks, and the error points at lifetime_seconds, for the managed token and the
+// ephemeral one alike.
+TEST_F(TokenE2eTest, ALifetimeAboveTheWorkspaceMaximumIsAnErrorOnTheLifetime) {
+  emulator::Options options;
+  options.max_token_lifetime_days = 1;
+  ASSERT_NO_FATAL_FAILURE(Start(options));
+  ws().WriteConfig(R"(
+resource "adbjit_token" "long" {
+  lifetime_seconds = 172800
+}
+)");
+  CommandResult apply = ws().Apply();
+  ASSERT_EQ(apply.exit_code, 1) << apply.Describe();
+  std::string err = Squashed(apply.stderr_text);
+  EXPECT_THAT(err, HasSubstr("Token lifetime exceeds the maximum allowed lifetime of 1 days"));
+  EXPECT_THAT(err, HasSubstr(OnLine(ConfigLine("lifetime_seconds = 172800")) + ", in resource \"adbjit_token\" \"long\""));
+  ws().WriteConfig(R"(
+ephemeral "adbjit_token" "run" {
+  lifetime_seconds = 90000
+}
+)");
+  CommandResult plan = ws().Plan();
+  ASSERT_EQ(plan.exit_code, 1) << plan.Describe();
+  err = Squashed(plan.stderr_text);
+  EXPECT_THAT(err, HasSubstr(OnLine(ConfigLine("lifetime_seconds = 90000")) + ", in ephemeral \"adbjit_token\" \"run\""));
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+}
+
 }  // namespace
 }  // namespace adbjit::e2e
