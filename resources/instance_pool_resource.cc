@@ -247,6 +247,25 @@ void KeepNoDisksInPlace(const tf::PlanRequest& req, tf::PlanResponse& resp) {
   }
 }
 
+// Where Databricks' refusal of a pool create or edit points: the attribute its text names (an
+// unsupported node type, a capacity, a tag), else nowhere. Only the service's text after the
+// status is read: the operation before it quotes the pool's name.
+std::optional<AttributePath> PoolErrorPath(const Status& s) {
+  if (s.code() != StatusCode::kInvalidArgument) return std::nullopt;
+  const size_t at = s.message().rfind(": HTTP ");
+  const std::string text = AsciiLower(at == std::string::npos ? s.message() : s.message().substr(at));
+  const auto has = [&](std::string_view word) { return text.find(word) != std::string::npos; };
+  if (has("node type") || has("node_type_id")) return AttributePath("node_type_id");
+  for (const char* attr : {"min_idle_instances", "max_capacity", "idle_instance_autotermination_minutes",
+                           "custom_tags", "enable_elastic_disk", "preloaded_spark_versions", "azure_attributes",
+                           "disk_spec"}) {
+    if (has(attr)) return AttributePath(attr);
+  }
+  if (has("custom tag")) return AttributePath("custom_tags");
+  if (has("spark version")) return AttributePath("preloaded_spark_versions");
+  return std::nullopt;
+}
+
 // Pool names are unique in a workspace: a create or rename to a name another pool has is refused.
 // Reports that on instance_pool_name with what to do; false when `s` is another error.
 bool ReportNameInUse(const Status& s, bool creating, tf::Diagnostics& diags) {
@@ -383,7 +402,7 @@ class InstancePoolResource final : public tf::Resource {
     auto id = api->databricks().CreateInstancePoolSafely(SpecFrom(req.planned_state));
     if (!id.ok()) {
       if (!ReportNameInUse(id.status(), /*creating=*/true, resp.diagnostics)) {
-        AddApiError(resp.diagnostics, id.status(), "Cannot create instance pool");
+        AddApiError(resp.diagnostics, id.status(), "Cannot create instance pool", PoolErrorPath(id.status()));
       }
       return;
     }
@@ -436,7 +455,7 @@ class InstancePoolResource final : public tf::Resource {
     Status edited = api->databricks().EditInstancePool(SpecFrom(req.planned_state));
     if (!edited.ok()) {
       if (!ReportNameInUse(edited, /*creating=*/false, resp.diagnostics)) {
-        AddApiError(resp.diagnostics, edited, "Cannot edit instance pool");
+        AddApiError(resp.diagnostics, edited, "Cannot edit instance pool", PoolErrorPath(edited));
       }
       return;
     }

@@ -787,5 +787,45 @@ resource "adbjit_instance_pool" "p" {
   EXPECT_EQ(Requests("databricks"), 0);
 }
 
+// What only Databricks can refuse (a node type this workspace does not offer, such as an AWS one)
+// fails the apply with the service's text on the attribute it names, on create and on edit.
+TEST_F(PoolBindingE2eTest, ARefusalThatNamesAFieldIsAnErrorOnThatAttribute) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  Config(R"(
+resource "adbjit_instance_pool" "p" {
+  instance_pool_name = "aws-type"
+  node_type_id       = "m5.xlarge"
+}
+)");
+  CommandResult apply = ws().Apply();
+  ASSERT_EQ(apply.exit_code, 1) << apply.Describe();
+  ExpectErrorAt(apply.stderr_text, "Cannot create instance pool", "node_type_id ");
+  EXPECT_THAT(Squashed(apply.stderr_text), HasSubstr("Node type m5.xlarge is not supported."));
+  EXPECT_THAT(LivePools(), ::testing::IsEmpty());
+
+  Config(R"(
+resource "adbjit_instance_pool" "p" {
+  instance_pool_name = "edited"
+  node_type_id       = "Standard_DS3_v2"
+  max_capacity       = 10
+}
+)");
+  MustApply();
+  emu().SetFaults(json::array({{{"service", "databricks"}, {"method", "POST"}, {"path", "/instance-pools/edit$"},
+                                {"action", "status"}, {"status", 400}, {"count", 1},
+                                {"body", R"({"error_code":"INVALID_PARAMETER_VALUE",)"
+                                         R"("message":"max_capacity 20 exceeds the workspace's instance limit"})"}}}));
+  Config(R"(
+resource "adbjit_instance_pool" "p" {
+  instance_pool_name = "edited"
+  node_type_id       = "Standard_DS3_v2"
+  max_capacity       = 20
+}
+)");
+  apply = ws().Apply();
+  ASSERT_EQ(apply.exit_code, 1) << apply.Describe();
+  ExpectErrorAt(apply.stderr_text, "Cannot edit instance pool", "max_capacity ");
+}
+
 }  // namespace
 }  // namespace adbjit::e2e
