@@ -165,6 +165,16 @@ std::optional<tf::AttributePath> TokenCreateErrorPath(const Status& status) {
   return tf::AttributePath("lifetime_seconds");
 }
 
+std::optional<tf::AttributePath> SecretErrorPath(const Status& status, const tf::AttributePath& base) {
+  if (status.code() == StatusCode::kAlreadyExists) return base.Attr("name");
+  const std::string& code = status.service_code();
+  if (code == http::kTransportConnectFailed || code == http::kTransportTls || code == http::kTransportRefusedUrl ||
+      status.message().find("check vault_url") != std::string::npos) {
+    return base.Attr("vault_url");
+  }
+  return std::nullopt;
+}
+
 void AddApiError(tf::Diagnostics& diags, const Status& status, const std::string& summary,
                  std::optional<tf::AttributePath> path) {
   diags.AddStatus(status, summary, std::move(path));

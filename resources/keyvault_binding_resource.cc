@@ -224,7 +224,7 @@ class KeyVaultBindingResource final : public tf::Resource {
                                             "from it is replaced first (create_before_destroy) only once it has "
                                             "written a version of it.");
     if (!free.ok()) {
-      AddApiError(resp.diagnostics, free, "Cannot write Key Vault secret", AttributePath("name"));
+      AddApiError(resp.diagnostics, free, "Cannot write Key Vault secret", SecretErrorPath(free, AttributePath()));
       return;
     }
     Write(*api, req, GetBool(req.planned_state, "recover_soft_deleted").value_or(true), /*disabled=*/false, resp);
@@ -450,7 +450,8 @@ class KeyVaultBindingResource final : public tf::Resource {
     std::string name = GetStr(planned, "name").value_or("");
     auto written = WriteSecret(api.keyvault(), vault_url, name, params, recover, "adbjit_keyvault_binding");
     if (!written.ok()) {
-      AddApiError(resp.diagnostics, written.status(), "Cannot write Key Vault secret");
+      AddApiError(resp.diagnostics, written.status(), "Cannot write Key Vault secret",
+                  SecretErrorPath(written.status(), AttributePath()));
       return;  // nothing was written: create keeps no state, update keeps the prior one
     }
     resp.new_state = WithBundle(planned, *written);

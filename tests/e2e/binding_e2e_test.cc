@@ -414,6 +414,30 @@ TEST_F(PoolBindingE2eTest, TwoBindingsWritingOneSecretAreToldOfEachOther) {
 // A live secret someone else wrote, enabled or disabled, is not taken over: the create fails on the
 // name, saying how to import it, and the secret keeps its only version (a destroy would otherwise have deleted it with
 // its history). Imported, it is the binding's, and the next apply writes it.
+// A create that cannot reach the vault is an error on vault_url; one Key Vault refuses for want of
+// permission is about neither attribute (the principal's access), and is not put on the name.
+TEST_F(PoolBindingE2eTest, AnUnreachableVaultIsAnErrorOnVaultUrlAndARefusalOnNeitherAttribute) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  Config(Binding("http://127.0.0.1:1/", "  value = \"v\"\n"));
+  CommandResult unreachable = ws().Apply();
+  EXPECT_EQ(unreachable.exit_code, 1) << unreachable.Describe();
+  ExpectErrorAt(unreachable.stderr_text, "Cannot write Key Vault secret", "vault_url = ");
+  EXPECT_THAT(Squashed(unreachable.stderr_text), HasSubstr("nothing answers at this address"));
+
+  emu().SetFaults(json::array({{{"service", "keyvault"}, {"method", "GET"}, {"path", "^/secrets/pool-id"},
+                                {"action", "status"}, {"status", 403}, {"count", 1},
+                                {"body", R"({"error":{"code":"Forbidden","message":"The user, group or application )"
+                                         R"(does not have secrets get permission on key vault.",)"
+                                         R"("innererror":{"code":"AccessDenied"}}})"}}}));
+  Config(Binding(VaultUrl(), "  value = \"v\"\n"));
+  CommandResult forbidden = ws().Apply();
+  EXPECT_EQ(forbidden.exit_code, 1) << forbidden.Describe();
+  EXPECT_THAT(forbidden.stderr_text, HasSubstr("Error: Cannot write Key Vault secret"));
+  EXPECT_THAT(forbidden.stderr_text, HasSubstr("with adbjit_keyvault_binding.b"));
+  EXPECT_THAT(forbidden.stderr_text, Not(HasSubstr("on main.tf line " + std::to_string(ConfigLine("name = ")))));
+  EXPECT_THAT(Squashed(forbidden.stderr_text), HasSubstr("does not have secrets get permission"));
+}
+
 TEST_F(PoolBindingE2eTest, BindingCreateRefusesASecretItDidNotWriteUntilImported) {
   ASSERT_NO_FATAL_FAILURE(Start());
   ASSERT_TRUE(Outside().keyvault().SetSecret(VaultUrl(), "pool-id", {.value = Secret("precious")}).ok());
