@@ -170,6 +170,31 @@ TEST(EntraErrorTest, ATenantFromAChallengeIsNamedAsSuch) {
   EXPECT_EQ(said.find("check azure_tenant_id"), std::string::npos) << said;
 }
 
+// Entra ID and IMDS answer JSON; a page in their place (a proxy's, another server's) shows its
+// words and says what to check. The federated-credential refusals CI meets most name the cause.
+TEST(EntraErrorTest, APageInsteadOfEntraSaysWhatToCheck) {
+  http::Response r;
+  r.status = 403;
+  r.body = "<html><head><title>Access Denied</title></head><body><pre>Blocked by the corporate proxy</pre></body></html>";
+  Status s = EntraError(r, "Entra ID token for x");
+  EXPECT_EQ(s.code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(s.message(), "Entra ID token for x: HTTP 403: Blocked by the corporate proxy (not Entra ID's answer, which "
+                         "is JSON: a proxy answering in its place (HTTPS_PROXY, NO_PROXY), or a wrong login host "
+                         "(azure_authority_host) or managed identity endpoint (ARM_MSI_ENDPOINT))");
+  r.status = 502;  // a transient failure of the path, not a wrong address: no advice
+  r.body = "<html><title>Bad Gateway</title></html>";
+  EXPECT_EQ(EntraError(r, "op").message(), "op: HTTP 502: Bad Gateway");
+
+  r.status = 400;
+  r.body = R"({"error":"invalid_client","error_description":"AADSTS700213: No matching federated identity record )"
+           R"(found for presented assertion subject 'repo:o/r:ref:refs/heads/dev'.","error_codes":[700213]})";
+  s = EntraError(r, "op");
+  EXPECT_EQ(s.code(), StatusCode::kUnauthenticated);
+  EXPECT_NE(s.message().find("(no federated credential of the application matches the OIDC token's subject"),
+            std::string::npos)
+      << s.message();
+}
+
 TEST(EntraErrorTest, LongDescriptionIsCut) {
   http::Response r;
   r.status = 400;

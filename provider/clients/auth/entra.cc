@@ -41,6 +41,9 @@ std::string HintFor(const std::string& aadsts) {
       {"AADSTS900023", "check azure_tenant_id (ARM_TENANT_ID)"},
       {"AADSTS70021", "no federated credential of the application matches the OIDC token's issuer, subject and "
                       "audience (api://AzureADTokenExchange)"},
+      {"AADSTS700213", "no federated credential of the application matches the OIDC token's subject: the "
+                       "repository, branch, environment or pull request the CI job runs for"},
+      {"AADSTS700024", "the OIDC token is expired or not yet valid: the CI job must hand over a fresh one"},
   };
   auto it = kHints.find(aadsts);
   return it == kHints.end() ? "" : it->second;
@@ -106,7 +109,9 @@ StatusOr<AccessToken> ParseTokenResponse(const std::string& body, std::chrono::s
 
 Status EntraError(const http::Response& r, const std::string& operation, const std::string& challenge_tenant) {
   std::string error, description, aadsts;
-  if (auto j = internal::ParseJson(r.body); j && j->is_object()) {
+  const auto j = internal::ParseJson(r.body);
+  const bool entra_shaped = j && j->is_object();
+  if (entra_shaped) {
     error = internal::ShortServiceText(internal::GetString(*j, "error"));
     description = internal::GetString(*j, "error_description");
     auto codes = j->find("error_codes");
@@ -142,6 +147,16 @@ Status EntraError(const http::Response& r, const std::string& operation, const s
   if (!aadsts.empty() && !description.starts_with(aadsts)) msg += " " + aadsts;
   if (!description.empty()) msg += ": " + description;
   std::string hint = HintFor(aadsts);
+  if (!entra_shaped) {
+    // Entra ID and IMDS answer JSON: a page is a proxy's or another server's, whose words are shown.
+    std::string words = internal::HtmlElementText(r.body, "pre");
+    if (words.empty()) words = internal::HtmlElementText(r.body, "title");
+    if (!words.empty()) msg += ": " + internal::ShortServiceText(words);
+    if (r.status != 429 && r.status < 500) {
+      hint = "not Entra ID's answer, which is JSON: a proxy answering in its place (HTTPS_PROXY, NO_PROXY), or "
+             "a wrong login host (azure_authority_host) or managed identity endpoint (ARM_MSI_ENDPOINT)";
+    }
+  }
   if (!challenge_tenant.empty() && hint.find("azure_tenant_id") != std::string::npos) {
     hint = "the service's bearer challenge named tenant " + challenge_tenant +
            ", not the configured azure_tenant_id: the resource belongs to another tenant, which this principal "

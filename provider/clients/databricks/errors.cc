@@ -23,16 +23,6 @@ std::string ReasonPhrase(int status) {
   return it == kPhrases.end() ? "HTTP error" : it->second;
 }
 
-std::string Between(const std::string& s, const std::string& open, const std::string& close) {
-  size_t a = s.find(open);
-  if (a == std::string::npos) return "";
-  a = s.find('>', a);
-  if (a == std::string::npos) return "";
-  size_t b = s.find(close, a + 1);
-  if (b == std::string::npos) return "";
-  return AsciiTrim(s.substr(a + 1, b - a - 1));
-}
-
 bool LooksLikeCode(const std::string& s) {
   if (s.size() < 3) return false;
   for (char c : s) {
@@ -62,8 +52,8 @@ ApiError ParseWholeApiError(int http_status, const std::string& body_in) {
     if (j->is_string()) body = j->get<std::string>();
   }
   if (body.front() == '<') {
-    std::string pre = Between(body, "<pre", "</pre>");
-    if (pre.empty()) pre = Between(body, "<title", "</title>");
+    std::string pre = internal::HtmlElementText(body, "pre");
+    if (pre.empty()) pre = internal::HtmlElementText(body, "title");
     e.message = pre.empty() ? ReasonPhrase(http_status) : pre;
     return e;
   }
@@ -151,7 +141,7 @@ Status DatabricksError(const http::Response& r, const std::string& operation) {
 Status WebPageInsteadOfApi(const http::Response& r, const std::string& operation) {
   const std::string body = AsciiTrim(r.body);
   if (body.empty() || body.front() != '<') return Status::OK();
-  std::string title = internal::ShortServiceText(Between(body, "<title", "</title>"));
+  std::string title = internal::ShortServiceText(internal::HtmlElementText(body, "title"));
   std::string msg = r.FailureHeading(operation) + " with a web page" + (title.empty() ? "" : " (\"" + title + "\")") +
                     " instead of the workspace API's JSON: check that host is the workspace URL "
                     "(https://adb-<workspace id>.<n>.azuredatabricks.net), and that no proxy answers in its place";

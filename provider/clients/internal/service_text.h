@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 
+#include "provider/util/ascii.h"
 #include "provider/util/log.h"
 
 namespace adbjit::internal {
@@ -24,6 +25,18 @@ inline std::string ShortServiceText(std::string text) {
   const size_t left_out = text.size() - cut;
   text.resize(cut);
   return text + "… (" + std::to_string(left_out) + " more bytes)";
+}
+
+// The text of the first <tag ...>…</tag> element of an HTML page ("pre", "title"), trimmed; ""
+// when there is none. For the error pages of gateways and proxies, whose words sit there.
+inline std::string HtmlElementText(const std::string& page, const std::string& tag) {
+  size_t a = page.find("<" + tag);
+  if (a == std::string::npos) return "";
+  a = page.find('>', a);
+  if (a == std::string::npos) return "";
+  const size_t b = page.find("</" + tag + ">", a + 1);
+  if (b == std::string::npos) return "";
+  return AsciiTrim(page.substr(a + 1, b - a - 1));
 }
 
 }  // namespace adbjit::internal
