@@ -285,10 +285,25 @@ StatusOr<Response> CurlTransport::Send(const Request& req) {
   curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &new_connections);
   long code = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+  long proxy_code = 0;  // the proxy's answer to CONNECT, when HTTPS_PROXY tunnels the request
+  curl_easy_getinfo(c, CURLINFO_HTTP_CONNECTCODE, &proxy_code);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
   impl_->Release({c, url.Origin()});
 
   const std::string duration_ms = std::to_string(total_us / 1000);
+  if (rc != CURLE_OK && proxy_code >= 300) {
+    // The proxy refused the tunnel (407: it wants credentials; 403: the host is not allowed): the
+    // request never reached the service, and asking again gets the same answer.
+    std::string msg = op + ": " + where + ": the proxy (HTTPS_PROXY) refused to connect to " + url.host +
+                      ": HTTP " + std::to_string(proxy_code) +
+                      (proxy_code == 407 ? " (it wants credentials: give them in the proxy URL, or set NO_PROXY for "
+                                           "this host if it needs no proxy)"
+                                         : " (let the proxy reach this host, or set NO_PROXY for it)");
+    msg = log::Redact(msg);
+    log::Debug("http", "request failed", {{"operation", op}, {"method", req.method}, {"path", url.path},
+                                          {"error", msg}, {"duration_ms", duration_ms}});
+    return Status(StatusCode::kFailedPrecondition, msg).WithServiceCode(kTransportProxyRefused);
+  }
   if (rc != CURLE_OK) {
     Classified k = Classify(rc, connect_us > 0 || new_connections > 0, request_bytes > 0 || code > 0);
     std::string detail = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);

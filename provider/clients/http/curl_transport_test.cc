@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <thread>
@@ -130,6 +131,55 @@ TEST(CurlTransportTest, ATimeoutOnAReusedConnectionIsAmbiguous) {
   EXPECT_TRUE(IsAmbiguousTransportError(resp.status())) << resp.status().message();
   EXPECT_NE(resp.status().message().find("timed out waiting for the answer"), std::string::npos)
       << resp.status().message();
+}
+
+// An HTTPS_PROXY that refuses the tunnel (407: it wants credentials) is no dropped connection to
+// retry for the whole budget: the request never left, and the error says what the proxy answered.
+TEST(CurlTransportTest, AProxyRefusingTheTunnelIsADefiniteErrorNamingIt) {
+  int fd = -1;
+  int port = BindLoopback(&fd, /*listen_too=*/true);
+  std::thread proxy([fd] {
+    int c = ::accept(fd, nullptr, nullptr);
+    std::string head;
+    char buf[4096];
+    while (head.find("\r\n\r\n") == std::string::npos) {
+      ssize_t n = ::recv(c, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      head.append(buf, static_cast<size_t>(n));
+    }
+    const std::string reply = "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic "
+                              "realm=\"corp\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    ::send(c, reply.data(), reply.size(), 0);
+    ::close(c);
+  });
+  const char* old_proxy = std::getenv("HTTPS_PROXY");
+  const std::string saved = old_proxy != nullptr ? old_proxy : "";
+  ::setenv("HTTPS_PROXY", ("http://127.0.0.1:" + std::to_string(port)).c_str(), 1);
+  ::unsetenv("https_proxy");
+  CurlTransport t;
+  Request r;
+  r.method = "POST";
+  r.url = "https://adb-123.4.azuredatabricks.net/api/2.0/token/create";
+  r.body = "{}";
+  r.idempotent = false;
+  r.operation = "create token";
+  r.timeout = std::chrono::seconds(10);
+  auto resp = t.Send(r);
+  if (old_proxy != nullptr) {
+    ::setenv("HTTPS_PROXY", saved.c_str(), 1);
+  } else {
+    ::unsetenv("HTTPS_PROXY");
+  }
+  proxy.join();
+  ::close(fd);
+  ASSERT_FALSE(resp.ok());
+  EXPECT_EQ(resp.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(WasNeverSent(resp.status()));
+  EXPECT_FALSE(IsTransientTransportError(resp.status()));
+  EXPECT_EQ(resp.status().message(),
+            "create token: POST https://adb-123.4.azuredatabricks.net/api/2.0/token/create: the proxy (HTTPS_PROXY) "
+            "refused to connect to adb-123.4.azuredatabricks.net: HTTP 407 (it wants credentials: give them in the "
+            "proxy URL, or set NO_PROXY for this host if it needs no proxy)");
 }
 
 TEST(CurlTransportTest, StoppedTransportRefusesNewCalls) {

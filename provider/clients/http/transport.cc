@@ -30,8 +30,8 @@ bool IsTransientTransportError(const Status& status) {
 }
 
 bool WasNeverSent(const Status& status) {
-  return status.service_code() == kTransportConnectFailed ||
-         status.service_code() == kTransportRefusedUrl;
+  return status.service_code() == kTransportConnectFailed || status.service_code() == kTransportRefusedUrl ||
+         status.service_code() == kTransportProxyRefused;
 }
 
 bool IsAmbiguousTransportError(const Status& status) {

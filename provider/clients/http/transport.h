@@ -69,6 +69,7 @@ inline constexpr char kTransportConnectionLost[] = "CONNECTION_LOST";    // sent
 inline constexpr char kTransportTimeout[] = "TIMEOUT";                   // outcome unknown
 inline constexpr char kTransportTls[] = "TLS_ERROR";                     // not retryable
 inline constexpr char kTransportRefusedUrl[] = "REFUSED_URL";            // never sent
+inline constexpr char kTransportProxyRefused[] = "PROXY_REFUSED";        // never sent, not retryable
 inline constexpr char kTransportCancelled[] = "CANCELLED";
 
 // True for connection failures and timeouts (worth retrying when the call allows it).
