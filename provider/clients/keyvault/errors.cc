@@ -2,6 +2,7 @@
 #include "provider/clients/keyvault/errors.h"
 
 #include "provider/clients/internal/azure_error.h"
+#include "provider/clients/internal/service_text.h"
 #include "provider/util/log.h"
 
 namespace adbjit::keyvault {
@@ -63,13 +64,21 @@ Status KeyVaultError(const http::Response& r, const std::string& operation) {
   std::string msg = r.FailureHeading(operation);
   if (!code.empty()) msg += " " + code;
   if (!inner.empty() && inner != code) msg += "/" + inner;
-  if (!message.empty()) msg += ": " + message;
+  if (!message.empty()) {
+    msg += ": " + message;
+  } else if (std::string words = internal::HtmlElementText(r.body, "pre"); !words.empty()) {
+    msg += ": " + internal::ShortServiceText(words);  // a page: its words
+  } else if (words = internal::HtmlElementText(r.body, "title"); !words.empty()) {
+    msg += ": " + internal::ShortServiceText(words);
+  }
   std::string hint = Hint(specific);
-  if (r.status == 404 && sc != StatusCode::kNotFound) hint = "not Key Vault's answer about a secret: check vault_url";
+  if (r.status == 404 && sc != StatusCode::kNotFound) {
+    hint = "not Key Vault's answer about a secret: check vault_url, or a proxy answering in its place";
+  }
   // Key Vault names its refusals (Unauthorized, Forbidden/AccessDenied, ...); one without any code
   // came from something else at that address.
   if ((r.status == 401 || r.status == 403) && code.empty() && hint.empty()) {
-    hint = "not Key Vault's answer, which names its error code: check vault_url";
+    hint = "not Key Vault's answer, which names its error code: check vault_url, or a proxy answering in its place";
   }
   if (!hint.empty()) msg += " (" + hint + ")";
   Status s(sc, log::Redact(msg));

@@ -52,12 +52,17 @@ TEST(KeyVaultErrorTest, Mapping) {
       {429, R"({"error":{"code":"Throttled","message":"Request was not processed because too many requests were received."}})",
        StatusCode::kResourceExhausted, "Throttled", "too many"},
       // A refusal without Key Vault's error code (here the Databricks host's) is not the vault's.
-      {401, "", StatusCode::kUnauthenticated, "", "(not Key Vault's answer, which names its error code: check vault_url)"},
+      {401, "", StatusCode::kUnauthenticated, "", "(not Key Vault's answer, which names its error code: check vault_url, "
+                                                 "or a proxy answering in its place)"},
+      // A proxy's page: its words, and the same advice.
+      {403, "<html><head><title>Forbidden</title></head><body><pre>Site blocked by policy</pre></body></html>",
+       StatusCode::kPermissionDenied, "", "op: HTTP 403: Site blocked by policy (not Key Vault's answer"},
       {403, R"({"error_code":"PERMISSION_DENIED","message":"Invalid access token."})", StatusCode::kPermissionDenied,
        "", "check vault_url"},
       // A 404 without Key Vault's SecretNotFound (a path it does not serve, another server): not "gone".
       {404, R"({"error":{"code":"NotFound","message":"The requested resource /x does not exist."}})",
-       StatusCode::kFailedPrecondition, "NotFound", "(not Key Vault's answer about a secret: check vault_url)"},
+       StatusCode::kFailedPrecondition, "NotFound", "(not Key Vault's answer about a secret: check vault_url, or a "
+                                                    "proxy answering in its place)"},
       {404, "", StatusCode::kFailedPrecondition, "", "check vault_url"},
   };
   for (const auto& c : cases) {
