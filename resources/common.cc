@@ -167,6 +167,14 @@ std::optional<tf::AttributePath> TokenCreateErrorPath(const Status& status) {
 
 std::optional<tf::AttributePath> SecretErrorPath(const Status& status, const tf::AttributePath& base) {
   if (status.code() == StatusCode::kAlreadyExists) return base.Attr("name");
+  if (status.code() == StatusCode::kInvalidArgument) {  // BadParameter: which one, by the service's words
+    const size_t at = status.message().rfind(": HTTP ");
+    const std::string text = AsciiLower(at == std::string::npos ? status.message() : status.message().substr(at));
+    if (text.find("tag") != std::string::npos) return base.Attr("tags");
+    if (text.find("content type") != std::string::npos || text.find("contenttype") != std::string::npos) {
+      return base.Attr("content_type");
+    }
+  }
   const std::string& code = status.service_code();
   if (code == http::kTransportConnectFailed || code == http::kTransportTls || code == http::kTransportRefusedUrl ||
       status.message().find("check vault_url") != std::string::npos) {

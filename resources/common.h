@@ -136,9 +136,10 @@ int64_t NowEpochMs();
 // (above the workspace's maxTokenLifetimeDays, or a value it does not take), else nowhere.
 std::optional<tf::AttributePath> TokenCreateErrorPath(const Status& status);
 // Where a failed Key Vault call about one secret points: `name` when the name is taken (another's
-// secret, kAlreadyExists), `vault_url` when nothing or something else than Key Vault answers there
-// (no such host, a refused connection, TLS, "check vault_url"), else nowhere (permissions,
-// credentials, throttling are not the attributes' fault). `base` is the block that holds both,
+// secret, kAlreadyExists), `tags` or `content_type` when Key Vault refused one of them (BadParameter
+// naming it), `vault_url` when nothing or something else than Key Vault answers there (no such
+// host, a refused connection, TLS, "check vault_url"), else nowhere (permissions, credentials,
+// throttling are not the attributes' fault). `base` is the block that holds both,
 // empty for top-level attributes.
 std::optional<tf::AttributePath> SecretErrorPath(const Status& status, const tf::AttributePath& base);
 // "Cannot <operation>" summary; detail carries the status (service code, HTTP status, request id).

@@ -436,6 +436,16 @@ TEST_F(PoolBindingE2eTest, AnUnreachableVaultIsAnErrorOnVaultUrlAndARefusalOnNei
   EXPECT_THAT(forbidden.stderr_text, HasSubstr("with adbjit_keyvault_binding.b"));
   EXPECT_THAT(forbidden.stderr_text, Not(HasSubstr("on main.tf line " + std::to_string(ConfigLine("name = ")))));
   EXPECT_THAT(Squashed(forbidden.stderr_text), HasSubstr("does not have secrets get permission"));
+
+  // A tag Key Vault refuses is an error on tags.
+  emu().SetFaults(json::array({{{"service", "keyvault"}, {"method", "PUT"}, {"path", "^/secrets/pool-id"},
+                                {"action", "status"}, {"status", 400}, {"count", 1},
+                                {"body", R"({"error":{"code":"BadParameter","message":"Tag name 'owner' )"
+                                         R"(is not valid."}})"}}}));
+  Config(Binding(VaultUrl(), "  value = \"v\"\n  tags = {\n    owner = \"data\"\n  }\n"));
+  CommandResult bad_tag = ws().Apply();
+  EXPECT_EQ(bad_tag.exit_code, 1) << bad_tag.Describe();
+  ExpectErrorAt(bad_tag.stderr_text, "Cannot write Key Vault secret", "tags = ");
 }
 
 TEST_F(PoolBindingE2eTest, BindingCreateRefusesASecretItDidNotWriteUntilImported) {
