@@ -89,8 +89,9 @@ struct Classified {
 Classified Classify(CURLcode rc, bool connected, bool sent) {
   switch (rc) {
     case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
       return {StatusCode::kUnavailable, kTransportConnectFailed, "cannot resolve host"};
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return {StatusCode::kUnavailable, kTransportConnectFailed, "cannot resolve the proxy's host (HTTPS_PROXY)"};
     case CURLE_COULDNT_CONNECT:
       return {StatusCode::kUnavailable, kTransportConnectFailed, "connection refused"};
     case CURLE_OPERATION_TIMEDOUT:
@@ -292,17 +293,22 @@ StatusOr<Response> CurlTransport::Send(const Request& req) {
 
   const std::string duration_ms = std::to_string(total_us / 1000);
   if (rc != CURLE_OK && proxy_code >= 300) {
-    // The proxy refused the tunnel (407: it wants credentials; 403: the host is not allowed): the
-    // request never reached the service, and asking again gets the same answer.
-    std::string msg = op + ": " + where + ": the proxy (HTTPS_PROXY) refused to connect to " + url.host +
-                      ": HTTP " + std::to_string(proxy_code) +
+    // The proxy did not open the tunnel, so the request never reached the service. A refusal (407:
+    // it wants credentials; 403: the host is not allowed) gets the same answer when asked again; a
+    // 5xx (the proxy could not reach the host just now) is worth another try.
+    const bool refused = proxy_code < 500;
+    std::string msg = op + ": " + where + ": the proxy (HTTPS_PROXY) " +
+                      (refused ? "refused to connect to " : "could not connect to ") + url.host + ": HTTP " +
+                      std::to_string(proxy_code) +
                       (proxy_code == 407 ? " (it wants credentials: give them in the proxy URL, or set NO_PROXY for "
                                            "this host if it needs no proxy)"
-                                         : " (let the proxy reach this host, or set NO_PROXY for it)");
+                       : refused         ? " (let the proxy reach this host, or set NO_PROXY for it)"
+                                         : "");
     msg = log::Redact(msg);
     log::Debug("http", "request failed", {{"operation", op}, {"method", req.method}, {"path", url.path},
                                           {"error", msg}, {"duration_ms", duration_ms}});
-    return Status(StatusCode::kFailedPrecondition, msg).WithServiceCode(kTransportProxyRefused);
+    return refused ? Status(StatusCode::kFailedPrecondition, msg).WithServiceCode(kTransportProxyRefused)
+                   : Status(StatusCode::kUnavailable, msg).WithServiceCode(kTransportConnectFailed);
   }
   if (rc != CURLE_OK) {
     Classified k = Classify(rc, connect_us > 0 || new_connections > 0, request_bytes > 0 || code > 0);

@@ -3,13 +3,17 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -133,12 +137,39 @@ TEST(CurlTransportTest, ATimeoutOnAReusedConnectionIsAmbiguous) {
       << resp.status().message();
 }
 
-// An HTTPS_PROXY that refuses the tunnel (407: it wants credentials) is no dropped connection to
-// retry for the whole budget: the request never left, and the error says what the proxy answered.
-TEST(CurlTransportTest, AProxyRefusingTheTunnelIsADefiniteErrorNamingIt) {
-  int fd = -1;
-  int port = BindLoopback(&fd, /*listen_too=*/true);
-  std::thread proxy([fd] {
+// The proxy variables libcurl reads, set for one test and restored after it.
+class ProxyEnvironment {
+ public:
+  explicit ProxyEnvironment(const std::string& https_proxy) {
+    for (const char* name : kNames) {
+      const char* v = std::getenv(name);
+      saved_.emplace_back(name, v != nullptr ? std::optional<std::string>(v) : std::nullopt);
+      ::unsetenv(name);
+    }
+    ::setenv("HTTPS_PROXY", https_proxy.c_str(), 1);
+  }
+  ~ProxyEnvironment() {
+    for (const auto& [name, value] : saved_) {
+      if (value) {
+        ::setenv(name, value->c_str(), 1);
+      } else {
+        ::unsetenv(name);
+      }
+    }
+  }
+
+ private:
+  static constexpr const char* kNames[] = {"HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY",
+                                           "all_proxy"};
+  std::vector<std::pair<const char*, std::optional<std::string>>> saved_;
+};
+
+// A proxy on `fd` that answers the first CONNECT with `status_line` and closes; gives up waiting
+// for it after 10 s (so a request that bypassed the proxy fails the test instead of hanging it).
+std::thread OneShotProxy(int fd, std::string status_line) {
+  return std::thread([fd, status_line] {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 10000) != 1) return;
     int c = ::accept(fd, nullptr, nullptr);
     std::string head;
     char buf[4096];
@@ -147,39 +178,59 @@ TEST(CurlTransportTest, AProxyRefusingTheTunnelIsADefiniteErrorNamingIt) {
       if (n <= 0) break;
       head.append(buf, static_cast<size_t>(n));
     }
-    const std::string reply = "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic "
-                              "realm=\"corp\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    const std::string reply = "HTTP/1.1 " + status_line + "\r\nProxy-Authenticate: Basic realm=\"corp\"\r\n"
+                              "Content-Length: 0\r\nConnection: close\r\n\r\n";
     ::send(c, reply.data(), reply.size(), 0);
     ::close(c);
   });
-  const char* old_proxy = std::getenv("HTTPS_PROXY");
-  const std::string saved = old_proxy != nullptr ? old_proxy : "";
-  ::setenv("HTTPS_PROXY", ("http://127.0.0.1:" + std::to_string(port)).c_str(), 1);
-  ::unsetenv("https_proxy");
-  CurlTransport t;
-  Request r;
-  r.method = "POST";
-  r.url = "https://adb-123.4.azuredatabricks.net/api/2.0/token/create";
-  r.body = "{}";
-  r.idempotent = false;
-  r.operation = "create token";
-  r.timeout = std::chrono::seconds(10);
-  auto resp = t.Send(r);
-  if (old_proxy != nullptr) {
-    ::setenv("HTTPS_PROXY", saved.c_str(), 1);
-  } else {
-    ::unsetenv("HTTPS_PROXY");
+}
+
+// A token create through an HTTPS_PROXY whose answer to CONNECT is `status_line`.
+StatusOr<Response> CreateThroughProxy(const std::string& status_line) {
+  int fd = -1;
+  int port = BindLoopback(&fd, /*listen_too=*/true);
+  std::thread proxy = OneShotProxy(fd, status_line);
+  StatusOr<Response> resp = Status::OK();
+  {
+    ProxyEnvironment env("http://127.0.0.1:" + std::to_string(port));
+    CurlTransport t;
+    Request r;
+    r.method = "POST";
+    r.url = "https://adb-123.4.azuredatabricks.net/api/2.0/token/create";
+    r.body = "{}";
+    r.idempotent = false;
+    r.operation = "create token";
+    r.timeout = std::chrono::seconds(10);
+    resp = t.Send(r);
   }
   proxy.join();
   ::close(fd);
-  ASSERT_FALSE(resp.ok());
-  EXPECT_EQ(resp.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(WasNeverSent(resp.status()));
-  EXPECT_FALSE(IsTransientTransportError(resp.status()));
-  EXPECT_EQ(resp.status().message(),
+  return resp;
+}
+
+// An HTTPS_PROXY that refuses the tunnel (407: it wants credentials) is no dropped connection to
+// retry for the whole budget: the request never left, and the error says what the proxy answered.
+// A proxy that could not reach the host just now (5xx) is worth another try, and nothing was sent.
+TEST(CurlTransportTest, AProxyRefusingTheTunnelIsADefiniteErrorNamingIt) {
+  auto refused = CreateThroughProxy("407 Proxy Authentication Required");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(WasNeverSent(refused.status()));
+  EXPECT_FALSE(IsTransientTransportError(refused.status()));
+  EXPECT_EQ(refused.status().message(),
             "create token: POST https://adb-123.4.azuredatabricks.net/api/2.0/token/create: the proxy (HTTPS_PROXY) "
             "refused to connect to adb-123.4.azuredatabricks.net: HTTP 407 (it wants credentials: give them in the "
             "proxy URL, or set NO_PROXY for this host if it needs no proxy)");
+
+  auto unreachable = CreateThroughProxy("502 Bad Gateway");
+  ASSERT_FALSE(unreachable.ok());
+  EXPECT_EQ(unreachable.status().code(), StatusCode::kUnavailable);
+  EXPECT_TRUE(WasNeverSent(unreachable.status()));
+  EXPECT_TRUE(IsTransientTransportError(unreachable.status()));
+  EXPECT_NE(unreachable.status().message().find("the proxy (HTTPS_PROXY) could not connect to "
+                                                "adb-123.4.azuredatabricks.net: HTTP 502"),
+            std::string::npos)
+      << unreachable.status().message();
 }
 
 TEST(CurlTransportTest, StoppedTransportRefusesNewCalls) {
