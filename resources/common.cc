@@ -158,9 +158,14 @@ void RequireWorkspace(const ApiProviderData* api, const std::string& type, tf::D
                         "DATABRICKS_AZURE_RESOURCE_ID) to the workspace's Azure resource ID.");
 }
 
+std::string ServiceWords(const Status& status) {
+  const size_t at = status.message().rfind(": HTTP ");
+  return AsciiLower(at == std::string::npos ? status.message() : status.message().substr(at));
+}
+
 std::optional<tf::AttributePath> TokenCreateErrorPath(const Status& status) {
-  if (status.code() != StatusCode::kInvalidArgument) return std::nullopt;
-  const std::string text = AsciiLower(status.message());
+  if (status.service_code() != "INVALID_PARAMETER_VALUE") return std::nullopt;
+  const std::string text = ServiceWords(status);
   if (text.find("lifetime") == std::string::npos && text.find("timeout") == std::string::npos) return std::nullopt;
   return tf::AttributePath("lifetime_seconds");
 }
@@ -168,14 +173,15 @@ std::optional<tf::AttributePath> TokenCreateErrorPath(const Status& status) {
 std::optional<tf::AttributePath> SecretErrorPath(const Status& status, const tf::AttributePath& base) {
   if (status.code() == StatusCode::kAlreadyExists) return base.Attr("name");
   if (status.code() == StatusCode::kInvalidArgument) {  // BadParameter: which one, by the service's words
-    const size_t at = status.message().rfind(": HTTP ");
-    const std::string text = AsciiLower(at == std::string::npos ? status.message() : status.message().substr(at));
+    const std::string text = ServiceWords(status);
     if (text.find("tag") != std::string::npos) return base.Attr("tags");
     if (text.find("content type") != std::string::npos || text.find("contenttype") != std::string::npos) {
       return base.Attr("content_type");
     }
   }
   const std::string& code = status.service_code();
+  // A proxy's failure (HTTPS_PROXY) is not the vault's address.
+  if (status.message().find("HTTPS_PROXY") != std::string::npos) return std::nullopt;
   if (code == http::kTransportConnectFailed || code == http::kTransportTls || code == http::kTransportRefusedUrl ||
       status.message().find("check vault_url") != std::string::npos) {
     return base.Attr("vault_url");

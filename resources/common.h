@@ -132,8 +132,12 @@ std::string EpochMsToRfc3339(int64_t epoch_ms);
 int64_t NowEpochMs();
 
 // --- diagnostics ---
+// The service's own words in an API error, lower-cased: the message after its "...: HTTP <status>"
+// heading (the operation before it may quote a user's name), else the whole message.
+std::string ServiceWords(const Status& status);
 // Where a refused token create points: lifetime_seconds when Databricks refused the lifetime
-// (above the workspace's maxTokenLifetimeDays, or a value it does not take), else nowhere.
+// (INVALID_PARAMETER_VALUE about it: above the workspace's maxTokenLifetimeDays, or a value it does
+// not take), else nowhere.
 std::optional<tf::AttributePath> TokenCreateErrorPath(const Status& status);
 // Where a failed Key Vault call about one secret points: `name` when the name is taken (another's
 // secret, kAlreadyExists), `tags` or `content_type` when Key Vault refused one of them (BadParameter

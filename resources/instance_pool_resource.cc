@@ -252,8 +252,7 @@ void KeepNoDisksInPlace(const tf::PlanRequest& req, tf::PlanResponse& resp) {
 // status is read: the operation before it quotes the pool's name.
 std::optional<AttributePath> PoolErrorPath(const Status& s) {
   if (s.code() != StatusCode::kInvalidArgument) return std::nullopt;
-  const size_t at = s.message().rfind(": HTTP ");
-  const std::string text = AsciiLower(at == std::string::npos ? s.message() : s.message().substr(at));
+  const std::string text = ServiceWords(s);
   const auto has = [&](std::string_view word) { return text.find(word) != std::string::npos; };
   if (has("node type") || has("node_type_id")) return AttributePath("node_type_id");
   for (const char* attr : {"min_idle_instances", "max_capacity", "idle_instance_autotermination_minutes",

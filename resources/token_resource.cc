@@ -733,8 +733,8 @@ class TokenResource final : public tf::Resource {
                                    : " was revoked by a destroy that then could not remove the secret " + old_name +
                                          ", which still holds it.";
     } else if (marks.other_principal) {
-      detail += " was created by principal " + marks.created_by + ", and the refresh authenticated as another, "
-                "which can neither see nor revoke it (see the warning of the refresh); the secret " + old_name +
+      detail += " was created by principal " + marks.created_by + ", and the provider authenticated as another "
+                "principal, which can neither see nor revoke it; the secret " + old_name +
                 (marks.soft_deleted ? ", deleted but not purged," : "") + " still holds it.";
     } else {
       detail += " was revoked outside Terraform, and the secret " + old_name +

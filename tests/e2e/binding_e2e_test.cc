@@ -411,9 +411,6 @@ TEST_F(PoolBindingE2eTest, TwoBindingsWritingOneSecretAreToldOfEachOther) {
   ASSERT_TRUE(destroy.ok()) << destroy.Describe();
 }
 
-// A live secret someone else wrote, enabled or disabled, is not taken over: the create fails on the
-// name, saying how to import it, and the secret keeps its only version (a destroy would otherwise have deleted it with
-// its history). Imported, it is the binding's, and the next apply writes it.
 // A create that cannot reach the vault is an error on vault_url; one Key Vault refuses for want of
 // permission is about neither attribute (the principal's access), and is not put on the name.
 TEST_F(PoolBindingE2eTest, AnUnreachableVaultIsAnErrorOnVaultUrlAndARefusalOnNeitherAttribute) {
@@ -448,6 +445,9 @@ TEST_F(PoolBindingE2eTest, AnUnreachableVaultIsAnErrorOnVaultUrlAndARefusalOnNei
   ExpectErrorAt(bad_tag.stderr_text, "Cannot write Key Vault secret", "tags = ");
 }
 
+// A live secret someone else wrote, enabled or disabled, is not taken over: the create fails on the
+// name, saying how to import it, and the secret keeps its only version (a destroy would otherwise have deleted it with
+// its history). Imported, it is the binding's, and the next apply writes it.
 TEST_F(PoolBindingE2eTest, BindingCreateRefusesASecretItDidNotWriteUntilImported) {
   ASSERT_NO_FATAL_FAILURE(Start());
   ASSERT_TRUE(Outside().keyvault().SetSecret(VaultUrl(), "pool-id", {.value = Secret("precious")}).ok());

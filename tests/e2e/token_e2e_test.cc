@@ -1158,7 +1158,7 @@ TEST_F(TokenE2eTest, TokensOfAnEarlierPrincipalAreNamedAsSuchWhenTheCredentialsC
                           ", and the provider now authenticates as " + second.object_id + "."));
   }
   EXPECT_THAT(plan_json.stdout_text, HasSubstr("Token " + sealed_id + " was created by principal " + first_oid +
-                                               ", and the refresh authenticated as another"));
+                                               ", and the provider authenticated as another principal"));
   EXPECT_THAT(out, HasSubstr("DELETE /api/2.0/token-management/tokens/" + plain_id));
   EXPECT_THAT(out, Not(HasSubstr("revoked outside Terraform")));
   EXPECT_THAT(out, HasSubstr("2 to add, 0 to change, 1 to destroy"));

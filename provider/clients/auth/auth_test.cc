@@ -180,7 +180,13 @@ TEST(EntraErrorTest, APageInsteadOfEntraSaysWhatToCheck) {
   EXPECT_EQ(s.code(), StatusCode::kPermissionDenied);
   EXPECT_EQ(s.message(), "Entra ID token for x: HTTP 403: Blocked by the corporate proxy (not Entra ID's answer, which "
                          "is JSON: a proxy answering in its place (HTTPS_PROXY, NO_PROXY), or a wrong login host "
-                         "(azure_authority_host) or managed identity endpoint (ARM_MSI_ENDPOINT))");
+                         "(azure_authority_host))");
+  // The managed identity endpoint is reached without a proxy: its own setting is named.
+  r.status = 404;
+  r.body = "<html><title>Not Found</title></html>";
+  EXPECT_EQ(EntraError(r, "managed identity token for x", "", /*managed_identity=*/true).message(),
+            "managed identity token for x: HTTP 404: Not Found (not the managed identity endpoint's answer, which is "
+            "JSON: check ARM_MSI_ENDPOINT, or whether this machine has a managed identity)");
   r.status = 502;  // a transient failure of the path, not a wrong address: no advice
   r.body = "<html><title>Bad Gateway</title></html>";
   EXPECT_EQ(EntraError(r, "op").message(), "op: HTTP 502: Bad Gateway");

@@ -107,7 +107,8 @@ StatusOr<AccessToken> ParseTokenResponse(const std::string& body, std::chrono::s
   return out;
 }
 
-Status EntraError(const http::Response& r, const std::string& operation, const std::string& challenge_tenant) {
+Status EntraError(const http::Response& r, const std::string& operation, const std::string& challenge_tenant,
+                  bool managed_identity) {
   std::string error, description, aadsts;
   const auto j = internal::ParseJson(r.body);
   const bool entra_shaped = j && j->is_object();
@@ -149,12 +150,15 @@ Status EntraError(const http::Response& r, const std::string& operation, const s
   std::string hint = HintFor(aadsts);
   if (!entra_shaped) {
     // Entra ID and IMDS answer JSON: a page is a proxy's or another server's, whose words are shown.
-    std::string words = internal::HtmlElementText(r.body, "pre");
-    if (words.empty()) words = internal::HtmlElementText(r.body, "title");
-    if (!words.empty()) msg += ": " + internal::ShortServiceText(words);
+    if (std::string words = internal::PageWords(r.body); !words.empty()) {
+      msg += ": " + internal::ShortServiceText(words);
+    }
     if (r.status != 429 && r.status < 500) {
-      hint = "not Entra ID's answer, which is JSON: a proxy answering in its place (HTTPS_PROXY, NO_PROXY), or "
-             "a wrong login host (azure_authority_host) or managed identity endpoint (ARM_MSI_ENDPOINT)";
+      // Managed identity requests go straight to the endpoint, never through a proxy.
+      hint = managed_identity ? "not the managed identity endpoint's answer, which is JSON: check ARM_MSI_ENDPOINT, "
+                                "or whether this machine has a managed identity"
+                              : "not Entra ID's answer, which is JSON: a proxy answering in its place (HTTPS_PROXY, "
+                                "NO_PROXY), or a wrong login host (azure_authority_host)";
     }
   }
   if (!challenge_tenant.empty() && hint.find("azure_tenant_id") != std::string::npos) {
@@ -279,7 +283,7 @@ StatusOr<AccessToken> ManagedIdentityTokenSource::Token(const std::string& scope
   auto sent = std::chrono::system_clock::now();
   ADBJIT_ASSIGN_OR_RETURN(http::Response r, transport_->Send(req));
   if (r.status != 200) {
-    Status s = EntraError(r, op);
+    Status s = EntraError(r, op, "", /*managed_identity=*/true);
     // IMDS answers 400 for "no such identity": a credential problem, not a bad argument.
     if (s.code() == StatusCode::kInvalidArgument) return Status(StatusCode::kUnauthenticated, s.message())
         .WithHttpStatus(s.http_status()).WithServiceCode(s.service_code()).WithRequestId(s.request_id());

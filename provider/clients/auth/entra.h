@@ -30,8 +30,9 @@ std::string ObjectIdOf(const std::string& jwt);
 // description cut before its trace/correlation ids.
 // `challenge_tenant`: the tenant a service's bearer challenge named, when it is not the configured
 // one; then a tenant error points at that tenant rather than at azure_tenant_id.
+// `managed_identity`: the reply came from the managed identity endpoint (IMDS), not Entra ID.
 Status EntraError(const http::Response& response, const std::string& operation,
-                  const std::string& challenge_tenant = "");
+                  const std::string& challenge_tenant = "", bool managed_identity = false);
 
 // Produces a fresh client assertion (a JWT) for each exchange.
 using AssertionProvider = std::function<StatusOr<Secret>()>;

@@ -261,10 +261,21 @@ TEST_F(DatabricksClientTest, AWebPageInsteadOfTheApiFailsAtOnceNamingHost) {
   databricks::InstancePool pool;
   pool.instance_pool_name = "p";
   pool.node_type_id = "Standard_DS3_v2";
-  expect_page(db.CreateInstancePoolSafely(pool).status(), "list instance pools");
+  expect_page(db.CreateInstancePoolSafely(pool).status(), "list instance pools");  // its name check first
   EXPECT_EQ(RouteCount("databricks", "POST", "/api/2.0/instance-pools/create"), 0);
   expect_page(db.GetInstancePool("0521-145002-meet10-pool-EP6iFpfl").status(),
               "get instance pool 0521-145002-meet10-pool-EP6iFpfl");
+
+  // A page in answer to the create itself: nothing was created, so no list looks for the pool.
+  server_->ClearFaults();
+  Faults(nlohmann::json::array({{{"service", "databricks"}, {"method", "POST"}, {"path", "/instance-pools/create$"},
+                                 {"action", "status"}, {"status", 200}, {"body", "<html><title>Sign in</title></html>"}}}));
+  const int64_t lists = RouteCount("databricks", "GET", "/api/2.0/instance-pools/list");
+  Status created = db.CreateInstancePoolSafely(pool).status();
+  EXPECT_EQ(created.code(), StatusCode::kFailedPrecondition) << created.ToString();
+  EXPECT_NE(created.message().find("with a web page (\"Sign in\")"), std::string::npos) << created.message();
+  EXPECT_EQ(RouteCount("databricks", "POST", "/api/2.0/instance-pools/create"), 1);
+  EXPECT_EQ(RouteCount("databricks", "GET", "/api/2.0/instance-pools/list"), lists + 1);  // the name check only
 }
 
 TEST_F(DatabricksClientTest, ExpiredOrRejectedAccessTokenIsRefreshedOnce) {

@@ -52,8 +52,7 @@ ApiError ParseWholeApiError(int http_status, const std::string& body_in) {
     if (j->is_string()) body = j->get<std::string>();
   }
   if (body.front() == '<') {
-    std::string pre = internal::HtmlElementText(body, "pre");
-    if (pre.empty()) pre = internal::HtmlElementText(body, "title");
+    std::string pre = internal::PageWords(body);
     e.message = pre.empty() ? ReasonPhrase(http_status) : pre;
     return e;
   }
@@ -130,7 +129,9 @@ Status DatabricksError(const http::Response& r, const std::string& operation) {
     // the workspace does not take this principal's Entra token.
     msg += " (the workspace does not admit this principal: add the service principal to the workspace, or set "
            "azure_workspace_resource_id and give the principal Contributor on the workspace resource so that "
-           "Databricks admits it; check also that the workspace is in the tenant of azure_tenant_id)";
+           "Databricks admits it; check also that the workspace is in the tenant of azure_tenant_id";
+    if (AsciiTrim(r.body).starts_with('<')) msg += ", and that no proxy answers in its place";
+    msg += ")";
   }
   Status s(code, log::Redact(msg));
   s.WithHttpStatus(r.status).WithRequestId(r.RequestId());

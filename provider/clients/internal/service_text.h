@@ -39,6 +39,13 @@ inline std::string HtmlElementText(const std::string& page, const std::string& t
   return AsciiTrim(page.substr(a + 1, b - a - 1));
 }
 
+// What an error page says: its <pre> block (where gateways put the message), else its <title>; ""
+// when `page` has neither.
+inline std::string PageWords(const std::string& page) {
+  std::string words = HtmlElementText(page, "pre");
+  return words.empty() ? HtmlElementText(page, "title") : words;
+}
+
 }  // namespace adbjit::internal
 
 #endif  // ADBJIT_CLIENTS_INTERNAL_SERVICE_TEXT_H_

@@ -66,10 +66,8 @@ Status KeyVaultError(const http::Response& r, const std::string& operation) {
   if (!inner.empty() && inner != code) msg += "/" + inner;
   if (!message.empty()) {
     msg += ": " + message;
-  } else if (std::string words = internal::HtmlElementText(r.body, "pre"); !words.empty()) {
+  } else if (std::string words = internal::PageWords(r.body); !words.empty()) {
     msg += ": " + internal::ShortServiceText(words);  // a page: its words
-  } else if (words = internal::HtmlElementText(r.body, "title"); !words.empty()) {
-    msg += ": " + internal::ShortServiceText(words);
   }
   std::string hint = Hint(specific);
   if (r.status == 404 && sc != StatusCode::kNotFound) {
