@@ -1,6 +1,7 @@
 // Emulated Azure Databricks workspace: routing, bearer auth, the Token API and node types.
 #include "emulator/databricks.h"
 
+#include <algorithm>
 #include <regex>
 
 #include "emulator/common.h"
@@ -143,6 +144,16 @@ bool Databricks::Authenticate(const httplib::Request& req, httplib::Response& re
     }
     std::lock_guard<std::mutex> lock(mu_);
     admitted_.insert(caller->principal);
+    return true;
+  }
+  // Without the headers only a workspace user, or a principal they admitted earlier, gets in.
+  const bool member = std::any_of(options_.principals.begin(), options_.principals.end(), [&](const Principal& p) {
+    return p.workspace_member && Lower(p.object_id) == Lower(caller->principal);
+  });
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!member && !admitted_.count(caller->principal)) {
+    GatewayError(res, 403, "User not authorized.", req.path, "User not authorized.");
+    return false;
   }
   return true;
 }

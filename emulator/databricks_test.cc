@@ -171,6 +171,30 @@ TEST_F(DatabricksTest, ServicePrincipalManagementHeadersAdmitThePrincipal) {
   EXPECT_EQ(server().Objects()["admitted_principals"], nlohmann::json::array({principal().object_id}));
 }
 
+// A principal that is no workspace user is refused by the gateway's page until a request with the
+// management headers admits it; from then on it gets in without them, as Azure Databricks adds it
+// to the workspace on that first use.
+TEST_F(DatabricksTest, APrincipalThatIsNoWorkspaceUserIsRefusedUntilAdmitted) {
+  Options o;
+  o.principals.front().workspace_member = false;
+  Restart(o);
+  const std::string aad = DatabricksToken();
+  auto refused = DbGet("/api/2.0/token/list", aad);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403);
+  EXPECT_NE(refused->body.find("<pre>    User not authorized.</pre>"), std::string::npos) << refused->body;
+  httplib::Headers admit = Bearer(aad);
+  admit.emplace("X-Databricks-Azure-Workspace-Resource-Id",
+                "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/ws");
+  admit.emplace("X-Databricks-Azure-SP-Management-Token", AccessToken(kManagementScope));
+  auto admitted = Workspace()->Get("/api/2.0/token/list", admit);
+  ASSERT_TRUE(admitted);
+  EXPECT_EQ(admitted->status, 200) << admitted->body;
+  auto member = DbGet("/api/2.0/token/list", aad);
+  ASSERT_TRUE(member);
+  EXPECT_EQ(member->status, 200) << member->body;
+}
+
 TEST_F(DatabricksTest, UnknownEndpointAndMalformedBody) {
   std::string aad = DatabricksToken();
   ExpectDbError(DbGet("/api/2.0/nothing/here", aad), 404, "ENDPOINT_NOT_FOUND");

@@ -89,6 +89,8 @@ std::map<std::string, Flag> MakeFlags(Options& o, std::string& urls_file) {
       {"--federated-issuer", {"issuer accepted in client assertions", true, str(&p.federated_issuer)}},
       {"--federated-subject", {"subject accepted in client assertions", true, str(&p.federated_subject)}},
       {"--no-managed-identity", {"the IMDS endpoint answers 'Identity not found'", false, on(&p.managed_identity, false)}},
+      {"--not-a-member", {"the default principal is no workspace user: the workspace refuses it (403) until the SP "
+                          "management headers admit it", false, on(&p.workspace_member, false)}},
       {"--urls-file", {"write the URLs, credentials and CA path as JSON to FILE", true, str(&urls_file)}},
   };
 }

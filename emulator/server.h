@@ -31,6 +31,9 @@ struct Principal {
   std::string federated_subject = "repo:adbjit/demo:ref:refs/heads/main";
   // Managed identity: requests to the IMDS path get tokens for this principal.
   bool managed_identity = true;
+  // A user of the workspace. One that is not is refused by the workspace's gateway (403 "User not
+  // authorized.") until the service-principal management headers admit it (remote-apis.md 2.2).
+  bool workspace_member = true;
 };
 
 struct Options {

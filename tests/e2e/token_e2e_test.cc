@@ -1046,6 +1046,31 @@ TEST_F(TokenE2eTest, WorkspaceResourceIdAloneFindsTheWorkspaceThroughResourceMan
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
 }
 
+// A service principal that is no workspace user yet: the workspace refuses it, and the error says
+// how a principal is admitted. With azure_workspace_resource_id (and Contributor on the workspace
+// resource, which the emulator takes as given) Databricks admits it on the first call, after which
+// it is a workspace user and needs the headers no more.
+TEST_F(TokenE2eTest, APrincipalThatIsNoWorkspaceUserIsAdmittedThroughTheResourceId) {
+  emulator::Options options;
+  options.principals.front().workspace_member = false;
+  ASSERT_NO_FATAL_FAILURE(Start(std::move(options)));
+  ws().WriteConfig("resource \"adbjit_token\" \"t\" {\n  lifetime_seconds = 3600\n}\n");
+  CommandResult refused = ws().Apply();
+  EXPECT_EQ(refused.exit_code, 1) << refused.Describe();
+  const std::string said = Squashed(refused.stderr_text);
+  EXPECT_THAT(said, HasSubstr("HTTP 403: User not authorized. (the workspace does not admit this principal: add the "
+                              "service principal to the workspace, or set azure_workspace_resource_id"));
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+
+  ws().SetEnv("DATABRICKS_AZURE_RESOURCE_ID", emulator::Options{}.workspace_resource_id);
+  MustApply();
+  EXPECT_EQ(emu().Objects()["admitted_principals"], json::array({emulator::Principal{}.object_id}));
+  ws().UnsetEnv("DATABRICKS_AZURE_RESOURCE_ID");
+  ExpectNoChanges("once the principal is a workspace user");
+  ASSERT_TRUE(ws().Destroy().ok());
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+}
+
 // Refresh reads an object as gone only when the service says so. An address that is not the
 // workspace (a mistyped resource ID that ARM does not know, a host that answers 404 to every path)
 // fails the plan and the destroy instead, and every resource stays in state and alive.
