@@ -37,6 +37,17 @@ int BindLoopback(int* fd_out, bool listen_too) {
   return ntohs(addr.sin_port);
 }
 
+// Reads one request's head (up to the blank line) from the connection `c`.
+void ReadHead(int c) {
+  std::string head;
+  char buf[4096];
+  while (head.find("\r\n\r\n") == std::string::npos) {
+    ssize_t n = ::recv(c, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    head.append(buf, static_cast<size_t>(n));
+  }
+}
+
 TEST(CurlTransportTest, RefusesPlainHttpToRemoteHosts) {
   CurlTransport t;
   Request r;
@@ -97,15 +108,10 @@ TEST(CurlTransportTest, ATimeoutOnAReusedConnectionIsAmbiguous) {
   int port = BindLoopback(&fd, /*listen_too=*/true);
   std::thread server([fd] {
     int c = ::accept(fd, nullptr, nullptr);
-    std::string head;
-    char buf[4096];
-    while (head.find("\r\n\r\n") == std::string::npos) {
-      ssize_t n = ::recv(c, buf, sizeof buf, 0);
-      if (n <= 0) break;
-      head.append(buf, static_cast<size_t>(n));
-    }
+    ReadHead(c);
     const std::string reply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
     ::send(c, reply.data(), reply.size(), 0);
+    char buf[4096];
     while (::recv(c, buf, sizeof buf, 0) > 0) {
     }  // the next request gets no answer; the client closes the connection when it gives up
     ::close(c);
@@ -171,13 +177,7 @@ std::thread OneShotProxy(int fd, std::string status_line) {
     pollfd p{fd, POLLIN, 0};
     if (::poll(&p, 1, 10000) != 1) return;
     int c = ::accept(fd, nullptr, nullptr);
-    std::string head;
-    char buf[4096];
-    while (head.find("\r\n\r\n") == std::string::npos) {
-      ssize_t n = ::recv(c, buf, sizeof buf, 0);
-      if (n <= 0) break;
-      head.append(buf, static_cast<size_t>(n));
-    }
+    ReadHead(c);
     const std::string reply = "HTTP/1.1 " + status_line + "\r\nProxy-Authenticate: Basic realm=\"corp\"\r\n"
                               "Content-Length: 0\r\nConnection: close\r\n\r\n";
     ::send(c, reply.data(), reply.size(), 0);
