@@ -81,6 +81,21 @@ TEST(MoveStateTest, ATokenWithUnsetFieldsKeepsThemNull) {
   EXPECT_NE(resp.private_data.find("databricks_token"), std::string::npos) << resp.private_data;
 }
 
+// Without a configured lifetime, the one Databricks gave is the whole seconds nearest to
+// expiry - creation: an expiry a millisecond short of the hour is still the hour, which the
+// configuration's lifetime_seconds = 3600 then matches (a lifetime one second off would replace it).
+TEST(MoveStateTest, ALifetimeReadFromTheTimesIsRoundedToTheNearestSecond) {
+  for (int64_t expiry_offset_ms : {3599999, 3600000, 3600001, 3600499}) {
+    tf::MoveResponse resp = Move(NewTokenResource(), kDatabricks, "databricks_token",
+                                 json{{"id", "t-1"}, {"token_id", "t-1"},
+                                      {"creation_time", 1764576000000},
+                                      {"expiry_time", 1764576000000 + expiry_offset_ms}}
+                                     .dump());
+    ASSERT_FALSE(resp.diagnostics.HasError()) << AllText(resp.diagnostics);
+    EXPECT_EQ(resp.state.Attr("lifetime_seconds").GetInt(), 3600) << expiry_offset_ms;
+  }
+}
+
 TEST(MoveStateTest, APoolOnDatabricksDefaultPlacementLeavesTheBlockOut) {
   // A placement stored without a price reads as 0: the default placement all the same.
   tf::MoveResponse resp = Move(NewInstancePoolResource(), kDatabricks, "databricks_instance_pool",

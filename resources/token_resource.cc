@@ -225,10 +225,13 @@ void RevokeTwins(const ApiProviderData& api, const std::string& token_id,
   }
 }
 
-// The lifetime Databricks gave a token (whole seconds), null for a token without expiry.
+// The lifetime Databricks gave a token, in the whole seconds nearest to expiry - creation (an
+// expiry a few milliseconds off the requested lifetime must not read as a second less, which a
+// configured lifetime_seconds would then replace); null for a token without expiry.
 Value LifetimeOf(const databricks::TokenInfo& info) {
   if (info.expiry_time < 0) return Int(std::nullopt);
-  return Value::Int((info.expiry_time - info.creation_time) / 1000);
+  const int64_t ms = info.expiry_time - info.creation_time;
+  return Value::Int(ms >= 0 ? (ms + 500) / 1000 : ms / 1000);
 }
 
 // Fills the attributes that come from the remote token. lifetime_seconds is filled only where it
