@@ -57,7 +57,7 @@ Block KeyVaultSecretBlock() {
           {.name = "vault_url",
            .type = Type::String(),
            .description = "Vault URL, e.g. `https://my-vault.vault.azure.net/`. The same vault spelled "
-                          "differently (trailing slash, case) is not a change.",
+                          "differently (trailing slash, case, `:443`) is not a change.",
            .required = true,
            .validators = {VaultUrl()}},
           {.name = "name",
@@ -88,8 +88,9 @@ Schema MakeTokenSchema() {
               "`azure_client_id`) the token cannot be seen or revoked: the refresh warns, naming the token "
               "and the principal that created it (recorded in the resource's private state on create, "
               "import and each refresh that finds the token), and the plan "
-              "creates a new one, while the old one stays valid until it expires (revoke it as its owner, "
-              "or as a workspace admin through the token management API).",
+              "creates a new one, while the old one stays valid until it expires (a destroy leaves it, "
+              "with the same warning; revoke it as its owner, or as a workspace admin through the token "
+              "management API). A token whose creator was never recorded reads as revoked instead.",
           .attributes =
               {
                   Computed("id", Type::String(), "The token id (same as `token_id`).", true),
@@ -179,7 +180,9 @@ Block AzureAttributesBlock() {
 
 Block DiskSpecBlock() {
   return Block{
-      .description = "Extra managed disks attached to each instance. Changing it forces a new pool.",
+      .description = "Extra managed disks attached to each instance. Changing it forces a new pool; adding "
+                     "or dropping an empty `disk_spec {}`, or an empty `disk_type {}` in it, only updates "
+                     "the state.",
       .attributes =
           {
               {.name = "disk_count",
@@ -316,8 +319,8 @@ Schema MakeKeyVaultBindingSchema() {
                   {.name = "vault_url",
                    .type = Type::String(),
                    .description = "Vault URL, e.g. `https://my-vault.vault.azure.net/`. Changing it forces "
-                                  "a new secret; the same vault spelled differently (trailing slash, case) is "
-                                  "not a change.",
+                                  "a new secret; the same vault spelled differently (trailing slash, case, "
+                                  "`:443`) is not a change.",
                    .required = true,
                    .requires_replace = true,
                    .validators = {VaultUrl()}},
@@ -357,7 +360,9 @@ Schema MakeKeyVaultBindingSchema() {
                    .optional = true},
                   {.name = "content_type",
                    .type = Type::String(),
-                   .description = "Content type recorded on the secret.",
+                   .description = "Content type recorded on the secret. None and `\"\"` are the same (azurerm "
+                                  "writes `\"\"` for none): a change between them is recorded without writing a "
+                                  "version.",
                    .optional = true},
                   {.name = "expiration_date",
                    .type = Type::String(),

@@ -42,8 +42,10 @@ StatusOr<Response> RetryingTransport::Send(const Request& request) {
       last = s.message();
       unreachable = s.service_code() == kTransportConnectFailed ? unreachable + 1 : 0;
       if (retry && policy_.max_unreachable_attempts > 0 && unreachable >= policy_.max_unreachable_attempts) {
+        // A proxy that could not reach the host says so itself; the address may well be right.
+        const bool via_proxy = s.message().find("HTTPS_PROXY") != std::string::npos;
         return Status(s.code(), op + ": " + budget.GaveUpSummary() + ": " + WithoutPrefix(s.message(), op) +
-                                    " (nothing answers at this address: is the URL right?)")
+                                    (via_proxy ? "" : " (nothing answers at this address: is the URL right?)"))
             .WithServiceCode(s.service_code());
       }
     } else {

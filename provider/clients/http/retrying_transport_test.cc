@@ -219,6 +219,20 @@ TEST(RetryingTransportTest, AnUnreachableAddressIsTriedAFewTimesOnly) {
   auto ok = again.Send(Req());
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(flaky->calls, 8);
+
+  // A proxy that could not reach the host is tried as often, and has already said why: the
+  // address may well be right, so no "is the URL right?".
+  const Status proxy = Status(StatusCode::kUnavailable, "POST https://x/api: the proxy (HTTPS_PROXY) could not "
+                                                        "connect to x: HTTP 502")
+                           .WithServiceCode(kTransportConnectFailed);
+  auto behind_proxy = std::make_shared<ScriptedTransport>();
+  for (int i = 0; i < 10; ++i) behind_proxy->Add(proxy);
+  RetryingTransport via(behind_proxy, Policy(300000), &clock);
+  auto failed = via.Send(Req());
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(behind_proxy->calls, 4);
+  EXPECT_EQ(failed.status().message().find("is the URL right?"), std::string::npos) << failed.status().message();
+  EXPECT_NE(failed.status().message().find("could not connect to x: HTTP 502"), std::string::npos);
 }
 
 TEST(RetryingTransportTest, RetryAfterBeyondBudgetGivesUpAtOnce) {
