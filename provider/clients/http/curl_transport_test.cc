@@ -190,7 +190,7 @@ StatusOr<Response> CreateThroughProxy(const std::string& status_line) {
   int fd = -1;
   int port = BindLoopback(&fd, /*listen_too=*/true);
   std::thread proxy = OneShotProxy(fd, status_line);
-  StatusOr<Response> resp = Status::OK();
+  StatusOr<Response> resp = InternalError("not sent");
   {
     ProxyEnvironment env("http://127.0.0.1:" + std::to_string(port));
     CurlTransport t;
