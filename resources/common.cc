@@ -1,6 +1,7 @@
 // Shared helpers of the adbjit resources.
 #include "resources/common.h"
 
+#include <cctype>
 #include <chrono>
 #include <utility>
 
@@ -174,7 +175,10 @@ std::optional<tf::AttributePath> SecretErrorPath(const Status& status, const tf:
   if (status.code() == StatusCode::kAlreadyExists) return base.Attr("name");
   if (status.code() == StatusCode::kInvalidArgument) {  // BadParameter: which one, by the service's words
     const std::string text = ServiceWords(status);
-    if (text.find("tag") != std::string::npos) return base.Attr("tags");
+    // "tag" as a word of its own ("Tag name", "tags"), not inside another ("stage").
+    for (size_t at = text.find("tag"); at != std::string::npos; at = text.find("tag", at + 1)) {
+      if (at == 0 || !std::isalpha(static_cast<unsigned char>(text[at - 1]))) return base.Attr("tags");
+    }
     if (text.find("content type") != std::string::npos || text.find("contenttype") != std::string::npos) {
       return base.Attr("content_type");
     }
