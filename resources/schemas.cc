@@ -68,8 +68,9 @@ Block KeyVaultSecretBlock() {
            .validators = {SecretName()}},
           {.name = "content_type",
            .type = Type::String(),
-           .description = "Content type recorded on the secret, e.g. `databricks-pat`.",
-           .optional = true},
+           .description = "Content type recorded on the secret, e.g. `databricks-pat` (at most 255 characters).",
+           .optional = true,
+           .validators = {v::StringLengthBetween(0, 255)}},
       }};
 }
 
@@ -360,10 +361,11 @@ Schema MakeKeyVaultBindingSchema() {
                    .optional = true},
                   {.name = "content_type",
                    .type = Type::String(),
-                   .description = "Content type recorded on the secret. None and `\"\"` are the same (azurerm "
-                                  "writes `\"\"` for none): a change between them is recorded without writing a "
-                                  "version.",
-                   .optional = true},
+                   .description = "Content type recorded on the secret (at most 255 characters). None and "
+                                  "`\"\"` are the same (azurerm writes `\"\"` for none): a change between them is "
+                                  "recorded without writing a version.",
+                   .optional = true,
+                   .validators = {v::StringLengthBetween(0, 255)}},
                   {.name = "expiration_date",
                    .type = Type::String(),
                    .description = "Expiry of the secret (RFC 3339), e.g. `2027-01-01T00:00:00Z`.",

@@ -604,7 +604,9 @@ TEST_F(PoolBindingE2eTest, BindingBadInputIsStoppedAtValidateNamingTheAttribute)
          Binding(vault, "  value = \"x\"\n  tags = { \"\" = \"blank\" }\n", "blankkey", "blankkey") +
          Binding(vault, "  value_wo = \"" + std::string(25 * 1024 + 1, 'v') + "\"\n  value_wo_version = 1\n", "big",
                  "big") +
-         Binding(vault, "  value = \"x\"\n  value_wo_version = 2\n", "versioned", "versioned"));
+         Binding(vault, "  value = \"x\"\n  value_wo_version = 2\n", "versioned", "versioned") +
+         // Key Vault keeps at most 255 characters of content type.
+         Binding(vault, "  value = \"x\"\n  content_type = \"" + std::string(256, 't') + "\"\n", "ctype", "ctype"));
   CommandResult validate = ws().Validate();
   EXPECT_EQ(validate.exit_code, 1) << validate.Describe();
   const std::string out = validate.stderr_text;
@@ -623,9 +625,11 @@ TEST_F(PoolBindingE2eTest, BindingBadInputIsStoppedAtValidateNamingTheAttribute)
   ExpectErrorAt(out, "Reserved tag", "tags = { adbjit = \"mine\"");
   ExpectErrorAt(out, "Reserved tag", "tags = { adbjit = var.owner");
   EXPECT_THAT(squashed, HasSubstr("tags must not have an empty key"));
+  ExpectErrorAt(out, "Invalid Attribute Value", "content_type = \"ttt");
+  EXPECT_THAT(squashed, HasSubstr("content_type must be 0 to 255 characters long, got 256"));
   // Key Vault's size limit, at validate (the message gives the size; Terraform quotes the line).
   EXPECT_THAT(squashed, HasSubstr("value_wo must be at most Key Vault's 25 KB (25600 bytes), got 25601."));
-  EXPECT_EQ(CountOccurrences(out, "Error: "), 12) << out;
+  EXPECT_EQ(CountOccurrences(out, "Error: "), 13) << out;
   // A version for value_wo next to value: a warning, as it changes nothing.
   ExpectWarningAt(validate.stdout_text + out, "value_wo_version has no effect with value", "value_wo_version = 2");
   for (const char* needle : {"name = \"a_b\"", "expiration_date = ", "http://myvault", "vaults/kv"}) {

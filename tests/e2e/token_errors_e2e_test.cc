@@ -167,6 +167,15 @@ resource "adbjit_token" "remote_http" {
   }
 }
 
+resource "adbjit_token" "long_type" {
+  keyvault_secret {
+    vault_url    = ")" +
+                   VaultUrl() + R"("
+    name         = "typed"
+    content_type = ")" + std::string(256, 'c') + R"("
+  }
+}
+
 ephemeral "adbjit_token" "eph_zero" {
   lifetime_seconds = 0
 }
@@ -186,6 +195,7 @@ ephemeral "adbjit_token" "eph_huge" {
       {"adbjit_token.negative_window", "renew_before_seconds = -1", "renew_before_seconds"},
       {"adbjit_token.bad_name", "name      = \"bad_name!\"", "name"},
       {"adbjit_token.remote_http", "vault_url = \"http://myvault", "vault_url"},
+      {"adbjit_token.long_type", "content_type = \"ccc", "content_type must be 0 to 255 characters long"},
       {"ephemeral.adbjit_token.eph_zero", "lifetime_seconds = 0", "lifetime_seconds"},
       // Beyond int64: refused, not read as unset (which minted a token with the default lifetime).
       {"adbjit_token.huge", "lifetime_seconds = 99999999999999999999", "lifetime_seconds"},
