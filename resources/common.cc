@@ -73,6 +73,8 @@ bool IsEmptyOrNull(const Value& object, std::string_view attr) {
       return v.AsElements().empty();
     case Type::Kind::kMap:
       return v.AsEntries().empty();
+    case Type::Kind::kString:
+      return v.AsString().empty();
     default:
       return false;
   }

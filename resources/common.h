@@ -111,7 +111,7 @@ std::optional<std::vector<std::string>> GetStrList(const tf::Value& object, std:
 // The attribute's value, or a null dynamic when the object is null/unknown.
 const tf::Value& Get(const tf::Value& object, std::string_view attr);
 bool IsUnknown(const tf::Value& object, std::string_view attr);
-// Known, and null or an empty list or map: what the APIs treat as "none".
+// Known, and null or an empty list, map or string: what the APIs treat as "none".
 bool IsEmptyOrNull(const tf::Value& object, std::string_view attr);
 
 // Takes `path` off the plan's replacement reasons (a change the resource can make in place after all).

@@ -162,10 +162,9 @@ class KeyVaultBindingResource final : public tf::Resource {
     for (const char* attr : kRemoteAttrs) {
       const std::string_view name = attr;
       if (value_switched && (name == "value" || name == "value_wo_version")) continue;
-      if (name == "tags" && IsEmptyOrNull(planned, attr) && IsEmptyOrNull(req.prior_state, attr)) continue;
-      // An empty content type is none (Refresh): "" for null, or null for "", writes nothing.
-      if (name == "content_type" && Get(planned, attr).IsKnown() &&
-          GetStr(planned, attr).value_or("").empty() && GetStr(req.prior_state, attr).value_or("").empty()) {
+      // No tags and an empty map, or no content type and "" (Refresh), are the same: nothing to write.
+      if ((name == "tags" || name == "content_type") && IsEmptyOrNull(planned, attr) &&
+          IsEmptyOrNull(req.prior_state, attr)) {
         continue;
       }
       if (Get(planned, attr) != Get(req.prior_state, attr)) remote_change = true;
