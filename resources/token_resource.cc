@@ -36,6 +36,12 @@ std::optional<int64_t> StateExpiry(const Value& state) {
   return expiry ? ParseRfc3339(*expiry) : std::nullopt;
 }
 
+// Whether the expiry the state records has passed.
+bool StateExpired(const Value& state) {
+  auto expiry_s = StateExpiry(state);
+  return expiry_s && *expiry_s * 1000 <= NowEpochMs();
+}
+
 std::optional<SealTarget> SealTargetOf(const Value& state) {
   const Value& block = Get(state, kSecretBlock);
   if (block.IsNull() || !block.IsKnown()) return std::nullopt;
@@ -193,12 +199,10 @@ void WarnCreatedByAnotherPrincipal(const Value& state, const std::string& create
 }
 
 // Whether a token Databricks does not list is out of sight rather than gone: created by another
-// principal than `caller`, unexpired, and not already known revoked (a mark made while its creator
-// could still see it, by a refresh or by its own destroy).
-bool UnseenOtherPrincipal(const TokenMarks& marks, const Value& state, const std::string& caller) {
-  if (marks.revoked && !marks.other_principal) return false;
-  auto expiry_s = StateExpiry(state);
-  if (expiry_s && *expiry_s * 1000 <= NowEpochMs()) return false;
+// principal than `caller`, not `expired`, and not already known revoked (a mark made while its
+// creator could still see it, by a refresh or by its own destroy).
+bool UnseenOtherPrincipal(const TokenMarks& marks, bool expired, const std::string& caller) {
+  if (expired || (marks.revoked && !marks.other_principal)) return false;
   return OtherPrincipal(marks.created_by, caller);
 }
 
@@ -400,13 +404,12 @@ class TokenResource final : public tf::Resource {
     if (!info.ok()) {
       if (info.status().IsNotFound()) {
         // Databricks lists neither revoked nor expired tokens; the state's expiry tells them apart.
-        auto expiry_s = StateExpiry(req.current_state);
-        const bool expired = expiry_s && *expiry_s * 1000 <= NowEpochMs();
+        const bool expired = StateExpired(req.current_state);
         bool other_principal = false;
         if (marks.moved) {
           WarnMovedTokenNotFound(token_id, resp.diagnostics);
         } else if (const std::string caller = api->databricks().CallerObjectId();
-                   UnseenOtherPrincipal(marks, req.current_state, caller)) {
+                   UnseenOtherPrincipal(marks, expired, caller)) {
           other_principal = true;
           WarnCreatedByAnotherPrincipal(req.current_state, marks.created_by, caller, resp.diagnostics);
         }
@@ -521,7 +524,7 @@ class TokenResource final : public tf::Resource {
     bool unseen = false;
     if (revoked.IsNotFound()) {
       const std::string caller = api->databricks().CallerObjectId();
-      unseen = UnseenOtherPrincipal(marks, req.prior_state, caller);
+      unseen = UnseenOtherPrincipal(marks, StateExpired(req.prior_state), caller);
       if (unseen) WarnCreatedByAnotherPrincipal(req.prior_state, marks.created_by, caller, resp.diagnostics);
     }
     auto seal = SealTargetOf(req.prior_state);
