@@ -393,6 +393,22 @@ class InstancePoolResource final : public tf::Resource {
     if (planned_keys && planned_keys->empty() && prior_tags && !prior_tags->empty()) {
       resp.requires_replace.push_back(AttributePath("custom_tags"));
     }
+    // A whole map known only at apply cannot be told apart now: an edit is planned, and if the map
+    // turns out empty then, the pool needs replacing, which Terraform refuses to take on in the
+    // middle of an apply ("Provider produced inconsistent final plan", once per computed
+    // attribute). Say so while the plan can still be changed. A map Terraform knows not to be
+    // empty (a length refinement) is an edit whatever its keys.
+    const Value& planned_tags = Get(resp.planned_state, "custom_tags");
+    if (!planned_keys && prior_tags && !prior_tags->empty() && planned_tags.refinements().length_min.value_or(0) < 1) {
+      resp.diagnostics.AddWarning(
+          "Pool tags known only at apply",
+          "custom_tags is known only at apply, and this pool has tags. If the new map is empty, the pool must be "
+          "replaced (Databricks keeps a pool's tags when an edit sends none), which Terraform cannot take on during "
+          "the apply: it stops with \"Provider produced inconsistent final plan\" and leaves the pool as it is. To remove "
+          "every tag, set custom_tags to {} in a configuration where it is known at plan, or replace the pool with "
+          "`terraform apply -replace=<address>`.",
+          AttributePath("custom_tags"));
+    }
   }
 
   void Create(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {

@@ -264,7 +264,8 @@ Schema MakeInstancePoolSchema() {
                    .description = "Tags for the pool's Azure resources (at most 45), besides the ones "
                                   "Databricks adds itself (`default_tags`), whose keys it refuses here. "
                                   "Databricks cannot remove every tag of a pool, so removing the last tag "
-                                  "replaces the pool.",
+                                  "replaces the pool; a whole map known only at apply cannot be planned "
+                                  "so, and the plan warns that an empty one would stop the apply.",
                    .optional = true,
                    .validators = {v::MapKeysNotEmpty()}},
                   {.name = "enable_elastic_disk",

@@ -324,6 +324,53 @@ TEST_F(PoolBindingE2eTest, PoolEditableFieldsUpdateInPlaceAndOthersForceReplacem
   EXPECT_THAT(retag.stdout_text, HasSubstr("0 to add, 1 to change, 0 to destroy"));
 }
 
+// Tags that are a whole map known only at apply cannot be told to be empty at plan, where removing
+// every tag would have to plan a new pool. The plan says so on custom_tags; when the map does turn
+// out empty, Terraform stops the apply before the pool is touched. A map with known keys is no
+// such case, nor is a pool without tags.
+TEST_F(PoolBindingE2eTest, TagsKnownOnlyAtApplyOverATaggedPoolAreWarnedAboutAtPlan) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const auto config = [&](const std::string& tags_input, const std::string& tags) {
+    Config("resource \"terraform_data\" \"tags\" {\n  input = " + tags_input + "\n}\n"
+           "resource \"adbjit_instance_pool\" \"p\" {\n  instance_pool_name = \"late-tags\"\n"
+           "  node_type_id = \"Standard_DS3_v2\"\n  custom_tags = " + tags + "\n}\n");
+  };
+  const std::string warning = "Pool tags known only at apply";
+  config("tomap({ owner = \"data-team\" })", "terraform_data.tags.output");
+  CommandResult created = MustApply();
+  EXPECT_THAT(Squashed(created.stdout_text + created.stderr_text), Not(HasSubstr(warning))) << "no tags before";
+  const std::string id = State("adbjit_instance_pool.p")["id"];
+
+  // Known keys with a value known only at apply: an edit, nothing to warn about.
+  config("tomap({ owner = \"ml-team\" })", "{ owner = terraform_data.tags.output[\"owner\"] }");
+  CommandResult keyed = PlanDetailed();
+  EXPECT_EQ(keyed.exit_code, 2) << keyed.Describe();
+  EXPECT_THAT(Squashed(keyed.stdout_text + keyed.stderr_text), Not(HasSubstr(warning)));
+
+  config("tomap({})", "terraform_data.tags.output");
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("adbjit_instance_pool.p will be updated in-place"));
+  ExpectWarningAt(plan.stdout_text + plan.stderr_text, warning, "custom_tags = terraform_data.tags.output");
+  EXPECT_THAT(Squashed(plan.stdout_text + plan.stderr_text), HasSubstr("terraform apply -replace=<address>"));
+
+  // What the warning foretells: the apply stops before the pool is changed.
+  CommandResult apply = ws().Apply();
+  EXPECT_NE(apply.exit_code, 0) << apply.Describe();
+  EXPECT_THAT(apply.stderr_text, HasSubstr("inconsistent final plan"));
+  ASSERT_THAT(LivePools(), SizeIs(1));
+  EXPECT_EQ(LivePools()[0]["instance_pool_id"], id);
+  EXPECT_EQ(LivePools()[0]["custom_tags"], (json{{"owner", "data-team"}})) << "the pool was not edited";
+  EXPECT_EQ(RouteRequests("/instance-pools/edit", "POST"), 0);
+
+  // Known at plan, the same change is a replacement, planned as such.
+  config("tomap({})", "{}");
+  CommandResult known = PlanDetailed();
+  EXPECT_EQ(known.exit_code, 2) << known.Describe();
+  EXPECT_THAT(known.stdout_text, ForcesReplacementOf("custom_tags")) << known.stdout_text;
+  EXPECT_THAT(Squashed(known.stdout_text + known.stderr_text), Not(HasSubstr(warning)));
+}
+
 class PoolDriftTest : public PoolBindingE2eTest, public ::testing::WithParamInterface<bool> {};
 
 TEST_P(PoolDriftTest, DeletedOrEditedOutsideIsPlannedBackAndConverges) {
