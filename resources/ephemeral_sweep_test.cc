@@ -25,11 +25,11 @@ class EphemeralSweepTest : public testing::EmulatorTest {
   }
 
   // Provider data whose open list holds `n` live tokens; their ids in `*ids`.
-  std::unique_ptr<ApiProviderData> WithOpenTokens(int n, std::set<std::string>* ids) {
+  std::unique_ptr<ApiProviderData> WithOpenTokens(int n, std::set<std::string>* ids, int retry_timeout_seconds = 2) {
     auto api = std::make_unique<ApiProviderData>();
     auto config = Config();
     config.http_timeout_seconds = 1;
-    config.retry_timeout_seconds = 2;
+    config.retry_timeout_seconds = retry_timeout_seconds;
     api->clients = NewClients(config);
     for (int i = 0; i < n; ++i) {
       auto created = api->clients->databricks().CreateTokenSafely(3600, "ephemeral " + std::to_string(i));
@@ -108,6 +108,20 @@ TEST_F(EphemeralSweepTest, StopsTryingOnceTheWorkspaceDoesNotAnswer) {
   EXPECT_EQ(LinesWith("cannot revoke an ephemeral token Terraform did not close"), 1);
   EXPECT_EQ(LinesWith("did not revoke an ephemeral token Terraform did not close (the workspace did not answer"), 2);
   EXPECT_TRUE(api->open_ephemeral_tokens.TakeAll().empty());
+}
+
+// A revoke in the sweep retries within the clean-up budget (20 s), not within
+// retry_timeout_seconds: a workspace asking to wait 25 s is left at once, not waited for.
+TEST_F(EphemeralSweepTest, ARevokeRetriesOnlyWithinTheCleanUpBudget) {
+  std::set<std::string> ids;
+  auto api = WithOpenTokens(1, &ids, /*retry_timeout_seconds=*/300);
+  Faults(nlohmann::json::array({{{"service", "databricks"}, {"path", "/api/2.0/token/delete"}, {"action", "status"},
+                                 {"status", 503}, {"headers", {{"Retry-After", "25"}}}, {"count", 1}}}));
+  CollectLog();
+  RevokeUnclosedEphemeralTokens(*api);
+  EXPECT_EQ(LiveTokenIds(), ids) << "the 25 s wait was not taken";
+  EXPECT_EQ(LinesWith("cannot revoke an ephemeral token Terraform did not close"), 1);
+  EXPECT_EQ(LinesWith("Retry-After asked for 25s"), 1);
 }
 
 }  // namespace

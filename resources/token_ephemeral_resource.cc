@@ -24,17 +24,24 @@ namespace {
 using tf::AttributePath;
 using tf::Value;
 
-// Revokes an ephemeral token; a failure says what is left and how to end it.
-Status RevokeEphemeralToken(const ApiProviderData& api, const std::string& token_id, const std::string& expiry) {
-  Status revoked = api.databricks().DeleteToken(token_id);
+// Revokes an ephemeral token; a failure says what is left and how to end it. `sweeping`: for the
+// shutdown sweep, which Terraform waits for, through the clean-up client only, whose retries stop
+// after Clients::kCleanUpBudget (the regular client's run to retry_timeout_seconds).
+Status RevokeEphemeralToken(const ApiProviderData& api, const std::string& token_id, const std::string& expiry,
+                            bool sweeping) {
+  Status revoked = sweeping ? api.clients->CleanUp().DeleteToken(token_id) : api.databricks().DeleteToken(token_id);
   // Stopped (Ctrl-C): the revoke goes out anyway, on the connections a stop does not reach.
   if (revoked.code() == StatusCode::kCancelled) revoked = api.clients->CleanUp().DeleteToken(token_id);
   if (revoked.ok() || revoked.IsNotFound()) return Status::OK();
-  // Nothing records an ephemeral token: say what is left and how to end it.
+  // Nothing records an ephemeral token: say what is left and how to end it. It belongs to the
+  // provider's principal (a service principal or managed identity), whose tokens no user's token
+  // page shows.
   revoked.Explain(". Token " + token_id + " stays valid " +
                   (expiry.empty() ? "for good (it has no expiry)" : "until " + expiry) +
-                  ", and no state records it: revoke it in the workspace (Settings, Developer, Access tokens) "
-                  "or with POST /api/2.0/token/delete.");
+                  (sweeping ? "" : " unless the provider's second try when Terraform stops it succeeds") +
+                  ", and no state records it: revoke it as the provider's principal (POST /api/2.0/token/delete), "
+                  "or as a workspace admin through the token management API (DELETE "
+                  "/api/2.0/token-management/tokens/" + token_id + ").");
   return revoked;
 }
 
@@ -116,9 +123,11 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
     const std::string token_id = j["token_id"].get<std::string>();
-    api->open_ephemeral_tokens.Remove(token_id);
     const auto expiry = j.find("expiry_time");
-    Status revoked = RevokeEphemeralToken(*api, token_id, expiry != j.end() && expiry->is_string() ? expiry->get<std::string>() : "");
+    Status revoked = RevokeEphemeralToken(*api, token_id, expiry != j.end() && expiry->is_string() ? expiry->get<std::string>() : "",
+                                          /*sweeping=*/false);
+    // A token this could not revoke stays on the open list: the shutdown sweep tries once more.
+    if (revoked.ok()) api->open_ephemeral_tokens.Remove(token_id);
     if (!revoked.ok()) AddApiError(resp.diagnostics, revoked, "Cannot revoke ephemeral Databricks token");
   }
 };
@@ -160,9 +169,10 @@ void RevokeUnclosedEphemeralTokens(const ApiProviderData& api,
       }
       continue;
     }
-    Status revoked = RevokeEphemeralToken(api, t.id, t.expiry);
+    Status revoked = RevokeEphemeralToken(api, t.id, t.expiry, /*sweeping=*/true);
     if (revoked.ok()) {
-      log::Warn("adbjit", "revoked an ephemeral token Terraform did not close (the run failed or was interrupted)",
+      log::Warn("adbjit", "revoked an ephemeral token Terraform did not close (the run failed or was interrupted), "
+                "or whose close could not revoke it",
                 {{"token_id", t.id}});
     } else {
       unreachable(revoked);
