@@ -223,7 +223,8 @@ void RevokeTwins(const ApiProviderData& api, const std::string& token_id,
     } else {
       diags.AddWarning("Token left by a late create request",
                        what + ". It could not be revoked (" + revoked.message() + "); the next refresh tries "
-                       "again, or revoke it in the workspace (Settings, Developer, Access tokens).",
+                       "again, or revoke it as the provider's principal (POST /api/2.0/token/delete) or as a workspace admin "
+                       "(DELETE /api/2.0/token-management/tokens/" + twin.token_id + ").",
                        AttributePath("token_id"));
     }
   }
