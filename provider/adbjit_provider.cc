@@ -122,9 +122,16 @@ tf::Schema MakeSchema() {
                                                       "the tenant id (a GUID) or a verified domain name")};
                 return tenant;
               }(),
-              OptionalString(a::kAzureClientId,
-                             "Application (client) ID of the service principal. Defaults to the `ARM_CLIENT_ID` "
-                             "environment variable."),
+              [] {
+                Attribute client_id = OptionalString(
+                    a::kAzureClientId,
+                    "Application (client) ID of the service principal (a GUID), or the client ID of a "
+                    "user-assigned managed identity. Defaults to the `ARM_CLIENT_ID` environment variable.");
+                client_id.validators = {v::StringMatches(clients::kClientIdPattern,
+                                                         "the application (client) ID, a GUID", false,
+                                                         /*show_value=*/false)};
+                return client_id;
+              }(),
               OptionalString(a::kAzureClientSecret,
                              "Client secret of the service principal. Defaults to the `ARM_CLIENT_SECRET` "
                              "environment variable. Sensitive: never shown in plans or logs.",

@@ -145,6 +145,14 @@ Status ClientsConfig::Validate() const {
     return InvalidArgumentError("azure_tenant_id (ARM_TENANT_ID) must be the tenant id (a GUID) or a verified "
                                 "domain name, got \"" + tenant_id + "\"");
   }
+  static const std::regex kClientIdShape(kClientIdPattern);
+  if (client_id.size() > 36 || !std::regex_match(client_id, kClientIdShape)) {
+    // Never the value: a client secret given as the client id is a common swap.
+    return InvalidArgumentError("azure_client_id (ARM_CLIENT_ID) must be the application (client) ID, a GUID "
+                                "such as 00000000-0000-0000-0000-000000000000, got a string of " +
+                                std::to_string(client_id.size()) +
+                                " characters (not shown: it may be a secret given in the wrong place)");
+  }
   const std::string lowered_tenant = AsciiLower(tenant_id);
   if (lowered_tenant == "common" || lowered_tenant == "organizations" || lowered_tenant == "consumers") {
     return InvalidArgumentError("azure_tenant_id \"" + tenant_id +

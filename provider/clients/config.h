@@ -23,6 +23,12 @@ bool IsWorkspaceResourceId(const std::string& id);
 // path, so nothing else is taken; the provider schema validates with the same pattern.
 inline constexpr char kTenantIdPattern[] = "^[A-Za-z0-9.-]*$";
 
+// azure_client_id: an application (client) ID, or a user-assigned managed identity's client ID,
+// is a GUID (empty: not given). It is checked before it is sent because Entra ID repeats an
+// unknown one in its error: a client secret given in its place would reach the error text.
+inline constexpr char kClientIdPattern[] =
+    "^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})?$";
+
 // Which Entra ID credential a configuration selects.
 enum class CredentialKind { kClientSecret, kFederated, kManagedIdentity };
 

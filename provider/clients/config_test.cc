@@ -117,7 +117,15 @@ TEST(ConfigTest, ValidateNamesWhatIsMissing) {
   EXPECT_EQ(msg(c), "azure_tenant_id (ARM_TENANT_ID) is required");
   c.tenant_id = "t";
   EXPECT_EQ(msg(c), "azure_client_id (ARM_CLIENT_ID) is required");
-  c.client_id = "c";
+  // A client id is a GUID. Entra ID repeats an unknown one in its error, and a secret given in its
+  // place (the two swapped) must not reach that text, nor this one.
+  c.client_id = "Xy8Q~s3cretValueOfAnAppRegistration.k2";
+  EXPECT_EQ(msg(c), "azure_client_id (ARM_CLIENT_ID) must be the application (client) ID, a GUID such as "
+                    "00000000-0000-0000-0000-000000000000, got a string of 38 characters (not shown: it may be a "
+                    "secret given in the wrong place)");
+  c.client_id = "{00000000-0000-4000-8000-000000000002}";
+  EXPECT_FALSE(c.Validate().ok()) << "only the bare form";
+  c.client_id = "00000000-0000-4000-8000-00000000000A";
   EXPECT_NE(msg(c).find("azure_client_secret (ARM_CLIENT_SECRET) is required"), std::string::npos);
   c.client_secret = Secret("s3cret-x");
   EXPECT_TRUE(c.Validate().ok());
@@ -198,7 +206,7 @@ TEST(ClientsTest, CreateValidatesAndDoesNoIo) {
   ClientsConfig c;
   EXPECT_EQ(Clients::Create(c).status().code(), StatusCode::kInvalidArgument);
   c.tenant_id = "t";
-  c.client_id = "c";
+  c.client_id = "00000000-0000-4000-8000-000000000002";
   c.client_secret = Secret("never-sent-secret");
   c.authority_host = "http://127.0.0.1:1";  // nothing listens; Create must not notice
   c.host = "http://127.0.0.1:1";

@@ -268,7 +268,7 @@ Validator StringOneOf(std::vector<std::string> allowed) {
                    }};
 }
 
-Validator StringMatches(std::string regex, std::string what, bool ignore_case) {
+Validator StringMatches(std::string regex, std::string what, bool ignore_case, bool show_value) {
   std::string description = "must be " + what;
   std::shared_ptr<const std::regex> re;
   try {
@@ -277,8 +277,8 @@ Validator StringMatches(std::string regex, std::string what, bool ignore_case) {
   } catch (const std::regex_error&) {
     // A bad pattern is a programming error; report it on use rather than crash at start-up.
   }
-  return Validator{description, [re, regex, description](const Value& v, const AttributePath& path,
-                                                         Diagnostics& diags) {
+  return Validator{description, [re, regex, description, show_value](const Value& v, const AttributePath& path,
+                                                                     Diagnostics& diags) {
                      std::optional<std::string> s = StringOf(v, path, diags);
                      if (!s) return;
                      if (!re) {
@@ -292,7 +292,11 @@ Validator StringMatches(std::string regex, std::string what, bool ignore_case) {
                        Fail(path, diags, description + ", got a string of " + std::to_string(s->size()) +
                                              " characters");
                      } else if (!std::regex_search(*s, *re)) {
-                       Fail(path, diags, description + ", got " + Quote(*s));
+                       Fail(path, diags, description + ", got " +
+                                             (show_value ? Quote(*s)
+                                                         : "a string of " + std::to_string(s->size()) +
+                                                               " characters (not shown: it may be a secret given "
+                                                               "in the wrong place)"));
                      }
                    }};
 }

@@ -23,7 +23,9 @@ Validator ListOfNonEmptyStrings(size_t min_entries);
 // A map whose keys are not empty.
 Validator MapKeysNotEmpty();
 // `what` names the rule in messages: StringMatches("^[0-9a-zA-Z-]+$", "letters, digits and dashes").
-Validator StringMatches(std::string regex, std::string what, bool ignore_case = false);
+// `show_value` false: a refusal gives the value's length, not the value (for an identifier that a
+// secret may be mistaken for, such as a client id).
+Validator StringMatches(std::string regex, std::string what, bool ignore_case = false, bool show_value = true);
 // RFC 3339 date-time ("2026-01-02T03:04:05Z", offsets allowed).
 Validator Rfc3339();
 // An absolute URL; https:// required unless the host is loopback (127.0.0.0/8, localhost, *.localhost, [::1]).

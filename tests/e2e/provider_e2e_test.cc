@@ -145,11 +145,32 @@ INSTANTIATE_TEST_SUITE_P(Attributes, BadProviderBlockTest,
                                            std::make_pair("host", "\"http://example.com\""),
                                            std::make_pair("host", "\"\""),
                                            std::make_pair("azure_tenant_id", "\"t/../x\""),
+                                           std::make_pair("azure_client_id", "\"Xy8Q~notAGuid.k2\""),
                                            std::make_pair("host", "\"/subscriptions/0/resourceGroups/rg/providers/"
                                                                   "Microsoft.Databricks/workspaces/w\""),
                                            std::make_pair("azure_workspace_resource_id",
                                                           "\"https://adb-1.2.azuredatabricks.net\""),
                                            std::make_pair("azure_environment", "\"mars\"")));
+
+// A client secret swapped into ARM_CLIENT_ID is refused before anything is sent (Entra ID would
+// repeat the client id in its error), on azure_client_id, without the value.
+TEST(ProviderE2eTest, AClientIdThatIsNoGuidIsRefusedWithoutShowingIt) {
+  Workspace ws;
+  ws.WriteConfig("");
+  const std::string consumer = ProviderConsumer(ws);
+  ASSERT_FALSE(consumer.empty());
+  ws.WriteConfig(consumer);
+  const std::string swapped = "Xy8Q~s3cretValueOfAnAppRegistration.k2";
+  ws.SetEnv("DATABRICKS_HOST", "http://127.0.0.1:9");
+  ws.SetEnv("ARM_TENANT_ID", "00000000-0000-4000-8000-000000000001");
+  ws.SetEnv("ARM_CLIENT_ID", swapped);
+  ws.SetEnv("ARM_CLIENT_SECRET", "00000000-0000-4000-8000-000000000002");
+  CommandResult plan = ws.Plan();
+  EXPECT_NE(plan.exit_code, 0) << plan.Describe();
+  EXPECT_THAT(Squashed(plan.stderr_text), HasSubstr("azure_client_id (ARM_CLIENT_ID) must be the application (client) "
+                                                    "ID, a GUID"));
+  EXPECT_THAT(plan.stdout_text + plan.stderr_text, Not(HasSubstr(swapped)));
+}
 
 TEST(ProviderE2eTest, DebugLogShowsProviderLinesAndEveryProcessGetsShutdown) {
   Workspace ws;
