@@ -262,10 +262,16 @@ class AdbjitProvider final : public tf::Provider {
     // chooses the workspace, the vault's cloud and the credential counts: an unknown guard rail is
     // checked at apply, and an unknown timeout leaves the default for the plan, so neither turns
     // the refresh off (revoked tokens and deleted pools would plan no change).
+    // When only the workspace is unknown (its host from a workspace created in the same run), the
+    // credential and the rest are still checked now, so that a missing secret fails the plan and
+    // not the apply, after the workspace has been made.
     if (!config.IsKnown()) return;
+    bool workspace_unknown = false;
     for (const auto& [name, value] : config.AsEntries()) {
       if (name == a::kGuardrails || name == a::kHttpTimeoutSeconds || name == a::kRetryTimeoutSeconds) continue;
-      if (!value.IsWhollyKnown()) return;
+      if (value.IsWhollyKnown()) continue;
+      if (name != a::kHost && name != a::kAzureWorkspaceResourceId) return;
+      workspace_unknown = true;
     }
 
     clients::ClientsConfig cc;
@@ -283,6 +289,12 @@ class AdbjitProvider final : public tf::Provider {
     cc.authority_host = str(a::kAzureAuthorityHost);
     if (auto t = resources::GetInt(config, a::kHttpTimeoutSeconds)) cc.http_timeout_seconds = static_cast<int>(*t);
     if (auto t = resources::GetInt(config, a::kRetryTimeoutSeconds)) cc.retry_timeout_seconds = static_cast<int>(*t);
+    // Stand-ins that pass the checks for what is not known yet; they also keep DATABRICKS_HOST and
+    // DATABRICKS_AZURE_RESOURCE_ID out, as the block's own values will.
+    if (!resources::Get(config, a::kHost).IsWhollyKnown()) cc.host = "https://adb-0.0.azuredatabricks.net";
+    if (!resources::Get(config, a::kAzureWorkspaceResourceId).IsWhollyKnown()) {
+      cc.workspace_resource_id = "/subscriptions/0/resourceGroups/g/providers/Microsoft.Databricks/workspaces/w";
+    }
 
     Status env = clients::ApplyEnvironment(cc);
     if (env.ok()) env = cc.Validate();
@@ -290,6 +302,7 @@ class AdbjitProvider final : public tf::Provider {
       resp.diagnostics.AddError("Invalid provider configuration", env.message(), PathNamedIn(env.message()));
       return;
     }
+    if (workspace_unknown) return;  // no clients until the workspace is known
     auto made = ClientsFor(std::move(cc));
     if (!made.ok()) {
       resp.diagnostics.AddError("Invalid provider configuration", made.status().message(),

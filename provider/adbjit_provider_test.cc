@@ -111,6 +111,38 @@ TEST(AdbjitProviderTest, UnknownGuardrailsOrTimeoutsStillConfigureTheClients) {
   EXPECT_FALSE(dynamic_cast<resources::ApiProviderData*>(unknown_secret.data.get())->api_ready());
 }
 
+// A host known only after apply (a workspace created in the same run) leaves the provider without
+// clients for the plan, but what is known is checked then, not after the workspace is made.
+TEST(AdbjitProviderTest, AnUnknownHostStillChecksTheCredentialAtPlan) {
+  auto p = NewAdbjitProvider();
+  const tf::Type type = AdbjitProviderSchema().ImpliedType();
+  tf::ConfigureRequest req;
+  req.config = tf::Value::Object(
+      type, {{"host", tf::Value::Unknown(tf::Type::String())},
+             {"azure_tenant_id", tf::Value::String("00000000-0000-4000-8000-000000000001")},
+             {"azure_client_id", tf::Value::String("00000000-0000-4000-8000-000000000002")},
+             {"azure_client_secret", tf::Value::String("s3cret-value")}});
+  tf::ConfigureResponse fine;
+  p->Configure(req, fine);
+  EXPECT_FALSE(fine.diagnostics.HasError()) << fine.diagnostics.items().front().detail;
+  EXPECT_FALSE(dynamic_cast<resources::ApiProviderData*>(fine.data.get())->api_ready());
+
+  for (const char* unknown : {"host", "azure_workspace_resource_id"}) {
+    tf::ConfigureRequest bad = req;
+    bad.config = req.config.WithAttr("host", tf::Value::Null(tf::Type::String()))
+                     .WithAttr(unknown, tf::Value::Unknown(tf::Type::String()))
+                     .WithAttr("azure_client_id", tf::Value::String("not-a-guid"));
+    tf::ConfigureResponse resp;
+    p->Configure(bad, resp);
+    ASSERT_TRUE(resp.diagnostics.HasError()) << unknown;
+    const auto& d = resp.diagnostics.items().front();
+    EXPECT_NE(d.detail.find("must be the application (client) ID"), std::string::npos) << d.detail;
+    ASSERT_TRUE(d.attribute.has_value());
+    EXPECT_EQ(d.attribute->ToString(), "azure_client_id");
+    EXPECT_FALSE(dynamic_cast<resources::ApiProviderData*>(resp.data.get())->api_ready());
+  }
+}
+
 TEST(AdbjitProviderTest, ConfigureReportsMissingCredentialOnTheAttribute) {
   auto p = NewAdbjitProvider();
   tf::ConfigureRequest req;
