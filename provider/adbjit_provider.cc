@@ -166,7 +166,7 @@ tf::Schema MakeSchema() {
                                        "`https://login.microsoftonline.com/`. Defaults to the "
                                        "`AZURE_AUTHORITY_HOST` environment variable.",
                         .optional = true,
-                        .validators = {v::HttpsUrlOrLoopback()}},
+                        .validators = {v::HttpsBaseUrlOrLoopback()}},
               Attribute{.name = a::kHttpTimeoutSeconds,
                         .type = Type::Number(),
                         .description = "Timeout of a single HTTP request, in seconds. Default 60; 1 to 3600.",

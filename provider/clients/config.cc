@@ -129,8 +129,16 @@ Status ClientsConfig::Validate() const {
         CheckUrl(http::NormalizeBaseUrl(resource_manager_url), "ADBJIT_RESOURCE_MANAGER_URL", false));
   }
   if (!authority_host.empty()) {
-    ADBJIT_RETURN_IF_ERROR(
-        CheckUrl(http::NormalizeBaseUrl(authority_host), "azure_authority_host (AZURE_AUTHORITY_HOST)", false));
+    const std::string base = http::NormalizeBaseUrl(authority_host);
+    ADBJIT_RETURN_IF_ERROR(CheckUrl(base, "azure_authority_host (AZURE_AUTHORITY_HOST)", false));
+    // The token endpoint is <host>/<tenant>/oauth2/v2.0/token: an authority with the tenant in it
+    // (MSAL's form) would name the tenant twice.
+    auto u = http::ParseUrl(base);
+    if (u.ok() && ((!u->path.empty() && u->path != "/") || !u->query.empty())) {
+      return InvalidArgumentError("azure_authority_host (AZURE_AUTHORITY_HOST) must be the login host alone, such as "
+                                  "https://login.microsoftonline.com/, without a path (the tenant goes in "
+                                  "azure_tenant_id), got \"" + authority_host + "\"");
+    }
   }
   if (use_msi.value_or(false) && use_oidc.value_or(false)) {
     return InvalidArgumentError("azure_use_msi (ARM_USE_MSI) and azure_use_oidc (ARM_USE_OIDC) are both set; choose one");
@@ -155,7 +163,7 @@ Status ClientsConfig::Validate() const {
   }
   const std::string lowered_tenant = AsciiLower(tenant_id);
   if (lowered_tenant == "common" || lowered_tenant == "organizations" || lowered_tenant == "consumers") {
-    return InvalidArgumentError("azure_tenant_id \"" + tenant_id +
+    return InvalidArgumentError("azure_tenant_id (ARM_TENANT_ID) \"" + tenant_id +
                                 "\" is not valid for a service principal: give the tenant id (GUID) or a verified domain");
   }
   switch (Credential()) {

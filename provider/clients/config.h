@@ -21,7 +21,9 @@ bool IsWorkspaceResourceId(const std::string& id);
 
 // azure_tenant_id: a GUID or a domain name (empty: not given). It goes into the token endpoint's
 // path, so nothing else is taken; the provider schema validates with the same pattern.
-inline constexpr char kTenantIdPattern[] = "^[A-Za-z0-9.-]*$";
+// Labels of letters, digits and inner hyphens, joined by single dots (a GUID is one such label).
+inline constexpr char kTenantIdPattern[] =
+    "^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)?$";
 
 // azure_client_id: an application (client) ID, or a user-assigned managed identity's client ID,
 // is a GUID (empty: not given). It is checked before it is sent because Entra ID repeats an

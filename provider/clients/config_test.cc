@@ -136,12 +136,24 @@ TEST(ConfigTest, ValidateNamesWhatIsMissing) {
   EXPECT_TRUE(c.Validate().ok());
   c.authority_host = "http://login.example.com";
   EXPECT_NE(msg(c).find("azure_authority_host (AZURE_AUTHORITY_HOST): refusing plain http://"), std::string::npos);
+  // The login host alone: MSAL's authority form, with the tenant, would name the tenant twice.
+  c.authority_host = "https://login.microsoftonline.com/contoso.onmicrosoft.com";
+  EXPECT_EQ(msg(c), "azure_authority_host (AZURE_AUTHORITY_HOST) must be the login host alone, such as "
+                    "https://login.microsoftonline.com/, without a path (the tenant goes in azure_tenant_id), got "
+                    "\"https://login.microsoftonline.com/contoso.onmicrosoft.com\"");
+  c.authority_host = "https://login.microsoftonline.com/?x=1";
+  EXPECT_FALSE(c.Validate().ok());
+  for (const char* good : {"https://login.microsoftonline.com/", "login.microsoftonline.us", "http://127.0.0.1:8443"}) {
+    c.authority_host = good;
+    EXPECT_TRUE(c.Validate().ok()) << good << ": " << msg(c);
+  }
   c.authority_host = "";
   c.resource_manager_url = "http://management.example.com";
   EXPECT_NE(msg(c).find("ADBJIT_RESOURCE_MANAGER_URL: refusing plain http://"), std::string::npos);
   c.resource_manager_url = "";
   c.environment = "mars";
-  EXPECT_NE(msg(c).find("unknown azure_environment \"mars\""), std::string::npos);
+  EXPECT_EQ(msg(c), "azure_environment (ARM_ENVIRONMENT) must be \"public\", \"usgovernment\" or \"china\", "
+                    "got \"mars\"");
   c.environment = "usgovernment";
   c.tenant_id = "common";
   EXPECT_NE(msg(c).find("is not valid for a service principal"), std::string::npos);
@@ -150,7 +162,8 @@ TEST(ConfigTest, ValidateNamesWhatIsMissing) {
     c.tenant_id = good;
     EXPECT_TRUE(c.Validate().ok()) << good;
   }
-  for (const char* bad : {"a b", "t/../x", "t?x=1", "t%2F"}) {
+  // Dots only between labels: ".." would make the endpoint's path climb out of the tenant.
+  for (const char* bad : {"a b", "t/../x", "t?x=1", "t%2F", "..", ".", "-", "a..b", ".contoso.com", "contoso.", "-t"}) {
     c.tenant_id = bad;
     EXPECT_EQ(msg(c), std::string("azure_tenant_id (ARM_TENANT_ID) must be the tenant id (a GUID) or a verified "
                                   "domain name, got \"") + bad + "\"");

@@ -27,8 +27,8 @@ StatusOr<Cloud> LookupCloud(std::string_view name_in) {
                  "https://management.core.chinacloudapi.cn/",
                  "https://vault.azure.cn", ".vault.azure.cn", ".databricks.azure.cn"};
   }
-  return InvalidArgumentError("unknown azure_environment \"" + std::string(name_in) +
-                              "\": expected \"public\", \"usgovernment\" or \"china\"");
+  return InvalidArgumentError("azure_environment (ARM_ENVIRONMENT) must be \"public\", \"usgovernment\" or "
+                              "\"china\", got \"" + std::string(name_in) + "\"");
 }
 
 std::string ScopeForResource(std::string_view resource) { return std::string(resource) + "/.default"; }
