@@ -156,7 +156,10 @@ tf::Schema MakeSchema() {
                         .type = Type::String(),
                         .description = "Azure cloud: `public` (default), `usgovernment` or `china`. Picks the "
                                        "login host, the Azure Resource Manager endpoint and the Key Vault audience. "
-                                       "Defaults to the `ARM_ENVIRONMENT` environment variable.",
+                                       "Defaults to the `ARM_ENVIRONMENT` environment variable, else to the cloud "
+                                       "of the workspace host's DNS zone (`.databricks.azure.us`, "
+                                       "`.databricks.azure.cn`), else `public`; a host in another cloud's zone "
+                                       "than the one set is an error.",
                         .optional = true,
                         .validators = {v::StringOneOf({"public", "usgovernment", "china"})}},
               Attribute{.name = a::kAzureAuthorityHost,
@@ -291,7 +294,8 @@ class AdbjitProvider final : public tf::Provider {
     if (auto t = resources::GetInt(config, a::kRetryTimeoutSeconds)) cc.retry_timeout_seconds = static_cast<int>(*t);
     // Stand-ins that pass the checks for what is not known yet; they also keep DATABRICKS_HOST and
     // DATABRICKS_AZURE_RESOURCE_ID out, as the block's own values will.
-    if (!resources::Get(config, a::kHost).IsWhollyKnown()) cc.host = "https://adb-0.0.azuredatabricks.net";
+    // (The host's stand-in is in no cloud's DNS zone: it neither chooses nor contradicts the cloud.)
+    if (!resources::Get(config, a::kHost).IsWhollyKnown()) cc.host = "https://workspace-known-after-apply.invalid";
     if (!resources::Get(config, a::kAzureWorkspaceResourceId).IsWhollyKnown()) {
       cc.workspace_resource_id = "/subscriptions/0/resourceGroups/g/providers/Microsoft.Databricks/workspaces/w";
     }

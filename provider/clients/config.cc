@@ -54,6 +54,19 @@ Status CheckUrl(const std::string& url, const std::string& what, bool imds) {
   return InvalidArgumentError(what + ": " + s.message());
 }
 
+// The cloud whose Databricks DNS zone the workspace host is in ("public", "usgovernment",
+// "china"), or "" for any other host (a custom domain, the local emulator).
+std::string CloudOfHost(const std::string& host) {
+  if (host.empty()) return "";
+  auto u = http::ParseUrl(http::NormalizeBaseUrl(host));
+  if (!u.ok()) return "";
+  for (const char* name : {"public", "usgovernment", "china"}) {
+    auto cloud = auth::LookupCloud(name);
+    if (cloud.ok() && u->host.ends_with(cloud->databricks_dns_zone)) return cloud->name;
+  }
+  return "";
+}
+
 }  // namespace
 
 bool IsWorkspaceResourceId(const std::string& id) {
@@ -108,13 +121,23 @@ Status ApplyEnvironment(ClientsConfig& c, const EnvLookup& env) {
   ADBJIT_RETURN_IF_ERROR(FillBool(c.use_msi, env, "ARM_USE_MSI"));
   Fill(c.msi_endpoint, env, {"ARM_MSI_ENDPOINT"});
   Fill(c.environment, env, {"ARM_ENVIRONMENT"});
+  // Neither says: the workspace host's DNS zone does (as the Databricks SDKs read it), so a
+  // workspace in Azure China or US Government signs in there without being told twice.
+  if (c.environment.empty()) c.environment = CloudOfHost(c.host);
   Fill(c.authority_host, env, {"AZURE_AUTHORITY_HOST"});
   Fill(c.resource_manager_url, env, {"ADBJIT_RESOURCE_MANAGER_URL"});
   return Status::OK();
 }
 
 Status ClientsConfig::Validate() const {
-  ADBJIT_RETURN_IF_ERROR(auth::LookupCloud(environment).status());
+  ADBJIT_ASSIGN_OR_RETURN(auth::Cloud cloud, auth::LookupCloud(environment));
+  if (const std::string host_cloud = CloudOfHost(host); !environment.empty() && !host_cloud.empty() &&
+                                                         host_cloud != cloud.name) {
+    return InvalidArgumentError("azure_environment (ARM_ENVIRONMENT) is \"" + environment +
+                                "\", but the workspace host " + http::WorkspaceOrigin(host) + " is in the " +
+                                host_cloud + " cloud: set azure_environment = \"" + host_cloud +
+                                "\", or leave it unset (the host's DNS zone then chooses the cloud)");
+  }
   if (http_timeout_seconds <= 0) return InvalidArgumentError("http_timeout_seconds must be positive");
   if (retry_timeout_seconds < 0) return InvalidArgumentError("retry_timeout_seconds must not be negative");
   if (!host.empty()) ADBJIT_RETURN_IF_ERROR(CheckUrl(http::NormalizeBaseUrl(host), "host (DATABRICKS_HOST)", false));

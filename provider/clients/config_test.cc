@@ -111,6 +111,42 @@ TEST(ConfigTest, EnvironmentFillsOnlyUnsetFields) {
   EXPECT_EQ(s.message(), "ARM_USE_MSI=\"maybe\" is not a boolean (use true or false)");
 }
 
+// The workspace host's DNS zone chooses the cloud when nothing else does, and contradicting it is
+// an error on azure_environment (an Azure China workspace signing in at the public login host
+// fails with an Entra error about the tenant, which points the wrong way).
+TEST(ConfigTest, TheWorkspaceHostChoosesTheCloudWhenNothingElseDoes) {
+  const std::map<std::string, std::string> hosts = {{"https://adb-1.2.databricks.azure.cn", "china"},
+                                                    {"adb-1.2.databricks.azure.us/", "usgovernment"},
+                                                    {"https://adb-1.2.azuredatabricks.net", "public"},
+                                                    {"https://dbc.example.com", ""},
+                                                    {"http://127.0.0.1:9", ""}};
+  for (const auto& [host, cloud] : hosts) {
+    ClientsConfig c;
+    c.host = host;
+    ASSERT_TRUE(ApplyEnvironment(c, Env({})).ok());
+    EXPECT_EQ(c.environment, cloud) << host;
+  }
+  ClientsConfig from_env;
+  ASSERT_TRUE(ApplyEnvironment(from_env, Env({{"DATABRICKS_HOST", "https://adb-1.2.databricks.azure.cn"}})).ok());
+  EXPECT_EQ(from_env.environment, "china");
+
+  ClientsConfig c;
+  c.tenant_id = "00000000-0000-4000-8000-000000000001";
+  c.client_id = "00000000-0000-4000-8000-000000000002";
+  c.client_secret = Secret("s3cret-x");
+  c.host = "https://adb-1.2.databricks.azure.cn/?o=1";
+  c.environment = "public";
+  EXPECT_EQ(c.Validate().message(),
+            "azure_environment (ARM_ENVIRONMENT) is \"public\", but the workspace host "
+            "https://adb-1.2.databricks.azure.cn is in the china cloud: set azure_environment = \"china\", or leave "
+            "it unset (the host's DNS zone then chooses the cloud)");
+  c.environment = "AzureChinaCloud";
+  EXPECT_TRUE(c.Validate().ok()) << c.Validate().message();
+  c.host = "https://dbc.example.com";  // a host in no cloud's zone contradicts nothing
+  c.environment = "usgovernment";
+  EXPECT_TRUE(c.Validate().ok());
+}
+
 TEST(ConfigTest, ValidateNamesWhatIsMissing) {
   auto msg = [](const ClientsConfig& c) { return c.Validate().message(); };
   ClientsConfig c;
@@ -154,7 +190,7 @@ TEST(ConfigTest, ValidateNamesWhatIsMissing) {
   c.environment = "mars";
   EXPECT_EQ(msg(c), "azure_environment (ARM_ENVIRONMENT) must be \"public\", \"usgovernment\" or \"china\", "
                     "got \"mars\"");
-  c.environment = "usgovernment";
+  c.environment = "AzurePublicCloud";  // the host is in the public zone
   c.tenant_id = "common";
   EXPECT_NE(msg(c).find("is not valid for a service principal"), std::string::npos);
   // The tenant goes into the token endpoint's path: a GUID or a domain name only.
