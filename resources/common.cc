@@ -31,6 +31,11 @@ std::vector<OpenEphemeralTokens::Token> OpenEphemeralTokens::TakeAll() {
   return std::exchange(open_, {});
 }
 
+std::vector<OpenEphemeralTokens::Token> OpenEphemeralTokens::Snapshot() const {
+  std::lock_guard lock(mu_);
+  return open_;
+}
+
 bool OpenEphemeralTokens::Empty() const {
   std::lock_guard lock(mu_);
   return open_.empty();

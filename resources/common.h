@@ -55,6 +55,7 @@ class OpenEphemeralTokens {
   void Add(Token token);
   void Remove(const std::string& id);
   std::vector<Token> TakeAll();
+  std::vector<Token> Snapshot() const;
   bool Empty() const;
 
  private:

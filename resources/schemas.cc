@@ -424,7 +424,9 @@ Schema MakeEphemeralTokenSchema() {
               {.name = "lifetime_seconds",
                .type = Type::Number(),
                .description = "Lifetime in seconds; defaults to 3600. A safety net: the token is revoked "
-                              "when the run ends anyway.",
+                              "when the run ends anyway. A personal access token cannot be renewed, so give "
+                              "it longer than the run takes: a provider configured with it fails once it "
+                              "expires.",
                .optional = true,
                .computed = true,
                .default_value = Value::Int(3600),
@@ -459,8 +461,9 @@ Schema MakeTokensDataSourceSchema() {
                               "and without the \" [adbjit:…]\" marker adbjit adds to its tokens' comments.",
                .optional = true},
               Computed("tokens", Type::List(token),
-                       "The tokens, oldest first: `token_id`, `comment`, `creation_time` and `expiry_time` "
-                       "(RFC 3339, UTC; null when the token never expires)."),
+                       "The tokens, oldest first: `token_id`, `comment` (\"\" when the token has none), "
+                       "`creation_time` and `expiry_time` (RFC 3339, UTC; null when the token never expires). "
+                       "Ephemeral `adbjit_token`s open in the same run are left out."),
           }}};
 }
 

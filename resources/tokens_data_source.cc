@@ -1,6 +1,7 @@
 // adbjit_tokens data source: the principal's valid tokens (comment markers stripped), optionally
 // filtered by comment text.
 #include <algorithm>
+#include <set>
 #include <string>
 #include <tuple>
 
@@ -46,9 +47,19 @@ class TokensDataSource final : public tf::DataSource {
     std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
       return std::tie(a.creation_time, a.token_id) < std::tie(b.creation_time, b.token_id);
     });
+    // The ephemeral tokens this run has open are left out: whether one is listed would depend on
+    // the order Terraform happens to read this in, and it is gone once the run ends.
+    std::set<std::string> open_ids, open_markers;
+    for (const OpenEphemeralTokens::Token& o : api->open_ephemeral_tokens.Snapshot()) {
+      if (!o.id.empty()) open_ids.insert(o.id);
+      if (!o.marker.empty()) open_markers.insert(o.marker);
+    }
     std::vector<Value> items;
     for (const auto& t : sorted) {
       if (filter && t.comment.find(*filter) == std::string::npos) continue;
+      if (open_ids.contains(t.token_id) || (!open_markers.empty() && open_markers.contains(databricks::FindMarker(t.raw_comment)))) {
+        continue;
+      }
       items.push_back(Value::Object(
           list_type.ElementType(),
           {{"token_id", Value::String(t.token_id)},

@@ -251,6 +251,37 @@ output "read_from" {
   EXPECT_THAT(plan.stdout_text, HasSubstr("Changes to Outputs"));
 }
 
+// An ephemeral token of the same run is left out of the list, even when the list is read while it
+// is open (depends_on): otherwise whether it shows would depend on the order of the walk, and what
+// uses the list would change on every run.
+TEST_F(TokenE2eTest, TokensDataSourceLeavesOutTheRunsOwnEphemeralTokens) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  auto kept = Outside().databricks().CreateTokenSafely(3600, "long-lived");
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  ws().WriteConfig(R"(
+ephemeral "adbjit_token" "run" {
+  comment          = "this run"
+  lifetime_seconds = 600
+}
+
+data "adbjit_tokens" "all" {
+  depends_on = [ephemeral.adbjit_token.run]
+}
+
+output "comments" {
+  value = [for t in data.adbjit_tokens.all.tokens : t.comment]
+}
+)");
+  CommandResult apply = ws().Apply();
+  ASSERT_TRUE(apply.ok()) << apply.Describe();
+  EXPECT_GE(RouteRequests("/token/create", "POST"), 1) << "the ephemeral token was opened";
+  CommandResult out = ws().Terraform({"output", "-json", "comments"});
+  ASSERT_TRUE(out.ok()) << out.Describe();
+  EXPECT_EQ(json::parse(out.stdout_text), json({"long-lived"}));
+  ExpectNoChanges("with the run's own token left out again");
+  EXPECT_EQ(LiveTokenIds(), std::set<std::string>{kept->info.token_id});
+}
+
 TEST_F(TokenE2eTest, ProviderHostKnownOnlyAfterApplyPlansWithUnknownsThenApplies) {
   ASSERT_NO_FATAL_FAILURE(Start());
   ws().UnsetEnv("DATABRICKS_HOST");  // the host comes from the configuration only
