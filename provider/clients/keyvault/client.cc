@@ -319,6 +319,11 @@ StatusOr<SecretBundle> Client::DeleteSecret(const std::string& vault_url, const 
   for (;;) {
     ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call(v, "DELETE", "/secrets/" + name, nullptr, op));
     b.RecordAttempt();
+    if (r.status == 409 && KeyVaultError(r, op).service_code() == kObjectIsBeingDeleted) {
+      // An earlier attempt whose answer was lost (the transport sends a DELETE again) is being
+      // carried out: the delete is under way, and which version went with it is unknown.
+      return SecretBundle{};
+    }
     if (r.status != 200) return KeyVaultError(r, op);
     if (r.body.empty()) return SecretBundle{};
     if (auto j = internal::ParseJson(r.body); j && j->is_object()) return j->get<SecretBundle>();

@@ -151,6 +151,26 @@ TEST_F(KeyVaultClientTest, APurgeSentAgainStillWaitsForTheDeletedEntryToGo) {
   EXPECT_TRUE(kv.GetDeletedSecret(VaultUrl(), "again").status().IsNotFound());
 }
 
+// A delete sent again after its answer was lost finds the first one under way (409
+// ObjectIsBeingDeleted): that is the delete done, and the purge then waits for the deleted entry.
+TEST_F(KeyVaultClientTest, ADeleteSentAgainWhileTheFirstIsUnderWayIsDone) {
+  emulator::Options o;
+  o.kv_delete_delay_ms = 1000;
+  Restart(o);
+  auto clients = NewClients();
+  Client& kv = clients->keyvault();
+  ASSERT_TRUE(kv.SetSecret(VaultUrl(), "twice", Params("value")).ok());
+  Faults({{"service", "keyvault"}, {"method", "DELETE"}, {"path", "^/secrets/twice"}, {"action", "drop"},
+          {"phase", "after"}, {"count", 1}});
+  auto deleted = kv.DeleteSecret(VaultUrl(), "twice");
+  ASSERT_TRUE(deleted.ok()) << deleted.status().ToString();
+  EXPECT_TRUE(deleted->id.empty()) << "which version went is not known";
+  EXPECT_EQ(RouteCount("keyvault", "DELETE", "/secrets/twice", 409), 1);  // the second delete
+  ASSERT_TRUE(kv.PurgeDeletedSecretAndWait(VaultUrl(), "twice").ok());
+  EXPECT_TRUE(kv.GetDeletedSecret(VaultUrl(), "twice").status().IsNotFound());
+  EXPECT_TRUE(kv.GetSecret(VaultUrl(), "twice").status().IsNotFound());
+}
+
 TEST_F(KeyVaultClientTest, WaitsAreBoundedByTheRetryBudget) {
   emulator::Options o;
   o.kv_delete_delay_ms = 60000;
