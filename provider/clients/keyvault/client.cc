@@ -407,6 +407,15 @@ StatusOr<SecretBundle> Client::RecoverDeletedSecretAndWait(const std::string& va
         if (j) return j->get<SecretBundle>();
       }
       if (IsDisabledAnswer(live, op)) return DisabledBundle(name);
+      if (live.status == 404) {
+        // Neither live nor soft-deleted, moments after the vault said it was soft-deleted (a
+        // recover follows a 409 ObjectIsDeletedButRecoverable): a recover is being carried out,
+        // most likely an earlier attempt of this one whose answer was lost (sent again by the
+        // transport, or by libcurl on a dead keep-alive connection, unseen), and the secret
+        // answers 404 until it is live. Wait for that; one purged meanwhile fails the wait.
+        ADBJIT_ASSIGN_OR_RETURN(http::Response deleted, Call(v, "GET", "/deletedsecrets/" + name, nullptr, op));
+        if (deleted.status == 404) break;
+      }
       return s;
     }
     if (s.service_code() != kObjectIsBeingDeleted) return s;

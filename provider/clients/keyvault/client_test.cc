@@ -86,7 +86,8 @@ TEST_F(KeyVaultClientTest, SecretLifecycle) {
   EXPECT_TRUE(kv.PurgeDeletedSecretAndWait(vault, "pat-1").ok());  // nothing left: done
   EXPECT_TRUE(kv.SetSecret(vault, "pat-1", Params("fresh")).ok());  // the name is free again
   EXPECT_EQ(kv.DeleteSecret(vault, "nope").status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(kv.RecoverDeletedSecretAndWait(vault, "nope").status().code(), StatusCode::kNotFound);
+  // (Recovering a name with nothing to recover waits for a recover under way: see
+  // ARecoverSentAgainWhileTheFirstIsUnderWayWaitsForIt.)
 
   // A disabled secret, deleted and recovered: it is live again although it answers 403
   // SecretDisabled, and its purge after a delete waits that answer out as a live secret's.
@@ -169,6 +170,33 @@ TEST_F(KeyVaultClientTest, ADeleteSentAgainWhileTheFirstIsUnderWayIsDone) {
   ASSERT_TRUE(kv.PurgeDeletedSecretAndWait(VaultUrl(), "twice").ok());
   EXPECT_TRUE(kv.GetDeletedSecret(VaultUrl(), "twice").status().IsNotFound());
   EXPECT_TRUE(kv.GetSecret(VaultUrl(), "twice").status().IsNotFound());
+}
+
+// A recover sent again after its answer was lost finds nothing to recover (404) while the first is
+// under way, and the secret answers 404 until it is live: it waits for that all the same.
+TEST_F(KeyVaultClientTest, ARecoverSentAgainWhileTheFirstIsUnderWayWaitsForIt) {
+  emulator::Options o;
+  o.kv_recover_delay_ms = 1000;
+  Restart(o);
+  auto clients = NewClients();
+  Client& kv = clients->keyvault();
+  ASSERT_TRUE(kv.SetSecret(VaultUrl(), "back", Params("value")).ok());
+  ASSERT_TRUE(kv.DeleteSecret(VaultUrl(), "back").ok());
+  Faults({{"service", "keyvault"}, {"method", "POST"}, {"path", "^/deletedsecrets/back/recover"}, {"action", "drop"},
+          {"phase", "after"}, {"count", 1}});
+  auto recovered = kv.RecoverDeletedSecretAndWait(VaultUrl(), "back");
+  ASSERT_TRUE(recovered.ok()) << recovered.status().ToString();
+  EXPECT_EQ(recovered->value.Reveal(), "value");
+  EXPECT_EQ(RouteCount("keyvault", "POST", "/deletedsecrets/back/recover", 404), 1);  // the second recover
+  // A name with nothing to recover, live or deleted, is waited for within the budget, then named.
+  auto config = Config();
+  config.retry_timeout_seconds = 1;
+  auto short_budget = NewClients(config);
+  auto nothing = short_budget->keyvault().RecoverDeletedSecretAndWait(VaultUrl(), "never-deleted");
+  ASSERT_FALSE(nothing.ok());
+  EXPECT_NE(nothing.status().message().find("recover deleted secret never-deleted (waiting until it is live)"),
+            std::string::npos)
+      << nothing.status().ToString();
 }
 
 TEST_F(KeyVaultClientTest, WaitsAreBoundedByTheRetryBudget) {
