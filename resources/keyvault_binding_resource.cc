@@ -439,6 +439,16 @@ class KeyVaultBindingResource final : public tf::Resource {
     auto value = GetStr(planned, "value");
     bool write_only = !value;
     if (write_only) value = GetStr(req.config, "value_wo");
+    if (write_only && !req.prior_state.IsNull() && GetStr(req.prior_state, "value") == std::nullopt &&
+        Get(planned, "value_wo_version") == Get(req.prior_state, "value_wo_version")) {
+      // A change of tags, content type or dates writes a new version, but only a new
+      // value_wo_version takes a new write-only value: keep the value of the binding's own version.
+      // (One that cannot be read, disabled say, takes value_wo as before.)
+      auto own = api.keyvault().GetSecret(GetStr(req.prior_state, "vault_url").value_or(""),
+                                          GetStr(req.prior_state, "name").value_or(""),
+                                          GetStr(req.prior_state, "version").value_or(""));
+      if (own.ok()) value = own->value.Reveal();
+    }
     keyvault::SetSecretParams params{.value = Secret(value.value_or("")),
                                      .content_type = GetStr(planned, "content_type"),
                                      .tags = GetStrMap(planned, "tags").value_or(std::map<std::string, std::string>{})};

@@ -358,7 +358,9 @@ Schema MakeKeyVaultBindingSchema() {
                    .validators = {SecretValueSize()}},
                   {.name = "value_wo_version",
                    .type = Type::Number(),
-                   .description = "Version of `value_wo`: changing it writes `value_wo` again.",
+                   .description = "Version of `value_wo`: changing it writes `value_wo` again. Without a "
+                                  "change here a new `value_wo` is not written, not even by a change of tags, "
+                                  "content type or dates (their new version keeps the value written last).",
                    .optional = true},
                   {.name = "content_type",
                    .type = Type::String(),

@@ -336,13 +336,20 @@ TEST_F(PoolBindingE2eTest, WriteOnlyValueStaysOutOfStateAndPlanAndIsRewrittenOnV
   // A new value without a new version is (by design) not seen; a new version writes it.
   Config(Binding(vault, "  value_wo = \"" + second + "\"\n  value_wo_version = 1\n"));
   ExpectNoChanges("with a new value_wo but the same version");
-  Config(Binding(vault, "  value_wo = \"" + second + "\"\n  value_wo_version = 2\n"));
+  // Nor does a change of tags take it: their new version keeps the value the binding wrote.
+  const std::string tags = "  tags = { team = \"data\" }\n";
+  Config(Binding(vault, "  value_wo = \"" + second + "\"\n  value_wo_version = 1\n" + tags));
+  ASSERT_TRUE(MustApply().ok());
+  EXPECT_EQ(SecretValue("pool-id"), first);
+  EXPECT_EQ(SecretRecord("pool-id")["versions"], 2);
+  ExpectNoChanges("after the tags change");
+  Config(Binding(vault, "  value_wo = \"" + second + "\"\n  value_wo_version = 2\n" + tags));
   CommandResult bump = PlanDetailed();
   EXPECT_EQ(bump.exit_code, 2) << bump.Describe();
   EXPECT_THAT(bump.stdout_text, HasSubstr("will be updated in-place"));
   ASSERT_TRUE(MustApply().ok());
   EXPECT_EQ(SecretValue("pool-id"), second);
-  EXPECT_EQ(SecretRecord("pool-id")["versions"], 2);
+  EXPECT_EQ(SecretRecord("pool-id")["versions"], 3);
   EXPECT_THAT(ReadFileText(ws().work_dir() / "terraform.tfstate"), Not(HasSubstr(second)));
   ExpectNoChanges("after the version bump");
 
