@@ -163,6 +163,7 @@ StatusOr<SecretBundle> Client::SetSecret(const std::string& vault_url, const std
   ADBJIT_RETURN_IF_ERROR(ValidateSecretName(name));
   const std::string op = "set secret " + name;
   json body = SetJson(p);
+  const auto started = clock_->WallNow();
   // Two paces: a name still being purged is polled (it clears in seconds); a write answered 500
   // is repeated on the retry backoff, since every attempt may add a version.
   http::RetryBudget poll(PollPolicy(v), clock_, stop_.get(), g_seed.fetch_add(0x9E3779B97F4A7C15ULL));
@@ -175,7 +176,7 @@ StatusOr<SecretBundle> Client::SetSecret(const std::string& vault_url, const std
   bool cut_off = false;
   auto fail = [&](Status s) -> StatusOr<SecretBundle> {
     if (!ambiguous) return s;
-    auto held = WrittenAfterAll(vault_url, name, p, op);
+    auto held = WrittenAfterAll(vault_url, name, p, op, started);
     if (held.ok() && *held) return **std::move(held);
     const std::string unsure = " (an earlier attempt was answered in a way that left open whether it wrote a version";
     if (cut_off) {
@@ -243,10 +244,21 @@ StatusOr<SecretBundle> Client::SetSecret(const std::string& vault_url, const std
 }
 
 StatusOr<std::optional<SecretBundle>> Client::WrittenAfterAll(const std::string& vault_url, const std::string& name,
-                                                              const SetSecretParams& p, const std::string& op) {
+                                                              const SetSecretParams& p, const std::string& op,
+                                                              std::chrono::system_clock::time_point started) {
+  // Key Vault's clock and this machine's may differ by a few seconds; a version the write could
+  // have made is never older than this before it began.
+  constexpr std::chrono::seconds kClockSkew{30};
   auto b = GetSecret(vault_url, name);
   if (!b.ok()) return b.status();
   if (!(b->value == p.value) || b->content_type != p.content_type) return std::optional<SecretBundle>();
+  if (b->attributes.exp != p.exp || b->attributes.nbf != p.nbf ||
+      b->attributes.enabled.value_or(true) != p.enabled.value_or(true)) {
+    return std::optional<SecretBundle>();
+  }
+  const int64_t earliest =
+      std::chrono::duration_cast<std::chrono::seconds>((started - kClockSkew).time_since_epoch()).count();
+  if (b->attributes.created && *b->attributes.created < earliest) return std::optional<SecretBundle>();
   for (const auto& [k, val] : p.tags) {
     auto it = b->tags.find(k);
     if (it == b->tags.end() || it->second != val) return std::optional<SecretBundle>();

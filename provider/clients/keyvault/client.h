@@ -104,11 +104,14 @@ class Client {
   // What RecoverDeletedSecretAndWait returns for a secret it cannot read for being disabled.
   static SecretBundle DisabledBundle(const std::string& name);
   // After a write whose outcome is unknown: the latest version when it holds exactly what `p`
-  // wrote (value, content type, tags), so the write took place; nullopt when its latest version
-  // holds something else (the write did not take effect); the read's error otherwise (NotFound: no
+  // wrote (value, content type, tags, enabled, dates) and was created after `started` (less a
+  // margin for clock skew), so the write took place; nullopt when its latest version holds
+  // something else or is older (the write did not take effect: a version that was the latest
+  // before, with the same contents, is not this write's); the read's error otherwise (NotFound: no
   // secret, so nothing was written).
   StatusOr<std::optional<SecretBundle>> WrittenAfterAll(const std::string& vault_url, const std::string& name,
-                                                        const SetSecretParams& p, const std::string& op);
+                                                        const SetSecretParams& p, const std::string& op,
+                                                        std::chrono::system_clock::time_point started);
 
   std::shared_ptr<http::Transport> transport_;
   std::shared_ptr<auth::TokenSource> tokens_;

@@ -440,5 +440,48 @@ TEST_F(KeyVaultClientTest, WritesAnswered500AreConfirmedByReadingWhenTheRetriesR
   EXPECT_EQ(kept.status().message().find("value-"), std::string::npos);
 }
 
+// The real clock, with wall time an hour on: the writes below begin an hour after the versions the
+// emulator has (its clock is the real one), as a write does long after an earlier one.
+class AnHourOnClock final : public http::Clock {
+ public:
+  TimePoint Now() override { return http::Clock::Real()->Now(); }
+  std::chrono::system_clock::time_point WallNow() override {
+    return http::Clock::Real()->WallNow() + std::chrono::hours(1);
+  }
+  bool SleepFor(std::chrono::milliseconds d, const http::StopSignal* stop) override {
+    return http::Clock::Real()->SleepFor(d, stop);
+  }
+};
+
+// A write whose outcome is unknown is confirmed only by a version it could have made: the latest
+// version written before it (by a binding being replaced, say) with the same contents is not it.
+TEST_F(KeyVaultClientTest, AnEarlierVersionWithTheSameContentsDoesNotConfirmAWrite) {
+  auto config = Config();
+  config.retry_timeout_seconds = 2;
+  config.retry_initial_backoff_ms = 1000;
+  config.retry_max_backoff_ms = 1000;
+  std::shared_ptr<http::Transport> transport;
+  config.wrap_transport_for_testing = [&](std::shared_ptr<http::Transport> t) { return transport = t; };
+  auto clients = NewClients(config);
+  ASSERT_NE(transport, nullptr);
+  ClientOptions options;
+  options.keyvault_scope = clients->cloud().KeyVaultScope();
+  options.dns_suffix = clients->cloud().keyvault_dns_suffix;
+  options.tenant_id = config.tenant_id;
+  options.retry.budget = std::chrono::seconds(2);
+  options.retry.initial_backoff = options.retry.max_backoff = std::chrono::milliseconds(1000);
+  AnHourOnClock later;
+  Client kv(transport, std::shared_ptr<auth::TokenSource>(&clients->tokens(), [](auth::TokenSource*) {}), options,
+            &later);
+  const std::string vault = VaultUrl();
+  auto earlier = clients->keyvault().SetSecret(vault, "same", Params("same-value"));
+  ASSERT_TRUE(earlier.ok()) << earlier.status().ToString();
+  Faults(nlohmann::json::array({{{"service", "keyvault"}, {"method", "PUT"}, {"action", "status"}, {"status", 500}}}));
+  auto again = kv.SetSecret(vault, "same", Params("same-value"));
+  ASSERT_FALSE(again.ok()) << "taken for the earlier version " << earlier->id;
+  EXPECT_NE(again.status().message().find("so the write did not take effect"), std::string::npos)
+      << again.status().message();
+}
+
 }  // namespace
 }  // namespace adbjit::keyvault
