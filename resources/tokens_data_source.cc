@@ -57,9 +57,8 @@ class TokensDataSource final : public tf::DataSource {
     std::vector<Value> items;
     for (const auto& t : sorted) {
       if (filter && t.comment.find(*filter) == std::string::npos) continue;
-      if (open_ids.contains(t.token_id) || (!open_markers.empty() && open_markers.contains(databricks::FindMarker(t.raw_comment)))) {
-        continue;
-      }
+      if (open_ids.contains(t.token_id)) continue;
+      if (!open_markers.empty() && open_markers.contains(databricks::FindMarker(t.raw_comment))) continue;
       items.push_back(Value::Object(
           list_type.ElementType(),
           {{"token_id", Value::String(t.token_id)},
