@@ -156,7 +156,7 @@ TEST_F(KeyVaultClientTest, APurgeSentAgainStillWaitsForTheDeletedEntryToGo) {
 // ObjectIsBeingDeleted): that is the delete done, and the purge then waits for the deleted entry.
 TEST_F(KeyVaultClientTest, ADeleteSentAgainWhileTheFirstIsUnderWayIsDone) {
   emulator::Options o;
-  o.kv_delete_delay_ms = 1000;
+  o.kv_delete_delay_ms = 2000;  // wide enough for the second delete on a loaded machine
   Restart(o);
   auto clients = NewClients();
   Client& kv = clients->keyvault();
