@@ -163,7 +163,11 @@ StatusOr<SecretBundle> Client::SetSecret(const std::string& vault_url, const std
   ADBJIT_RETURN_IF_ERROR(ValidateSecretName(name));
   const std::string op = "set secret " + name;
   json body = SetJson(p);
-  const auto started = clock_->WallNow();
+  // When the write began, on Key Vault's clock once an answer's Date header tells it (versions'
+  // `created` are on that clock; this machine's may be off by minutes), else on this machine's.
+  auto started = clock_->WallNow();
+  const auto started_mono = clock_->Now();
+  bool started_on_server_clock = false;
   // Two paces: a name still being purged is polled (it clears in seconds); a write answered 500
   // is repeated on the retry backoff, since every attempt may add a version.
   http::RetryBudget poll(PollPolicy(v), clock_, stop_.get(), g_seed.fetch_add(0x9E3779B97F4A7C15ULL));
@@ -212,6 +216,15 @@ StatusOr<SecretBundle> Client::SetSecret(const std::string& vault_url, const std
       return fail(counted(called.status()));
     }
     const http::Response& r = *called;
+    if (!started_on_server_clock) {
+      // An HTTP date parsed against the epoch gives the time since the epoch.
+      if (auto date = http::ParseRetryAfter(r.Header("date"), std::chrono::system_clock::time_point{});
+          date && date->count() > 0) {
+        started = std::chrono::system_clock::time_point(*date) -
+                  std::chrono::duration_cast<std::chrono::system_clock::duration>(clock_->Now() - started_mono);
+        started_on_server_clock = true;
+      }
+    }
     // The transport repeats a PUT whose answer was lost (dropped, timed out): an earlier attempt
     // may have written a version whatever this answer says.
     if (r.earlier_attempt_unanswered) ambiguous = cut_off = true;
@@ -246,8 +259,8 @@ StatusOr<SecretBundle> Client::SetSecret(const std::string& vault_url, const std
 StatusOr<std::optional<SecretBundle>> Client::WrittenAfterAll(const std::string& vault_url, const std::string& name,
                                                               const SetSecretParams& p, const std::string& op,
                                                               std::chrono::system_clock::time_point started) {
-  // Key Vault's clock and this machine's may differ by a few seconds; a version the write could
-  // have made is never older than this before it began.
+  // A version the write could have made is never older than this before it began (`started` is
+  // on Key Vault's clock when an answer said it, to the second; else this machine's may be off).
   constexpr std::chrono::seconds kClockSkew{30};
   auto b = GetSecret(vault_url, name);
   if (!b.ok()) return b.status();
@@ -419,16 +432,19 @@ StatusOr<SecretBundle> Client::RecoverDeletedSecretAndWait(const std::string& va
         if (j) return j->get<SecretBundle>();
       }
       if (IsDisabledAnswer(live, op)) return DisabledBundle(name);
-      if (live.status == 404) {
-        // Neither live nor soft-deleted, moments after the vault said it was soft-deleted (a
-        // recover follows a 409 ObjectIsDeletedButRecoverable): a recover is being carried out,
-        // most likely an earlier attempt of this one whose answer was lost (sent again by the
-        // transport, or by libcurl on a dead keep-alive connection, unseen), and the secret
-        // answers 404 until it is live. Wait for that; one purged meanwhile fails the wait.
-        ADBJIT_ASSIGN_OR_RETURN(http::Response deleted, Call(v, "GET", "/deletedsecrets/" + name, nullptr, op));
-        if (deleted.status == 404) break;
-      }
-      return s;
+      if (live.status != 404) return s;
+      // Neither live nor soft-deleted, moments after the vault said it was soft-deleted (a recover
+      // follows a 409 ObjectIsDeletedButRecoverable, or a delete): either a recover is being
+      // carried out, most likely an earlier attempt of this one whose answer was lost (sent again
+      // by the transport, or by libcurl on a dead keep-alive connection, unseen), and the secret
+      // answers 404 until it is live; or a delete has not reached /deletedsecrets yet. Ask again
+      // on the poll pace (a recover under way answers 404 again, harmlessly) until one of them
+      // settles; a secret purged meanwhile runs the budget out.
+      ADBJIT_ASSIGN_OR_RETURN(http::Response deleted, Call(v, "GET", "/deletedsecrets/" + name, nullptr, op));
+      if (deleted.status != 404) return s;
+      Status w = b.WaitBeforeRetry();
+      if (!w.ok()) return GiveUp(b, w, s, op);
+      continue;
     }
     if (s.service_code() != kObjectIsBeingDeleted) return s;
     Status w = b.WaitBeforeRetry();
