@@ -443,11 +443,18 @@ class KeyVaultBindingResource final : public tf::Resource {
         Get(planned, "value_wo_version") == Get(req.prior_state, "value_wo_version")) {
       // A change of tags, content type or dates writes a new version, but only a new
       // value_wo_version takes a new write-only value: keep the value of the binding's own version.
-      // (One that cannot be read, disabled say, takes value_wo as before.)
+      // One that cannot be read for being disabled or gone takes value_wo, as the plan's drift
+      // handling does; any other failure stops the write rather than take value_wo unasked.
       auto own = api.keyvault().GetSecret(GetStr(req.prior_state, "vault_url").value_or(""),
                                           GetStr(req.prior_state, "name").value_or(""),
                                           GetStr(req.prior_state, "version").value_or(""));
-      if (own.ok()) value = own->value.Reveal();
+      if (own.ok()) {
+        value = own->value.Reveal();
+      } else if (!own.status().IsNotFound() && own.status().service_code() != keyvault::kSecretDisabled) {
+        AddApiError(resp.diagnostics, own.status(), "Cannot read the secret's value to keep it",
+                    AttributePath("value_wo_version"));
+        return;
+      }
     }
     keyvault::SetSecretParams params{.value = Secret(value.value_or("")),
                                      .content_type = GetStr(planned, "content_type"),

@@ -360,7 +360,8 @@ Schema MakeKeyVaultBindingSchema() {
                    .type = Type::Number(),
                    .description = "Version of `value_wo`: changing it writes `value_wo` again. Without a "
                                   "change here a new `value_wo` is not written, not even by a change of tags, "
-                                  "content type or dates (their new version keeps the value written last).",
+                                  "content type or dates (their new version keeps the value written last, "
+                                  "unless that version is disabled or gone: then `value_wo` is written).",
                    .optional = true},
                   {.name = "content_type",
                    .type = Type::String(),
@@ -465,7 +466,8 @@ Schema MakeTokensDataSourceSchema() {
               Computed("tokens", Type::List(token),
                        "The tokens, oldest first: `token_id`, `comment` (\"\" when the token has none), "
                        "`creation_time` and `expiry_time` (RFC 3339, UTC; null when the token never expires). "
-                       "Ephemeral `adbjit_token`s open in the same run are left out."),
+                       "Ephemeral `adbjit_token`s that this provider configuration has open when the list "
+                       "is read are left out."),
           }}};
 }
 

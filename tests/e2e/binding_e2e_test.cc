@@ -339,6 +339,15 @@ TEST_F(PoolBindingE2eTest, WriteOnlyValueStaysOutOfStateAndPlanAndIsRewrittenOnV
   // Nor does a change of tags take it: their new version keeps the value the binding wrote.
   const std::string tags = "  tags = { team = \"data\" }\n";
   Config(Binding(vault, "  value_wo = \"" + second + "\"\n  value_wo_version = 1\n" + tags));
+  // The value to keep is read from the binding's version: a read that fails (not for being
+  // disabled or gone) stops the write instead of taking value_wo.
+  emu().SetFaults(json::array({{{"service", "keyvault"}, {"method", "GET"}, {"path", "^/secrets/pool-id/[0-9a-f]+$"},
+                                {"action", "status"}, {"status", 403}, {"count", 1}}}));
+  CommandResult unread = ws().Apply();
+  EXPECT_NE(unread.exit_code, 0) << unread.Describe();
+  EXPECT_THAT(Squashed(unread.stderr_text), HasSubstr("Cannot read the secret's value to keep it"));
+  EXPECT_EQ(SecretRecord("pool-id")["versions"], 1);
+  emu().ClearFaults();
   ASSERT_TRUE(MustApply().ok());
   EXPECT_EQ(SecretValue("pool-id"), first);
   EXPECT_EQ(SecretRecord("pool-id")["versions"], 2);
