@@ -60,9 +60,11 @@ std::string CloudOfHost(const std::string& host) {
   if (host.empty()) return "";
   auto u = http::ParseUrl(http::NormalizeBaseUrl(host));
   if (!u.ok()) return "";
+  std::string_view name_of_host = u->host;
+  if (name_of_host.ends_with('.')) name_of_host.remove_suffix(1);  // the absolute form names the same host
   for (const char* name : {"public", "usgovernment", "china"}) {
     auto cloud = auth::LookupCloud(name);
-    if (cloud.ok() && u->host.ends_with(cloud->databricks_dns_zone)) return cloud->name;
+    if (cloud.ok() && name_of_host.ends_with(cloud->databricks_dns_zone)) return cloud->name;
   }
   return "";
 }

@@ -117,6 +117,7 @@ TEST(ConfigTest, EnvironmentFillsOnlyUnsetFields) {
 TEST(ConfigTest, TheWorkspaceHostChoosesTheCloudWhenNothingElseDoes) {
   const std::map<std::string, std::string> hosts = {{"https://adb-1.2.databricks.azure.cn", "china"},
                                                     {"adb-1.2.databricks.azure.us/", "usgovernment"},
+                                                    {"https://ADB-1.2.DATABRICKS.AZURE.CN.:443", "china"},
                                                     {"https://adb-1.2.azuredatabricks.net", "public"},
                                                     {"https://dbc.example.com", ""},
                                                     {"http://127.0.0.1:9", ""}};
