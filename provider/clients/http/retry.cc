@@ -13,26 +13,38 @@ bool IsRetryableHttpStatus(int status) {
   return status == 429 || status == 502 || status == 503 || status == 504;
 }
 
-std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value,
-                                                         std::chrono::system_clock::time_point now) {
+namespace {
+std::string Trimmed(std::string_view value) {
   std::string v(value);
   while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.pop_back();
   while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.erase(v.begin());
+  return v;
+}
+}  // namespace
+
+std::optional<std::chrono::system_clock::time_point> ParseHttpDate(std::string_view value) {
+  const std::string v = Trimmed(value);
+  for (const char* fmt : {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %d %H:%M:%S %Y"}) {
+    std::tm tm{};
+    const char* end = strptime(v.c_str(), fmt, &tm);
+    if (end == nullptr || *end != '\0') continue;
+    return std::chrono::system_clock::from_time_t(timegm(&tm));
+  }
+  return std::nullopt;
+}
+
+std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value,
+                                                         std::chrono::system_clock::time_point now) {
+  const std::string v = Trimmed(value);
   if (v.empty()) return std::nullopt;
   if (std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); })) {
     if (v.size() > 9) return std::chrono::milliseconds(std::chrono::hours(24 * 365));
     return std::chrono::milliseconds(std::stoll(v) * 1000);
   }
-  for (const char* fmt : {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %d %H:%M:%S %Y"}) {
-    std::tm tm{};
-    const char* end = strptime(v.c_str(), fmt, &tm);
-    if (end == nullptr || *end != '\0') continue;
-    time_t t = timegm(&tm);
-    auto at = std::chrono::system_clock::from_time_t(t);
-    if (at <= now) return std::chrono::milliseconds(0);
-    return std::chrono::duration_cast<std::chrono::milliseconds>(at - now);
-  }
-  return std::nullopt;
+  auto at = ParseHttpDate(v);
+  if (!at) return std::nullopt;
+  if (*at <= now) return std::chrono::milliseconds(0);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*at - now);
 }
 
 std::string FormatDuration(std::chrono::milliseconds d) {

@@ -34,6 +34,9 @@ struct RetryPolicy {
 // HTTP statuses worth retrying: 429, 502, 503, 504.
 bool IsRetryableHttpStatus(int status);
 
+// Parses an HTTP date (IMF-fixdate, RFC 850 or asctime form), as in Date and Retry-After headers.
+std::optional<std::chrono::system_clock::time_point> ParseHttpDate(std::string_view value);
+
 // Parses a Retry-After value: delta-seconds ("2") or an HTTP date (IMF-fixdate, RFC 850 or
 // asctime form). A date in the past gives 0. nullopt for anything else.
 std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value,

@@ -217,11 +217,8 @@ StatusOr<SecretBundle> Client::SetSecret(const std::string& vault_url, const std
     }
     const http::Response& r = *called;
     if (!started_on_server_clock) {
-      // An HTTP date parsed against the epoch gives the time since the epoch.
-      if (auto date = http::ParseRetryAfter(r.Header("date"), std::chrono::system_clock::time_point{});
-          date && date->count() > 0) {
-        started = std::chrono::system_clock::time_point(*date) -
-                  std::chrono::duration_cast<std::chrono::system_clock::duration>(clock_->Now() - started_mono);
+      if (auto date = http::ParseHttpDate(r.Header("date"))) {
+        started = *date - std::chrono::duration_cast<std::chrono::system_clock::duration>(clock_->Now() - started_mono);
         started_on_server_clock = true;
       }
     }

@@ -458,26 +458,29 @@ class AnHourOnClock final : public http::Clock {
   }
 };
 
+// A client on `clients`' transport (captured through wrap_transport_for_testing) and cached
+// tokens, with `clock` for its own, retrying a write for 2 s.
+Client ClientOnClock(clients::Clients& clients, std::shared_ptr<http::Transport> transport, http::Clock* clock) {
+  EXPECT_NE(transport, nullptr);
+  ClientOptions options;
+  options.keyvault_scope = clients.cloud().KeyVaultScope();
+  options.dns_suffix = clients.cloud().keyvault_dns_suffix;
+  options.tenant_id = clients.config().tenant_id;
+  options.retry.budget = std::chrono::seconds(2);
+  options.retry.initial_backoff = options.retry.max_backoff = std::chrono::milliseconds(1000);
+  return Client(std::move(transport), std::shared_ptr<auth::TokenSource>(&clients.tokens(), [](auth::TokenSource*) {}),
+                options, clock);
+}
+
 // A write whose outcome is unknown is confirmed only by a version it could have made: the latest
 // version written before it (by a binding being replaced, say) with the same contents is not it.
 TEST_F(KeyVaultClientTest, AnEarlierVersionWithTheSameContentsDoesNotConfirmAWrite) {
   auto config = Config();
-  config.retry_timeout_seconds = 2;
-  config.retry_initial_backoff_ms = 1000;
-  config.retry_max_backoff_ms = 1000;
   std::shared_ptr<http::Transport> transport;
   config.wrap_transport_for_testing = [&](std::shared_ptr<http::Transport> t) { return transport = t; };
   auto clients = NewClients(config);
-  ASSERT_NE(transport, nullptr);
-  ClientOptions options;
-  options.keyvault_scope = clients->cloud().KeyVaultScope();
-  options.dns_suffix = clients->cloud().keyvault_dns_suffix;
-  options.tenant_id = config.tenant_id;
-  options.retry.budget = std::chrono::seconds(2);
-  options.retry.initial_backoff = options.retry.max_backoff = std::chrono::milliseconds(1000);
   AnHourOnClock later;
-  Client kv(transport, std::shared_ptr<auth::TokenSource>(&clients->tokens(), [](auth::TokenSource*) {}), options,
-            &later);
+  Client kv = ClientOnClock(*clients, transport, &later);
   const std::string vault = VaultUrl();
   auto earlier = clients->keyvault().SetSecret(vault, "same", Params("same-value"));
   ASSERT_TRUE(earlier.ok()) << earlier.status().ToString();
@@ -496,15 +499,8 @@ TEST_F(KeyVaultClientTest, AWriteIsConfirmedOnKeyVaultsClockNotThisMachines) {
   std::shared_ptr<http::Transport> transport;
   config.wrap_transport_for_testing = [&](std::shared_ptr<http::Transport> t) { return transport = t; };
   auto clients = NewClients(config);
-  ClientOptions options;
-  options.keyvault_scope = clients->cloud().KeyVaultScope();
-  options.dns_suffix = clients->cloud().keyvault_dns_suffix;
-  options.tenant_id = config.tenant_id;
-  options.retry.budget = std::chrono::seconds(2);
-  options.retry.initial_backoff = options.retry.max_backoff = std::chrono::milliseconds(1000);
   AnHourOnClock later;
-  Client kv(transport, std::shared_ptr<auth::TokenSource>(&clients->tokens(), [](auth::TokenSource*) {}), options,
-            &later);
+  Client kv = ClientOnClock(*clients, transport, &later);
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   char date[64];
   std::tm tm{};
