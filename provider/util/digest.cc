@@ -1,7 +1,11 @@
-// Lower-case hex, and message digests (OpenSSL) in it.
+// Lower-case hex, and random bytes and message digests (OpenSSL) in it.
 #include "provider/util/digest.h"
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <random>
+#include <vector>
 
 namespace adbjit {
 
@@ -15,6 +19,15 @@ std::string HexLower(std::string_view bytes) {
     out.push_back(kHex[b & 0xf]);
   }
   return out;
+}
+
+std::string RandomHex(size_t n) {
+  std::vector<unsigned char> bytes(n);
+  if (n > 0 && RAND_bytes(bytes.data(), static_cast<int>(n)) != 1) {
+    std::random_device rd;
+    for (auto& b : bytes) b = static_cast<unsigned char>(rd());
+  }
+  return HexLower(std::string_view(reinterpret_cast<const char*>(bytes.data()), n));
 }
 
 std::string Sha256Hex(std::string_view data) {

@@ -1,11 +1,8 @@
 // JSON conversion for Databricks types and the token-comment marker.
 #include "provider/clients/databricks/types.h"
 
-#include <openssl/rand.h>
-
 #include <cctype>
 #include <cstdlib>
-#include <random>
 
 #include "provider/clients/internal/json_util.h"
 #include "provider/util/digest.h"
@@ -67,14 +64,7 @@ bool IsMarker(const std::string& s, size_t pos) {
 
 }  // namespace
 
-std::string MakeMarker() {
-  unsigned char bytes[kMarkerHex / 2];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) {
-    std::random_device rd;
-    for (auto& b : bytes) b = static_cast<unsigned char>(rd());
-  }
-  return kMarkerPrefix + HexLower(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes)) + "]";
-}
+std::string MakeMarker() { return kMarkerPrefix + RandomHex(kMarkerHex / 2) + "]"; }
 
 std::string CommentWithMarker(const std::string& comment, const std::string& marker) {
   return comment.empty() ? marker : comment + " " + marker;
