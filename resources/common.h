@@ -155,9 +155,9 @@ void AddApiError(tf::Diagnostics& diags, const Status& status, const std::string
 // that a create can tell a secret adbjit wrote (a replacement made first with
 // create_before_destroy writes the name its predecessor holds) from someone else's.
 inline constexpr char kWriterTag[] = "adbjit";
-// The resource type a version's kWriterTag names: "adbjit_token" for "adbjit_token:<id>" (or the
-// bare "adbjit_token" of versions written before ids were added), "adbjit_keyvault_binding"; ""
-// when the version carries no such tag.
+// The resource type a version's kWriterTag names: "adbjit_token" for "adbjit_token:<token id>",
+// "adbjit_keyvault_binding" for "adbjit_keyvault_binding:<writer id>" (or the bare type of versions
+// written before those ids were added); "" when the version carries no such tag.
 std::string WriterType(const keyvault::SecretBundle& version);
 
 // Before a create writes `name`: OK when the secret does not exist (or is soft-deleted), or
@@ -185,7 +185,8 @@ StatusOr<keyvault::SecretBundle> WriteSecret(keyvault::Client& kv, const std::st
 tf::Value WithPriorSecretSpelling(const tf::Value& prior, const tf::Value& planned);
 
 // What the latest version of a secret is to an object that wrote the version `versioned_id`.
-// `own_writer`, when not empty, is the kWriterTag value only that object writes ("adbjit_token:<id>"):
+// `own_writer`, when not empty, is the kWriterTag value only that object writes ("adbjit_token:<id>",
+// "adbjit_keyvault_binding:<writer id>"):
 // a version carrying it is the object's own too, whatever its id (a write whose answer was lost and
 // that landed after its retry, or a version the object wrote that state lost track of).
 enum class LatestVersion {

@@ -14,6 +14,7 @@
 #include "provider/clients/keyvault/errors.h"
 #include "provider/clients/keyvault/types.h"
 #include "provider/util/ascii.h"
+#include "provider/util/digest.h"
 #include "provider/util/rfc3339.h"
 #include "resources/common.h"
 #include "resources/resources.h"
@@ -46,6 +47,29 @@ constexpr char kHeldByToken[] = "held_by_token";
 // binding's own version, and the plan writes the value again even where it is the same.
 constexpr char kWrittenOutside[] = "written_outside";
 
+// The private state's "writer": the id the binding marks its versions with, kWriterTag =
+// "adbjit_keyvault_binding:<writer>", made at its first write (a binding written by earlier builds,
+// or imported, has none until it writes). A version that carries it is the binding's own whatever
+// its id: one written by an update whose new state was never recorded (an apply cut short, an
+// answer lost and the write confirmed only later), which a destroy must still remove. Versions of
+// other bindings that write the same name (another configuration, a replacement created first)
+// carry another writer.
+constexpr char kWriterId[] = "writer";
+constexpr char kBindingType[] = "adbjit_keyvault_binding";
+
+std::string WriterId(const std::string& private_data) {
+  auto j = nlohmann::json::parse(private_data, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return "";
+  auto it = j.find(kWriterId);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// The kWriterTag value only this binding writes; "" while it has no writer id.
+std::string OwnWriter(const std::string& private_data) {
+  const std::string id = WriterId(private_data);
+  return id.empty() ? "" : std::string(kBindingType) + ":" + id;
+}
+
 bool Flag(const std::string& private_data, const char* flag) {
   auto j = nlohmann::json::parse(private_data, nullptr, false);
   return !j.is_discarded() && j.is_object() && j.value(flag, false);
@@ -61,6 +85,13 @@ std::string WithFlag(const std::string& private_data, const char* flag, bool on)
     j.erase(flag);
   }
   return j.empty() ? "" : j.dump();
+}
+
+std::string WithWriterId(const std::string& private_data, const std::string& id) {
+  auto j = nlohmann::json::parse(private_data, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) j = nlohmann::json::object();
+  j[kWriterId] = id;
+  return j.dump();
 }
 
 // A date attribute refreshed from epoch seconds, keeping the user's spelling of the same instant.
@@ -80,7 +111,7 @@ Value WithBundle(const Value& state, const keyvault::SecretBundle& b) {
 
 class KeyVaultBindingResource final : public tf::Resource {
  public:
-  std::string TypeName() const override { return "adbjit_keyvault_binding"; }
+  std::string TypeName() const override { return kBindingType; }
   const tf::Schema& GetSchema() const override { return KeyVaultBindingSchema(); }
 
   void ValidateConfig(const tf::CallContext&, const Value& config, tf::Diagnostics& diags) const override {
@@ -255,7 +286,8 @@ class KeyVaultBindingResource final : public tf::Resource {
       }
       return;
     }
-    const bool held_by_token = WarnIfWrittenByAnother(state, *bundle, resp.diagnostics);
+    const std::string own_writer = OwnWriter(req.private_data);
+    const bool held_by_token = WarnIfWrittenByAnother(state, *bundle, own_writer, resp.diagnostics);
     // A sealed token's version is not the binding's to take in: its value would enter the state,
     // and a destroy would then delete the token's secret. The state stays as the binding left it,
     // and the plan refuses to go on (ModifyPlan).
@@ -264,9 +296,10 @@ class KeyVaultBindingResource final : public tf::Resource {
     // writes back where it differs. Another binding's version (a replacement made first, which a
     // refresh of the deposed binding finds) would otherwise become this one's, and its destroy
     // would delete the replacement's secret. One written outside adbjit is written back even
-    // with the same value, so that the secret is adbjit's again.
+    // with the same value, so that the secret is adbjit's again. A version with the binding's own
+    // writer id is its own, and its id is taken into the state.
     auto own = GetStr(state, "id");
-    const bool not_own = !held_by_token && own && *own != bundle->id;
+    const bool not_own = !held_by_token && own && !IsOwnVersion(*bundle, *own, own_writer);
     const bool written_outside = not_own && !bundle->tags.contains(kWriterTag);
     resp.new_state = held_by_token ? state : Refresh(state, *bundle, /*keep_own_version=*/not_own);
     resp.private_data = WithFlag(WithFlag(WithFlag(WithFlag(req.private_data, kPurgePending, false), kDisabled, false),
@@ -305,7 +338,8 @@ class KeyVaultBindingResource final : public tf::Resource {
     // A replacement created first (create_before_destroy) has written the same name already: the
     // secret is the new binding's then, and stays.
     RemoveObjectsSecret(api->keyvault(), vault_url, name, GetStr(req.prior_state, "id").value_or(""),
-                        GetBool(req.prior_state, "purge_on_destroy").value_or(true), resp.diagnostics);
+                        GetBool(req.prior_state, "purge_on_destroy").value_or(true), resp.diagnostics,
+                        std::nullopt, OwnWriter(req.planned_private));
     if (resp.diagnostics.HasError()) {
       // Keep the binding (the secret may be live, or soft-deleted but not purged) and remember
       // that a destroy is unfinished, so that a refresh that finds no live secret keeps it.
@@ -464,14 +498,18 @@ class KeyVaultBindingResource final : public tf::Resource {
     if (disabled) params.enabled = false;  // a new version is enabled unless it says not
     std::string vault_url = GetStr(planned, "vault_url").value_or("");
     std::string name = GetStr(planned, "name").value_or("");
-    auto written = WriteSecret(api.keyvault(), vault_url, name, params, recover, "adbjit_keyvault_binding");
+    // An update keeps the binding's writer id; a create (whose planned private state is empty)
+    // and a binding that has none yet make one.
+    std::string writer = WriterId(req.planned_private);
+    if (writer.empty()) writer = RandomHex(8);
+    auto written = WriteSecret(api.keyvault(), vault_url, name, params, recover, std::string(kBindingType) + ":" + writer);
     if (!written.ok()) {
       AddApiError(resp.diagnostics, written.status(), "Cannot write Key Vault secret",
                   SecretErrorPath(written.status(), AttributePath()));
       return;  // nothing was written: create keeps no state, update keeps the prior one
     }
     resp.new_state = WithBundle(planned, *written);
-    resp.private_data = WithFlag("", kDisabled, disabled);
+    resp.private_data = WithFlag(WithWriterId("", writer), kDisabled, disabled);
   }
 
   // A newer version with another value, written by adbjit but not by this binding: most likely
@@ -481,9 +519,9 @@ class KeyVaultBindingResource final : public tf::Resource {
   // going from null to its number, so say why. For a version a sealed adbjit_token wrote, it warns
   // nothing and returns true: the plan then refuses to write over it (ModifyPlan).
   static bool WarnIfWrittenByAnother(const Value& state, const keyvault::SecretBundle& latest,
-                                     tf::Diagnostics& diags) {
+                                     std::string_view own_writer, tf::Diagnostics& diags) {
     auto own = GetStr(state, "id");
-    if (!own || latest.id.empty() || latest.id == *own) return false;
+    if (!own || latest.id.empty() || IsOwnVersion(latest, *own, own_writer)) return false;
     auto value = GetStr(state, "value");
     const std::string name = GetStr(state, "name").value_or("");
     auto tag = latest.tags.find(kWriterTag);
@@ -515,11 +553,12 @@ class KeyVaultBindingResource final : public tf::Resource {
            "binding another secret name (the token keeps this one).";
   }
 
+  // `keep_own_version`: `b` is not the binding's own version (Read), whose id the state keeps.
   static Value Refresh(const Value& state, const keyvault::SecretBundle& b, bool keep_own_version) {
     Value s = keep_own_version ? state : WithBundle(state, b);
     if (GetStr(state, "value")) {
       s = s.WithAttr("value", Value::String(b.value.Reveal()));
-    } else if (auto written = GetStr(state, "id"); written && *written != b.id) {
+    } else if (keep_own_version) {
       // A version the binding did not write holds the write-only value now: forget the version
       // so that the next plan writes value_wo again.
       s = s.WithAttr("value_wo_version", Int(std::nullopt));

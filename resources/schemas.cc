@@ -307,11 +307,11 @@ Schema MakeKeyVaultBindingSchema() {
               "A value handed to pipelines as an Azure Key Vault secret (for example an instance pool id "
               "for Azure Data Factory). Create refuses a live secret that adbjit did not write (import it "
               "instead), or that a sealed `adbjit_token` holds: every version adbjit writes carries the tag `adbjit`, which the state does not "
-              "show. Changes to the value, content type, dates or tags write a new "
+              "show (a binding's names the binding: `adbjit_keyvault_binding:<writer id>`). Changes to the value, content type, dates or tags write a new "
               "secret version in place; a value changed or a secret deleted outside Terraform is "
               "detected on refresh and written back (with a warning when another adbjit resource wrote "
               "it: two resources must not share a secret). Destroy removes the secret only while its latest "
-              "version is the binding's, so a replacement created first (`create_before_destroy`) "
+              "version is the binding's (one it wrote, even one whose update Terraform did not record), so a replacement created first (`create_before_destroy`) "
               "keeps the secret it wrote, and a secret whose latest version was written outside Terraform "
               "is left (with a warning) until an apply writes the binding's value back. A secret disabled outside Terraform stays disabled: refresh "
               "warns that its value cannot be compared, and a new value is written as a disabled version.",

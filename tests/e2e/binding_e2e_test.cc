@@ -72,8 +72,11 @@ TEST_F(PoolBindingE2eTest, BindingCreatesUpdatesInPlaceWithNewVersionsAndReplace
   EXPECT_EQ(b.content_type, "text/plain");
   EXPECT_EQ(b.attributes.exp, k2030);
   EXPECT_EQ(b.attributes.nbf, k2025);
-  // The configured tags, and adbjit's mark on the versions it writes (not in the state).
-  EXPECT_EQ(b.tags, (std::map<std::string, std::string>{{"adbjit", "adbjit_keyvault_binding"}, {"purpose", "adf"}}));
+  // The configured tags, and adbjit's mark on the versions it writes (not in the state): the
+  // resource type and the binding's writer id, which every later version of this binding carries.
+  const std::string writer = b.tags["adbjit"];
+  EXPECT_THAT(writer, MatchesRegex("adbjit_keyvault_binding:[0-9a-f]{16}"));
+  EXPECT_EQ(b.tags, (std::map<std::string, std::string>{{"adbjit", writer}, {"purpose", "adf"}}));
   EXPECT_EQ(state["tags"], (json{{"purpose", "adf"}}));
   EXPECT_EQ(b.version, state["version"]);
 
@@ -136,8 +139,7 @@ TEST_F(PoolBindingE2eTest, BindingCreatesUpdatesInPlaceWithNewVersionsAndReplace
   EXPECT_EQ(b.content_type, "application/x-pool-id");
   EXPECT_EQ(b.attributes.exp, k2031);
   EXPECT_EQ(b.attributes.nbf, k2030);
-  EXPECT_EQ(b.tags, (std::map<std::string, std::string>{
-                        {"adbjit", "adbjit_keyvault_binding"}, {"purpose", "adf"}, {"team", "data"}}));
+  EXPECT_EQ(b.tags, (std::map<std::string, std::string>{{"adbjit", writer}, {"purpose", "adf"}, {"team", "data"}}));
   EXPECT_EQ(SecretRecord("pool-id")["versions"], 3);
   EXPECT_EQ(State("adbjit_keyvault_binding.b")["version"], b.version);
   ExpectNoChanges("after the metadata change");
@@ -149,7 +151,7 @@ TEST_F(PoolBindingE2eTest, BindingCreatesUpdatesInPlaceWithNewVersionsAndReplace
   EXPECT_FALSE(b.attributes.exp.has_value()) << *b.attributes.exp;
   EXPECT_FALSE(b.attributes.nbf.has_value());
   EXPECT_FALSE(b.content_type.has_value());
-  EXPECT_EQ(b.tags, (std::map<std::string, std::string>{{"adbjit", "adbjit_keyvault_binding"}}));
+  EXPECT_EQ(b.tags, (std::map<std::string, std::string>{{"adbjit", writer}}));
   EXPECT_EQ(SecretRecord("pool-id")["versions"], 4);
   json plain = State("adbjit_keyvault_binding.b");
   EXPECT_TRUE(plain["expiration_date"].is_null()) << plain.dump(2);
@@ -283,6 +285,33 @@ TEST_F(PoolBindingE2eTest, DestroyLeavesASecretWhoseLatestVersionWasWrittenOutsi
   }
 }
 
+// An update whose version landed in Key Vault but whose new state Terraform never recorded (here
+// the PUT is carried out and then answered 403) leaves the state on the earlier version. That
+// version is still the binding's: its tag carries the binding's writer id, so the refresh takes it
+// in (no warning about another resource) and a destroy removes the secret rather than leave it.
+TEST_F(PoolBindingE2eTest, AnUpdateTheStateNeverRecordedIsStillTheBindingsOwn) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const std::string vault = VaultUrl();
+  Config(Binding(vault, "  value = \"before\"\n"));
+  ASSERT_TRUE(MustApply().ok());
+  const std::string recorded = State("adbjit_keyvault_binding.b")["id"];
+  Config(Binding(vault, "  value = \"after\"\n"));
+  emu().SetFaults(json::array({{{"service", "keyvault"}, {"method", "PUT"}, {"path", "^/secrets/pool-id$"},
+                                {"action", "status"}, {"phase", "after"}, {"status", 403}, {"count", 1}}}));
+  CommandResult cut = ws().Apply();
+  EXPECT_NE(cut.exit_code, 0) << cut.Describe();
+  emu().ClearFaults();
+  ASSERT_EQ(SecretValue("pool-id"), "after") << "the fault should answer after the write";
+  ASSERT_EQ(State("adbjit_keyvault_binding.b")["id"], recorded);
+
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 0) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text + plan.stderr_text, Not(HasSubstr("another adbjit resource")));
+  ASSERT_TRUE(MustApply({"-refresh-only"}).ok());
+  EXPECT_EQ(State("adbjit_keyvault_binding.b")["id"], SecretBundle("pool-id").id);
+  ExpectDestroyRemovesSecret("pool-id");
+}
+
 TEST_F(PoolBindingE2eTest, WriteOnlyValueStaysOutOfStateAndPlanAndIsRewrittenOnVersionOrDrift) {
   ASSERT_NO_FATAL_FAILURE(Start());
   const std::string vault = VaultUrl();
@@ -414,7 +443,8 @@ TEST_F(PoolBindingE2eTest, TwoBindingsWritingOneSecretAreToldOfEachOther) {
   const std::string said = Squashed(plan.stdout_text + plan.stderr_text);
   EXPECT_THAT(said, HasSubstr("Warning: Secret written by another adbjit resource"));
   EXPECT_THAT(said, HasSubstr("The latest version of the secret \"shared\" was written by adbjit "
-                              "(adbjit_keyvault_binding), but not by this binding"));
+                              "(adbjit_keyvault_binding:"));
+  EXPECT_THAT(said, HasSubstr("), but not by this binding"));
   EXPECT_THAT(said, Not(HasSubstr("\"one\"")));
   EXPECT_THAT(said, Not(HasSubstr("\"two\"")));
 
