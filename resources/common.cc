@@ -26,6 +26,11 @@ void OpenEphemeralTokens::Remove(const std::string& id) {
   std::erase_if(open_, [&](const Token& t) { return t.id == id; });
 }
 
+void OpenEphemeralTokens::RemoveMarker(const std::string& marker) {
+  std::lock_guard lock(mu_);
+  std::erase_if(open_, [&](const Token& t) { return t.id.empty() && t.marker == marker; });
+}
+
 std::vector<OpenEphemeralTokens::Token> OpenEphemeralTokens::TakeAll() {
   std::lock_guard lock(mu_);
   return std::exchange(open_, {});

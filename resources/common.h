@@ -49,11 +49,14 @@ class OpenEphemeralTokens {
     std::string expiry;  // RFC 3339, "" = never expires
     // A create whose answer was lost and whose check failed (databricks::Client::CreateTokenSafely's
     // lost_marker), or one that succeeded only after such an answer (a request still on its way may
-    // make a twin): the marker its tokens' comments carry, revoked by that marker.
+    // make a twin), or one whose create is still in flight: the marker its tokens' comments
+    // carry, revoked by that marker.
     std::string marker;
   };
   void Add(Token token);
   void Remove(const std::string& id);
+  // Removes the entry known by `marker` alone (one added before its create was sent).
+  void RemoveMarker(const std::string& marker);
   std::vector<Token> TakeAll();
   std::vector<Token> Snapshot() const;
   bool Empty() const;

@@ -466,8 +466,8 @@ Schema MakeTokensDataSourceSchema() {
               Computed("tokens", Type::List(token),
                        "The tokens, oldest first: `token_id`, `comment` (\"\" when the token has none), "
                        "`creation_time` and `expiry_time` (RFC 3339, UTC; null when the token never expires). "
-                       "Ephemeral `adbjit_token`s that this provider configuration has open when the list "
-                       "is read are left out."),
+                       "Ephemeral `adbjit_token`s that this provider configuration has open, or is opening, "
+                       "when the list is read are left out."),
           }}};
 }
 

@@ -75,16 +75,23 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
     }
     api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
+    // The token's marker is on the open list before the create is sent: a data source of this run
+    // that lists tokens while the create is in flight leaves out the token it may find made, and
+    // the shutdown sweep looks for it should the open never return.
+    const std::string marker = databricks::MakeMarker();
+    api->open_ephemeral_tokens.Add({.id = "", .expiry = "", .marker = marker});
     std::string lost_marker;
     auto created =
-        api->databricks().CreateTokenSafely(lifetime, GetStr(req.config, "comment").value_or(""), &lost_marker);
+        api->databricks().CreateTokenSafely(lifetime, GetStr(req.config, "comment").value_or(""), &lost_marker, marker);
     if (!created.ok()) {
       const size_t create_error = resp.diagnostics.items().size();
       AddApiError(resp.diagnostics, created.status(), "Cannot create Databricks token",
                   TokenCreateErrorPath(created.status()));
-      if (!lost_marker.empty()) {
-        // No state can hold it: the provider looks for it again, and revokes it, at shutdown.
-        api->open_ephemeral_tokens.Add({.id = "", .expiry = "", .marker = lost_marker});
+      if (lost_marker.empty()) {
+        api->open_ephemeral_tokens.RemoveMarker(marker);  // nothing was made
+      } else {
+        // No state can hold it: the marker stays listed, and the provider looks for it again,
+        // and revokes it, at shutdown.
         resp.diagnostics.ExplainErrorsFrom(create_error, " The provider looks for that token again when Terraform "
                                                          "shuts it down at the end of the run, and revokes it; if "
                                                          "that look fails too, only the provider's log says so "
@@ -100,10 +107,9 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
     if (!expiry.empty()) priv["expiry_time"] = expiry;
     resp.private_data = priv.dump();
     api->open_ephemeral_tokens.Add({info.token_id, expiry});
-    if (created->after_ambiguity) {
-      // A request given up on may still make a twin with the marker: looked for again at shutdown.
-      api->open_ephemeral_tokens.Add({.id = "", .expiry = "", .marker = databricks::FindMarker(info.raw_comment)});
-    }
+    // A request given up on may still make a twin with the marker: it stays, looked for again at
+    // shutdown.
+    if (!created->after_ambiguity) api->open_ephemeral_tokens.RemoveMarker(marker);
   }
 
   // The result object: the configured arguments and the token's attributes.

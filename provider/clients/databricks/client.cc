@@ -359,9 +359,9 @@ Status Client::RevokeMarked(const std::string& marker, const std::string& keep_i
 }
 
 StatusOr<CreatedToken> Client::CreateTokenSafely(std::optional<int64_t> lifetime_seconds, const std::string& comment,
-                                                 std::string* lost_marker) {
+                                                 std::string* lost_marker, std::string marker) {
   const std::string op = "create token";
-  const std::string marker = MakeMarker();
+  if (marker.empty()) marker = MakeMarker();
   json body = {{"comment", CommentWithMarker(comment, marker)}};
   if (lifetime_seconds) body["lifetime_seconds"] = *lifetime_seconds;
 

@@ -75,9 +75,10 @@ class Client {
   // `lifetime_seconds` nullopt = server default. When it fails after an ambiguous attempt (whose
   // request may still land later, or whose token the list or the revoke could not rule out),
   // `lost_marker` (if given) receives that marker, so that the caller can record it and revoke
-  // the lost token later (RevokeMarked).
+  // the lost token later (RevokeMarked). `marker`, when given, is the marker to use (from
+  // MakeMarker), so that a caller can record it before the request goes out.
   StatusOr<CreatedToken> CreateTokenSafely(std::optional<int64_t> lifetime_seconds, const std::string& comment,
-                                           std::string* lost_marker = nullptr);
+                                           std::string* lost_marker = nullptr, std::string marker = "");
   // Revokes every listed token whose raw comment carries `marker`, except `keep_id`; counts them
   // in `*revoked`.
   Status RevokeMarked(const std::string& marker, const std::string& keep_id, int* revoked);
