@@ -221,8 +221,9 @@ StatusOr<std::string> SoftDeletedEndsIn(keyvault::Client& kv, const std::string&
 // - a newer latest version: the secret stays (with a warning when adbjit did not write it);
 // - no live secret: nothing is deleted; a soft-deleted one whose latest version is the object's
 //   (an earlier destroy that did not finish) is purged, another one stays;
-// - a newer version written between that check and the delete (the delete's answer names the
-//   latest version): the secret is recovered instead of purged.
+// - a newer version written between that check and the delete (the delete's answer, or for a
+//   delete already under way the deleted entry, names the latest version): the secret is
+//   recovered instead of purged.
 // Failures become errors ("Cannot read/delete/purge ..."), on `path` when given; purge protection
 // turns the purge into a warning.
 // `own_writer` as for CheckLatestVersion.

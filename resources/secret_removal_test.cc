@@ -132,6 +132,28 @@ TEST_F(SecretRemovalTest, AVersionWrittenBetweenTheCheckAndTheDeleteIsRecoveredN
   EXPECT_EQ(RouteCount("keyvault", "DELETE", "/deletedsecrets/shared"), 0);
 }
 
+// Between the check and the delete, another writer's version lands and a delete of the secret
+// begins elsewhere, so the delete is answered 409 ObjectIsBeingDeleted. The deleted entry, once it
+// shows, ends in that newer version: it is recovered, not purged.
+TEST_F(SecretRemovalTest, ADeleteAlreadyUnderWayThatTookANewerVersionIsRecoveredNotPurged) {
+  emulator::Options o;
+  o.kv_delete_delay_ms = 1500;  // the other delete is still under way when this one arrives
+  Restart(o);
+  outside_ = NewClients();
+  const std::string mine = Write("mine");
+  auto clients = ClientsWith(Is("DELETE", "/secrets/shared"), Interleave::When::kBefore, [&] {
+    Write("theirs");
+    EXPECT_TRUE(outside_->keyvault().DeleteSecret(VaultUrl(), kName).ok());
+  });
+  tf::Diagnostics diags;
+  Remove(*clients, mine, diags);
+  ASSERT_TRUE(interleave_->fired());
+  EXPECT_FALSE(diags.HasError());
+  EXPECT_EQ(RouteCount("keyvault", "DELETE", "/secrets/shared", 409), 1);
+  EXPECT_EQ(LiveValue(), "theirs");
+  EXPECT_EQ(RouteCount("keyvault", "DELETE", "/deletedsecrets/shared"), 0);
+}
+
 // The object's secret is gone already (deleted and purged outside). Another writer takes the name
 // right after the check: nothing is deleted.
 TEST_F(SecretRemovalTest, ASecretWrittenAfterTheObjectsWasFoundGoneIsLeftAlone) {

@@ -342,9 +342,10 @@ StatusOr<SecretBundle> Client::DeleteSecret(const std::string& vault_url, const 
     ADBJIT_ASSIGN_OR_RETURN(http::Response r, Call(v, "DELETE", "/secrets/" + name, nullptr, op));
     b.RecordAttempt();
     if (r.status == 409 && KeyVaultError(r, op).service_code() == kObjectIsBeingDeleted) {
-      // An earlier attempt whose answer was lost (the transport sends a DELETE again) is being
-      // carried out: the delete is under way, and which version went with it is unknown.
-      return SecretBundle{};
+      // A delete is under way: an earlier attempt whose answer was lost (the transport sends a
+      // DELETE again), or someone else's. The deleted entry, once it shows, names the version that
+      // went with it (one written since the caller's last look may not be the caller's).
+      return DeletedEntryOnceShown(v, name, op);
     }
     if (r.status != 200) return KeyVaultError(r, op);
     if (r.body.empty()) return SecretBundle{};
@@ -354,6 +355,22 @@ StatusOr<SecretBundle> Client::DeleteSecret(const std::string& vault_url, const 
     Status s = Status(StatusCode::kInternal, op + ": HTTP 200 with a reply that is not JSON").WithRequestId(r.RequestId());
     Status w = b.WaitBeforeRetry();
     if (!w.ok()) return GiveUp(b, w, s, op);
+  }
+}
+
+SecretBundle Client::DeletedEntryOnceShown(const Vault& v, const std::string& name, const std::string& op) {
+  http::RetryPolicy policy = PollPolicy(v);
+  policy.budget = std::min<std::chrono::milliseconds>(policy.budget, kDeletedEntryWait);
+  http::RetryBudget b(policy, clock_, stop_.get(), g_seed.fetch_add(0x9E3779B97F4A7C15ULL));
+  for (;;) {
+    auto r = Call(v, "GET", "/deletedsecrets/" + name, nullptr, op + " (reading the deleted entry)");
+    b.RecordAttempt();
+    if (r.ok() && r->status == 200) {
+      if (auto j = internal::ParseJson(r->body); j && j->is_object()) return j->get<SecretBundle>();
+    }
+    // A 404 while the delete is carried out; anything else, or no entry in time (purged at once by
+    // whoever deleted it): which version went stays unknown.
+    if (!r.ok() || (r->status != 404 && r->status != 200) || !b.WaitBeforeRetry().ok()) return SecretBundle{};
   }
 }
 

@@ -69,7 +69,9 @@ class Client {
   // PATCH one version (empty = latest).
   StatusOr<SecretBundle> UpdateSecret(const std::string& vault_url, const std::string& name,
                                       const std::string& version, const UpdateSecretParams& p);
-  // Soft delete (all versions). kNotFound when there is no live secret.
+  // Soft delete (all versions). kNotFound when there is no live secret. A delete already under way
+  // (409 ObjectIsBeingDeleted) is waited for, up to kDeletedEntryWait, for the deleted entry that
+  // names the version it took; the id is "" when that cannot be told.
   StatusOr<SecretBundle> DeleteSecret(const std::string& vault_url, const std::string& name);
   // kNotFound when there is no soft-deleted secret of that name.
   StatusOr<SecretBundle> GetDeletedSecret(const std::string& vault_url, const std::string& name);
@@ -99,6 +101,10 @@ class Client {
   http::RetryPolicy PollPolicy(const Vault& v) const;
   // Polls GET `path` until it answers `want_status` `needed` times in a row.
   Status WaitFor(const Vault& v, const std::string& path, int want_status, const std::string& op);
+  // DeleteSecret after 409 ObjectIsBeingDeleted: the deleted entry, polled for until it shows (at
+  // most kDeletedEntryWait, within the poll budget); an empty bundle when it does not.
+  SecretBundle DeletedEntryOnceShown(const Vault& v, const std::string& name, const std::string& op);
+  static constexpr std::chrono::milliseconds kDeletedEntryWait{60000};
   // A 403 SecretDisabled: the secret is there, its latest version disabled.
   static bool IsDisabledAnswer(const http::Response& r, const std::string& op);
   // What RecoverDeletedSecretAndWait returns for a secret it cannot read for being disabled.

@@ -162,13 +162,16 @@ TEST_F(KeyVaultClientTest, ADeleteSentAgainWhileTheFirstIsUnderWayIsDone) {
   Restart(o);
   auto clients = NewClients();
   Client& kv = clients->keyvault();
-  ASSERT_TRUE(kv.SetSecret(VaultUrl(), "twice", Params("value")).ok());
+  auto written = kv.SetSecret(VaultUrl(), "twice", Params("value"));
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
   Faults({{"service", "keyvault"}, {"method", "DELETE"}, {"path", "^/secrets/twice"}, {"action", "drop"},
           {"phase", "after"}, {"count", 1}});
   auto deleted = kv.DeleteSecret(VaultUrl(), "twice");
   ASSERT_TRUE(deleted.ok()) << deleted.status().ToString();
-  EXPECT_TRUE(deleted->id.empty()) << "which version went is not known";
   EXPECT_EQ(RouteCount("keyvault", "DELETE", "/secrets/twice", 409), 1);  // the second delete
+  // Which version went is read from the deleted entry once the delete is done.
+  EXPECT_EQ(deleted->id, written->id);
+  EXPECT_GE(RouteCount("keyvault", "GET", "/deletedsecrets/twice", 404), 1) << "polled while the delete ran";
   ASSERT_TRUE(kv.PurgeDeletedSecretAndWait(VaultUrl(), "twice").ok());
   EXPECT_TRUE(kv.GetDeletedSecret(VaultUrl(), "twice").status().IsNotFound());
   EXPECT_TRUE(kv.GetSecret(VaultUrl(), "twice").status().IsNotFound());
