@@ -16,6 +16,7 @@ namespace adbjit::emulator {
 int64_t NowMs();   // wall clock, epoch milliseconds
 int64_t NowSec();  // wall clock, epoch seconds
 std::string Rfc3339(int64_t epoch_ms);  // 2024-05-21T14:50:02.123Z
+std::string HttpDate(int64_t epoch_ms);  // Tue, 21 May 2024 14:50:02 GMT (RFC 9110 IMF-fixdate)
 
 // Cryptographically random bytes / lowercase hex / [A-Za-z0-9] text.
 std::string RandomBytes(size_t n);

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -42,6 +43,28 @@ TEST_F(FaultsTest, StatusBeforeHandlingWithCountAndRetryAfter) {
   nlohmann::json rules = Body(Admin()->Get("/admin/faults"));
   EXPECT_EQ(rules["rules"][0]["applied"], 2);
   EXPECT_EQ(rules["rules"][0]["expired"], true);
+}
+
+// Answers carry a Date header, as the real services' do (clients take the server's clock from
+// it); a fault rule's own Date stands.
+TEST_F(FaultsTest, AnswersAreDatedUnlessARuleSetsTheDate) {
+  const int64_t before = NowSec();
+  auto r = List();
+  ASSERT_TRUE(r);
+  const std::string date = r->get_header_value("Date");
+  std::tm tm{};
+  ASSERT_NE(strptime(date.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm), nullptr) << date;
+  const int64_t dated = static_cast<int64_t>(timegm(&tm));
+  EXPECT_GE(dated, before) << date;
+  EXPECT_LE(dated, NowSec()) << date;
+  EXPECT_EQ(HttpDate(int64_t{784111777} * 1000), "Sun, 06 Nov 1994 08:49:37 GMT");  // RFC 9110's example
+
+  server().SetFaults({{{"service", "databricks"}, {"path", "token/list"}, {"action", "status"}, {"status", 503},
+                       {"headers", {{"Date", "Sun, 06 Nov 1994 08:49:37 GMT"}}}, {"count", 1}}});
+  auto faulted = List();
+  ASSERT_TRUE(faulted);
+  EXPECT_EQ(faulted->get_header_value("Date"), "Sun, 06 Nov 1994 08:49:37 GMT");
+  EXPECT_EQ(faulted->get_header_value_count("Date"), 1u);
 }
 
 TEST_F(FaultsTest, AfterPhaseMakesAnAmbiguousFailure) {

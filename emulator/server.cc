@@ -145,6 +145,8 @@ void Server::Impl::Dispatch(int service, const httplib::Request& req, httplib::R
       res.set_content("", "text/plain");
     }
   }
+  // Every answer is dated, as the real services' are (a fault rule may set its own Date).
+  if (drop_fd < 0 && !res.has_header("Date")) res.set_header("Date", HttpDate(NowMs()));
   rec.status = drop_fd >= 0 ? 0 : res.status;
   rec.duration_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

@@ -448,8 +448,7 @@ TEST_F(KeyVaultClientTest, WritesAnswered500AreConfirmedByReadingWhenTheRetriesR
   EXPECT_EQ(kept.status().message().find("value-"), std::string::npos);
 }
 
-// The real clock, with wall time an hour on: the writes below begin an hour after the versions the
-// emulator has (its clock is the real one), as a write does long after an earlier one.
+// The real clock, with wall time an hour on: this machine's clock an hour ahead of Key Vault's.
 class AnHourOnClock final : public http::Clock {
  public:
   TimePoint Now() override { return http::Clock::Real()->Now(); }
@@ -482,12 +481,19 @@ TEST_F(KeyVaultClientTest, AnEarlierVersionWithTheSameContentsDoesNotConfirmAWri
   std::shared_ptr<http::Transport> transport;
   config.wrap_transport_for_testing = [&](std::shared_ptr<http::Transport> t) { return transport = t; };
   auto clients = NewClients(config);
-  AnHourOnClock later;
-  Client kv = ClientOnClock(*clients, transport, &later);
+  Client kv = ClientOnClock(*clients, transport, http::Clock::Real());
   const std::string vault = VaultUrl();
   auto earlier = clients->keyvault().SetSecret(vault, "same", Params("same-value"));
   ASSERT_TRUE(earlier.ok()) << earlier.status().ToString();
-  Faults(nlohmann::json::array({{{"service", "keyvault"}, {"method", "PUT"}, {"action", "status"}, {"status", 500}}}));
+  // The write begins an hour after that version on Key Vault's clock (the answers' Date header),
+  // as a write does long after an earlier one; every try is answered 500.
+  const std::time_t later = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + std::chrono::hours(1));
+  char date[64];
+  std::tm tm{};
+  gmtime_r(&later, &tm);
+  std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  Faults(nlohmann::json::array({{{"service", "keyvault"}, {"method", "PUT"}, {"action", "status"}, {"status", 500},
+                                 {"headers", {{"Date", date}}}}}));
   auto again = kv.SetSecret(vault, "same", Params("same-value"));
   ASSERT_FALSE(again.ok()) << "taken for the earlier version " << earlier->id;
   EXPECT_NE(again.status().message().find("so the write did not take effect"), std::string::npos)
@@ -504,14 +510,9 @@ TEST_F(KeyVaultClientTest, AWriteIsConfirmedOnKeyVaultsClockNotThisMachines) {
   auto clients = NewClients(config);
   AnHourOnClock later;
   Client kv = ClientOnClock(*clients, transport, &later);
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  char date[64];
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  // Every write lands and is answered 500 with Key Vault's time.
+  // Every write lands and is answered 500, dated by the emulator as Key Vault dates its answers.
   Faults(nlohmann::json::array({{{"service", "keyvault"}, {"method", "PUT"}, {"action", "status"}, {"status", 500},
-                                 {"phase", "after"}, {"headers", {{"Date", date}}}}}));
+                                 {"phase", "after"}}}));
   auto written = kv.SetSecret(VaultUrl(), "skewed", Params("skewed-value"));
   ASSERT_TRUE(written.ok()) << written.status().ToString();
   EXPECT_EQ(written->value, Secret("skewed-value"));
