@@ -167,7 +167,8 @@ tf::Schema MakeSchema() {
                         .description = "Overrides the Entra ID login host chosen by `azure_environment`, for "
                                        "private clouds or the local emulator, e.g. "
                                        "`https://login.microsoftonline.com/`. Defaults to the "
-                                       "`AZURE_AUTHORITY_HOST` environment variable.",
+                                       "`AZURE_AUTHORITY_HOST` environment variable, unless this block sets "
+                                       "`azure_environment` (whose login host then stands).",
                         .optional = true,
                         .validators = {v::HttpsBaseUrlOrLoopback()}},
               Attribute{.name = a::kHttpTimeoutSeconds,

@@ -122,11 +122,15 @@ Status ApplyEnvironment(ClientsConfig& c, const EnvLookup& env) {
   }
   ADBJIT_RETURN_IF_ERROR(FillBool(c.use_msi, env, "ARM_USE_MSI"));
   Fill(c.msi_endpoint, env, {"ARM_MSI_ENDPOINT"});
+  // A block that names its cloud signs in at that cloud's login host: AZURE_AUTHORITY_HOST exported
+  // for the whole job (for another tool, another cloud) does not move it (the block's own
+  // azure_authority_host still does).
+  const bool block_names_cloud = !c.environment.empty();
   Fill(c.environment, env, {"ARM_ENVIRONMENT"});
   // Neither says: the workspace host's DNS zone does (as the Databricks SDKs read it), so a
   // workspace in Azure China or US Government signs in there without being told twice.
   if (c.environment.empty()) c.environment = CloudOfHost(c.host);
-  Fill(c.authority_host, env, {"AZURE_AUTHORITY_HOST"});
+  if (!block_names_cloud) Fill(c.authority_host, env, {"AZURE_AUTHORITY_HOST"});
   Fill(c.resource_manager_url, env, {"ADBJIT_RESOURCE_MANAGER_URL"});
   return Status::OK();
 }

@@ -100,6 +100,19 @@ TEST(ConfigTest, EnvironmentFillsOnlyUnsetFields) {
   ASSERT_TRUE(ApplyEnvironment(with_msi, ci_runner).ok());
   EXPECT_EQ(with_msi.Credential(), CredentialKind::kManagedIdentity);
   EXPECT_EQ(with_msi.use_oidc, false);
+  // The cloud the block names is not moved to another login host by AZURE_AUTHORITY_HOST from the
+  // environment; the block's own azure_authority_host, or a block naming no cloud, takes one.
+  const auto other_login = Env({{"AZURE_AUTHORITY_HOST", "https://login.microsoftonline.com/"}});
+  ClientsConfig china;
+  china.environment = "china";
+  ASSERT_TRUE(ApplyEnvironment(china, other_login).ok());
+  EXPECT_EQ(china.authority_host, "");
+  china.authority_host = "https://login.private.example/";
+  ASSERT_TRUE(ApplyEnvironment(china, other_login).ok());
+  EXPECT_EQ(china.authority_host, "https://login.private.example/");
+  ClientsConfig unnamed;
+  ASSERT_TRUE(ApplyEnvironment(unnamed, other_login).ok());
+  EXPECT_EQ(unnamed.authority_host, "https://login.microsoftonline.com/");
   // A block that chooses none takes the environment's choice, as before (both set: an error).
   ClientsConfig none;
   ASSERT_TRUE(ApplyEnvironment(none, Env({{"ARM_USE_OIDC", "true"}, {"ARM_CLIENT_SECRET", "s"}})).ok());
