@@ -506,7 +506,13 @@ class KeyVaultBindingResource final : public tf::Resource {
     if (!written.ok()) {
       AddApiError(resp.diagnostics, written.status(), "Cannot write Key Vault secret",
                   SecretErrorPath(written.status(), AttributePath()));
-      return;  // nothing was written: create keeps no state, update keeps the prior one
+      // Create keeps no state; update keeps the prior one, with the writer id a version may carry:
+      // one written all the same (its answer lost or refused) is still the binding's.
+      if (!req.prior_state.IsNull()) {
+        resp.new_state = req.prior_state;
+        resp.private_data = WithWriterId(req.planned_private, writer);
+      }
+      return;
     }
     resp.new_state = WithBundle(planned, *written);
     resp.private_data = WithFlag(WithWriterId("", writer), kDisabled, disabled);

@@ -77,7 +77,7 @@ class EphemeralTokenResource final : public tf::EphemeralResource {
     if (api == nullptr) return;
     // The token's marker is on the open list before the create is sent: a data source of this run
     // that lists tokens while the create is in flight leaves out the token it may find made, and
-    // the shutdown sweep looks for it should the open never return.
+    // a shutdown sweep that runs meanwhile looks for it once.
     const std::string marker = databricks::MakeMarker();
     api->open_ephemeral_tokens.Add({.id = "", .expiry = "", .marker = marker});
     std::string lost_marker;

@@ -288,7 +288,8 @@ TEST_F(PoolBindingE2eTest, DestroyLeavesASecretWhoseLatestVersionWasWrittenOutsi
 // An update whose version landed in Key Vault but whose new state Terraform never recorded (here
 // the PUT is carried out and then answered 403) leaves the state on the earlier version. That
 // version is still the binding's: its tag carries the binding's writer id, so the refresh takes it
-// in (no warning about another resource) and a destroy removes the secret rather than leave it.
+// in (no warning about another resource), and a destroy, even without a refresh, removes the
+// secret rather than leave it.
 TEST_F(PoolBindingE2eTest, AnUpdateTheStateNeverRecordedIsStillTheBindingsOwn) {
   ASSERT_NO_FATAL_FAILURE(Start());
   const std::string vault = VaultUrl();
@@ -307,9 +308,40 @@ TEST_F(PoolBindingE2eTest, AnUpdateTheStateNeverRecordedIsStillTheBindingsOwn) {
   CommandResult plan = PlanDetailed();
   EXPECT_EQ(plan.exit_code, 0) << plan.Describe();
   EXPECT_THAT(plan.stdout_text + plan.stderr_text, Not(HasSubstr("another adbjit resource")));
-  ASSERT_TRUE(MustApply({"-refresh-only"}).ok());
-  EXPECT_EQ(State("adbjit_keyvault_binding.b")["id"], SecretBundle("pool-id").id);
-  ExpectDestroyRemovesSecret("pool-id");
+  CommandResult refresh = ws().Plan({"-refresh-only"});
+  ASSERT_TRUE(refresh.ok()) << refresh.Describe();
+  EXPECT_THAT(refresh.stdout_text, HasSubstr(SecretBundle("pool-id").version)) << "the refresh takes the version in";
+  ASSERT_EQ(State("adbjit_keyvault_binding.b")["id"], recorded) << "a plan records nothing";
+  CommandResult destroy = ws().Destroy({"-refresh=false"});
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_TRUE(SecretRecord("pool-id").is_null()) << SecretRecord("pool-id").dump(2);
+}
+
+// A binding written by an earlier build has no writer id in its private state. Its first update
+// makes one; when that write lands but is refused (403 after the PUT), the id is kept all the
+// same, so the version it tagged is still known as the binding's own.
+TEST_F(PoolBindingE2eTest, AWriterIdMadeByAFailedUpdateIsKept) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const std::string vault = VaultUrl();
+  Config(Binding(vault, "  value = \"before\"\n"));
+  ASSERT_TRUE(MustApply().ok());
+  // As an earlier build left it: no private state.
+  json state = json::parse(ReadFileText(ws().work_dir() / "terraform.tfstate"));
+  for (auto& resource : state["resources"]) {
+    for (auto& instance : resource["instances"]) instance.erase("private");
+  }
+  ws().WriteFile("terraform.tfstate", state.dump(2));
+  Config(Binding(vault, "  value = \"after\"\n"));
+  emu().SetFaults(json::array({{{"service", "keyvault"}, {"method", "PUT"}, {"path", "^/secrets/pool-id$"},
+                                {"action", "status"}, {"phase", "after"}, {"status", 403}, {"count", 1}}}));
+  CommandResult cut = ws().Apply();
+  EXPECT_NE(cut.exit_code, 0) << cut.Describe();
+  emu().ClearFaults();
+  ASSERT_EQ(SecretValue("pool-id"), "after") << "the fault should answer after the write";
+
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 0) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text + plan.stderr_text, Not(HasSubstr("another adbjit resource")));
 }
 
 TEST_F(PoolBindingE2eTest, WriteOnlyValueStaysOutOfStateAndPlanAndIsRewrittenOnVersionOrDrift) {
