@@ -417,7 +417,19 @@ void RemoveObjectsSecret(keyvault::Client& kv, const std::string& vault_url, con
     }
     return;
   }
-  if (purge) PurgeSecret(kv, vault_url, name, deleted->id.empty() ? versioned_id : deleted->id, diags, path);
+  if (purge && deleted->id.empty()) {
+    // Deleted, but which version went cannot be told (a delete already under way whose entry could
+    // not be read): purging could destroy a version another writer added since the check.
+    diags.AddWarning("Secret deleted but not purged",
+                     "The secret \"" + name + "\" was deleted while another delete of it was under way, and "
+                     "which version that delete took could not be read back, so it is left soft-deleted "
+                     "rather than purged: it may hold a version written by someone else since. If it is "
+                     "only this resource's, purge it (az keyvault secret purge); a binding created under "
+                     "this name recovers it.",
+                     path);
+    return;
+  }
+  if (purge) PurgeSecret(kv, vault_url, name, deleted->id, diags, path);
 }
 
 std::optional<nlohmann::json> MovedSourceState(const tf::MoveRequest& req, std::string_view target_type,

@@ -223,7 +223,8 @@ StatusOr<std::string> SoftDeletedEndsIn(keyvault::Client& kv, const std::string&
 //   (an earlier destroy that did not finish) is purged, another one stays;
 // - a newer version written between that check and the delete (the delete's answer, or for a
 //   delete already under way the deleted entry, names the latest version): the secret is
-//   recovered instead of purged.
+//   recovered instead of purged; when that version cannot be told, the secret is left
+//   soft-deleted, with a warning, rather than purged.
 // Failures become errors ("Cannot read/delete/purge ..."), on `path` when given; purge protection
 // turns the purge into a warning.
 // `own_writer` as for CheckLatestVersion.

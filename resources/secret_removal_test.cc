@@ -154,6 +154,34 @@ TEST_F(SecretRemovalTest, ADeleteAlreadyUnderWayThatTookANewerVersionIsRecovered
   EXPECT_EQ(RouteCount("keyvault", "DELETE", "/deletedsecrets/shared"), 0);
 }
 
+// The delete's answer is lost and its resend meets the first delete under way (409); the deleted
+// entry cannot be read (403), so which version went cannot be told: the secret is left
+// soft-deleted, with a warning, rather than purged.
+TEST_F(SecretRemovalTest, ADeleteWhoseVersionCannotBeToldIsNotPurged) {
+  emulator::Options o;
+  o.kv_delete_delay_ms = 1500;  // the first delete is still under way when its resend arrives
+  Restart(o);
+  outside_ = NewClients();
+  const std::string mine = Write("mine");
+  Faults(nlohmann::json::array(
+      {{{"service", "keyvault"}, {"method", "DELETE"}, {"path", "^/secrets/shared$"}, {"action", "drop"},
+        {"phase", "after"}, {"count", 1}},
+       {{"service", "keyvault"}, {"method", "GET"}, {"path", "^/deletedsecrets/shared$"}, {"action", "status"},
+        {"status", 403}}}));
+  auto clients = NewClients();
+  tf::Diagnostics diags;
+  Remove(*clients, mine, diags);
+  EXPECT_FALSE(diags.HasError());
+  ASSERT_EQ(diags.items().size(), 1u);
+  EXPECT_EQ(diags.items()[0].summary, "Secret deleted but not purged");
+  EXPECT_EQ(RouteCount("keyvault", "DELETE", "/secrets/shared", 409), 1);
+  EXPECT_EQ(RouteCount("keyvault", "DELETE", "/deletedsecrets/shared"), 0);
+  const nlohmann::json secrets = server_->Objects()["secrets"];
+  ASSERT_EQ(secrets.size(), 1u) << secrets.dump();
+  const std::string state = secrets[0].value("state", "");
+  EXPECT_TRUE(state == "deleting" || state == "deleted") << secrets.dump();
+}
+
 // The object's secret is gone already (deleted and purged outside). Another writer takes the name
 // right after the check: nothing is deleted.
 TEST_F(SecretRemovalTest, ASecretWrittenAfterTheObjectsWasFoundGoneIsLeftAlone) {

@@ -358,19 +358,23 @@ StatusOr<SecretBundle> Client::DeleteSecret(const std::string& vault_url, const 
   }
 }
 
-SecretBundle Client::DeletedEntryOnceShown(const Vault& v, const std::string& name, const std::string& op) {
+StatusOr<SecretBundle> Client::DeletedEntryOnceShown(const Vault& v, const std::string& name, const std::string& op) {
   http::RetryPolicy policy = PollPolicy(v);
   policy.budget = std::min<std::chrono::milliseconds>(policy.budget, kDeletedEntryWait);
   http::RetryBudget b(policy, clock_, stop_.get(), g_seed.fetch_add(0x9E3779B97F4A7C15ULL));
   for (;;) {
     auto r = Call(v, "GET", "/deletedsecrets/" + name, nullptr, op + " (reading the deleted entry)");
     b.RecordAttempt();
+    if (!r.ok() && r.status().code() == StatusCode::kCancelled) return r.status();
     if (r.ok() && r->status == 200) {
       if (auto j = internal::ParseJson(r->body); j && j->is_object()) return j->get<SecretBundle>();
     }
     // A 404 while the delete is carried out; anything else, or no entry in time (purged at once by
     // whoever deleted it): which version went stays unknown.
-    if (!r.ok() || (r->status != 404 && r->status != 200) || !b.WaitBeforeRetry().ok()) return SecretBundle{};
+    if (!r.ok() || (r->status != 404 && r->status != 200)) return SecretBundle{};
+    Status w = b.WaitBeforeRetry();
+    if (w.code() == StatusCode::kCancelled) return w;
+    if (!w.ok()) return SecretBundle{};
   }
 }
 

@@ -71,7 +71,7 @@ class Client {
                                       const std::string& version, const UpdateSecretParams& p);
   // Soft delete (all versions). kNotFound when there is no live secret. A delete already under way
   // (409 ObjectIsBeingDeleted) is waited for, up to kDeletedEntryWait, for the deleted entry that
-  // names the version it took; the id is "" when that cannot be told.
+  // names the version it took; the id is "" when that cannot be told (the delete took place).
   StatusOr<SecretBundle> DeleteSecret(const std::string& vault_url, const std::string& name);
   // kNotFound when there is no soft-deleted secret of that name.
   StatusOr<SecretBundle> GetDeletedSecret(const std::string& vault_url, const std::string& name);
@@ -102,8 +102,9 @@ class Client {
   // Polls GET `path` until it answers `want_status` `needed` times in a row.
   Status WaitFor(const Vault& v, const std::string& path, int want_status, const std::string& op);
   // DeleteSecret after 409 ObjectIsBeingDeleted: the deleted entry, polled for until it shows (at
-  // most kDeletedEntryWait, within the poll budget); an empty bundle when it does not.
-  SecretBundle DeletedEntryOnceShown(const Vault& v, const std::string& name, const std::string& op);
+  // most kDeletedEntryWait, within the poll budget); an empty bundle when it does not or cannot be
+  // read; kCancelled on a stop.
+  StatusOr<SecretBundle> DeletedEntryOnceShown(const Vault& v, const std::string& name, const std::string& op);
   static constexpr std::chrono::milliseconds kDeletedEntryWait{60000};
   // A 403 SecretDisabled: the secret is there, its latest version disabled.
   static bool IsDisabledAnswer(const http::Response& r, const std::string& op);
