@@ -79,6 +79,14 @@ class SecretRemovalTest : public testing::EmulatorTest {
     return bundle.ok() ? bundle->value.Reveal() : "<" + bundle.status().message() + ">";
   }
   bool SoftDeleted() { return outside_->keyvault().GetDeletedSecret(VaultUrl(), kName).ok(); }
+  // Restarts the emulator with deletes that take 1.5 s: a second delete arrives while the first is
+  // under way (409 ObjectIsBeingDeleted).
+  void RestartWithSlowDeletes() {
+    emulator::Options o;
+    o.kv_delete_delay_ms = 1500;
+    Restart(o);
+    outside_ = NewClients();
+  }
   void Remove(clients::Clients& c, const std::string& versioned_id, tf::Diagnostics& diags) {
     RemoveObjectsSecret(c.keyvault(), VaultUrl(), kName, versioned_id, /*purge=*/true, diags);
   }
@@ -136,10 +144,7 @@ TEST_F(SecretRemovalTest, AVersionWrittenBetweenTheCheckAndTheDeleteIsRecoveredN
 // begins elsewhere, so the delete is answered 409 ObjectIsBeingDeleted. The deleted entry, once it
 // shows, ends in that newer version: it is recovered, not purged.
 TEST_F(SecretRemovalTest, ADeleteAlreadyUnderWayThatTookANewerVersionIsRecoveredNotPurged) {
-  emulator::Options o;
-  o.kv_delete_delay_ms = 1500;  // the other delete is still under way when this one arrives
-  Restart(o);
-  outside_ = NewClients();
+  RestartWithSlowDeletes();
   const std::string mine = Write("mine");
   auto clients = ClientsWith(Is("DELETE", "/secrets/shared"), Interleave::When::kBefore, [&] {
     Write("theirs");
@@ -158,10 +163,7 @@ TEST_F(SecretRemovalTest, ADeleteAlreadyUnderWayThatTookANewerVersionIsRecovered
 // entry cannot be read (403), so which version went cannot be told: the secret is left
 // soft-deleted, with a warning, rather than purged.
 TEST_F(SecretRemovalTest, ADeleteWhoseVersionCannotBeToldIsNotPurged) {
-  emulator::Options o;
-  o.kv_delete_delay_ms = 1500;  // the first delete is still under way when its resend arrives
-  Restart(o);
-  outside_ = NewClients();
+  RestartWithSlowDeletes();
   const std::string mine = Write("mine");
   Faults(nlohmann::json::array(
       {{{"service", "keyvault"}, {"method", "DELETE"}, {"path", "^/secrets/shared$"}, {"action", "drop"},

@@ -296,12 +296,7 @@ TEST_F(PoolBindingE2eTest, AnUpdateTheStateNeverRecordedIsStillTheBindingsOwn) {
   Config(Binding(vault, "  value = \"before\"\n"));
   ASSERT_TRUE(MustApply().ok());
   const std::string recorded = State("adbjit_keyvault_binding.b")["id"];
-  Config(Binding(vault, "  value = \"after\"\n"));
-  emu().SetFaults(json::array({{{"service", "keyvault"}, {"method", "PUT"}, {"path", "^/secrets/pool-id$"},
-                                {"action", "status"}, {"phase", "after"}, {"status", 403}, {"count", 1}}}));
-  CommandResult cut = ws().Apply();
-  EXPECT_NE(cut.exit_code, 0) << cut.Describe();
-  emu().ClearFaults();
+  ApplyWhoseWriteLandsUnrecorded(Binding(vault, "  value = \"after\"\n"), "pool-id");
   ASSERT_EQ(SecretValue("pool-id"), "after") << "the fault should answer after the write";
   ASSERT_EQ(State("adbjit_keyvault_binding.b")["id"], recorded);
 
@@ -331,12 +326,7 @@ TEST_F(PoolBindingE2eTest, AWriterIdMadeByAFailedUpdateIsKept) {
     for (auto& instance : resource["instances"]) instance.erase("private");
   }
   ws().WriteFile("terraform.tfstate", state.dump(2));
-  Config(Binding(vault, "  value = \"after\"\n"));
-  emu().SetFaults(json::array({{{"service", "keyvault"}, {"method", "PUT"}, {"path", "^/secrets/pool-id$"},
-                                {"action", "status"}, {"phase", "after"}, {"status", 403}, {"count", 1}}}));
-  CommandResult cut = ws().Apply();
-  EXPECT_NE(cut.exit_code, 0) << cut.Describe();
-  emu().ClearFaults();
+  ApplyWhoseWriteLandsUnrecorded(Binding(vault, "  value = \"after\"\n"), "pool-id");
   ASSERT_EQ(SecretValue("pool-id"), "after") << "the fault should answer after the write";
 
   CommandResult plan = PlanDetailed();

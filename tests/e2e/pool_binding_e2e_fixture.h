@@ -58,6 +58,17 @@ class PoolBindingE2eTest : public EmulatorE2eTest {
     ExpectDiagnosticAt(output, "Warning: " + summary, line_needle);
   }
 
+  // Applies `resources` with the Key Vault PUT of `secret` carried out and then answered 403: the
+  // version lands, but the apply fails and no state records it.
+  void ApplyWhoseWriteLandsUnrecorded(const std::string& resources, const std::string& secret) {
+    Config(resources);
+    emu().SetFaults(json::array({{{"service", "keyvault"}, {"method", "PUT"}, {"path", "^/secrets/" + secret + "$"},
+                                  {"action", "status"}, {"phase", "after"}, {"status", 403}, {"count", 1}}}));
+    CommandResult cut = ws_.Apply();
+    emu().ClearFaults();
+    EXPECT_NE(cut.exit_code, 0) << cut.Describe();
+  }
+
  private:
   // Any of the diagnostics with that heading (several resources can fail alike) will do.
   void ExpectDiagnosticAt(const std::string& output, const std::string& heading, const std::string& line_needle) {
