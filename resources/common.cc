@@ -26,13 +26,38 @@ void OpenEphemeralTokens::Remove(const std::string& id) {
   std::erase_if(open_, [&](const Token& t) { return t.id == id; });
 }
 
-void OpenEphemeralTokens::RemoveMarker(const std::string& marker) {
+bool OpenEphemeralTokens::BeginCreate(const std::string& marker) {
   std::lock_guard lock(mu_);
-  std::erase_if(open_, [&](const Token& t) { return t.id.empty() && t.marker == marker; });
+  if (sweeping_) return false;
+  open_.push_back({.id = "", .expiry = "", .marker = marker});
+  ++creating_;
+  return true;
 }
 
-std::vector<OpenEphemeralTokens::Token> OpenEphemeralTokens::TakeAll() {
-  std::lock_guard lock(mu_);
+std::vector<OpenEphemeralTokens::Token> OpenEphemeralTokens::EndCreate(const std::string& marker,
+                                                                      std::optional<Token> made, bool keep_marker) {
+  std::vector<Token> left;  // for the caller, once the sweep has taken the list
+  {
+    std::lock_guard lock(mu_);
+    --creating_;
+    if (taken_) {
+      if (made) left.push_back(std::move(*made));
+      if (keep_marker) left.push_back({.id = "", .expiry = "", .marker = marker});
+    } else {
+      if (!keep_marker) std::erase_if(open_, [&](const Token& t) { return t.id.empty() && t.marker == marker; });
+      if (made) open_.push_back(std::move(*made));
+    }
+  }
+  creates_ended_.notify_all();
+  return left;
+}
+
+std::vector<OpenEphemeralTokens::Token> OpenEphemeralTokens::TakeAllForSweep(
+    std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(mu_);
+  sweeping_ = true;
+  creates_ended_.wait_until(lock, deadline, [this] { return creating_ == 0; });
+  taken_ = true;
   return std::exchange(open_, {});
 }
 

@@ -5,6 +5,7 @@
 #define ADBJIT_RESOURCES_COMMON_H_
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -55,15 +56,29 @@ class OpenEphemeralTokens {
   };
   void Add(Token token);
   void Remove(const std::string& id);
-  // Removes the entry known by `marker` alone (one added before its create was sent).
-  void RemoveMarker(const std::string& marker);
-  std::vector<Token> TakeAll();
+  // Puts `marker` on the list before its create is sent. False once the shutdown sweep has begun:
+  // the process is about to end, and nothing would revoke what a create started now makes.
+  bool BeginCreate(const std::string& marker);
+  // The create begun under `marker` has ended: `made` (if any) goes on the list, and the marker's
+  // entry stays only when `keep_marker` (a lost or late answer may still make a token). Returns
+  // what the caller must revoke itself because the shutdown sweep has already taken the list
+  // (`made`, and the marker when kept); empty otherwise.
+  std::vector<Token> EndCreate(const std::string& marker, std::optional<Token> made, bool keep_marker);
+  // Everything on the list, for the shutdown sweep: taken once the creates in flight have ended
+  // (a Stop does not abort a create: it runs to its answer), or at `deadline`; the marker of one
+  // still in flight then goes with the rest, and its end (EndCreate) hands its token back to the
+  // open. Creates begun from now on are refused (BeginCreate).
+  std::vector<Token> TakeAllForSweep(std::chrono::steady_clock::time_point deadline);
   std::vector<Token> Snapshot() const;
   bool Empty() const;
 
  private:
   mutable std::mutex mu_;
+  std::condition_variable creates_ended_;
   std::vector<Token> open_;
+  int creating_ = 0;       // creates begun and not ended
+  bool sweeping_ = false;  // TakeAllForSweep has been called
+  bool taken_ = false;     // ... and has taken the list
 };
 
 // Created by the provider's Configure. The clients are null when the provider configuration held
@@ -83,8 +98,10 @@ class ApiProviderData : public tf::ProviderData {
 };
 
 // Revokes the ephemeral tokens Terraform opened and did not close, logging each (Provider::Shutdown;
-// token_ephemeral_resource.cc). It starts no revoke after `deadline` (Terraform waits for Shutdown with no deadline of its own;
-// one deadline serves every sweep of the process), by default the clean-up budget from now.
+// token_ephemeral_resource.cc), once the opens whose create is in flight have ended; an open that
+// ends later revokes its own token. It neither waits nor starts a revoke after `deadline`
+// (Terraform waits for Shutdown with no deadline of its own; one deadline serves every sweep of
+// the process), by default the clean-up budget from now.
 void RevokeUnclosedEphemeralTokens(const ApiProviderData& api,
                                    std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
 

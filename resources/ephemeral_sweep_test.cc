@@ -107,7 +107,7 @@ TEST_F(EphemeralSweepTest, StopsTryingOnceTheWorkspaceDoesNotAnswer) {
   EXPECT_EQ(LiveTokenIds(), ids) << "nothing could be revoked";
   EXPECT_EQ(LinesWith("cannot revoke an ephemeral token Terraform did not close"), 1);
   EXPECT_EQ(LinesWith("did not revoke an ephemeral token Terraform did not close (the workspace did not answer"), 2);
-  EXPECT_TRUE(api->open_ephemeral_tokens.TakeAll().empty());
+  EXPECT_TRUE(api->open_ephemeral_tokens.TakeAllForSweep(std::chrono::steady_clock::now()).empty());
 }
 
 // A revoke in the sweep retries within the clean-up budget (20 s), not within

@@ -24,6 +24,29 @@ class EphemeralTokenTest : public testing::EmulatorTest {
     api_->clients = NewClients();
     ASSERT_NE(api_->clients, nullptr);
   }
+  // Opens a token (600 s, no comment) on another thread.
+  std::future<tf::OpenResponse> OpenAsync() {
+    auto config = tf::DecodeJson(R"({"lifetime_seconds":600})", ephemeral_->GetSchema().ImpliedType());
+    EXPECT_TRUE(config.ok()) << config.status().message();
+    return std::async(std::launch::async, [this, config = *config] {
+      tf::OpenResponse resp;
+      ephemeral_->Open(ctx_, tf::OpenRequest{config}, resp);
+      return resp;
+    });
+  }
+  // Terraform shuts the provider down while an open's create waits `delay_ms` for the workspace
+  // (which makes the token after the wait): Stop, then the shutdown sweep with `sweep_time`.
+  tf::OpenResponse ShutDownDuringAnOpen(int delay_ms, std::chrono::milliseconds sweep_time) {
+    Faults(nlohmann::json::array({{{"service", "databricks"}, {"method", "POST"}, {"path", "^/api/2.0/token/create$"},
+                                   {"action", "delay"}, {"delay_ms", delay_ms}, {"count", 1}}}));
+    std::future<void> sending = WhenSending("create token");
+    auto opened = OpenAsync();
+    EXPECT_EQ(sending.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    api_->clients->Cancel();
+    RevokeUnclosedEphemeralTokens(*api_, std::chrono::steady_clock::now() + sweep_time);
+    return opened.get();
+  }
+
   std::shared_ptr<ApiProviderData> api_ = std::make_shared<ApiProviderData>();
   const tf::CallContext ctx_{.provider = api_};
   std::shared_ptr<const tf::EphemeralResource> ephemeral_ = NewEphemeralTokenResource();
@@ -85,6 +108,37 @@ TEST_F(EphemeralTokenTest, AnOpenRefusedLeavesNothingOpen) {
   EXPECT_TRUE(resp.diagnostics.HasError());
   EXPECT_TRUE(api_->open_ephemeral_tokens.Empty());
   EXPECT_FALSE(api_->NeedsShutdown());
+}
+
+// Terraform shuts the provider down (after a Stop, which lets a create run to its answer) while an
+// open's create is in flight: the sweep waits for the open to end and revokes what it made, rather
+// than look once for a token that does not exist yet and leave the one made a moment later.
+TEST_F(EphemeralTokenTest, TheShutdownSweepWaitsForAnOpenInFlight) {
+  tf::OpenResponse open = ShutDownDuringAnOpen(/*delay_ms=*/1500, std::chrono::seconds(20));
+  EXPECT_FALSE(open.diagnostics.HasError());
+  EXPECT_EQ(RouteCount("databricks", "POST", "/api/2.0/token/create", 200), 1);
+  EXPECT_TRUE(LiveTokenIds().empty()) << "the token made after the sweep began outlives the run";
+  EXPECT_TRUE(api_->open_ephemeral_tokens.Empty());
+}
+
+// An open whose create ends after the sweep stopped waiting for it revokes its own token.
+TEST_F(EphemeralTokenTest, AnOpenThatEndsAfterTheSweepRevokesItsOwnToken) {
+  tf::OpenResponse open = ShutDownDuringAnOpen(/*delay_ms=*/1500, std::chrono::milliseconds(100));
+  EXPECT_FALSE(open.diagnostics.HasError());
+  EXPECT_EQ(RouteCount("databricks", "POST", "/api/2.0/token/create", 200), 1);
+  EXPECT_TRUE(LiveTokenIds().empty()) << "the token made after the sweep outlives the run";
+  EXPECT_TRUE(api_->open_ephemeral_tokens.Empty());
+}
+
+// Once the sweep has begun, an open is refused before anything is sent: the process is about to
+// end, and nothing would revoke the token.
+TEST_F(EphemeralTokenTest, AnOpenAfterTheShutdownSweepBeganIsRefused) {
+  RevokeUnclosedEphemeralTokens(*api_);
+  tf::OpenResponse open = OpenAsync().get();
+  ASSERT_TRUE(open.diagnostics.HasError());
+  EXPECT_EQ(open.diagnostics.items()[0].summary, "Provider is shutting down");
+  EXPECT_EQ(RouteCount("databricks", "POST", "/api/2.0/token/create"), 0);
+  EXPECT_TRUE(api_->open_ephemeral_tokens.Empty());
 }
 
 }  // namespace

@@ -22,29 +22,7 @@ namespace {
 using testing::EmulatorTest;
 using Clock = std::chrono::steady_clock;
 
-class ClientsTest : public EmulatorTest {
- protected:
-  void TearDown() override {
-    log::SetSinkForTesting(nullptr);
-    EmulatorTest::TearDown();
-  }
-
-  // Ready once the transport has put a request whose operation contains `operation` on the wire
-  // (its trace line), so that a test can act while the request is in flight. One per test.
-  std::future<void> WhenSending(std::string operation) {
-    log::SetLevel(log::Level::kTrace);
-    log::SetSinkForTesting([this, operation = std::move(operation)](std::string_view line) {
-      if (line.find("sending request") != std::string_view::npos && line.find(operation) != std::string_view::npos) {
-        std::call_once(sending_once_, [this] { sending_.set_value(); });
-      }
-    });
-    return sending_.get_future();
-  }
-
- private:
-  std::promise<void> sending_;
-  std::once_flag sending_once_;
-};
+class ClientsTest : public EmulatorTest {};
 
 TEST_F(ClientsTest, RetryAfterTwoSecondsIsHonoured) {
   auto clients = NewClients();

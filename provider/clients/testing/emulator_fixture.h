@@ -4,9 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "emulator/server.h"
 #include "provider/clients/clients.h"
@@ -89,8 +92,25 @@ class EmulatorTest : public ::testing::Test {
     return RouteCount("entra", "POST", "/" + principal_.tenant_id + "/oauth2/v2.0/token");
   }
 
+  // Ready once the transport has put a request whose operation contains `operation` on the wire
+  // (its trace line), so that a test can act while the request is in flight. One per test; it
+  // takes the log sink.
+  std::future<void> WhenSending(std::string operation) {
+    log::SetLevel(log::Level::kTrace);
+    log::SetSinkForTesting([this, operation = std::move(operation)](std::string_view line) {
+      if (line.find("sending request") != std::string_view::npos && line.find(operation) != std::string_view::npos) {
+        std::call_once(sending_once_, [this] { sending_.set_value(); });
+      }
+    });
+    return sending_.get_future();
+  }
+
   emulator::Principal principal_;
   std::unique_ptr<emulator::Server> server_;
+
+ private:
+  std::promise<void> sending_;
+  std::once_flag sending_once_;
 };
 
 }  // namespace adbjit::testing
