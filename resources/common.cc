@@ -425,14 +425,27 @@ void RemoveObjectsSecret(keyvault::Client& kv, const std::string& vault_url, con
     return;
   }
   if (*latest == LatestVersion::kGone) return purge_if_ours();
-  auto deleted = kv.DeleteSecret(vault_url, name);
+  bool joined = false;  // the delete met one already under way
+  auto deleted = kv.DeleteSecret(vault_url, name, &joined);
   if (!deleted.ok()) {
     if (deleted.status().IsNotFound()) return purge_if_ours();
     AddApiError(diags, deleted.status(), "Cannot delete Key Vault secret", path);
     return;
   }
+  if (!deleted->id.empty() && !IsOwnVersion(*deleted, versioned_id, own_writer) && joined) {
+    // A newer version came between the check and the delete, and a delete already under way took
+    // it: most likely whoever wrote it, or someone else, deleting the secret on purpose, which a
+    // recover would undo (it may also be this delete's own first attempt, whose answer was lost).
+    diags.AddWarning("Secret deleted with a version this resource did not write",
+                     "Another delete of the secret \"" + name + "\" was under way when this resource deleted it, "
+                     "and it took a version written after this resource's (" + deleted->id + "). The secret is left "
+                     "soft-deleted, neither recovered nor purged. If that version should stay, recover it "
+                     "(az keyvault secret recover).",
+                     path);
+    return;
+  }
   if (!deleted->id.empty() && !IsOwnVersion(*deleted, versioned_id, own_writer)) {
-    // A newer version came between the check and the delete, and went with it: bring it back.
+    // A newer version came between the check and the delete, and this delete took it: bring it back.
     log::Info("keyvault", "a newer version was written while the secret was being deleted; recovering it",
               {{"name", name}});
     auto recovered = kv.RecoverDeletedSecretAndWait(vault_url, name);

@@ -142,21 +142,29 @@ TEST_F(SecretRemovalTest, AVersionWrittenBetweenTheCheckAndTheDeleteIsRecoveredN
 
 // Between the check and the delete, another writer's version lands and a delete of the secret
 // begins elsewhere, so the delete is answered 409 ObjectIsBeingDeleted. The deleted entry, once it
-// shows, ends in that newer version: it is recovered, not purged.
-TEST_F(SecretRemovalTest, ADeleteAlreadyUnderWayThatTookANewerVersionIsRecoveredNotPurged) {
+// shows, ends in that newer version: the other delete took it, on purpose as far as can be told,
+// so it is neither recovered (which would undo that delete) nor purged; a warning says so.
+TEST_F(SecretRemovalTest, ADeleteAlreadyUnderWayThatTookANewerVersionIsNeitherRecoveredNorPurged) {
   RestartWithSlowDeletes();
   const std::string mine = Write("mine");
+  std::string theirs;
   auto clients = ClientsWith(Is("DELETE", "/secrets/shared"), Interleave::When::kBefore, [&] {
-    Write("theirs");
+    theirs = Write("theirs");
     EXPECT_TRUE(outside_->keyvault().DeleteSecret(VaultUrl(), kName).ok());
   });
   tf::Diagnostics diags;
   Remove(*clients, mine, diags);
   ASSERT_TRUE(interleave_->fired());
   EXPECT_FALSE(diags.HasError());
+  ASSERT_EQ(diags.items().size(), 1u);
+  EXPECT_EQ(diags.items()[0].summary, "Secret deleted with a version this resource did not write");
+  EXPECT_NE(diags.items()[0].detail.find(theirs), std::string::npos) << diags.items()[0].detail;
   EXPECT_EQ(RouteCount("keyvault", "DELETE", "/secrets/shared", 409), 1);
-  EXPECT_EQ(LiveValue(), "theirs");
+  EXPECT_EQ(RouteCount("keyvault", "POST", "/deletedsecrets/shared/recover"), 0);
   EXPECT_EQ(RouteCount("keyvault", "DELETE", "/deletedsecrets/shared"), 0);
+  auto deleted = outside_->keyvault().GetDeletedSecret(VaultUrl(), kName);
+  ASSERT_TRUE(deleted.ok()) << deleted.status().ToString();
+  EXPECT_EQ(deleted->id, theirs);
 }
 
 // The delete's answer is lost and its resend meets the first delete under way (409); the deleted

@@ -333,7 +333,8 @@ StatusOr<SecretBundle> Client::UpdateSecret(const std::string& vault_url, const 
   return j->get<SecretBundle>();
 }
 
-StatusOr<SecretBundle> Client::DeleteSecret(const std::string& vault_url, const std::string& name) {
+StatusOr<SecretBundle> Client::DeleteSecret(const std::string& vault_url, const std::string& name, bool* joined) {
+  if (joined != nullptr) *joined = false;
   ADBJIT_ASSIGN_OR_RETURN(Vault v, ParseVault(vault_url));
   ADBJIT_RETURN_IF_ERROR(ValidateSecretName(name));
   const std::string op = "delete secret " + name;
@@ -345,6 +346,7 @@ StatusOr<SecretBundle> Client::DeleteSecret(const std::string& vault_url, const 
       // A delete is under way: an earlier attempt whose answer was lost (the transport sends a
       // DELETE again), or someone else's. The deleted entry, once it shows, names the version that
       // went with it (one written since the caller's last look may not be the caller's).
+      if (joined != nullptr) *joined = true;
       return DeletedEntryOnceShown(v, name, op);
     }
     if (r.status != 200) return KeyVaultError(r, op);

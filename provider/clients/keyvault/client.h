@@ -72,7 +72,9 @@ class Client {
   // Soft delete (all versions). kNotFound when there is no live secret. A delete already under way
   // (409 ObjectIsBeingDeleted) is waited for, up to kDeletedEntryWait, for the deleted entry that
   // names the version it took; the id is "" when that cannot be told (the delete took place).
-  StatusOr<SecretBundle> DeleteSecret(const std::string& vault_url, const std::string& name);
+  // `joined`, if given, tells whether that was so: the delete that took the secret may then be
+  // someone else's (or this call's own first attempt, whose answer was lost).
+  StatusOr<SecretBundle> DeleteSecret(const std::string& vault_url, const std::string& name, bool* joined = nullptr);
   // kNotFound when there is no soft-deleted secret of that name.
   StatusOr<SecretBundle> GetDeletedSecret(const std::string& vault_url, const std::string& name);
   // Purges the soft-deleted secret and waits until the deleted entry is gone: waits out a delete
