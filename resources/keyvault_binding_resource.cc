@@ -57,9 +57,14 @@ constexpr char kWrittenOutside[] = "written_outside";
 constexpr char kWriterId[] = "writer";
 constexpr char kBindingType[] = "adbjit_keyvault_binding";
 
-std::string WriterId(const std::string& private_data) {
+// The private state as a JSON object: empty when there is none, or it is not an object.
+nlohmann::json PrivateObject(const std::string& private_data) {
   auto j = nlohmann::json::parse(private_data, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return "";
+  return !j.is_discarded() && j.is_object() ? j : nlohmann::json::object();
+}
+
+std::string WriterId(const std::string& private_data) {
+  const nlohmann::json j = PrivateObject(private_data);
   auto it = j.find(kWriterId);
   return it != j.end() && it->is_string() ? it->get<std::string>() : "";
 }
@@ -71,13 +76,13 @@ std::string OwnWriter(const std::string& private_data) {
 }
 
 bool Flag(const std::string& private_data, const char* flag) {
-  auto j = nlohmann::json::parse(private_data, nullptr, false);
-  return !j.is_discarded() && j.is_object() && j.value(flag, false);
+  const nlohmann::json j = PrivateObject(private_data);
+  auto it = j.find(flag);
+  return it != j.end() && it->is_boolean() && it->get<bool>();
 }
 
 std::string WithFlag(const std::string& private_data, const char* flag, bool on) {
-  auto j = nlohmann::json::parse(private_data, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) j = nlohmann::json::object();
+  nlohmann::json j = PrivateObject(private_data);
   j.erase("wo_sha256");  // a digest of the write-only value that earlier builds kept
   if (on) {
     j[flag] = true;
@@ -88,8 +93,7 @@ std::string WithFlag(const std::string& private_data, const char* flag, bool on)
 }
 
 std::string WithWriterId(const std::string& private_data, const std::string& id) {
-  auto j = nlohmann::json::parse(private_data, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) j = nlohmann::json::object();
+  nlohmann::json j = PrivateObject(private_data);
   j[kWriterId] = id;
   return j.dump();
 }

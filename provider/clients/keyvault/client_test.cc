@@ -3,8 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include <ctime>
+#include <chrono>
 
+#include "emulator/common.h"
 #include "provider/clients/testing/emulator_fixture.h"
 
 namespace adbjit::keyvault {
@@ -487,11 +488,9 @@ TEST_F(KeyVaultClientTest, AnEarlierVersionWithTheSameContentsDoesNotConfirmAWri
   ASSERT_TRUE(earlier.ok()) << earlier.status().ToString();
   // The write begins an hour after that version on Key Vault's clock (the answers' Date header),
   // as a write does long after an earlier one; every try is answered 500.
-  const std::time_t later = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + std::chrono::hours(1));
-  char date[64];
-  std::tm tm{};
-  gmtime_r(&later, &tm);
-  std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  const std::string date = emulator::HttpDate(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  (std::chrono::system_clock::now() + std::chrono::hours(1)).time_since_epoch())
+                                                  .count());
   Faults(nlohmann::json::array({{{"service", "keyvault"}, {"method", "PUT"}, {"action", "status"}, {"status", 500},
                                  {"headers", {{"Date", date}}}}}));
   auto again = kv.SetSecret(vault, "same", Params("same-value"));
