@@ -39,8 +39,9 @@ Attribute OptionalBool(const char* name, std::string description) {
 tf::Block GuardrailsBlock() {
   return tf::Block{
       .description = "Policy enforced at plan time, before any API call: a configuration that breaks a "
-                     "guard rail fails `terraform plan` with an error naming the offending attribute. "
-                     "Unset limits are not enforced.",
+                     "guard rail fails `terraform plan` with an error naming the offending attribute. An "
+                     "existing token or pool that a tightened guard rail no longer allows, and that the plan "
+                     "neither changes there nor replaces, gets a warning instead. Unset limits are not enforced.",
       .attributes = {
           {.name = a::kMaxTokenLifetimeSeconds,
            .type = Type::Number(),

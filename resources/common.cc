@@ -196,6 +196,21 @@ void RequireWorkspace(const ApiProviderData* api, const std::string& type, tf::D
                         "DATABRICKS_AZURE_RESOURCE_ID) to the workspace's Azure resource ID.");
 }
 
+void GuardrailBreaches::Add(tf::Diagnostics& diags, std::string_view attr, const std::string& summary,
+                            const std::string& detail) const {
+  const tf::AttributePath path{std::string(attr)};
+  const bool kept = !req_.prior_state.IsNull() && resp_.requires_replace.empty() &&
+                    Get(req_.prior_state, attr) == Get(resp_.planned_state, attr);
+  if (!kept) {
+    diags.AddError(summary, detail, path);
+    return;
+  }
+  diags.AddWarning(summary, detail + " The existing object keeps it, as this plan neither changes " + std::string(attr) +
+                                " nor replaces the object; a plan that does either fails until it is within the "
+                                "guard rail.",
+                   path);
+}
+
 std::string ServiceWords(const Status& status) {
   const size_t at = status.message().rfind(": HTTP ");
   return AsciiLower(at == std::string::npos ? status.message() : status.message().substr(at));

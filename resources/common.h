@@ -135,6 +135,21 @@ bool IsUnknown(const tf::Value& object, std::string_view attr);
 // Known, and null or an empty list, map or string: what the APIs treat as "none".
 bool IsEmptyOrNull(const tf::Value& object, std::string_view attr);
 
+// A guard rail broken by `attr`. Policy applies to what the provider makes or changes: an error
+// when this plan creates or replaces the object, or changes `attr`; a warning when an existing
+// object keeps the value it had before the guard rail was tightened (an error there would also
+// stop `terraform destroy`, which plans with the configuration before it destroys). Call once the
+// plan's replacement reasons are known.
+class GuardrailBreaches {
+ public:
+  GuardrailBreaches(const tf::PlanRequest& req, const tf::PlanResponse& resp) : req_(req), resp_(resp) {}
+  void Add(tf::Diagnostics& diags, std::string_view attr, const std::string& summary, const std::string& detail) const;
+
+ private:
+  const tf::PlanRequest& req_;
+  const tf::PlanResponse& resp_;
+};
+
 // Takes `path` off the plan's replacement reasons (a change the resource can make in place after all).
 void DropRequiresReplace(tf::PlanResponse& resp, const tf::AttributePath& path);
 

@@ -294,7 +294,8 @@ bool EditableFieldsChange(const Value& prior, const Value& planned) {
          !(IsEmptyOrNull(prior, "custom_tags") && IsEmptyOrNull(planned, "custom_tags"));
 }
 
-void CheckGuardrails(const ApiProviderData* api, const Value& config, tf::Diagnostics& diags) {
+void CheckGuardrails(const ApiProviderData* api, const Value& config, const GuardrailBreaches& breaches,
+                     tf::Diagnostics& diags) {
   if (api == nullptr || !api->guardrails.known) return;
   const Guardrails& g = api->guardrails;
   if (g.allowed_node_types && !IsUnknown(config, "node_type_id")) {
@@ -303,34 +304,30 @@ void CheckGuardrails(const ApiProviderData* api, const Value& config, tf::Diagno
     if (std::find(allowed.begin(), allowed.end(), node) == allowed.end()) {
       std::string list;
       for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      diags.AddError("Node type not allowed by guard rail",
-                     "node_type_id = \"" + node + "\" is not in the provider's guardrails.allowed_node_types (" +
-                         list + ").",
-                     AttributePath("node_type_id"));
+      breaches.Add(diags, "node_type_id", "Node type not allowed by guard rail",
+                   "node_type_id = \"" + node + "\" is not in the provider's guardrails.allowed_node_types (" + list +
+                       ").");
     }
   }
   if (g.max_pool_capacity && !IsUnknown(config, "max_capacity")) {
     auto cap = GetInt(config, "max_capacity");
     if (!cap) {
-      diags.AddError("Pool capacity required by guard rail",
-                     "The provider's guardrails set max_pool_capacity = " + std::to_string(*g.max_pool_capacity) +
-                         ", so every pool must set max_capacity.",
-                     AttributePath("max_capacity"));
+      breaches.Add(diags, "max_capacity", "Pool capacity required by guard rail",
+                   "The provider's guardrails set max_pool_capacity = " + std::to_string(*g.max_pool_capacity) +
+                       ", so every pool must set max_capacity.");
     } else if (*cap > *g.max_pool_capacity) {
-      diags.AddError("Pool capacity exceeds guard rail",
-                     "max_capacity = " + std::to_string(*cap) + " is above the provider's guardrails.max_pool_capacity = " +
-                         std::to_string(*g.max_pool_capacity) + ".",
-                     AttributePath("max_capacity"));
+      breaches.Add(diags, "max_capacity", "Pool capacity exceeds guard rail",
+                   "max_capacity = " + std::to_string(*cap) + " is above the provider's guardrails.max_pool_capacity = " +
+                       std::to_string(*g.max_pool_capacity) + ".");
     }
   }
   // The keys are all the check needs (GetMapKeys).
   if (auto keys = GetMapKeys(config, "custom_tags"); keys && !g.required_pool_tags.empty()) {
     for (const auto& key : g.required_pool_tags) {
       if (!keys->contains(key)) {
-        diags.AddError("Pool tag required by guard rail",
-                       "The provider's guardrails.required_pool_tags requires custom_tags to contain the key \"" +
-                           key + "\".",
-                       AttributePath("custom_tags"));
+        breaches.Add(diags, "custom_tags", "Pool tag required by guard rail",
+                     "The provider's guardrails.required_pool_tags requires custom_tags to contain the key \"" + key +
+                         "\".");
       }
     }
   }
@@ -378,8 +375,14 @@ class InstancePoolResource final : public tf::Resource {
   }
 
   void ModifyPlan(const tf::CallContext& ctx, const tf::PlanRequest& req, tf::PlanResponse& resp) const override {
-    CheckGuardrails(Api(ctx), req.config, resp.diagnostics);
     RequireWorkspace(Api(ctx), "An instance pool", resp.diagnostics);
+    PlanChange(req, resp);
+    CheckGuardrails(Api(ctx), req.config, GuardrailBreaches(req, resp), resp.diagnostics);
+  }
+
+  // The plan of an existing pool: what Databricks keeps or fills in is no change, and what an edit
+  // cannot do replaces the pool.
+  static void PlanChange(const tf::PlanRequest& req, tf::PlanResponse& resp) {
     if (req.prior_state.IsNull()) return;
     KeepPlacementInPlace(req, resp);
     KeepEmptyVersionsInPlace(req, resp);

@@ -249,23 +249,21 @@ Value WithTokenInfo(Value state, const databricks::TokenInfo& info) {
       .WithAttr("expiry_time", info.expiry_time < 0 ? Str(std::nullopt) : Value::String(EpochMsToRfc3339(info.expiry_time)));
 }
 
-void CheckLifetimeGuardrail(const ApiProviderData* api, const Value& config, tf::Diagnostics& diags) {
+// A renewal or any other replacement creates a token, so it must keep to the guard rail.
+void CheckLifetimeGuardrail(const ApiProviderData* api, const Value& config, const GuardrailBreaches& breaches,
+                            tf::Diagnostics& diags) {
   if (api == nullptr || !api->guardrails.known || !api->guardrails.max_token_lifetime_seconds) return;
   if (IsUnknown(config, "lifetime_seconds")) return;
   int64_t max = *api->guardrails.max_token_lifetime_seconds;
   auto lifetime = GetInt(config, "lifetime_seconds");
-  AttributePath path("lifetime_seconds");
   if (!lifetime) {
-    diags.AddError("Token lifetime required by guard rail",
-                   "The provider's guardrails set max_token_lifetime_seconds = " + std::to_string(max) +
-                       ", so every token must set lifetime_seconds (a token without it could live forever).",
-                   path);
+    breaches.Add(diags, "lifetime_seconds", "Token lifetime required by guard rail",
+                 "The provider's guardrails set max_token_lifetime_seconds = " + std::to_string(max) +
+                     ", so every token must set lifetime_seconds (a token without it could live forever).");
   } else if (*lifetime > max) {
-    diags.AddError("Token lifetime exceeds guard rail",
-                   "lifetime_seconds = " + std::to_string(*lifetime) +
-                       " is above the provider's guardrails.max_token_lifetime_seconds = " + std::to_string(max) +
-                       ".",
-                   path);
+    breaches.Add(diags, "lifetime_seconds", "Token lifetime exceeds guard rail",
+                 "lifetime_seconds = " + std::to_string(*lifetime) +
+                     " is above the provider's guardrails.max_token_lifetime_seconds = " + std::to_string(max) + ".");
   }
 }
 
@@ -291,11 +289,11 @@ class TokenResource final : public tf::Resource {
   }
 
   void ModifyPlan(const tf::CallContext& ctx, const tf::PlanRequest& req, tf::PlanResponse& resp) const override {
-    CheckLifetimeGuardrail(Api(ctx), req.config, resp.diagnostics);
     RequireWorkspace(Api(ctx), "A token", resp.diagnostics);
     KeepSecretSpelling(req, resp);
     SameEmptyComment(req, resp);
     PlanRotation(req, resp);
+    CheckLifetimeGuardrail(Api(ctx), req.config, GuardrailBreaches(req, resp), resp.diagnostics);
     RefuseReplacementIntoForeignSecret(Api(ctx), req, resp);
     resp.planned_state = WithDeliveryPlanned(resp.planned_state, req.config);
   }

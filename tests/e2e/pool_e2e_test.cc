@@ -665,6 +665,59 @@ resource "adbjit_instance_pool" "p" {
   EXPECT_THAT(LivePools(), SizeIs(1));
 }
 
+// Guard rails tightened after the pool and the token were made: the plan that keeps them warns on
+// each attribute (an error would also stop `terraform destroy`, which plans with the configuration
+// first), a change of a guarded attribute fails, and the destroy goes through.
+TEST_F(PoolBindingE2eTest, GuardRailsTightenedLaterWarnOnWhatExistsAndDoNotStopTheDestroy) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const std::string resources = R"(
+variable "cap" {
+  default = 8
+}
+resource "adbjit_instance_pool" "p" {
+  instance_pool_name = "guarded"
+  node_type_id       = "Standard_DS4_v2"
+  max_capacity       = var.cap
+  custom_tags        = { owner = "data-team" }
+}
+resource "adbjit_token" "t" {
+  lifetime_seconds = 3600
+}
+)";
+  Config(resources, R"(
+  guardrails {
+    max_token_lifetime_seconds = 7200
+    max_pool_capacity          = 10
+  }
+)");
+  ASSERT_TRUE(MustApply().ok());
+  Config(resources, R"(
+  guardrails {
+    max_token_lifetime_seconds = 1800
+    allowed_node_types         = ["Standard_DS3_v2"]
+    max_pool_capacity          = 5
+    required_pool_tags         = ["cost-center"]
+  }
+)");
+  CommandResult kept = ExpectNoChanges("with guard rails tightened");
+  ExpectWarningAt(kept.stdout_text, "Token lifetime exceeds guard rail", "lifetime_seconds = 3600");
+  ExpectWarningAt(kept.stdout_text, "Node type not allowed by guard rail", "node_type_id");
+  ExpectWarningAt(kept.stdout_text, "Pool capacity exceeds guard rail", "max_capacity");
+  ExpectWarningAt(kept.stdout_text, "Pool tag required by guard rail", "custom_tags");
+  EXPECT_THAT(Squashed(kept.stdout_text), HasSubstr("The existing object keeps it, as this plan neither changes "
+                                                    "max_capacity nor replaces the object"));
+
+  CommandResult changed = ws().Plan({"-var", "cap=9"});
+  EXPECT_EQ(changed.exit_code, 1) << changed.Describe();
+  ExpectErrorAt(changed.stderr_text, "Pool capacity exceeds guard rail", "max_capacity");
+  EXPECT_THAT(changed.stderr_text, Not(HasSubstr("Error: Node type not allowed by guard rail")));
+
+  CommandResult destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_THAT(LivePools(), SizeIs(0));
+  EXPECT_EQ(RouteRequests("/token/delete", "POST", 200), 1);
+}
+
 TEST_F(PoolBindingE2eTest, PoolGuardRailsAndBadInputFailAtPlanTimeBeforeAnyApiCall) {
   ASSERT_NO_FATAL_FAILURE(Start());
   const std::string guardrails = R"(
