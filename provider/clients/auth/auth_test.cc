@@ -1,6 +1,7 @@
 // Auth pieces that need no server: clouds, challenges, reply/error parsing, caching.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -218,6 +219,31 @@ TEST(AssertionTest, FileIsReReadOnEveryExchange) {
   EXPECT_EQ(p()->Reveal(), "jwt-two");
   std::remove(path.c_str());
   EXPECT_EQ(p().status().code(), StatusCode::kUnauthenticated);
+}
+
+// A path that is not a regular file, or a file far larger than any ID token, is refused at once:
+// never waited on (a pipe with no writer, /dev/zero) nor sent to Entra ID.
+TEST(AssertionTest, OnlyARegularFileOfTokenSizeIsRead) {
+  const std::string dir = ::testing::TempDir() + "/oidc-" + std::to_string(::getpid());
+  ASSERT_EQ(::mkdir(dir.c_str(), 0700), 0);
+  const std::string fifo = dir + "/fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string big = dir + "/big";
+  { std::ofstream(big) << std::string(kMaxOidcTokenFileBytes + 1, 'x'); }
+  const std::string fits = dir + "/fits";
+  { std::ofstream(fits) << std::string(kMaxOidcTokenFileBytes - 1, 'y') << "\n"; }
+  for (const std::string& path : {dir, fifo, std::string("/dev/zero")}) {
+    auto token = FileAssertion(path)();
+    EXPECT_EQ(token.status().code(), StatusCode::kUnauthenticated) << path;
+    EXPECT_NE(token.status().message().find("is not a regular file"), std::string::npos) << token.status().message();
+  }
+  auto too_big = FileAssertion(big)();
+  EXPECT_NE(too_big.status().message().find("is larger than 64 KiB"), std::string::npos) << too_big.status().message();
+  auto fitting = FileAssertion(fits)();
+  ASSERT_TRUE(fitting.ok()) << fitting.status().message();
+  EXPECT_EQ(fitting->Reveal().size(), kMaxOidcTokenFileBytes - 1);
+  for (const std::string& f : {fifo, big, fits}) std::remove(f.c_str());
+  ::rmdir(dir.c_str());
 }
 
 // Counts calls; hands out distinct tokens valid for `lifetime` from the fake clock's now.

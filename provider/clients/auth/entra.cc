@@ -1,13 +1,16 @@
 // Entra ID token requests: client credentials (secret / assertion) and managed identity.
 #include "provider/clients/auth/entra.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
-#include <fstream>
+#include <cerrno>
 #include <map>
 #include <optional>
 #include <string_view>
-#include <sstream>
 
 #include "provider/clients/auth/cloud.h"
 #include "provider/clients/http/url.h"
@@ -186,14 +189,38 @@ AssertionProvider StaticAssertion(Secret token) {
 
 AssertionProvider FileAssertion(std::string path) {
   return [path = std::move(path)]() -> StatusOr<Secret> {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      return UnauthenticatedError("federated credential: cannot read the OIDC token file " + path);
+    const std::string what = "federated credential: the OIDC token file " + path;
+    // Non-blocking, so that a pipe with no writer is refused rather than waited on for ever.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return UnauthenticatedError("federated credential: cannot read the OIDC token file " + path);
+    struct stat st {};
+    std::string token;
+    Status read = Status::OK();
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      read = UnauthenticatedError(what + " is not a regular file (a directory, a device or a pipe)");
+    } else {
+      // An ID token is a few kilobytes; a larger file is not one (and is not sent to Entra ID).
+      char buf[4096];
+      for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+          read = UnauthenticatedError("federated credential: cannot read the OIDC token file " + path);
+          break;
+        }
+        if (n == 0) break;
+        token.append(buf, static_cast<size_t>(n));
+        if (token.size() > kMaxOidcTokenFileBytes) {
+          read = UnauthenticatedError(what + " is larger than " + std::to_string(kMaxOidcTokenFileBytes / 1024) +
+                                      " KiB, so it does not hold an ID token");
+          break;
+        }
+      }
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string token = AsciiTrim(ss.str());
-    if (token.empty()) return UnauthenticatedError("federated credential: the OIDC token file " + path + " is empty");
+    ::close(fd);
+    if (!read.ok()) return read;
+    token = AsciiTrim(token);
+    if (token.empty()) return UnauthenticatedError(what + " is empty");
     return Secret(std::move(token));
   };
 }

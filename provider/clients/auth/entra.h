@@ -40,7 +40,10 @@ using AssertionProvider = std::function<StatusOr<Secret>()>;
 // The JWT itself (ARM_OIDC_TOKEN).
 AssertionProvider StaticAssertion(Secret token);
 // A file re-read on every exchange (ARM_OIDC_TOKEN_FILE_PATH; rotated by AKS workload identity).
+// Refused without waiting when it is not a regular file (a pipe, a device, a directory) or is
+// larger than kMaxOidcTokenFileBytes.
 AssertionProvider FileAssertion(std::string path);
+inline constexpr size_t kMaxOidcTokenFileBytes = 64 * 1024;
 // GitHub Actions: GET <request_url>&audience=api://AzureADTokenExchange with the request token as
 // bearer; the JWT is the reply's `value`. Fetched anew for every exchange (they are short-lived).
 AssertionProvider GitHubActionsAssertion(std::shared_ptr<http::Transport> transport, std::string request_url,
