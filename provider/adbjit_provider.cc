@@ -9,6 +9,7 @@
 #include "provider/clients/clients.h"
 #include "provider/clients/config.h"
 #include "provider/framework/validators.h"
+#include "provider/util/log.h"
 #include "resources/common.h"
 #include "resources/registry.h"
 
@@ -304,14 +305,17 @@ class AdbjitProvider final : public tf::Provider {
 
     Status env = clients::ApplyEnvironment(cc);
     if (env.ok()) env = cc.Validate();
+    // The errors quote what they refuse; a secret the process holds is masked there (a client
+    // secret given as the tenant too, when pipeline variables are swapped).
     if (!env.ok()) {
-      resp.diagnostics.AddError("Invalid provider configuration", env.message(), PathNamedIn(env.message()));
+      resp.diagnostics.AddError("Invalid provider configuration", log::Redact(env.message()),
+                                PathNamedIn(env.message()));
       return;
     }
     if (workspace_unknown) return;  // no clients until the workspace is known
     auto made = ClientsFor(std::move(cc));
     if (!made.ok()) {
-      resp.diagnostics.AddError("Invalid provider configuration", made.status().message(),
+      resp.diagnostics.AddError("Invalid provider configuration", log::Redact(made.status().message()),
                                 PathNamedIn(made.status().message()));
       return;
     }

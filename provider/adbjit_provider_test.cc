@@ -169,5 +169,32 @@ TEST(AdbjitProviderTest, ConfigureReportsMissingCredentialOnTheAttribute) {
   EXPECT_EQ(d.attribute->ToString(), "azure_tenant_id");
 }
 
+// A client secret given in the wrong place as well (pipeline variables swapped) is not quoted back
+// in the error that refuses it: the error text goes to the console and to CI logs.
+TEST(AdbjitProviderTest, AClientSecretInAnotherSettingIsNotQuotedInItsError) {
+  const std::string secret = "xY9Q~abcDEF.ghiJKL-mnoPQR_stuVWX1234567";
+  const tf::Type type = AdbjitProviderSchema().ImpliedType();
+  const tf::Value valid = tf::Value::Object(
+      type, {{"host", tf::Value::String("https://adb-1.azuredatabricks.net")},
+             {"azure_tenant_id", tf::Value::String("00000000-0000-4000-8000-000000000001")},
+             {"azure_client_id", tf::Value::String("00000000-0000-4000-8000-000000000002")},
+             {"azure_client_secret", tf::Value::String(secret)}});
+  for (const char* attr : {"azure_tenant_id", "azure_workspace_resource_id"}) {
+    tf::ConfigureRequest req;
+    req.config = valid.WithAttr(attr, tf::Value::String(secret));
+    if (std::string_view(attr) == "azure_workspace_resource_id") {
+      req.config = req.config.WithAttr("host", tf::Value::Null(tf::Type::String()));
+    }
+    tf::ConfigureResponse resp;
+    NewAdbjitProvider()->Configure(req, resp);
+    ASSERT_TRUE(resp.diagnostics.HasError()) << attr;
+    const auto& d = resp.diagnostics.items().front();
+    EXPECT_EQ(d.detail.find(secret), std::string::npos) << attr << ": " << d.detail;
+    EXPECT_NE(d.detail.find("***"), std::string::npos) << attr << ": " << d.detail;
+    ASSERT_TRUE(d.attribute.has_value()) << attr;
+    EXPECT_EQ(d.attribute->ToString(), attr);
+  }
+}
+
 }  // namespace
 }  // namespace adbjit

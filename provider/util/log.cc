@@ -39,17 +39,18 @@ std::function<void(std::string_view)>& sink() {
 }
 
 // A value as application/x-www-form-urlencoded carries it (a client secret in a token request
-// body, which a service may echo in its error).
-std::string FormEncoded(std::string_view v) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
+// body, which a service may echo in its error). Encoders differ in the case of their hex digits
+// and in whether they escape '~' (.NET writes lower case; older encoders write %7E).
+std::string FormEncoded(std::string_view v, bool lower_hex, bool escape_tilde) {
+  const char* hex = lower_hex ? "0123456789abcdef" : "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : v) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+    if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || (c == '~' && !escape_tilde)) {
       out += static_cast<char>(c);
     } else {
       out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
+      out += hex[c >> 4];
+      out += hex[c & 15];
     }
   }
   return out;
@@ -144,11 +145,12 @@ bool Enabled(Level level) { return level != Level::kOff && level >= GetLevel(); 
 
 void RegisterSecret(std::string_view value) {
   if (value.size() < 4) return;
-  std::string encoded = FormEncoded(value);
   auto& r = registry();
   std::unique_lock lock(r.mu);
   r.secrets.emplace(value);
-  if (encoded != value) r.secrets.emplace(std::move(encoded));
+  for (bool lower_hex : {false, true}) {
+    for (bool escape_tilde : {false, true}) r.secrets.emplace(FormEncoded(value, lower_hex, escape_tilde));
+  }
 }
 
 std::string Redact(std::string_view text) {

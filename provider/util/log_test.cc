@@ -55,6 +55,10 @@ TEST_F(LogTest, SecretsAreRedactedWherever_TheyAppear) {
 TEST_F(LogTest, SecretsAreRedactedFormEncodedToo) {
   Secret s("Zq8~Abc+/d=e&f%g.SECRETX");
   EXPECT_EQ(Redact("client_secret=Zq8~Abc%2B%2Fd%3De%26f%25g.SECRETX&scope=x"), "client_secret=***&scope=x");
+  // Lower-case hex digits (.NET), and '~' escaped as well.
+  EXPECT_EQ(Redact("client_secret=Zq8~Abc%2b%2fd%3de%26f%25g.SECRETX&scope=x"), "client_secret=***&scope=x");
+  EXPECT_EQ(Redact("client_secret=Zq8%7EAbc%2B%2Fd%3De%26f%25g.SECRETX&scope=x"), "client_secret=***&scope=x");
+  EXPECT_EQ(Redact("client_secret=Zq8%7eAbc%2b%2fd%3de%26f%25g.SECRETX&scope=x"), "client_secret=***&scope=x");
   EXPECT_EQ(Redact("raw Zq8~Abc+/d=e&f%g.SECRETX"), "raw ***");
 }
 
