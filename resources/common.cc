@@ -211,6 +211,16 @@ void GuardrailBreaches::Add(tf::Diagnostics& diags, std::string_view attr, const
                    path);
 }
 
+void CheckVaultUrl(const ApiProviderData* api, const tf::Value& vault_url, const tf::AttributePath& path,
+                   tf::Diagnostics& diags) {
+  if (api == nullptr || !api->api_ready()) return;
+  auto url = vault_url.IsKnown() ? vault_url.GetString() : std::nullopt;
+  if (!url) return;
+  if (Status valid = api->keyvault().ValidateVaultUrl(*url); !valid.ok()) {
+    diags.AddError("Invalid Key Vault URL", valid.message(), path);
+  }
+}
+
 std::string ServiceWords(const Status& status) {
   const size_t at = status.message().rfind(": HTTP ");
   return AsciiLower(at == std::string::npos ? status.message() : status.message().substr(at));

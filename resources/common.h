@@ -117,6 +117,11 @@ const ApiProviderData* RequireApi(const tf::CallContext& ctx, tf::Diagnostics& d
 // only fail; a configuration that manages Key Vault bindings alone needs no workspace.
 void RequireWorkspace(const ApiProviderData* api, const std::string& type, tf::Diagnostics& diags);
 
+// Adds an error on `path` when `vault_url` is known and is not a Key Vault URL of the provider's
+// cloud (https://<name>.vault.azure.net/ in the public cloud): at plan, rather than at the write.
+void CheckVaultUrl(const ApiProviderData* api, const tf::Value& vault_url, const tf::AttributePath& path,
+                   tf::Diagnostics& diags);
+
 // --- reading values (null-safe: a null or unknown object or attribute gives nullopt) ---
 std::optional<std::string> GetStr(const tf::Value& object, std::string_view attr);
 std::optional<int64_t> GetInt(const tf::Value& object, std::string_view attr);

@@ -179,6 +179,7 @@ class KeyVaultBindingResource final : public tf::Resource {
   }
 
   void ModifyPlan(const tf::CallContext& ctx, const tf::PlanRequest& req, tf::PlanResponse& resp) const override {
+    CheckVaultUrl(Api(ctx), Get(req.config, "vault_url"), AttributePath("vault_url"), resp.diagnostics);
     if (req.prior_state.IsNull()) return;
     Value planned = resp.planned_state;
     // Same vault or name spelled differently (trailing slash, case) and the same instant in

@@ -290,6 +290,8 @@ class TokenResource final : public tf::Resource {
 
   void ModifyPlan(const tf::CallContext& ctx, const tf::PlanRequest& req, tf::PlanResponse& resp) const override {
     RequireWorkspace(Api(ctx), "A token", resp.diagnostics);
+    CheckVaultUrl(Api(ctx), Get(Get(req.config, kSecretBlock), "vault_url"), AttributePath(kSecretBlock).Attr("vault_url"),
+                  resp.diagnostics);
     KeepSecretSpelling(req, resp);
     SameEmptyComment(req, resp);
     PlanRotation(req, resp);

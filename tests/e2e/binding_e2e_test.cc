@@ -479,6 +479,28 @@ TEST_F(PoolBindingE2eTest, TwoBindingsWritingOneSecretAreToldOfEachOther) {
   ASSERT_TRUE(destroy.ok()) << destroy.Describe();
 }
 
+// A vault URL outside the provider's cloud (another DNS zone, another cloud's) fails the plan on
+// vault_url, for a binding and for a sealed token alike, before anything is sent.
+TEST_F(PoolBindingE2eTest, AVaultUrlOutsideTheCloudFailsThePlanOnVaultUrl) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  Config(Binding("https://my-vault.example.com/", "  value = \"v\"\n") + R"(
+resource "adbjit_token" "t" {
+  lifetime_seconds = 600
+  keyvault_secret {
+    vault_url = "https://my-vault.vault.azure.cn/"
+    name      = "tok"
+  }
+}
+)");
+  CommandResult plan = ws().Plan();
+  EXPECT_EQ(plan.exit_code, 1) << plan.Describe();
+  ExpectErrorAt(plan.stderr_text, "Invalid Key Vault URL", "vault_url = \"https://my-vault.example.com/\"");
+  ExpectErrorAt(plan.stderr_text, "Invalid Key Vault URL", "vault_url = \"https://my-vault.vault.azure.cn/\"");
+  EXPECT_THAT(Squashed(plan.stderr_text), HasSubstr("the host must end in .vault.azure.net for this azure_environment"));
+  EXPECT_EQ(Requests("keyvault"), 0);
+  EXPECT_EQ(RouteRequests("/token/create"), 0);
+}
+
 // A create that cannot reach the vault is an error on vault_url; one Key Vault refuses for want of
 // permission is about neither attribute (the principal's access), and is not put on the name.
 TEST_F(PoolBindingE2eTest, AnUnreachableVaultIsAnErrorOnVaultUrlAndARefusalOnNeitherAttribute) {
