@@ -94,10 +94,15 @@ Value FromRemote(const Value& state, const databricks::InstancePool& pool) {
   s = s.WithAttr("preloaded_spark_versions", pool.preloaded_spark_versions.empty() && prior_versions.IsNull()
                                                  ? prior_versions
                                                  : StrList(pool.preloaded_spark_versions));
-  if (!Get(state, "azure_attributes").IsNull() && pool.azure_attributes) {
+  if (const Value& prior_az = Get(state, "azure_attributes"); !prior_az.IsNull() && pool.azure_attributes) {
+    // A price with more digits than a double holds (1/3, a price computed from a budget) comes back
+    // rounded: the same double keeps the state's own digits, which the configuration has.
+    const std::optional<double> price = pool.azure_attributes->spot_bid_max_price;
+    Value price_value = Double(price);
+    if (price && GetDouble(prior_az, "spot_bid_max_price") == price) price_value = Get(prior_az, "spot_bid_max_price");
     s = s.WithAttr("azure_attributes",
                    Value::Object(AzureAttributesType(), {{"availability", Str(pool.azure_attributes->availability)},
-                                                         {"spot_bid_max_price", Double(pool.azure_attributes->spot_bid_max_price)}}));
+                                                         {"spot_bid_max_price", price_value}}));
   }
   // A disk_spec that says nothing ({} or a count of 0 alone) is kept out of a state without one
   // (an import); one that names a count, a size or a type is the pool's.
@@ -206,6 +211,19 @@ void KeepPlacementInPlace(const tf::PlanRequest& req, tf::PlanResponse& resp) {
     if (!IsDefaultPlacement(declared)) return;
     resp.planned_private = RecordUndeclared(declared);
   }
+  DropRequiresReplace(resp, AttributePath("azure_attributes"));
+}
+
+// A bid price that differs from the state's only in digits a double cannot hold (an imported pool
+// whose configuration says 1/3) is the same price: the plan records the configuration's digits
+// without replacing the pool.
+void KeepRoundedPriceInPlace(const tf::PlanRequest& req, tf::PlanResponse& resp) {
+  const Value& prior_az = Get(req.prior_state, "azure_attributes");
+  const Value& planned_az = Get(resp.planned_state, "azure_attributes");
+  if (prior_az.IsNull() || !planned_az.IsWhollyKnown() || planned_az.IsNull() || prior_az == planned_az) return;
+  if (Get(prior_az, "availability") != Get(planned_az, "availability")) return;
+  const auto prior_price = GetDouble(prior_az, "spot_bid_max_price");
+  if (!prior_price || prior_price != GetDouble(planned_az, "spot_bid_max_price")) return;
   DropRequiresReplace(resp, AttributePath("azure_attributes"));
 }
 
@@ -385,6 +403,7 @@ class InstancePoolResource final : public tf::Resource {
   static void PlanChange(const tf::PlanRequest& req, tf::PlanResponse& resp) {
     if (req.prior_state.IsNull()) return;
     KeepPlacementInPlace(req, resp);
+    KeepRoundedPriceInPlace(req, resp);
     KeepEmptyVersionsInPlace(req, resp);
     KeepNoDisksInPlace(req, resp);
     // Databricks cannot remove every tag of a pool through edit (an empty map keeps the old tags),

@@ -665,6 +665,39 @@ resource "adbjit_instance_pool" "p" {
   EXPECT_THAT(LivePools(), SizeIs(1));
 }
 
+// A bid price with more digits than a double holds (1/3, or a price computed from a budget) comes
+// back from Databricks rounded. That is no change: not after the create (which would replace the
+// pool on every apply), and an imported pool takes the configuration's digits in place.
+TEST_F(PoolBindingE2eTest, ABidPriceADoubleCannotHoldExactlyIsNoChange) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  Config(R"(
+resource "adbjit_instance_pool" "p" {
+  instance_pool_name = "spot"
+  node_type_id       = "Standard_DS3_v2"
+  azure_attributes {
+    availability       = "SPOT_AZURE"
+    spot_bid_max_price = 1 / 3
+  }
+}
+)");
+  ASSERT_TRUE(MustApply().ok());
+  ExpectNoChanges("after creating a pool bidding 1/3");
+  const std::string id = State("adbjit_instance_pool.p")["id"];
+
+  ASSERT_TRUE(ws().Terraform({"state", "rm", "adbjit_instance_pool.p"}).ok());
+  CommandResult imported = ws().Terraform({"import", "adbjit_instance_pool.p", id});
+  ASSERT_TRUE(imported.ok()) << imported.Describe();
+  CommandResult plan = PlanDetailed();
+  EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
+  EXPECT_THAT(plan.stdout_text, HasSubstr("1 to change, 0 to destroy"));
+  EXPECT_THAT(plan.stdout_text, Not(HasSubstr("forces replacement")));
+  ASSERT_TRUE(MustApply().ok());
+  ExpectNoChanges("after the import took the configured digits");
+  EXPECT_EQ(State("adbjit_instance_pool.p")["id"], id);
+  EXPECT_EQ(RouteRequests("/instance-pools/create", "POST"), 1);
+  EXPECT_EQ(RouteRequests("/instance-pools/edit", "POST"), 0);
+}
+
 // Guard rails tightened after the pool and the token were made: the plan that keeps them warns on
 // each attribute (an error would also stop `terraform destroy`, which plans with the configuration
 // first), a change of a guarded attribute fails, and the destroy goes through.
