@@ -188,6 +188,12 @@ TEST(EntraErrorTest, APageInsteadOfEntraSaysWhatToCheck) {
   EXPECT_EQ(EntraError(r, "managed identity token for x", "", /*managed_identity=*/true).message(),
             "managed identity token for x: HTTP 404: Not Found (not the managed identity endpoint's answer, which is "
             "JSON: check ARM_MSI_ENDPOINT, or whether this machine has a managed identity)");
+  // Another service's JSON (a login host that is a Key Vault's) is not Entra ID's answer either.
+  r.status = 400;
+  r.body = R"({"error":{"code":"BadParameter","message":"Request is not valid."}})";
+  EXPECT_EQ(EntraError(r, "op").message(),
+            "op: HTTP 400 (not Entra ID's answer, which is JSON: a proxy answering in its place (HTTPS_PROXY, "
+            "NO_PROXY), or a wrong login host (azure_authority_host))");
   r.status = 502;  // a transient failure of the path, not a wrong address: no advice
   r.body = "<html><title>Bad Gateway</title></html>";
   EXPECT_EQ(EntraError(r, "op").message(), "op: HTTP 502: Bad Gateway");

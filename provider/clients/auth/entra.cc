@@ -114,7 +114,9 @@ Status EntraError(const http::Response& r, const std::string& operation, const s
                   bool managed_identity) {
   std::string error, description, aadsts;
   const auto j = internal::ParseJson(r.body);
-  const bool entra_shaped = j && j->is_object();
+  // OAuth's error shape: "error" is a string. Another service's JSON ({"error":{...}} from Key
+  // Vault or Databricks behind a wrong login host) is not Entra's answer.
+  const bool entra_shaped = j && j->is_object() && j->contains("error") && (*j)["error"].is_string();
   if (entra_shaped) {
     error = internal::ShortServiceText(internal::GetString(*j, "error"));
     description = internal::GetString(*j, "error_description");
