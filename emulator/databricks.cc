@@ -2,6 +2,7 @@
 #include "emulator/databricks.h"
 
 #include <algorithm>
+#include <limits>
 #include <regex>
 
 #include "emulator/common.h"
@@ -189,7 +190,8 @@ void Databricks::CreateToken(const httplib::Request& req, httplib::Response& res
                       "Invalid value for field lifetime_seconds: expected an integer");
       return;
     }
-    if (lifetime == 0 || lifetime < -1) {
+    // An expiry beyond what epoch milliseconds hold (about 292 million years) is no timeout either.
+    if (lifetime == 0 || lifetime < -1 || lifetime > (std::numeric_limits<int64_t>::max() - now) / 1000) {
       DatabricksError(res, 400, "INVALID_PARAMETER_VALUE",
                       "requirement failed: Invalid timeout: " + std::to_string(lifetime));
       return;

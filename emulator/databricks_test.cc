@@ -104,6 +104,19 @@ TEST_F(DatabricksTest, LifetimeValidation) {
   EXPECT_EQ(CreatePat(aad, {{"lifetime_seconds", "60"}})["token_info"]["comment"], nullptr);
 }
 
+// Without a workspace maximum, a lifetime whose expiry epoch milliseconds cannot hold is refused,
+// not turned into a token that expired long ago.
+TEST_F(DatabricksTest, ALifetimeBeyondTheClockIsRefused) {
+  Options o;
+  o.max_token_lifetime_days = 0;
+  Restart(o);
+  const std::string aad = DatabricksToken();
+  ExpectDbError(DbPost("/api/2.0/token/create", {{"lifetime_seconds", int64_t{9223372036854775}}}, aad), 400,
+                "INVALID_PARAMETER_VALUE");
+  EXPECT_GT(CreatePat(aad, {{"lifetime_seconds", int64_t{100} * 365 * 86400}})["token_info"]["expiry_time"].get<int64_t>(),
+            0);
+}
+
 TEST_F(DatabricksTest, NoExpiryWhenThePolicyAllowsIt) {
   Options o;
   o.max_token_lifetime_days = 0;
