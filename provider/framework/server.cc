@@ -53,31 +53,6 @@ R Guarded(const char* rpc, Body&& body) {
 
 bool Present(const Value& v) { return v.IsKnown() && !v.IsNull(); }
 
-// Every value of a sensitive or write-only string attribute that reaches the provider is a
-// secret to the log and to error text (log::Redact) from then on, whichever call shows it first:
-// a service that echoes it in an error about another object (a refresh, another resource of the
-// same run) is shown "***".
-void RegisterSensitive(const Block& block, const Value& v) {
-  if (!Present(v)) return;
-  for (const Attribute& a : block.attributes) {
-    if (!a.sensitive && !a.write_only) continue;
-    const Value& value = v.Attr(a.name);
-    if (!Present(value)) continue;
-    if (auto s = value.GetString()) log::RegisterSecret(*s);
-  }
-  for (const NestedBlock& nb : block.block_types) {
-    const Value& c = v.Attr(nb.type_name);
-    if (!Present(c)) continue;
-    if (nb.nesting == Nesting::kSingle || nb.nesting == Nesting::kGroup) {
-      RegisterSensitive(nb.block, c);
-    } else if (nb.nesting == Nesting::kMap) {
-      for (const auto& [k, e] : c.AsEntries()) RegisterSensitive(nb.block, e);
-    } else {
-      for (const Value& e : c.AsElements()) RegisterSensitive(nb.block, e);
-    }
-  }
-}
-
 // Empty DynamicValues (an absent field) decode as null.
 bool Decode(const DynamicValue& dv, const Type& type, const char* what, Value& out, Diagnostics& diags) {
   if (dv.empty()) {
@@ -92,13 +67,6 @@ bool Decode(const DynamicValue& dv, const Type& type, const char* what, Value& o
     return false;
   }
   out = std::move(v).value();
-  return true;
-}
-
-// Decode with the schema's type, registering what its sensitive attributes hold.
-bool Decode(const DynamicValue& dv, const Schema& schema, const char* what, Value& out, Diagnostics& diags) {
-  if (!Decode(dv, schema.ImpliedType(), what, out, diags)) return false;
-  RegisterSensitive(schema.block, out);
   return true;
 }
 
@@ -273,7 +241,7 @@ Diagnostics ProviderServer::ValidateProviderConfig(const DynamicValue& config) {
     Diagnostics diags;
     const Schema& schema = provider_->GetSchema();
     Value cfg;
-    if (!Decode(config, schema, "provider configuration", cfg, diags)) return diags;
+    if (!Decode(config, schema.ImpliedType(), "provider configuration", cfg, diags)) return diags;
     ValidateConfig(schema, cfg, true, diags);
     provider_->ValidateConfig(cfg, diags);
     return diags;
@@ -285,7 +253,7 @@ Diagnostics ProviderServer::ConfigureProvider(const std::string& terraform_versi
   return Guarded<Diagnostics>("ConfigureProvider", [&] {
     Diagnostics diags;
     ConfigureRequest req{terraform_version, Value(), caps};
-    if (!Decode(config, provider_->GetSchema(), "provider configuration", req.config, diags)) {
+    if (!Decode(config, provider_->GetSchema().ImpliedType(), "provider configuration", req.config, diags)) {
       return diags;
     }
     ConfigureResponse resp;
@@ -333,7 +301,7 @@ Diagnostics ProviderServer::ValidateResourceConfig(const std::string& type_name,
     if (r == nullptr) return diags;
     const Schema& schema = (*r)->GetSchema();
     Value cfg;
-    if (!Decode(config, schema, "resource configuration", cfg, diags)) return diags;
+    if (!Decode(config, schema.ImpliedType(), "resource configuration", cfg, diags)) return diags;
     ValidateConfig(schema, cfg, caps.write_only_attributes_allowed, diags);
     (*r)->ValidateConfig(Context(caps), cfg, diags);
     return diags;
@@ -385,7 +353,7 @@ ProviderServer::ReadResult ProviderServer::ReadResource(const std::string& type_
     const Type type = schema.ImpliedType();
     ReadRequest req;
     req.private_data = private_data;
-    if (!Decode(current_state, schema, "current state", req.current_state, result.diagnostics)) return result;
+    if (!Decode(current_state, type, "current state", req.current_state, result.diagnostics)) return result;
     if (req.current_state.IsNull()) {
       result.new_state = EncodeNull(type);
       return result;
@@ -423,9 +391,9 @@ ProviderServer::PlanResult ProviderServer::PlanResourceChange(const std::string&
     const Schema& schema = (*r)->GetSchema();
     const Type type = schema.ImpliedType();
     PlanRequest req;
-    if (!Decode(prior_state, schema, "prior state", req.prior_state, result.diagnostics) ||
-        !Decode(proposed_new_state, schema, "proposed new state", req.proposed_new_state, result.diagnostics) ||
-        !Decode(config, schema, "configuration", req.config, result.diagnostics)) {
+    if (!Decode(prior_state, type, "prior state", req.prior_state, result.diagnostics) ||
+        !Decode(proposed_new_state, type, "proposed new state", req.proposed_new_state, result.diagnostics) ||
+        !Decode(config, type, "configuration", req.config, result.diagnostics)) {
       return result;
     }
     if (req.proposed_new_state.IsNull()) {
@@ -476,9 +444,9 @@ ProviderServer::ApplyResult ProviderServer::ApplyResourceChange(const std::strin
     const Type type = schema.ImpliedType();
     ApplyRequest req;
     req.planned_private = planned_private;
-    if (!Decode(prior_state, schema, "prior state", req.prior_state, result.diagnostics) ||
-        !Decode(planned_state, schema, "planned state", req.planned_state, result.diagnostics) ||
-        !Decode(config, schema, "configuration", req.config, result.diagnostics)) {
+    if (!Decode(prior_state, type, "prior state", req.prior_state, result.diagnostics) ||
+        !Decode(planned_state, type, "planned state", req.planned_state, result.diagnostics) ||
+        !Decode(config, type, "configuration", req.config, result.diagnostics)) {
       return result;
     }
     const CallContext ctx = ConfiguredContext();
@@ -584,7 +552,7 @@ Diagnostics ProviderServer::ValidateDataResourceConfig(const std::string& type_n
     if (d == nullptr) return diags;
     const Schema& schema = (*d)->GetSchema();
     Value cfg;
-    if (!Decode(config, schema, "data source configuration", cfg, diags)) return diags;
+    if (!Decode(config, schema.ImpliedType(), "data source configuration", cfg, diags)) return diags;
     ValidateConfig(schema, cfg, true, diags);
     (*d)->ValidateConfig(ConfiguredContext(), cfg, diags);
     return diags;
@@ -600,7 +568,7 @@ ProviderServer::DataResult ProviderServer::ReadDataSource(const std::string& typ
     if (d == nullptr) return result;
     const Schema& schema = (*d)->GetSchema();
     DataReadRequest req;
-    if (!Decode(config, schema, "data source configuration", req.config, result.diagnostics)) {
+    if (!Decode(config, schema.ImpliedType(), "data source configuration", req.config, result.diagnostics)) {
       return result;
     }
     DataReadResponse resp;
@@ -630,7 +598,7 @@ Diagnostics ProviderServer::ValidateEphemeralResourceConfig(const std::string& t
     if (e == nullptr) return diags;
     const Schema& schema = (*e)->GetSchema();
     Value cfg;
-    if (!Decode(config, schema, "ephemeral resource configuration", cfg, diags)) return diags;
+    if (!Decode(config, schema.ImpliedType(), "ephemeral resource configuration", cfg, diags)) return diags;
     ValidateConfig(schema, cfg, true, diags);
     (*e)->ValidateConfig(ConfiguredContext(), cfg, diags);
     return diags;
@@ -646,7 +614,7 @@ ProviderServer::OpenResult ProviderServer::OpenEphemeralResource(const std::stri
     if (e == nullptr) return result;
     const Schema& schema = (*e)->GetSchema();
     OpenRequest req;
-    if (!Decode(config, schema, "ephemeral resource configuration", req.config,
+    if (!Decode(config, schema.ImpliedType(), "ephemeral resource configuration", req.config,
                 result.diagnostics)) {
       return result;
     }
