@@ -304,6 +304,18 @@ class AdbjitProvider final : public tf::Provider {
     }
 
     Status env = clients::ApplyEnvironment(cc);
+    // A federated token given in the block is used only with azure_use_oidc: say so, rather than
+    // sign in some other way without a word.
+    for (const char* attr : {a::kAzureOidcToken, a::kAzureOidcTokenFilePath}) {
+      if (!env.ok() || str(attr).empty() || cc.Credential() == clients::CredentialKind::kFederated) continue;
+      const bool msi = cc.Credential() == clients::CredentialKind::kManagedIdentity;
+      resp.diagnostics.AddWarning(
+          "OIDC token not used",
+          std::string(attr) + " is set, but azure_use_oidc (ARM_USE_OIDC) is not true, so the provider signs in " +
+              (msi ? "with its managed identity" : "with the client secret") +
+              " and does not use it. Set azure_use_oidc = true to sign in with the OIDC token.",
+          tf::AttributePath(attr));
+    }
     if (env.ok()) env = cc.Validate();
     // The errors quote what they refuse; a secret the process holds is masked there (a client
     // secret given as the tenant too, when pipeline variables are swapped).

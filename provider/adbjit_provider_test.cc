@@ -196,5 +196,31 @@ TEST(AdbjitProviderTest, AClientSecretInAnotherSettingIsNotQuotedInItsError) {
   }
 }
 
+// An OIDC token given in the block without azure_use_oidc is not used: a warning on it says so.
+TEST(AdbjitProviderTest, AnOidcTokenWithoutUseOidcIsAWarningOnIt) {
+  const tf::Type type = AdbjitProviderSchema().ImpliedType();
+  tf::ConfigureRequest req;
+  req.config = tf::Value::Object(
+      type, {{"host", tf::Value::String("https://adb-1.azuredatabricks.net")},
+             {"azure_tenant_id", tf::Value::String("00000000-0000-4000-8000-000000000001")},
+             {"azure_client_id", tf::Value::String("00000000-0000-4000-8000-000000000002")},
+             {"azure_client_secret", tf::Value::String("s3cret-value")},
+             {"azure_oidc_token_file_path", tf::Value::String("/var/run/secrets/token")}});
+  tf::ConfigureResponse resp;
+  NewAdbjitProvider()->Configure(req, resp);
+  EXPECT_FALSE(resp.diagnostics.HasError());
+  ASSERT_EQ(resp.diagnostics.items().size(), 1u);
+  const auto& d = resp.diagnostics.items().front();
+  EXPECT_EQ(d.summary, "OIDC token not used");
+  EXPECT_NE(d.detail.find("signs in with the client secret"), std::string::npos) << d.detail;
+  ASSERT_TRUE(d.attribute.has_value());
+  EXPECT_EQ(d.attribute->ToString(), "azure_oidc_token_file_path");
+
+  req.config = req.config.WithAttr("azure_use_oidc", tf::Value::Bool(true));
+  tf::ConfigureResponse used;
+  NewAdbjitProvider()->Configure(req, used);
+  EXPECT_TRUE(used.diagnostics.items().empty());
+}
+
 }  // namespace
 }  // namespace adbjit
