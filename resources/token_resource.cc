@@ -156,14 +156,37 @@ bool OtherPrincipal(const std::string& created_by, const std::string& caller) {
 constexpr char kTokenWriterPrefix[] = "adbjit_token:";
 
 // The id of a placeholder for a create that may have left a token alive with no answer naming it:
-// this prefix and the marker that token's comment carries, "[adbjit:<hex>]". In the id rather than
-// the private data, because the delete half of a replacement is not given the prior private data.
+// this prefix, the marker that token's comment carries, "[adbjit:<hex>]", then "@" and the time
+// (RFC 3339) until which a request of that create may still make the token
+// (databricks::Client::LateCreateWindow; absent in placeholders of earlier builds). In the id
+// rather than the private data, because the delete half of a replacement is not given the prior
+// private data.
 constexpr std::string_view kLostCreatePrefix = "lost-create:";
 
-std::optional<std::string> LostCreateMarker(const Value& state) {
+struct LostCreate {
+  std::string marker;
+  std::optional<int64_t> late_until;  // epoch seconds
+};
+
+std::optional<LostCreate> LostCreateOf(const Value& state) {
   auto id = GetStr(state, "id");
   if (!id || !id->starts_with(kLostCreatePrefix) || GetStr(state, "token_id")) return std::nullopt;
-  return id->substr(kLostCreatePrefix.size());
+  std::string rest = id->substr(kLostCreatePrefix.size());
+  LostCreate lost;
+  const size_t at = rest.find('@');
+  lost.marker = rest.substr(0, at);
+  if (at != std::string::npos) lost.late_until = ParseRfc3339(rest.substr(at + 1));
+  return lost;
+}
+
+std::optional<std::string> LostCreateMarker(const Value& state) {
+  auto lost = LostCreateOf(state);
+  return lost ? std::optional<std::string>(lost->marker) : std::nullopt;
+}
+
+// Whether a request of that create may still make its token now.
+bool MayStillLand(const LostCreate& lost) {
+  return lost.late_until && NowEpochMs() / 1000 < *lost.late_until;
 }
 
 // Databricks lists a principal's own tokens only. The databricks provider may have created the
@@ -351,7 +374,10 @@ class TokenResource final : public tf::Resource {
       const size_t create_error = resp.diagnostics.items().size();
       AddApiError(resp.diagnostics, created.status(), "Cannot create Databricks token",
                   TokenCreateErrorPath(created.status()));
-      if (!lost_marker.empty()) KeepLostCreate(planned, lost_marker, create_error, resp);
+      if (!lost_marker.empty()) {
+        KeepLostCreate(planned, lost_marker, NowEpochMs() / 1000 + api->databricks().LateCreateWindow().count(),
+                       create_error, resp);
+      }
       return;
     }
     Value state = WithTokenInfo(planned, created->info);
@@ -392,8 +418,8 @@ class TokenResource final : public tf::Resource {
     const TokenMarks marks = TokenMarks::Parse(req.private_data);
     const ApiProviderData* api = Api(ctx);
     if (api == nullptr || !api->api_ready()) return;
-    if (auto marker = LostCreateMarker(req.current_state)) {
-      ReadLostCreate(*api, *marker, resp);
+    if (auto lost = LostCreateOf(req.current_state)) {
+      ReadLostCreate(*api, *lost, resp);
       return;
     }
     auto stated_id = GetStr(req.current_state, "token_id");
@@ -502,12 +528,17 @@ class TokenResource final : public tf::Resource {
   void Delete(const tf::CallContext& ctx, const tf::ApplyRequest& req, tf::ApplyResponse& resp) const override {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
-    if (auto marker = LostCreateMarker(req.prior_state)) {
+    if (auto lost = LostCreateOf(req.prior_state)) {
+      // While a request of that create may still make its token, keep looking for it until then.
       int revoked = 0;
-      Status swept = api->databricks().RevokeMarked(*marker, "", &revoked);
+      Status swept = MayStillLand(*lost) ? api->databricks().RevokeMarkedUntil(
+                                               lost->marker,
+                                               std::chrono::system_clock::time_point(std::chrono::seconds(*lost->late_until)),
+                                               &revoked)
+                                         : api->databricks().RevokeMarked(lost->marker, "", &revoked);
       if (!swept.ok()) {
         AddApiError(resp.diagnostics, swept,
-                    "Cannot revoke the token a failed create may have left (comment ending in " + *marker + ")");
+                    "Cannot revoke the token a failed create may have left (comment ending in " + lost->marker + ")");
         resp.new_state = req.prior_state;
       }
       return;
@@ -626,21 +657,26 @@ class TokenResource final : public tf::Resource {
   // nothing names. It is recorded as a placeholder (no token id; Terraform keeps it tainted, since
   // the create failed) whose id holds the marker that token's comment carries, so that the next
   // apply, which replaces it, or a destroy revokes the token by that marker rather than leave it.
-  void KeepLostCreate(const Value& planned, const std::string& marker, size_t create_error,
+  void KeepLostCreate(const Value& planned, const std::string& marker, int64_t late_until, size_t create_error,
                       tf::ApplyResponse& resp) const {
     Value state = planned;
     for (const auto& [name, type] : planned.type().AttributeTypes()) {
       if (!state.Attr(name).IsKnown()) state = state.WithAttr(name, Value::Null(type));
     }
-    resp.new_state = state.WithAttr("id", Value::String(std::string(kLostCreatePrefix) + marker));
+    resp.new_state = state.WithAttr(
+        "id", Value::String(std::string(kLostCreatePrefix) + marker + "@" + FormatRfc3339(late_until)));
     resp.diagnostics.ExplainErrorsFrom(create_error,
                                        " The resource is kept as a tainted placeholder: the next apply or destroy "
-                                       "revokes any token whose comment ends in " + marker + ".");
+                                       "revokes any token whose comment ends in " + marker + " (one before " +
+                                           FormatRfc3339(late_until) + " waits until then, for a request of this "
+                                           "create still on its way).");
   }
 
   // Refresh of that placeholder: dropped once no listed token carries the marker (the create made
-  // none, or it is revoked or expired), so that the plan simply creates; kept while one does.
-  static void ReadLostCreate(const ApiProviderData& api, const std::string& marker, tf::ReadResponse& resp) {
+  // none, or it is revoked or expired) and no request of the create can still make one, so that
+  // the plan simply creates; kept while one may, or one does.
+  static void ReadLostCreate(const ApiProviderData& api, const LostCreate& lost, tf::ReadResponse& resp) {
+    const std::string& marker = lost.marker;
     auto tokens = api.databricks().ListTokens();
     if (!tokens.ok()) {
       AddApiError(resp.diagnostics, tokens.status(), "Cannot read Databricks tokens");
@@ -653,6 +689,14 @@ class TokenResource final : public tf::Resource {
                                   "comment ends in " + marker + "), and no state holds its value. The state holds "
                                   "a placeholder for it, which a plan replaces: applying that plan revokes the "
                                   "token and creates a new one, and a destroy revokes it.");
+      return;
+    }
+    if (MayStillLand(lost)) {
+      resp.diagnostics.AddWarning("Token create of unknown outcome",
+                                  "A create whose answer was lost may still make a token (its comment would end "
+                                  "in " + marker + ") until " + FormatRfc3339(*lost.late_until) + ". The state keeps "
+                                  "a placeholder for it until then: the apply that replaces it, or a destroy, "
+                                  "revokes that token, waiting for it until then if need be.");
       return;
     }
     resp.new_state = Value::Null(resp.new_state.type());

@@ -304,13 +304,19 @@ TEST_F(TokenE2eTest, FailedKeyVaultWriteRevokesTheTokenAndTheNextApplyConverges)
   ASSERT_THAT(Secrets(), SizeIs(1));
 }
 
+// The provider block of the lost-create tests: a request timeout of 2 s, so that a request of a
+// create given up on may make its token for 10 s (databricks::Client::LateCreateWindow's least).
+constexpr char kShortTimeoutProvider[] = "provider \"adbjit\" {\n  http_timeout_seconds = 2\n}\n";
+
 // A create whose answer is lost, and whose check (the token list) is refused, may have left a token
 // alive that nothing names. The resource is kept as a tainted placeholder holding the marker the
 // token's comment carries: the next apply revokes that token and creates a new one, a destroy
-// revokes it, and a placeholder whose create made no token is dropped, so that the plan creates.
+// revokes it, and a placeholder whose create made no token is replaced all the same while a
+// request of that create may still make one.
 TEST_F(TokenE2eTest, TokenLeftByALostCreateIsRevokedByTheNextApplyOrDestroy) {
   ASSERT_NO_FATAL_FAILURE(Start());
-  ws().WriteConfig("resource \"adbjit_token\" \"t\" {\n  comment          = \"lost\"\n  lifetime_seconds = 3600\n}\n");
+  ws().WriteConfig(std::string(kShortTimeoutProvider) +
+                   "resource \"adbjit_token\" \"t\" {\n  comment          = \"lost\"\n  lifetime_seconds = 3600\n}\n");
   // The create's answer is lost (`phase` "after": the token was made) and the list that checks for
   // the token is refused, after `skip` lists that pass (a refresh).
   auto lose_the_create = [&](const std::string& phase, int skip) {
@@ -361,15 +367,39 @@ TEST_F(TokenE2eTest, TokenLeftByALostCreateIsRevokedByTheNextApplyOrDestroy) {
   ASSERT_TRUE(destroy.ok()) << destroy.Describe();
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
 
-  // The connection dropped before the create was handled: no token, so the placeholder goes at
-  // the next refresh and the plan is a plain create.
+  // The connection dropped before the create was handled: no token yet, but the placeholder stays
+  // while a request of that create could still make one, and its replacement looks until then.
   lose_the_create("before", 0);
   ASSERT_EQ(ws().Apply().exit_code, 1);
   EXPECT_THAT(LiveTokenIds(), IsEmpty());
   plan = PlanDetailed();
   EXPECT_EQ(plan.exit_code, 2) << plan.Describe();
-  EXPECT_THAT(plan.stdout_text, HasSubstr("adbjit_token.t will be created"));
-  EXPECT_THAT(Output(plan), Not(HasSubstr("tainted")));
+  EXPECT_THAT(plan.stdout_text, HasSubstr("adbjit_token.t is tainted, so must be replaced"));
+  EXPECT_THAT(Squashed(Output(plan)), HasSubstr("Warning: Token create of unknown outcome"));
+  apply = ws().Apply();
+  ASSERT_TRUE(apply.ok()) << apply.Describe();
+  EXPECT_EQ(LiveTokenIds(), std::set<std::string>{State("adbjit_token.t")["token_id"].get<std::string>()});
+}
+
+// A create that times out and is carried out later, after its check was refused: the destroy that
+// follows at once still revokes the token it makes, as the placeholder's error promised, rather
+// than drop the placeholder for want of a token and let the token land unrecorded.
+TEST_F(TokenE2eTest, ATokenALostCreateMakesAfterTheNextRunBeganIsStillRevoked) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(std::string(kShortTimeoutProvider) +
+                   "resource \"adbjit_token\" \"t\" {\n  comment          = \"late\"\n  lifetime_seconds = 3600\n}\n");
+  emu().SetFaults(json::array(
+      {{{"service", "databricks"}, {"method", "POST"}, {"path", "/token/create"}, {"action", "delay"},
+        {"delay_ms", 5000}, {"count", 1}},
+       {{"service", "databricks"}, {"path", "/token/list"}, {"action", "status"}, {"status", 403}, {"count", 1}}}));
+  CommandResult apply = ws().Apply();
+  ASSERT_EQ(apply.exit_code, 1) << apply.Describe();
+  EXPECT_THAT(Squashed(apply.stderr_text), HasSubstr("The resource is kept as a tainted placeholder"));
+  CommandResult destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_THAT(destroy.stdout_text, HasSubstr("1 destroyed"));
+  EXPECT_EQ(RouteRequests("/token/create", "POST", 200), 1) << "the late request made its token";
+  EXPECT_THAT(LiveTokenIds(), IsEmpty()) << "the token the late request made outlives the destroy";
 }
 
 // A create request that reaches Databricks only after the provider gave up on it (it timed out, the

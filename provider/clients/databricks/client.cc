@@ -1,7 +1,9 @@
 // databricks::Client: authenticated calls, error mapping, safe creates, the shared token list.
 #include "provider/clients/databricks/client.h"
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <functional>
 
 #include "provider/clients/databricks/errors.h"
@@ -356,6 +358,26 @@ Status Client::RevokeMarked(const std::string& marker, const std::string& keep_i
               {{"token_id", t.token_id}, {"marker", marker}});
   }
   return Status::OK();
+}
+
+std::chrono::seconds Client::LateCreateWindow() const {
+  return std::max<std::chrono::seconds>(std::chrono::seconds(10),
+                                        std::chrono::duration_cast<std::chrono::seconds>(options_.timeout));
+}
+
+Status Client::RevokeMarkedUntil(const std::string& marker, std::chrono::system_clock::time_point until,
+                                 int* revoked) {
+  for (;;) {
+    const auto now = clock_->WallNow();
+    const bool last = now >= until;
+    ADBJIT_RETURN_IF_ERROR(RevokeMarked(marker, "", revoked));
+    if (last) return Status::OK();
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - now) + std::chrono::milliseconds(1);
+    if (!clock_->SleepFor(std::min<std::chrono::milliseconds>(left, std::chrono::seconds(2)), stop_.get())) {
+      return CancelledError("revoke the token a create of unknown outcome may make (comment ending in " + marker +
+                            "): cancelled while waiting for it");
+    }
+  }
 }
 
 StatusOr<CreatedToken> Client::CreateTokenSafely(std::optional<int64_t> lifetime_seconds, const std::string& comment,

@@ -82,6 +82,12 @@ class Client {
   // Revokes every listed token whose raw comment carries `marker`, except `keep_id`; counts them
   // in `*revoked`.
   Status RevokeMarked(const std::string& marker, const std::string& keep_id, int* revoked);
+  // How long after a create of unknown outcome gave up a request of it may still make a token: as
+  // long again as the request was waited for (the request timeout), and at least 10 s.
+  std::chrono::seconds LateCreateWindow() const;
+  // RevokeMarked, looked again every 2 s until `until` has passed (the last look comes after it),
+  // for a token a create of unknown outcome may still make. kCancelled when stopped first.
+  Status RevokeMarkedUntil(const std::string& marker, std::chrono::system_clock::time_point until, int* revoked);
 
   // The caller's valid tokens. Concurrent callers (and GetToken callers) share one token/list
   // call, and its answer serves for ClientOptions::list_freshness unless a create/delete happened.
