@@ -41,6 +41,15 @@ std::map<std::string, Flag> MakeFlags(Options& o, std::string& urls_file) {
       return true;
     };
   };
+  // A number within [lo, hi], as the service it imitates allows.
+  auto num_in = [](auto* field, int64_t lo, int64_t hi) {
+    return [field, lo, hi](const std::string& v) {
+      int64_t n = 0;
+      if (!ToInt(v, &n) || n < lo || n > hi) return false;
+      *field = static_cast<std::remove_pointer_t<decltype(field)>>(n);
+      return true;
+    };
+  };
   // A switch alone sets its effect; --switch=true / =false (or 1 / 0) sets it or its opposite.
   auto on = [](bool* field, bool value) {
     return [field, value](const std::string& v) {
@@ -78,7 +87,7 @@ std::map<std::string, Flag> MakeFlags(Options& o, std::string& urls_file) {
       {"--kv-purge-delay-ms", {"delay until a purged name is free again", true, num(&o.kv_purge_delay_ms)}},
       {"--kv-recover-delay-ms", {"delay until a recovered secret is live again", true, num(&o.kv_recover_delay_ms)}},
       {"--kv-purge-protection", {"purge is refused with 403", false, on(&o.kv_purge_protection, true)}},
-      {"--kv-retention-days", {"soft-delete retention (7-90, default 90)", true, num(&o.kv_retention_days)}},
+      {"--kv-retention-days", {"soft-delete retention (7-90, default 90)", true, num_in(&o.kv_retention_days, 7, 90)}},
       {"--workspace-resource-id", {"the workspace's Azure resource ID, which the ARM endpoint resolves to its URL",
                                    true, str(&o.workspace_resource_id)}},
       {"--tenant-id", {"tenant of the default principal", true, str(&p.tenant_id)}},
