@@ -99,7 +99,8 @@ Schema MakeTokenSchema() {
                   {.name = "comment",
                    .type = Type::String(),
                    .description = "Comment stored with the token, shown in the workspace's token list. "
-                                  "Databricks stores it with \" [adbjit:<12 hex digits>]\" after it, a marker "
+                                  "Databricks stores it with \" [adbjit:<12 hex digits>]\" after it (the marker alone, "
+                                  "without the space, when there is no comment), a marker "
                                   "that lets a create whose answer was lost find and revoke its token; "
                                   "Terraform sees the comment without it (a comment that itself ends in such a "
                                   "marker is seen without it too, on import). Changing it forces a new token; "
@@ -412,7 +413,9 @@ Schema MakeEphemeralTokenSchema() {
       .block = {
           .description = "A Databricks personal access token that lives for one Terraform run "
                          "(Terraform 1.10 or later): created when the run opens it, revoked when the run "
-                         "ends, never written to the plan or state. Use it to configure another provider "
+                         "ends, never written to the plan or state. Terraform opens it in every plan and "
+                         "every apply, whether or not anything uses it, so a `terraform apply` makes two "
+                         "(one for its plan, one for its apply). Use it to configure another provider "
                          "just in time. When a run fails or is interrupted after opening it, Terraform "
                          "does not close it; the provider then revokes it as Terraform shuts the provider "
                          "down (a revoke that fails is logged at ERROR with the token id, seen with TF_LOG; "

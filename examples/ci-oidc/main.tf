@@ -27,7 +27,9 @@ ephemeral "adbjit_token" "ci" {
 # The token is usable wherever ephemeral values are accepted: another provider's configuration,
 # a write-only attribute, a provisioner. Here a smoke test calls the workspace with it; the token is
 # revoked as soon as the run ends, so nothing downstream can keep using it. timestamp() runs the
-# smoke test on every apply, so every plan shows it replaced: that is its purpose.
+# smoke test on every apply, so every plan shows it replaced: that is its purpose. The curl call
+# needs DATABRICKS_HOST as a full URL (https://adb-….azuredatabricks.net), although the provider
+# also takes the bare host name.
 resource "terraform_data" "smoke_test" {
   triggers_replace = timestamp()
 

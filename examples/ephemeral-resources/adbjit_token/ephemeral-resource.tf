@@ -1,5 +1,6 @@
-# A token that exists only while this Terraform run does (Terraform >= 1.10): minted when the run
-# needs it, revoked when the run ends, never written to state or plan.
+# A token that exists only while this Terraform run does (Terraform >= 1.10): minted in every plan
+# and every apply, whether or not anything uses it, revoked when that plan or apply ends, never
+# written to state or plan.
 ephemeral "adbjit_token" "run" {
   comment          = "terraform run ${terraform.workspace}"
   lifetime_seconds = 3600
