@@ -409,6 +409,17 @@ void PurgeSecret(keyvault::Client& kv, const std::string& vault_url, const std::
 
 }  // namespace
 
+void WarnSecretLeftToItsWriter(const keyvault::SecretBundle& newest, const std::string& name, tf::Diagnostics& diags,
+                               const std::optional<tf::AttributePath>& path) {
+  if (newest.tags.contains(kWriterTag)) return;
+  diags.AddWarning("Secret left in Key Vault",
+                   "The latest version of the secret \"" + name + "\" was written outside Terraform after the "
+                   "version this resource wrote, so the destroy leaves the secret, with all its versions, to "
+                   "whoever wrote it. A replacement that writes the same secret takes it back; otherwise "
+                   "delete it by hand if it should go (az keyvault secret delete).",
+                   path);
+}
+
 StatusOr<std::string> SoftDeletedEndsIn(keyvault::Client& kv, const std::string& vault_url, const std::string& name,
                                         const std::string& versioned_id, std::string_view own_writer) {
   auto deleted = kv.GetDeletedSecret(vault_url, name);
@@ -439,14 +450,7 @@ void RemoveObjectsSecret(keyvault::Client& kv, const std::string& vault_url, con
   if (*latest == LatestVersion::kNewer) {
     // Another adbjit resource's version (a replacement made first, say) is theirs to remove; one
     // written outside adbjit is left to whoever wrote it, and the destroy says so.
-    if (!newest.tags.contains(kWriterTag)) {
-      diags.AddWarning("Secret left in Key Vault",
-                       "The latest version of the secret \"" + name + "\" was written outside Terraform after the "
-                       "version this resource wrote, so the destroy leaves the secret, with all its versions, to "
-                       "whoever wrote it. A replacement that writes the same secret takes it back; otherwise "
-                       "delete it by hand if it should go (az keyvault secret delete).",
-                       path);
-    }
+    WarnSecretLeftToItsWriter(newest, name, diags, path);
     return;
   }
   if (*latest == LatestVersion::kGone) return purge_if_ours();

@@ -224,6 +224,12 @@ StatusOr<keyvault::SecretBundle> WriteSecret(keyvault::Client& kv, const std::st
 // ignore case), so that respelling them is no change.
 tf::Value WithPriorSecretSpelling(const tf::Value& prior, const tf::Value& planned);
 
+// A destroy leaves a secret whose latest version, `newest`, was written after the resource's:
+// another adbjit resource's (a replacement made first) silently, one written outside adbjit with a
+// warning that says whose it is now and how to remove it.
+void WarnSecretLeftToItsWriter(const keyvault::SecretBundle& newest, const std::string& name, tf::Diagnostics& diags,
+                               const std::optional<tf::AttributePath>& path);
+
 // What the latest version of a secret is to an object that wrote the version `versioned_id`.
 // `own_writer`, when not empty, is the kWriterTag value only that object writes ("adbjit_token:<id>",
 // "adbjit_keyvault_binding:<writer id>"):

@@ -566,8 +566,13 @@ class TokenResource final : public tf::Resource {
     if (!secret_id) {
       // Found not to hold the token before: the secret is left as it is unless a version this
       // token wrote holds it again (recovered since, or a lost write that landed), live or
-      // soft-deleted; then it goes as below.
-      auto latest = CheckLatestVersion(api->keyvault(), seal->vault_url, seal->name, "", nullptr, own_writer);
+      // soft-deleted; then it goes as below. One written outside adbjit since is left with a warning
+      // (the destroy's refresh said nothing: Terraform does not show its warnings).
+      keyvault::SecretBundle newest;
+      auto latest = CheckLatestVersion(api->keyvault(), seal->vault_url, seal->name, "", &newest, own_writer);
+      if (latest.ok() && *latest == LatestVersion::kNewer) {
+        WarnSecretLeftToItsWriter(newest, seal->name, resp.diagnostics, AttributePath(kSecretBlock));
+      }
       if (!latest.ok() || (*latest != LatestVersion::kOurs && *latest != LatestVersion::kGone)) return;
     }
     // The secret is this token's only while the version it wrote is the latest. A replacement made

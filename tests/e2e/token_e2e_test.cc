@@ -816,6 +816,23 @@ TEST_F(TokenE2eTest, SealedTokenGoneOutsideOrHalfDestroyedStillTakesItsSecretAlo
   EXPECT_THAT(Secrets(), IsEmpty()) << Secrets().dump(2);
 }
 
+// A sealed token's secret overwritten by hand: the destroy revokes the token and leaves the secret
+// to whoever wrote it, and says so (the refresh before it found the secret no longer the token's,
+// and Terraform does not show that refresh's warnings).
+TEST_F(TokenE2eTest, ADestroySaysItLeavesASecretOverwrittenOutside) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ws().WriteConfig(SealedToken(VaultUrl(), "db-pat"));
+  ASSERT_TRUE(ws().Apply().ok());
+  ASSERT_TRUE(Outside().keyvault().SetSecret(VaultUrl(), "db-pat", {.value = Secret("by hand")}).ok());
+  CommandResult destroy = ws().Destroy();
+  ASSERT_TRUE(destroy.ok()) << destroy.Describe();
+  EXPECT_THAT(Squashed(Output(destroy)), HasSubstr("Warning: Secret left in Key Vault"));
+  EXPECT_THAT(Squashed(Output(destroy)), HasSubstr("The latest version of the secret \"db-pat\" was written outside "
+                                                   "Terraform"));
+  EXPECT_EQ(SecretValue("db-pat"), "by hand");
+  EXPECT_THAT(LiveTokenIds(), IsEmpty());
+}
+
 // A refresh that could not see a live sealed token (here a token list answered empty; in life,
 // another principal's credentials) marks it revoked, and a refresh-only apply saves that mark.
 // The next refresh that lists the token clears it: the token is not replaced as "revoked".
