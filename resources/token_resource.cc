@@ -179,11 +179,6 @@ std::optional<LostCreate> LostCreateOf(const Value& state) {
   return lost;
 }
 
-std::optional<std::string> LostCreateMarker(const Value& state) {
-  auto lost = LostCreateOf(state);
-  return lost ? std::optional<std::string>(lost->marker) : std::nullopt;
-}
-
 // Whether a request of that create may still make its token now.
 bool MayStillLand(const LostCreate& lost) {
   return lost.late_until && NowEpochMs() / 1000 < *lost.late_until;
@@ -529,13 +524,11 @@ class TokenResource final : public tf::Resource {
     const ApiProviderData* api = RequireApi(ctx, resp.diagnostics);
     if (api == nullptr) return;
     if (auto lost = LostCreateOf(req.prior_state)) {
-      // While a request of that create may still make its token, keep looking for it until then.
+      // While a request of that create may still make its token, keep looking for it until then
+      // (one look when that time has passed, or a placeholder of an earlier build records none).
+      const std::chrono::system_clock::time_point until(std::chrono::seconds(lost->late_until.value_or(0)));
       int revoked = 0;
-      Status swept = MayStillLand(*lost) ? api->databricks().RevokeMarkedUntil(
-                                               lost->marker,
-                                               std::chrono::system_clock::time_point(std::chrono::seconds(*lost->late_until)),
-                                               &revoked)
-                                         : api->databricks().RevokeMarked(lost->marker, "", &revoked);
+      Status swept = api->databricks().RevokeMarkedUntil(lost->marker, until, &revoked);
       if (!swept.ok()) {
         AddApiError(resp.diagnostics, swept,
                     "Cannot revoke the token a failed create may have left (comment ending in " + lost->marker + ")");
@@ -816,7 +809,7 @@ class TokenResource final : public tf::Resource {
     std::string why;
     // A placeholder for a lost create is replaced, tainted or not (terraform untaint), and the
     // refresh said why.
-    if (LostCreateMarker(req.prior_state)) why = "id";
+    if (LostCreateOf(req.prior_state)) why = "id";
     auto seal = SealTargetOf(req.config);
     const bool same_secret = Get(resp.planned_state, kSecretBlock) == Get(req.prior_state, kSecretBlock);
     const TokenMarks marks = TokenMarks::Parse(req.prior_private);
